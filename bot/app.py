@@ -1,0 +1,49 @@
+"""The application factory: `create_app(settings=None)`."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from bot.clock import Clock
+from bot.logs import configure_logging
+from bot.runtime import Runtime
+from bot.settings import Settings, SettingsError
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Flask:
+    """Build the web app. Reads the environment when no settings are given; connects to nothing."""
+    if settings is None:
+        try:
+            settings = Settings.from_env()
+        except SettingsError as exc:
+            raise SystemExit(f"wdf-bot: configuration error: {exc}") from None
+    app = Flask(__name__)
+    app.config.update(SECRET_KEY=settings.secret_key, JSON_AS_ASCII=False, MAX_CONTENT_LENGTH=1024 * 1024)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    configure_logging(settings.log_level, settings.log_json)
+    register_runtime(app, settings, clock)
+    register_blueprints(app, settings)
+    register_commands(app)
+    return app
+
+
+def register_runtime(app: Flask, settings: Settings, clock: Clock | None) -> None:
+    app.extensions["wdf"] = Runtime.build(settings, clock)
+
+
+def register_blueprints(app: Flask, settings: Settings) -> None:
+    from bot import api, health, webhook
+
+    app.register_blueprint(webhook.bp)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(api.bp)
+    if settings.demo:
+        from bot.simulator import views as simulator
+
+        app.register_blueprint(simulator.bp)
+
+
+def register_commands(app: Flask) -> None:
+    from bot import cli
+
+    cli.register(app)

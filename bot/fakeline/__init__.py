@@ -1,0 +1,11 @@
+"""A small, honest stand-in for LINE's Messaging API, for tests and the demo.
+
+`server` implements the endpoints the product uses and checks what LINE checks;
+`control` is a client for its `/_fake/...` control endpoints; `events` builds and signs
+webhook events the way LINE does.
+"""
+
+from bot.fakeline.control import FakeLineClient
+from bot.fakeline.server import FakeLinePlatform, create_fake_line
+
+__all__ = ["FakeLineClient", "FakeLinePlatform", "create_fake_line"]

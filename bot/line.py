@@ -1,0 +1,202 @@
+"""The one boundary through which the product talks to the LINE Messaging API.
+
+Everything outgoing goes through `LineGateway`: a request timeout on every call, the
+push rate limit (`LINE_PUSH_RATE`), and results as plain `SendResult` values so the
+outbox can decide what to retry. The real SDK (`linebot.v3`) does the HTTP; tests and the
+demo aim it at the fake platform with `Configuration(host=...)`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import urllib3
+from linebot.v3.messaging import (
+    ApiClient,
+    ApiException,
+    Configuration,
+    MessagingApi,
+    MessagingApiBlob,
+    MulticastRequest,
+    PushMessageRequest,
+    ReplyMessageRequest,
+)
+
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGES_PER_REQUEST = 5
+MAX_MULTICAST_RECIPIENTS = 500
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """What LINE answered; `status` is None when no answer came (timeout, refused)."""
+
+    status: int | None
+    request_id: str | None = None
+    error: str | None = None
+    retry_after: float | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300
+
+    @property
+    def already_accepted(self) -> bool:
+        """409 on a request with a retry key: LINE already accepted it (counts as delivered)."""
+        return self.status == 409
+
+    @property
+    def retryable(self) -> bool:
+        """429, 5xx and no answer at all are worth retrying; other 4xx never are."""
+        return self.status is None or self.status == 429 or self.status >= 500
+
+    @property
+    def monthly_quota_exceeded(self) -> bool:
+        return self.status == 429 and "monthly limit" in (self.error or "").lower()
+
+
+class RateLimiter:
+    """A token bucket: at most `rate` calls per second, shared by the threads of a process."""
+
+    def __init__(
+        self,
+        rate: float,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.rate = float(rate)
+        self._monotonic = monotonic
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._next_free = monotonic()
+
+    def acquire(self) -> None:
+        """Block until the next call is allowed."""
+        with self._lock:
+            now = self._monotonic()
+            start = max(now, self._next_free)
+            self._next_free = start + 1.0 / self.rate
+            wait = start - now
+        if wait > 0:
+            self._sleep(wait)
+
+
+class LineGateway:
+    """Reply, push, multicast and read from LINE, never raising for an HTTP failure."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.timeout = settings.line_timeout_seconds
+        self.limiter = RateLimiter(settings.line_push_rate)
+        self._api_client = ApiClient(
+            _configuration(settings.line_api_base_url, settings.line_channel_access_token)
+        )
+        self._blob_client = ApiClient(
+            _configuration(settings.line_data_api_base_url, settings.line_channel_access_token)
+        )
+        self.api = MessagingApi(self._api_client)
+        self.blob = MessagingApiBlob(self._blob_client)
+
+    def close(self) -> None:
+        self._api_client.close()
+        self._blob_client.close()
+
+    def reply(self, reply_token: str, messages: Sequence[dict[str, Any]]) -> SendResult:
+        """Answer an event with its reply token (free of quota; cannot be retried)."""
+        request = ReplyMessageRequest.from_dict(
+            {"replyToken": reply_token, "messages": list(messages)}
+        )
+        return self._call(
+            "reply", lambda: self.api.reply_message_with_http_info(
+                request, _request_timeout=self.timeout
+            )
+        )
+
+    def push(self, to: str, messages: Sequence[dict[str, Any]], retry_key: str) -> SendResult:
+        """Push to one user or group, idempotent under `retry_key`."""
+        request = PushMessageRequest.from_dict({"to": to, "messages": list(messages)})
+        return self._call(
+            "push", lambda: self.api.push_message_with_http_info(
+                request, x_line_retry_key=retry_key, _request_timeout=self.timeout
+            )
+        )
+
+    def multicast(
+        self, to: Sequence[str], messages: Sequence[dict[str, Any]], retry_key: str
+    ) -> SendResult:
+        """The same messages to up to 500 users in one request."""
+        if not 1 <= len(to) <= MAX_MULTICAST_RECIPIENTS:
+            raise ValueError(f"multicast takes 1 to {MAX_MULTICAST_RECIPIENTS} recipients")
+        request = MulticastRequest.from_dict({"to": list(to), "messages": list(messages)})
+        return self._call(
+            "multicast", lambda: self.api.multicast_with_http_info(
+                request, x_line_retry_key=retry_key, _request_timeout=self.timeout
+            )
+        )
+
+    def message_content(self, message_id: str) -> bytes | None:
+        """The bytes of an image a user sent, or None when LINE cannot give it."""
+        try:
+            self.limiter.acquire()
+            return bytes(
+                self.blob.get_message_content(message_id, _request_timeout=self.timeout)
+            )
+        except (ApiException, urllib3.exceptions.HTTPError, OSError) as exc:
+            log.warning("message content unavailable", extra={"error": type(exc).__name__})
+            return None
+
+    def _call(self, what: str, call: Callable[[], Any]) -> SendResult:
+        self.limiter.acquire()
+        try:
+            response = call()
+        except ApiException as exc:
+            headers = dict(exc.headers or {})
+            return SendResult(
+                status=exc.status,
+                request_id=_header(headers, "x-line-request-id"),
+                error=_error_text(exc.body),
+                retry_after=_retry_after(headers),
+            )
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            log.warning("LINE %s got no answer", what, extra={"error": type(exc).__name__})
+            return SendResult(status=None, error=type(exc).__name__)
+        headers = dict(response.headers or {})
+        return SendResult(
+            status=response.status_code, request_id=_header(headers, "x-line-request-id")
+        )
+
+
+def _configuration(host: str, token: str) -> Configuration:
+    configuration = Configuration(host=host, access_token=token)
+    configuration.retries = False  # the outbox retries, with the same retry key
+    configuration.connection_pool_maxsize = 16
+    return configuration
+
+
+def _header(headers: dict[str, str], name: str) -> str | None:
+    for key, value in headers.items():
+        if key.lower() == name:
+            return value
+    return None
+
+
+def _retry_after(headers: dict[str, str]) -> float | None:
+    raw = _header(headers, "retry-after")
+    try:
+        return float(raw) if raw is not None else None
+    except ValueError:
+        return None
+
+
+def _error_text(body: object) -> str:
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", "replace")
+    return str(body or "")[:300]

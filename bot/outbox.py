@@ -1,0 +1,241 @@
+"""The outbox: every push and multicast is queued here, then delivered with retries.
+
+A row carries an `X-Line-Retry-Key` that stays the same across attempts, so LINE never
+delivers it twice (a 409 on a retry means an earlier attempt got through). Retryable
+failures (429, 5xx, no answer) back off exponentially, honouring Retry-After; any other
+4xx fails at once. Replies are recorded here too, but are never retried: a reply token
+is good for one use only.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from linebot.v3.messaging import Message
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import Clock
+from bot.line import LineGateway, SendResult
+from bot.settings import Settings
+from models import Outbox
+
+log = logging.getLogger(__name__)
+
+CLAIM_SECONDS = 120  # a row being sent is someone's for this long; then it is due again
+
+
+def as_dicts(messages: Iterable[Message | dict[str, Any]]) -> list[dict[str, Any]]:
+    """Messages in their JSON form, as stored and as sent."""
+    return [m if isinstance(m, dict) else m.to_dict() for m in messages]
+
+
+def summary_of(messages: Sequence[dict[str, Any]]) -> str:
+    """What a person would see in a notification: the text, or the alt text of a card."""
+    parts = []
+    for message in messages:
+        kind = message.get("type")
+        if kind == "text":
+            parts.append(message.get("text", ""))
+        elif kind in {"flex", "template", "imagemap"}:
+            parts.append(message.get("altText", ""))
+        else:
+            parts.append(f"[{kind}]")
+    return "\n".join(parts)
+
+
+def recipient_kind(recipient: str) -> str:
+    return "group" if recipient.startswith(("C", "R")) else "user"
+
+
+def enqueue_push(session: Session, *, to: str, messages: Sequence[Message | dict[str, Any]],
+                 origin: str, now: datetime, dedupe_key: str | None = None) -> Outbox | None:
+    """Queue a push; returns None when `dedupe_key` was already queued (a job re-run)."""
+    return _enqueue(session, kind="push", recipients=[to], messages=messages, origin=origin,
+                    now=now, dedupe_key=dedupe_key)
+
+
+def enqueue_multicast(session: Session, *, to: Sequence[str], messages: Sequence[Message | dict[str, Any]],
+                      origin: str, now: datetime, dedupe_key: str | None = None) -> Outbox | None:
+    """Queue one multicast (at most 500 users)."""
+    if not 1 <= len(to) <= 500:
+        raise ValueError("a multicast takes 1 to 500 recipients")
+    return _enqueue(session, kind="multicast", recipients=list(to), messages=messages,
+                    origin=origin, now=now, dedupe_key=dedupe_key)
+
+
+def record_reply(session: Session, *, chat: str, messages: Sequence[dict[str, Any]], origin: str,
+                 now: datetime) -> Outbox:
+    """Record a reply about to be sent (status `sending`); `finish_reply` sets the outcome."""
+    row = Outbox(
+        retry_key=str(uuid.uuid4()),
+        kind="reply",
+        recipient_kind=recipient_kind(chat),
+        recipient=chat,
+        recipients=[chat],
+        messages=list(messages),
+        summary=summary_of(messages),
+        origin=origin,
+        status="sending",
+        attempts=1,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    session.add(row)
+    return row
+
+
+def _enqueue(session: Session, *, kind: str, recipients: list[str],
+             messages: Sequence[Message | dict[str, Any]], origin: str, now: datetime,
+             dedupe_key: str | None) -> Outbox | None:
+    if dedupe_key is not None and session.scalar(
+        select(Outbox.id).where(Outbox.dedupe_key == dedupe_key)
+    ) is not None:
+        return None
+    payload = as_dicts(messages)
+    if not 1 <= len(payload) <= 5:
+        raise ValueError("LINE takes 1 to 5 messages a request")
+    row = Outbox(
+        retry_key=str(uuid.uuid4()),
+        dedupe_key=dedupe_key,
+        kind=kind,
+        recipient_kind="users" if kind == "multicast" else recipient_kind(recipients[0]),
+        recipient=recipients[0],
+        recipients=recipients,
+        messages=payload,
+        summary=summary_of(payload),
+        origin=origin,
+        status="queued",
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    session.add(row)
+    return row
+
+
+def backoff_delay(attempts: int, base: float, cap: float, retry_after: float | None = None) -> float:
+    """Seconds to wait before attempt `attempts + 1`: base·2^(attempts−1), capped, ≥ Retry-After."""
+    delay = min(cap, base * (2 ** max(0, attempts - 1)))
+    return max(delay, retry_after or 0.0)
+
+
+def apply_result(row: Outbox, result: SendResult, now: datetime, settings: Settings) -> None:
+    """Move a row to its next state after one delivery attempt."""
+    row.last_status = result.status
+    row.claimed_until = None
+    if result.ok or result.already_accepted:
+        row.status = "sent"
+        row.sent_at = now
+        row.request_id = result.request_id
+        row.last_error = None
+        return
+    row.last_error = (result.error or "")[:300]
+    if result.retryable and row.attempts < settings.outbox_max_attempts:
+        delay = backoff_delay(row.attempts, settings.outbox_backoff_seconds,
+                              settings.outbox_backoff_cap_seconds, result.retry_after)
+        row.status = "queued"
+        row.next_attempt_at = now + timedelta(seconds=delay)
+    else:
+        row.status = "failed"
+
+
+class OutboxSender:
+    """Delivers due outbox rows; safe to run in several processes at once (rows are claimed)."""
+
+    def __init__(self, sessions: sessionmaker[Session], line: LineGateway, clock: Clock,
+                 settings: Settings) -> None:
+        self.sessions = sessions
+        self.line = line
+        self.clock = clock
+        self.settings = settings
+
+    def deliver_due(self, limit: int = 200) -> int:
+        """Attempt every row that is due now (up to `limit`); return how many were attempted."""
+        now = self.clock.now()
+        with self.sessions() as session:
+            ids = session.scalars(
+                select(Outbox.id)
+                .where(Outbox.kind != "reply", Outbox.next_attempt_at <= now,
+                       or_(Outbox.status == "queued",
+                           (Outbox.status == "sending") & (Outbox.claimed_until <= now)))
+                .order_by(Outbox.next_attempt_at, Outbox.id)
+                .limit(limit)
+            ).all()
+        return sum(1 for outbox_id in ids if self.deliver(outbox_id))
+
+    def deliver(self, outbox_id: int) -> bool:
+        """Claim one row and make one attempt; False if another worker has it or it is done."""
+        now = self.clock.now()
+        with self.sessions() as session:
+            claimed = session.execute(  # type: ignore[attr-defined]
+                update(Outbox)
+                .where(Outbox.id == outbox_id, Outbox.kind != "reply",
+                       or_(Outbox.status == "queued",
+                           (Outbox.status == "sending") & (Outbox.claimed_until <= now)))
+                .values(status="sending", claimed_until=now + timedelta(seconds=CLAIM_SECONDS),
+                        attempts=Outbox.attempts + 1)
+            ).rowcount
+            session.commit()
+            if not claimed:
+                return False
+            row = session.get(Outbox, outbox_id)
+            assert row is not None
+            session.commit()  # never hold a transaction (or SQLite's write lock) over HTTP
+            result = self._send(row)
+            apply_result(row, result, self.clock.now(), self.settings)
+            session.commit()
+        log.info("outbox delivery", extra={"outbox_id": outbox_id, "kind": row.kind,
+                                            "status": row.status, "http_status": result.status,
+                                            "attempt": row.attempts, "origin": row.origin})
+        return True
+
+    def _send(self, row: Outbox) -> SendResult:
+        if row.kind == "multicast":
+            return self.line.multicast(row.recipients, row.messages, row.retry_key)
+        return self.line.push(row.recipient, row.messages, row.retry_key)
+
+
+class OutboxWorker:
+    """A background thread in the web process that delivers freshly queued pushes at once.
+
+    The clock process drains the outbox on a schedule as well, so nothing waits for long
+    if this thread is busy or the process restarts.
+    """
+
+    def __init__(self, sender: OutboxSender, idle_seconds: float = 5.0) -> None:
+        self.sender = sender
+        self.idle_seconds = idle_seconds
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def kick(self) -> None:
+        """Deliver soon; starts the thread on first use (never at import or app creation)."""
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="outbox", daemon=True)
+                self._thread.start()
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.wait(self.idle_seconds)
+            self._wake.clear()
+            try:
+                while not self._stop.is_set() and self.sender.deliver_due():
+                    pass
+            except Exception:  # keep the thread alive; the clock process is the safety net
+                log.exception("outbox worker failed a round")

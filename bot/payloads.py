@@ -1,0 +1,25 @@
+"""Every postback payload the bot puts on a button (see bot.postback for the wire form)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.postback import Postback, postback
+
+
+@postback("flow")
+@dataclass(frozen=True)
+class FlowControl(Postback):
+    """Back or cancel inside a multi-step flow."""
+
+    op: str  # back | cancel
+
+
+@postback("ans")
+@dataclass(frozen=True)
+class Answer(Postback):
+    """An answer to the question at (`flow`, `step`); stale if the chat moved on."""
+
+    flow: str
+    step: str
+    value: str

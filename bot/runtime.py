@@ -1,0 +1,62 @@
+"""The objects one app instance shares: settings, clock, database, LINE gateway, outbox."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from flask import current_app
+from linebot.v3.webhook import WebhookParser
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import Clock, clock_for
+from bot.db import make_engine, make_session_factory
+from bot.line import LineGateway
+from bot.outbox import OutboxSender, OutboxWorker
+from bot.settings import Settings
+
+
+@dataclass
+class Runtime:
+    """Built by create_app; nothing here opens a connection until first used."""
+
+    settings: Settings
+    clock: Clock
+    engine: Engine
+    sessions: sessionmaker[Session]
+    parser: WebhookParser = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.parser = WebhookParser(self.settings.line_channel_secret)
+
+    @classmethod
+    def build(cls, settings: Settings, clock: Clock | None = None) -> Runtime:
+        engine = make_engine(settings.database_url)
+        return cls(settings=settings, clock=clock or clock_for(settings.fund_now), engine=engine,
+                   sessions=make_session_factory(engine))
+
+    @cached_property
+    def line(self) -> LineGateway:
+        return LineGateway(self.settings)
+
+    @cached_property
+    def outbox_sender(self) -> OutboxSender:
+        return OutboxSender(self.sessions, self.line, self.clock, self.settings)
+
+    @cached_property
+    def outbox_worker(self) -> OutboxWorker:
+        return OutboxWorker(self.outbox_sender)
+
+    def close(self) -> None:
+        """Stop the worker thread, close HTTP pools and the database pool (tests, shutdown)."""
+        if "outbox_worker" in self.__dict__:
+            self.outbox_worker.stop()
+        if "line" in self.__dict__:
+            self.line.close()
+        self.engine.dispose()
+
+
+def runtime() -> Runtime:
+    """The current app's Runtime."""
+    return current_app.extensions["wdf"]  # type: ignore[no-any-return]

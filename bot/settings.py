@@ -1,0 +1,155 @@
+"""One validated settings object, read from the environment (see .env.example)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+
+from bot.clock import BANGKOK, parse_fund_now
+
+DEFAULT_INSTANCE = Path.cwd() / "instance"
+
+# Secrets that must be present outside demo mode, in the order they are reported.
+REQUIRED_SECRETS = (
+    "LINE_CHANNEL_SECRET",
+    "LINE_CHANNEL_ACCESS_TOKEN",
+    "ADMIN_TOKEN",
+    "SECRET_KEY",
+)
+
+DEMO_SECRETS = {
+    "LINE_CHANNEL_SECRET": "demo-channel-secret",
+    "LINE_CHANNEL_ACCESS_TOKEN": "demo-channel-access-token",
+    "ADMIN_TOKEN": "demo-admin-token",
+    "SECRET_KEY": "demo-secret-key",
+}
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+def _truthy(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting the product reads. Build with `Settings.from_env()` or directly in tests."""
+
+    line_channel_secret: str
+    line_channel_access_token: str
+    admin_token: str
+    secret_key: str
+    database_url: str
+    line_api_base_url: str = "https://api.line.me"
+    line_data_api_base_url: str = "https://api-data.line.me"
+    fund_now: datetime | None = None
+    line_push_rate: int = 1000
+    line_timeout_seconds: float = 5.0
+    demo: bool = False
+    conversation_timeout_minutes: int = 30
+    outbox_max_attempts: int = 8
+    outbox_backoff_seconds: float = 30.0
+    outbox_backoff_cap_seconds: float = 3600.0
+    office_name: str = "สำนักงานพัฒนาชุมชนจังหวัดภูเก็ต"
+    office_phone: str = "076-211-040"
+    log_level: str = "INFO"
+    log_json: bool = True
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, *, demo: bool | None = None) -> Settings:
+        """Read and validate settings; raise SettingsError naming the first bad variable."""
+        env = dict(os.environ if environ is None else environ)
+        is_demo = _truthy(env.get("DEMO_MODE", "")) if demo is None else demo
+        if is_demo:
+            for name, value in DEMO_SECRETS.items():
+                env.setdefault(name, value)
+        for name in REQUIRED_SECRETS:
+            if not env.get(name, "").strip():
+                raise SettingsError(
+                    f"{name} is not set: export it (see .env.example) or run `make demo`"
+                )
+        return cls(
+            line_channel_secret=env["LINE_CHANNEL_SECRET"].strip(),
+            line_channel_access_token=env["LINE_CHANNEL_ACCESS_TOKEN"].strip(),
+            admin_token=env["ADMIN_TOKEN"].strip(),
+            secret_key=env["SECRET_KEY"].strip(),
+            database_url=env.get("DATABASE_URL") or default_database_url(is_demo),
+            line_api_base_url=_url(env, "LINE_API_BASE_URL", "https://api.line.me"),
+            line_data_api_base_url=_url(env, "LINE_DATA_API_BASE_URL", "https://api-data.line.me"),
+            fund_now=_fund_now(env.get("FUND_NOW", "")),
+            line_push_rate=_int(env, "LINE_PUSH_RATE", 1000, minimum=1),
+            line_timeout_seconds=_float(env, "LINE_TIMEOUT_SECONDS", 5.0),
+            demo=is_demo,
+            conversation_timeout_minutes=_int(env, "CONVERSATION_TIMEOUT_MINUTES", 30, minimum=1),
+            outbox_max_attempts=_int(env, "OUTBOX_MAX_ATTEMPTS", 8, minimum=1),
+            outbox_backoff_seconds=_float(env, "OUTBOX_BACKOFF_SECONDS", 30.0),
+            outbox_backoff_cap_seconds=_float(env, "OUTBOX_BACKOFF_CAP_SECONDS", 3600.0),
+            office_name=env.get("FUND_OFFICE_NAME") or cls.office_name,
+            office_phone=env.get("FUND_OFFICE_PHONE") or cls.office_phone,
+            log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
+            log_json=not _truthy(env.get("LOG_PLAIN", "")),
+        )
+
+    def with_(self, **changes: object) -> Settings:
+        """A copy with some fields changed (tests and the demo use this)."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def default_database_url(demo: bool = False) -> str:
+    """The embedded default: an SQLite file under instance/."""
+    name = "demo.sqlite3" if demo else "wdf.sqlite3"
+    return f"sqlite:///{DEFAULT_INSTANCE / name}"
+
+
+def _url(env: Mapping[str, str], name: str, default: str) -> str:
+    value = (env.get(name) or default).strip().rstrip("/")
+    if not value.startswith(("http://", "https://")):
+        raise SettingsError(f"{name} must start with http:// or https://, got {value!r}")
+    return value
+
+
+def _int(env: Mapping[str, str], name: str, default: int, *, minimum: int = 0) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < minimum:
+        raise SettingsError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from None
+    if value <= 0:
+        raise SettingsError(f"{name} must be positive, got {raw!r}")
+    return value
+
+
+def _fund_now(raw: str) -> datetime | None:
+    raw = raw.strip()
+    if not raw:
+        return None
+    try:
+        return parse_fund_now(raw)
+    except ValueError:
+        raise SettingsError(
+            f"FUND_NOW must be YYYY-MM-DD or YYYY-MM-DDTHH:MM (Asia/Bangkok), got {raw!r}"
+        ) from None
+
+
+__all__ = ["Settings", "SettingsError", "BANGKOK", "default_database_url"]

@@ -1,0 +1,33 @@
+"""How we read what people type: Thai digits, case and spacing never matter."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+_SPACES = re.compile(r"\s+")
+
+
+def to_ascii_digits(text: str) -> str:
+    """Replace Thai digits (๐–๙) with 0–9."""
+    return text.translate(THAI_DIGITS)
+
+
+def normalize(text: str) -> str:
+    """NFC, Thai digits to ASCII, lower case, single spaces, trimmed."""
+    text = unicodedata.normalize("NFC", text)
+    text = to_ascii_digits(text).replace("\u200b", "")  # zero-width space from Thai keyboards
+    return _SPACES.sub(" ", text).strip().casefold()
+
+
+def command_key(text: str) -> str:
+    """The form used to match a typed command: normalized, with all spaces removed."""
+    return normalize(text).replace(" ", "")
+
+
+def split_command(text: str) -> tuple[str, str]:
+    """Split `word argument...` into (command key, the rest as typed, trimmed)."""
+    cleaned = _SPACES.sub(" ", to_ascii_digits(unicodedata.normalize("NFC", text))).strip()
+    head, _, rest = cleaned.partition(" ")
+    return head.casefold(), rest.strip()

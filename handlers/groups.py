@@ -1,0 +1,61 @@
+"""The bot in group chats: joining, leaving, members coming and going."""
+
+from __future__ import annotations
+
+from linebot.v3.messaging import Message
+from sqlalchemy import select
+
+from bot.context import Context
+from messages import groups as msgs
+from models import GroupMember, LineGroup
+
+
+def _group(ctx: Context) -> LineGroup | None:
+    if not ctx.group_id:
+        return None
+    return ctx.session.scalars(select(LineGroup).where(LineGroup.group_id == ctx.group_id)).one_or_none()
+
+
+def on_join(ctx: Context) -> list[Message]:
+    """Added to a group: introduce ourselves; nothing proactive until an officer binds it."""
+    group = _group(ctx)
+    if group is None:
+        ctx.session.add(LineGroup(group_id=ctx.group_id, joined_at=ctx.now))
+    else:
+        group.joined_at, group.left_at = ctx.now, None
+    return msgs.group_intro()
+
+
+def on_leave(ctx: Context) -> list[Message]:
+    """Removed from a group: every send to it stops."""
+    group = _group(ctx)
+    if group is not None:
+        group.left_at = ctx.now
+    return []
+
+
+def on_member_joined(ctx: Context) -> list[Message]:
+    for member in getattr(ctx.event.joined, "members", []) or []:
+        _set_member(ctx, member.user_id, present=True)
+    return []
+
+
+def on_member_left(ctx: Context) -> list[Message]:
+    for member in getattr(ctx.event.left, "members", []) or []:
+        _set_member(ctx, member.user_id, present=False)
+    return []
+
+
+def _set_member(ctx: Context, user_id: str | None, *, present: bool) -> None:
+    if not user_id or not ctx.group_id:
+        return
+    row = ctx.session.scalars(
+        select(GroupMember).where(GroupMember.group_id == ctx.group_id, GroupMember.line_user_id == user_id)
+    ).one_or_none()
+    if row is None:
+        row = GroupMember(group_id=ctx.group_id, line_user_id=user_id, joined_at=ctx.now)
+        ctx.session.add(row)
+    if present:
+        row.joined_at, row.left_at = ctx.now, None
+    else:
+        row.left_at = ctx.now

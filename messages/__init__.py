@@ -1,0 +1,1 @@
+"""Builders of LINE messages. All words people read live in this package (Thai first)."""

@@ -1,0 +1,41 @@
+"""SQLAlchemy models. Import from here so Alembic sees every table."""
+
+from models.base import Base
+from models.platform import (
+    ContactRequest,
+    Conversation,
+    GroupMember,
+    LineGroup,
+    LineUser,
+    Outbox,
+    ProcessedEvent,
+)
+from models.register import (
+    Area,
+    Contract,
+    Fund,
+    LineLink,
+    Membership,
+    Payment,
+    Person,
+    StaffMember,
+)
+
+__all__ = [
+    "Area",
+    "Base",
+    "ContactRequest",
+    "Contract",
+    "Conversation",
+    "Fund",
+    "GroupMember",
+    "LineGroup",
+    "LineLink",
+    "LineUser",
+    "Membership",
+    "Outbox",
+    "Payment",
+    "Person",
+    "ProcessedEvent",
+    "StaffMember",
+]

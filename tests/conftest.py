@@ -1,0 +1,159 @@
+"""Fixtures: the database (SQLite or PostgreSQL, `--db`), the fake LINE platform, the app
+served on a loopback port, and a helper that talks to it as LINE would."""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from collections.abc import Iterator
+from datetime import datetime
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from werkzeug.serving import make_server
+
+from bot import create_app, migrate
+from bot.clock import BANGKOK, FixedClock
+from bot.db import make_engine
+from bot.fakeline import FakeLineClient, FakeLinePlatform
+from bot.settings import Settings
+from models import Base
+from tests.helpers import LineChat
+
+SECRET = "test-channel-secret"
+TOKEN = "test-channel-access-token"
+ADMIN = "test-admin-token"
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+NOW = datetime(2026, 11, 20, 10, 0, tzinfo=BANGKOK)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--db", choices=("sqlite", "postgresql"), default="sqlite",
+                     help="database to run the suite on (make test runs both)")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"database: {config.getoption('--db')}"
+
+
+@pytest.fixture(scope="session")
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A migrated, empty database for this run (Alembic, not create_all: migrations are tested)."""
+    if request.config.getoption("--db") == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        engine = make_engine(url)
+        migrate.upgrade(engine)
+        engine.dispose()
+        yield url
+        return
+    yield from _postgres_schema()
+
+
+def _postgres_schema() -> Iterator[str]:
+    base = os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES)
+    try:
+        admin = create_engine(base, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as exc:
+        where = make_url(base).render_as_string(hide_password=True)
+        reason = f"PostgreSQL at {where} did not answer ({type(exc).__name__})"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}: CI must run the suite on PostgreSQL", pytrace=False)
+        pytest.skip(reason)
+    schema = f"wdf_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+    rendered = url.render_as_string(hide_password=False)
+    engine = make_engine(rendered)
+    migrate.upgrade(engine)
+    engine.dispose()
+    try:
+        yield rendered
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def fake_line() -> Iterator[FakeLinePlatform]:
+    platform = FakeLinePlatform(TOKEN).start()
+    yield platform
+    platform.stop()
+
+
+@pytest.fixture
+def fake(fake_line: FakeLinePlatform) -> Iterator[FakeLineClient]:
+    client = FakeLineClient(fake_line.url)
+    client.reset()
+    yield client
+    client.reset()
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(NOW)
+
+
+@pytest.fixture
+def settings(database_url: str, fake_line: FakeLinePlatform) -> Iterator[Settings]:
+    yield Settings(
+        line_channel_secret=SECRET,
+        line_channel_access_token=TOKEN,
+        admin_token=ADMIN,
+        secret_key="test-secret-key",
+        database_url=database_url,
+        line_api_base_url=fake_line.url,
+        line_data_api_base_url=fake_line.url,
+        line_timeout_seconds=2.0,
+        outbox_backoff_seconds=10.0,
+        outbox_backoff_cap_seconds=600.0,
+        log_json=True,
+    )
+    _empty_all_tables(database_url)
+
+
+def _empty_all_tables(url: str) -> None:
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+    engine.dispose()
+
+
+@pytest.fixture
+def db(database_url: str, settings: Settings) -> Iterator[Engine]:
+    """An engine on the test database, for arranging data and checking what was stored."""
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def app(settings: Settings, clock: FixedClock):  # type: ignore[no-untyped-def]
+    application = create_app(settings, clock=clock)
+    application.config["TESTING"] = True
+    yield application
+    application.extensions["wdf"].close()
+
+
+@pytest.fixture
+def live_url(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """The app served over real HTTP on a loopback port."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def line(live_url: str, fake: FakeLineClient) -> LineChat:
+    """Talk to the served bot as the LINE platform would."""
+    return LineChat(live_url, fake, SECRET)

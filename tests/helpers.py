@@ -1,0 +1,105 @@
+"""A test-side stand-in for people using LINE: make events, sign, post, read the replies."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from bot.fakeline import FakeLineClient
+from bot.fakeline import events as ev
+
+PAYLOADS = Path(__file__).with_name("payloads")
+USER = "U" + "1" * 32
+OFFICER = "U" + "0f" * 16
+GROUP = "C" + "9" * 32
+
+
+def load_payload(name: str, **replace: str) -> bytes:
+    """A recorded webhook body from tests/payloads, with `{{key}}` placeholders filled."""
+    raw = (PAYLOADS / name).read_text(encoding="utf-8")
+    for key, value in replace.items():
+        raw = raw.replace("{{" + key + "}}", value)
+    json.loads(raw)  # the file must stay valid JSON
+    return raw.encode()
+
+
+class LineChat:
+    """Posts signed webhooks to the app over HTTP and reads what reached the fake LINE API."""
+
+    def __init__(self, app_url: str, fake: FakeLineClient, secret: str) -> None:
+        self.app_url = app_url
+        self.fake = fake
+        self.secret = secret
+
+    # -- raw posting --------------------------------------------------------------------
+
+    def post(self, body: bytes, signature: str | None = "sign") -> ev.Delivery:
+        """POST a body; `signature="sign"` signs it correctly, None sends no header."""
+        if signature == "sign":
+            signature = ev.sign(body, self.secret)
+        return ev.post_webhook(self.app_url + "/callback", body, signature)
+
+    def deliver(self, *events: dict[str, Any]) -> ev.Delivery:
+        delivery = self.post(ev.payload(*events))
+        assert delivery.status == 200, delivery
+        return delivery
+
+    # -- as a person ---------------------------------------------------------------------
+
+    def event(self, kind: str, *, user: str = USER, group: str | None = None,
+              reply: bool = True, **fields: Any) -> dict[str, Any]:
+        """An event with a fresh reply token from the fake platform."""
+        source = ev.source(user, group)
+        token = self.fake.issue_reply_token(source) if reply else None
+        return ev.event(kind, source, reply_token=token, **fields)
+
+    def say(self, text: str, *, user: str = USER, group: str | None = None) -> list[dict[str, Any]]:
+        """Send a text message; return the messages the bot replied with."""
+        event = self.event("message", user=user, group=group, message=ev.text_message(text))
+        self.deliver(event)
+        return self.replies_to(event)
+
+    def tap(self, data: str, *, user: str = USER, group: str | None = None) -> list[dict[str, Any]]:
+        """Tap a postback button."""
+        event = self.event("postback", user=user, group=group, postback={"data": data})
+        self.deliver(event)
+        return self.replies_to(event)
+
+    def send(self, kind: str, **fields: Any) -> list[dict[str, Any]]:
+        event = self.event(kind, **fields)
+        self.deliver(event)
+        return self.replies_to(event)
+
+    def replies_to(self, event: dict[str, Any]) -> list[dict[str, Any]]:
+        """The messages of the reply that used this event's reply token."""
+        token = event.get("replyToken")
+        found = [r for r in self.fake.requests("/v2/bot/message/reply")
+                 if r["status"] == 200 and (r["body"] or {}).get("replyToken") == token]
+        assert len(found) <= 1, "a reply token was used twice"
+        return found[0]["body"]["messages"] if found else []
+
+
+def texts(messages: list[dict[str, Any]]) -> str:
+    """Everything a person would read in these messages (text, alt text, card text)."""
+    out: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key in ("text", "altText", "label"):
+                if isinstance(node.get(key), str):
+                    out.append(node[key])
+            for value in node.values():
+                if isinstance(value, dict | list):
+                    walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(messages)
+    return "\n".join(out)
+
+
+def quick_replies(message: dict[str, Any]) -> list[dict[str, Any]]:
+    """The actions of a message's quick-reply buttons."""
+    return [item["action"] for item in (message.get("quickReply") or {}).get("items", [])]

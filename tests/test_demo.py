@@ -1,0 +1,100 @@
+"""`make demo` end to end: seeded sample data, the fake platform and the simulator page."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.demo import start_demo
+from models import Contract, LineGroup, Payment, Person, StaffMember
+
+
+def _get(url: str) -> Any:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        body = response.read()
+        return json.loads(body) if response.headers.get_content_type() == "application/json" else body.decode()
+
+
+def _post(url: str, payload: dict[str, Any]) -> Any:
+    request = urllib.request.Request(url, data=json.dumps(payload).encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
+@pytest.fixture
+def demo(database_url, settings, monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("FUND_NOW", raising=False)
+    stack = start_demo(port=0, fake_port=0, database_url=database_url)
+    yield stack
+    stack.stop()
+
+
+def _persona(stack, persona_id: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    return next(p for p in stack.personas if p["id"] == persona_id)
+
+
+def _chat(stack, persona_id: str, after: int = 0) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    return _get(f"{stack.app_url}/simulator/api/messages?persona={persona_id}&after={after}")["messages"]
+
+
+def test_demo_seeds_a_province_with_every_kind_of_people(demo, db):
+    with db.connect() as connection:
+        count = lambda model: connection.execute(select(func.count()).select_from(model)).scalar_one()  # noqa: E731
+        assert count(Contract) == 200
+        assert count(Person) > 300 and count(Payment) > 1000
+        assert count(LineGroup) == 2
+        roles = dict(connection.execute(select(StaffMember.role, func.count()).group_by(StaffMember.role)).all())
+    assert roles == {"officer": 2, "volunteer": 2}
+
+
+def test_an_unknown_persona_gets_the_greeting_and_the_help_menu(demo):
+    page = _get(f"{demo.app_url}/simulator")
+    assert "simulator.js" in page
+    personas = _get(f"{demo.app_url}/simulator/api/personas")
+    assert {p["role"] for p in personas} >= {"debtor", "officer", "volunteer", "group", "unknown"}
+    assert all("national_id" not in p for p in personas)  # the page never needs them
+
+    assert _post(f"{demo.app_url}/simulator/api/send", {"persona": "unknown", "type": "follow"})["ok"]
+    greeting = _chat(demo, "unknown")
+    assert "ยินดีต้อนรับ" in greeting[0]["message"]["text"]
+
+    last = greeting[-1]["seq"]
+    assert _post(f"{demo.app_url}/simulator/api/send", {"persona": "unknown", "type": "text", "text": "ช่วยเหลือ"})["ok"]
+    chat = _chat(demo, "unknown", after=last)
+    assert chat[0]["direction"] == "user" and chat[0]["message"]["text"] == "ช่วยเหลือ"
+    assert chat[1]["direction"] == "bot" and chat[1]["message"]["type"] == "flex"
+
+
+def test_a_debtor_leaves_a_message_and_an_officer_receives_it(demo):
+    send = lambda payload: _post(f"{demo.app_url}/simulator/api/send", {"persona": "debtor-default", **payload})  # noqa: E731
+    send({"type": "text", "text": "ติดต่อเจ้าหน้าที่"})
+    question = _chat(demo, "debtor-default")[-1]["message"]
+    topic = next(i["action"] for i in question["quickReply"]["items"] if i["action"]["label"] == "นัดหมาย")
+    send({"type": "postback", "data": topic["data"], "display_text": topic["displayText"]})
+    send({"type": "text", "text": "ขอเลื่อนนัดค่ะ"})
+    send({"type": "text", "text": "0934567812"})
+    assert "เรียบร้อยแล้ว" in _chat(demo, "debtor-default")[-1]["message"]["text"]
+
+    officer = _persona(demo, "officer-mueang")["id"]
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and not _chat(demo, officer):
+        time.sleep(0.05)
+    assert "ขอเลื่อนนัดค่ะ" in _chat(demo, officer)[0]["message"]["text"]
+
+
+def test_simulator_refuses_what_a_person_could_not_send(demo):
+    request = urllib.request.Request(
+        f"{demo.app_url}/simulator/api/send", method="POST", headers={"Content-Type": "application/json"},
+        data=json.dumps({"persona": "unknown", "type": "image", "data_url": "data:text/plain;base64,aGk="}).encode())
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(request, timeout=10)
+    assert caught.value.code == 400
+    assert "picture" in json.loads(caught.value.read())["error"]
+    caught.value.close()

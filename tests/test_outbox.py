@@ -1,0 +1,185 @@
+"""The outbox against the fake LINE platform: retry keys, backoff, what is and is not retried."""
+
+from __future__ import annotations
+
+import pytest
+from linebot.v3.messaging import TextMessage
+from sqlalchemy import select
+
+from bot import outbox
+from bot.line import SendResult
+from models import Outbox
+from tests.helpers import GROUP, USER, texts
+
+PUSH = "/v2/bot/message/push"
+
+
+@pytest.fixture
+def rt(app):  # type: ignore[no-untyped-def]
+    return app.extensions["wdf"]
+
+
+def _queue(rt, to: str = USER, text: str = "สวัสดีค่ะ", **kwargs) -> int:  # type: ignore[no-untyped-def]
+    with rt.sessions() as session:
+        row = outbox.enqueue_push(session, to=to, messages=[TextMessage(text=text)], origin="test",
+                                  now=rt.clock.now(), **kwargs)
+        session.commit()
+        return row.id
+
+
+def _row(rt, outbox_id: int) -> Outbox:  # type: ignore[no-untyped-def]
+    with rt.sessions() as session:
+        return session.get(Outbox, outbox_id)
+
+
+def test_push_is_delivered_with_a_retry_key_and_recorded(rt, fake):
+    outbox_id = _queue(rt)
+    assert rt.outbox_sender.deliver_due() == 1
+    requests = fake.requests(PUSH)
+    row = _row(rt, outbox_id)
+    assert [r["status"] for r in requests] == [200]
+    assert requests[0]["retry_key"] == row.retry_key
+    assert row.status == "sent" and row.attempts == 1 and row.sent_at is not None
+    assert row.request_id  # LINE's x-line-request-id, for support tickets
+    assert texts(fake.chat(f"user:{USER}")[0]["message"]) == "สวัสดีค่ะ"
+
+
+def test_500_then_429_then_success_retries_with_the_same_key_and_backs_off(rt, fake, clock):
+    fake.inject(PUSH, 500)
+    fake.inject(PUSH, 429, headers={"Retry-After": "45"})
+    outbox_id = _queue(rt)
+
+    assert rt.outbox_sender.deliver_due() == 1
+    row = _row(rt, outbox_id)
+    assert (row.status, row.attempts, row.last_status) == ("queued", 1, 500)
+    assert (row.next_attempt_at - clock.now()).total_seconds() == 10  # base backoff
+
+    assert rt.outbox_sender.deliver_due() == 0  # not due yet: no hammering
+    clock.advance(seconds=10)
+    assert rt.outbox_sender.deliver_due() == 1
+    row = _row(rt, outbox_id)
+    assert (row.status, row.attempts, row.last_status) == ("queued", 2, 429)
+    assert (row.next_attempt_at - clock.now()).total_seconds() == 45  # Retry-After wins over 20 s
+
+    clock.advance(seconds=45)
+    assert rt.outbox_sender.deliver_due() == 1
+    row = _row(rt, outbox_id)
+    assert (row.status, row.attempts, row.last_status) == ("sent", 3, 200)
+    keys = {r["retry_key"] for r in fake.requests(PUSH)}
+    assert [r["status"] for r in fake.requests(PUSH)] == [500, 429, 200] and keys == {row.retry_key}
+    assert len(fake.chat(f"user:{USER}")) == 1
+
+
+def test_other_4xx_is_never_retried(rt, fake, clock):
+    fake.inject(PUSH, 400, body={"message": "The request body has 1 error(s)"})
+    outbox_id = _queue(rt)
+    rt.outbox_sender.deliver_due()
+    clock.advance(hours=2)
+    assert rt.outbox_sender.deliver_due() == 0
+    row = _row(rt, outbox_id)
+    assert (row.status, row.attempts, row.last_status) == ("failed", 1, 400)
+    assert "1 error" in row.last_error
+    assert len(fake.requests(PUSH)) == 1
+
+
+def test_409_on_a_retry_means_an_earlier_attempt_got_through(rt, fake, clock):
+    fake.inject(PUSH, 500, accept=True)  # LINE accepted it, but the answer was lost
+    outbox_id = _queue(rt)
+    rt.outbox_sender.deliver_due()
+    clock.advance(seconds=10)
+    rt.outbox_sender.deliver_due()
+    row = _row(rt, outbox_id)
+    assert (row.status, row.last_status) == ("sent", 409)
+    assert [r["status"] for r in fake.requests(PUSH)] == [500, 409]
+    assert len(fake.chat(f"user:{USER}")) == 1  # the person got it exactly once
+
+
+def test_a_timeout_is_retried(rt, fake, clock):
+    fake.inject(PUSH, 200, delay=3.0)  # longer than the 2 s request timeout in tests
+    outbox_id = _queue(rt)
+    rt.outbox_sender.deliver_due()
+    row = _row(rt, outbox_id)
+    assert row.status == "queued" and row.last_status is None
+    clock.advance(seconds=10)
+    rt.outbox_sender.deliver_due()
+    assert _row(rt, outbox_id).status == "sent"
+
+
+def test_gives_up_after_the_configured_attempts(rt, fake, clock, settings):
+    fake.inject(PUSH, 503, count=settings.outbox_max_attempts)
+    outbox_id = _queue(rt)
+    for _ in range(settings.outbox_max_attempts):
+        rt.outbox_sender.deliver_due()
+        clock.advance(hours=1)
+    row = _row(rt, outbox_id)
+    assert (row.status, row.attempts) == ("failed", settings.outbox_max_attempts)
+    assert rt.outbox_sender.deliver_due() == 0
+
+
+def test_a_job_key_is_queued_only_once(rt):
+    first = _queue(rt, dedupe_key="reminder:U1:2026-12-05")
+    with rt.sessions() as session:
+        again = outbox.enqueue_push(session, to=USER, messages=[TextMessage(text="x")], origin="test",
+                                    now=rt.clock.now(), dedupe_key="reminder:U1:2026-12-05")
+    assert first and again is None
+
+
+def test_multicast_goes_in_one_request_to_every_recipient(rt, fake):
+    users = [f"U{n:032x}" for n in range(3)]
+    with rt.sessions() as session:
+        row = outbox.enqueue_multicast(session, to=users, messages=[TextMessage(text="ครบกำหนดชำระ")],
+                                       origin="test", now=rt.clock.now())
+        session.commit()
+    rt.outbox_sender.deliver_due()
+    requests = fake.requests("/v2/bot/message/multicast")
+    assert len(requests) == 1 and requests[0]["body"]["to"] == users
+    assert all(fake.chat(f"user:{user}") for user in users)
+    assert _row(rt, row.id).recipient_kind == "users"
+    with pytest.raises(ValueError):
+        outbox.enqueue_multicast(session, to=[USER] * 501, messages=[TextMessage(text="x")],
+                                 origin="test", now=rt.clock.now())
+
+
+def test_two_workers_never_send_the_same_row_twice(rt, fake):
+    outbox_id = _queue(rt, to=GROUP)
+    assert rt.outbox_sender.deliver(outbox_id) is True
+    assert rt.outbox_sender.deliver(outbox_id) is False
+    assert len(fake.requests(PUSH)) == 1
+
+
+def test_backoff_is_exponential_and_capped():
+    assert [outbox.backoff_delay(n, 30, 3600) for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
+    assert outbox.backoff_delay(20, 30, 3600) == 3600
+    assert outbox.backoff_delay(1, 30, 3600, retry_after=90) == 90
+
+
+def test_send_result_classification():
+    assert SendResult(200).ok and not SendResult(200).retryable
+    assert SendResult(409).already_accepted
+    assert SendResult(None).retryable and SendResult(429).retryable and SendResult(502).retryable
+    assert not SendResult(400).retryable and not SendResult(403).retryable
+    assert SendResult(429, error='{"message":"You have reached your monthly limit."}').monthly_quota_exceeded
+
+
+def test_outbox_api_needs_the_admin_token_and_lists_what_was_sent(app, rt, fake):
+    _queue(rt, text="ทดสอบ")
+    rt.outbox_sender.deliver_due()
+    client = app.test_client()
+    assert client.get("/api/outbox").status_code == 401
+    assert client.get("/api/outbox", headers={"Authorization": "Bearer wrong"}).status_code == 401
+    response = client.get("/api/outbox?since=2026-11-20", headers={"Authorization": "Bearer test-admin-token"})
+    assert response.status_code == 200
+    [row] = response.get_json()
+    assert (row["recipient_kind"], row["text"], row["status"], row["origin"]) == ("user", "ทดสอบ", "sent", "test")
+    later = client.get("/api/outbox?since=2026-11-21", headers={"Authorization": "Bearer test-admin-token"})
+    assert later.get_json() == []
+    bad = client.get("/api/outbox?since=20/11/2569", headers={"Authorization": "Bearer test-admin-token"})
+    assert bad.status_code == 400 and "since" in bad.get_json()["detail"]
+
+
+def test_replies_are_recorded_in_the_outbox(line, db):
+    line.say("ช่วยเหลือ")
+    with db.connect() as connection:
+        row = connection.execute(select(Outbox)).one()
+    assert (row.kind, row.status, row.origin) == ("reply", "sent", "common.help_menu")
+    assert row.summary.startswith("เมนู")
