@@ -1,0 +1,64 @@
+"""The command line: migrations, the clock's --once run, outbox delivery."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import inspect
+
+from bot.db import make_engine
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _flask(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    full = {**os.environ, "PYTHONPATH": str(ROOT), "LINE_CHANNEL_SECRET": "s",
+            "LINE_CHANNEL_ACCESS_TOKEN": "t", "ADMIN_TOKEN": "a", "SECRET_KEY": "k", **env}
+    return subprocess.run([sys.executable, "-m", "flask", "--app", "bot", *args], env=full,
+                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+
+
+def test_db_upgrade_creates_the_schema(tmp_path):
+    url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    result = _flask("db", "upgrade", env={"DATABASE_URL": url})
+    assert result.returncode == 0, result.stderr
+    assert "database at head" in result.stdout
+    engine = make_engine(url)
+    try:
+        tables = set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+    assert {"processed_events", "conversations", "outbox", "contracts", "people", "alembic_version"} <= tables
+    again = _flask("db", "upgrade", env={"DATABASE_URL": url})  # idempotent
+    assert again.returncode == 0, again.stderr
+
+
+def test_scheduler_once_delivers_the_outbox_and_exits(tmp_path, fake_line, fake):
+    url = f"sqlite:///{tmp_path / 'clock.sqlite3'}"
+    assert _flask("db", "upgrade", env={"DATABASE_URL": url}).returncode == 0
+    from linebot.v3.messaging import TextMessage
+
+    from bot import outbox
+    from bot.clock import FixedClock
+    from bot.db import make_session_factory
+    from tests.conftest import NOW, TOKEN
+    from tests.helpers import USER
+
+    engine = make_engine(url)
+    with make_session_factory(engine)() as session:
+        outbox.enqueue_push(session, to=USER, messages=[TextMessage(text="แจ้งเตือน")], origin="test",
+                            now=FixedClock(NOW).now())
+        session.commit()
+    engine.dispose()
+    env = {"DATABASE_URL": url, "LINE_API_BASE_URL": fake_line.url, "LINE_CHANNEL_ACCESS_TOKEN": TOKEN,
+           "FUND_NOW": "2026-11-20T10:05"}
+    result = _flask("scheduler", "--once", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "ran deliver_outbox" in result.stdout
+    assert [r["body"]["to"] for r in fake.requests("/v2/bot/message/push")] == [USER]
+    # a second run sends nothing again
+    assert _flask("scheduler", "--once", env=env).returncode == 0
+    assert len(fake.requests("/v2/bot/message/push")) == 1
