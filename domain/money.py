@@ -1,0 +1,164 @@
+"""The money rules of ../shared/INTERFACES.md, as pure functions of a contract, its payments and a date.
+
+- Installment k (0-based) is due on first_due_date + k × interval_months, stepping by
+  calendar months from the first date and clamped to the month's end (dateutil).
+- Installments are equal; the last absorbs the rounding.
+- Payments (only those made on or before the date asked about) are applied to the
+  installments oldest first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+from dateutil.relativedelta import relativedelta
+
+SATANG = Decimal("0.01")
+ZERO = Decimal("0.00")
+PRESCRIPTION_YEARS = 5
+
+TIME_BARRED, CONTRACT_ENDED, IN_DEFAULT, NORMAL = 1, 2, 3, 4
+CLASS_NAMES = {
+    TIME_BARRED: "ลูกหนี้ขาดอายุความ",
+    CONTRACT_ENDED: "ลูกหนี้ที่สิ้นสุดสัญญา",
+    IN_DEFAULT: "ลูกหนี้ผิดนัดชำระหนี้",
+    NORMAL: "ลูกหนี้ปกติ",
+}
+
+
+@dataclass(frozen=True)
+class Terms:
+    """What the register says about a contract's repayment."""
+
+    contract_date: date
+    principal: Decimal
+    installment_count: int
+    first_due_date: date
+    interval_months: int = 1
+    default_rate: Decimal = Decimal("7.5")  # % per year
+    status: str = "active"
+
+
+@dataclass(frozen=True)
+class Installment:
+    number: int  # 0-based
+    due: date
+    amount: Decimal
+    paid: Decimal
+
+    @property
+    def unpaid(self) -> Decimal:
+        return self.amount - self.paid
+
+
+@dataclass(frozen=True)
+class Position:
+    """A contract's standing on one date: everything the balance card and the API show."""
+
+    as_of: date
+    principal: Decimal
+    paid: Decimal
+    outstanding_principal: Decimal
+    overdue_amount: Decimal
+    overdue_installments: int
+    not_yet_due: Decimal
+    next_due_date: date | None
+    next_due_amount: Decimal | None
+    contract_end_date: date
+    last_payment_date: date
+    prescription_date: date
+    days_to_prescription: int | None
+    default_interest: Decimal
+    debtor_class: int | None
+    closed: bool
+
+    @property
+    def class_name(self) -> str | None:
+        return CLASS_NAMES.get(self.debtor_class) if self.debtor_class else None
+
+    @property
+    def in_default(self) -> bool:
+        return self.overdue_installments > 0
+
+    @property
+    def term_ended(self) -> bool:
+        return self.as_of > self.contract_end_date
+
+
+def due_date(first_due: date, k: int, interval_months: int = 1) -> date:
+    """Installment k's due date: k × interval calendar months after the first, clamped to month end."""
+    return first_due + relativedelta(months=k * interval_months)
+
+
+def installment_amounts(principal: Decimal, count: int) -> list[Decimal]:
+    """Equal installments rounded to satang; the last absorbs the rounding (never negative)."""
+    if count < 1:
+        raise ValueError("a contract has at least one installment")
+    regular = (principal / count).quantize(SATANG, rounding=ROUND_HALF_UP)
+    if regular * (count - 1) > principal:  # only for tiny principals: round down instead
+        regular = (principal / count).quantize(SATANG, rounding=ROUND_DOWN)
+    return [regular] * (count - 1) + [principal - regular * (count - 1)]
+
+
+def schedule(terms: Terms) -> list[tuple[date, Decimal]]:
+    """(due date, amount) of every installment."""
+    amounts = installment_amounts(terms.principal, terms.installment_count)
+    return [(due_date(terms.first_due_date, k, terms.interval_months), amount) for k, amount in enumerate(amounts)]
+
+
+def allocate(terms: Terms, payments: Iterable[tuple[date, Decimal]], as_of: date) -> list[Installment]:
+    """Apply payments made on or before `as_of` to installments, oldest first."""
+    available = sum((amount for paid_on, amount in payments if paid_on <= as_of), ZERO)
+    installments = []
+    for k, (due, amount) in enumerate(schedule(terms)):
+        paid = min(amount, available)
+        available -= paid
+        installments.append(Installment(k, due, amount, paid))
+    return installments
+
+
+def position(terms: Terms, payments: Sequence[tuple[date, Decimal]], as_of: date) -> Position:
+    """Where a contract stands on `as_of` (INTERFACES.md, "Money rules")."""
+    counted = [(paid_on, amount) for paid_on, amount in payments if paid_on <= as_of]
+    installments = allocate(terms, counted, as_of)
+    paid = sum((amount for _, amount in counted), ZERO)
+    overdue = [i for i in installments if i.due < as_of and i.unpaid > 0]
+    upcoming = next((i for i in installments if i.due >= as_of and i.unpaid > 0), None)
+    end = installments[-1].due
+    last_payment = max((paid_on for paid_on, _ in counted), default=terms.contract_date)
+    prescription = last_payment + relativedelta(years=PRESCRIPTION_YEARS)
+    overdue_amount = sum((i.unpaid for i in overdue), ZERO)
+    outstanding = max(ZERO, terms.principal - paid)
+    interest = sum(
+        (i.unpaid * terms.default_rate / 100 * (as_of - i.due).days / 365 for i in overdue), Decimal(0)
+    ).quantize(SATANG, rounding=ROUND_HALF_UP)
+    closed = terms.status == "closed"
+    ended = as_of > end
+    return Position(
+        as_of=as_of,
+        principal=terms.principal,
+        paid=paid,
+        outstanding_principal=outstanding,
+        overdue_amount=overdue_amount,
+        overdue_installments=len(overdue),
+        not_yet_due=sum((i.unpaid for i in installments if i.due >= as_of), ZERO),
+        next_due_date=upcoming.due if upcoming else None,
+        next_due_amount=upcoming.unpaid if upcoming else None,
+        contract_end_date=end,
+        last_payment_date=last_payment,
+        prescription_date=prescription,
+        days_to_prescription=(prescription - as_of).days if ended and outstanding > 0 and not closed else None,
+        default_interest=interest,
+        debtor_class=None if closed else classify(ended, bool(overdue), prescription, as_of),
+        closed=closed,
+    )
+
+
+def classify(term_ended: bool, in_default: bool, prescription_date: date, as_of: date) -> int:
+    """DOMAIN.md's four classes; "more than 5 years" means the prescription date has passed."""
+    if term_ended and in_default:
+        return TIME_BARRED if as_of > prescription_date else CONTRACT_ENDED
+    return IN_DEFAULT if in_default else NORMAL
