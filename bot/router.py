@@ -17,7 +17,7 @@ from bot.context import Context
 from bot.payloads import Answer, FlowControl
 from bot.postback import PostbackError, unpack
 from bot.textnorm import command_key, split_command
-from handlers import common, contact, groups, lifecycle
+from handlers import balance, common, contact, groups, lifecycle, verify
 from messages import common as msgs
 
 log = logging.getLogger(__name__)
@@ -65,6 +65,9 @@ USER_COMMANDS: dict[str, Handler] = {
     "ช่วยเหลือ": common.help_menu, "help": common.help_menu, "เมนู": common.help_menu,
     "menu": common.help_menu,
     "ติดต่อเจ้าหน้าที่": contact.start, "contact": contact.start,
+    "ยอดหนี้": balance.balance, "balance": balance.balance,
+    "ยืนยันตัวตน": verify.start, "verify": verify.start,
+    "วิธีชำระ": balance.how_to_pay, "วิธีชำระเงิน": balance.how_to_pay, "pay": balance.how_to_pay,
 }
 
 GROUP_COMMANDS: dict[str, Handler] = {
@@ -73,7 +76,7 @@ GROUP_COMMANDS: dict[str, Handler] = {
 
 # Personal words that must never be answered in a group, only with an invitation to 1:1.
 PRIVATE_ONLY = {"ยอดหนี้", "balance", "ยืนยันตัวตน", "verify", "นัดหมาย", "appointment",
-                "มาตรการ", "relief", "ติดต่อเจ้าหน้าที่", "contact"}
+                "มาตรการ", "relief", "ติดต่อเจ้าหน้าที่", "contact", "วิธีชำระ", "pay"}
 
 # --- conversation states: (flow, step) -> State ------------------------------------------
 
@@ -81,6 +84,9 @@ STATES: dict[tuple[str, str], State] = {
     ("contact", "topic"): State(contact.on_topic, contact.ask_topic),
     ("contact", "message"): State(contact.on_message, contact.ask_message),
     ("contact", "phone"): State(contact.on_phone, contact.ask_phone),
+    ("verify", "consent"): State(verify.on_consent, verify.ask_consent),
+    ("verify", "national_id"): State(verify.on_national_id, verify.ask_national_id),
+    ("verify", "secret"): State(verify.on_secret, verify.ask_secret),
 }
 
 

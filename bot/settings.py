@@ -57,6 +57,10 @@ class Settings:
     outbox_backoff_cap_seconds: float = 3600.0
     office_name: str = "สำนักงานพัฒนาชุมชนจังหวัดภูเก็ต"
     office_phone: str = "076-211-040"
+    payment_bank: str = "ธนาคารกรุงไทย"
+    payment_biller: str = "Bill Payment กองทุนพัฒนาบทบาทสตรี (Comp Code 0000)"
+    payment_note: str = "ใส่รหัสโครงการเป็น Ref.1 และเลขบัตรประชาชนของผู้กู้หลักเป็น Ref.2"
+    verify_max_failures: int = 5
     log_level: str = "INFO"
     log_json: bool = True
     extra: Mapping[str, str] = field(default_factory=dict)
@@ -92,6 +96,10 @@ class Settings:
             outbox_backoff_cap_seconds=_float(env, "OUTBOX_BACKOFF_CAP_SECONDS", 3600.0),
             office_name=env.get("FUND_OFFICE_NAME") or cls.office_name,
             office_phone=env.get("FUND_OFFICE_PHONE") or cls.office_phone,
+            payment_bank=env.get("PAYMENT_BANK") or cls.payment_bank,
+            payment_biller=env.get("PAYMENT_BILLER") or cls.payment_biller,
+            payment_note=env.get("PAYMENT_NOTE") or cls.payment_note,
+            verify_max_failures=_int(env, "VERIFY_MAX_FAILURES", 5, minimum=1),
             log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
             log_json=not _truthy(env.get("LOG_PLAIN", "")),
         )

@@ -19,6 +19,7 @@ from models.register import (
     Payment,
     Person,
     StaffMember,
+    VerificationAttempt,
 )
 
 __all__ = [
@@ -38,4 +39,5 @@ __all__ = [
     "Person",
     "ProcessedEvent",
     "StaffMember",
+    "VerificationAttempt",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
@@ -174,3 +174,15 @@ class StaffMember(Base):
     revoked_at: Mapped[datetime | None]
 
     district: Mapped[Area | None] = relationship()
+
+
+class VerificationAttempt(Base):
+    """One try at proving identity in LINE (no typed values are kept, only the outcome)."""
+
+    __tablename__ = "verification_attempts"
+    __table_args__ = (Index("ix_verification_attempts_user_at", "line_user_id", "attempted_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    line_user_id: Mapped[str] = mapped_column(String(64))
+    attempted_at: Mapped[datetime]
+    succeeded: Mapped[bool]

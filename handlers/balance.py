@@ -1,0 +1,38 @@
+"""`ยอดหนี้` / `balance` and `วิธีชำระ` / `pay`: a verified person's own contracts, 1:1 only."""
+
+from __future__ import annotations
+
+from linebot.v3.messaging import Message
+
+from bot.context import Context
+from handlers import verify
+from messages import balance as msgs
+from models import Person
+from models.queries import holdings, linked_person
+
+
+def balance(ctx: Context) -> list[Message]:
+    """Show the balance, or start verification first and show it right after."""
+    person = linked_person(ctx.session, ctx.user_id or "")
+    if person is None:
+        return verify.start(ctx, then="balance")
+    return balance_for(ctx, person)
+
+
+def balance_for(ctx: Context, person: Person) -> list[Message]:
+    held = holdings(ctx.session, person, ctx.today)
+    open_lines = [
+        msgs.BalanceLine(h.contract.project_code, h.contract.project_name, h.role, h.contract.status, h.position)
+        for h in held if not h.position.closed
+    ]
+    closed = [h.contract.project_code for h in held if h.position.closed]
+    return msgs.balance_messages(open_lines, closed)
+
+
+def how_to_pay(ctx: Context) -> list[Message]:
+    """Payment instructions; a verified person also sees their own project codes."""
+    person = linked_person(ctx.session, ctx.user_id or "") if ctx.user_id else None
+    codes = [h.contract.project_code for h in holdings(ctx.session, person, ctx.today)
+             if not h.position.closed] if person else []
+    s = ctx.settings
+    return msgs.how_to_pay(s.payment_bank, s.payment_biller, s.payment_note, codes, ctx.today)

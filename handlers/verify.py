@@ -1,0 +1,135 @@
+"""Verify: consent → national ID → birth date (or phone digits) → this LINE account is linked."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from linebot.v3.messaging import Message
+from sqlalchemy import func, select
+
+from bot.context import Context
+from domain.identity import check_national_id, parse_birth_date, phone_last_four
+from messages import verify as msgs
+from models import LineLink, Person, VerificationAttempt
+from models.queries import linked_person
+
+FLOW = msgs.FLOW
+WINDOW = timedelta(hours=24)
+
+
+def start(ctx: Context, *, then: str | None = None) -> list[Message]:
+    """`ยืนยันตัวตน` / `verify` (and `ยอดหนี้` from someone not yet verified)."""
+    person = linked_person(ctx.session, ctx.user_id or "")
+    if person is not None:
+        return msgs.already_verified(person.first_name)
+    if _locked(ctx):
+        ctx.conversation.finish()
+        return msgs.locked(ctx.settings.office_name, ctx.settings.office_phone)
+    ctx.conversation.start(FLOW, "consent", then=then)
+    return msgs.consent_notice(for_balance=then == "balance")
+
+
+def ask_consent(ctx: Context) -> list[Message]:
+    return msgs.consent_notice(for_balance=ctx.conversation.data.get("then") == "balance")
+
+
+def on_consent(ctx: Context, answer: str) -> list[Message]:
+    if answer == "accept":
+        ctx.conversation.advance("national_id", consented_at=ctx.now.isoformat())
+        return msgs.ask_national_id()
+    if answer == "decline":
+        ctx.conversation.finish()
+        return msgs.declined(ctx.settings.office_phone)
+    return msgs.consent_needed()
+
+
+def ask_national_id(ctx: Context) -> list[Message]:
+    return msgs.ask_national_id()
+
+
+def on_national_id(ctx: Context, answer: str) -> list[Message]:
+    checked = check_national_id(answer)
+    if checked.problem:
+        return msgs.national_id_problem(checked.problem, checked.digits)
+    person = ctx.session.scalars(select(Person).where(Person.national_id == checked.digits)).one_or_none()
+    # Unknown IDs are asked for a birth date like everyone else: the answer never says
+    # whether an ID is on the register until both factors match.
+    factor = "phone" if person is not None and person.birth_date is None and person.phone else "birth_date"
+    ctx.conversation.advance("secret", person_id=person.id if person else None, factor=factor)
+    return msgs.ask_phone_digits() if factor == "phone" else msgs.ask_birth_date()
+
+
+def ask_secret(ctx: Context) -> list[Message]:
+    return msgs.ask_phone_digits() if ctx.conversation.data.get("factor") == "phone" else msgs.ask_birth_date()
+
+
+def on_secret(ctx: Context, answer: str) -> list[Message]:
+    data = ctx.conversation.data
+    person = ctx.session.get(Person, data["person_id"]) if data.get("person_id") else None
+    if data.get("factor") == "phone":
+        digits = phone_last_four(answer)
+        if digits is None:
+            return msgs.phone_digits_unreadable()
+        matched = person is not None and (person.phone or "").endswith(digits)
+    else:
+        born = parse_birth_date(answer)
+        if born is None:
+            return msgs.birth_date_unreadable()
+        matched = person is not None and person.birth_date == born
+    if _locked(ctx):  # another chat window may have used up the tries meanwhile
+        ctx.conversation.finish()
+        return msgs.locked(ctx.settings.office_name, ctx.settings.office_phone)
+    ctx.session.add(VerificationAttempt(line_user_id=ctx.user_id or "", attempted_at=ctx.now, succeeded=matched))
+    if not matched or person is None:
+        return _failed(ctx)
+    return _link(ctx, person)
+
+
+def _failed(ctx: Context) -> list[Message]:
+    ctx.session.flush()
+    left = ctx.settings.verify_max_failures - _failures(ctx)
+    if left <= 0:
+        ctx.conversation.finish()
+        return msgs.locked(ctx.settings.office_name, ctx.settings.office_phone)
+    then = ctx.conversation.data.get("then")
+    ctx.conversation.start(FLOW, "national_id", then=then, consented_at=ctx.conversation.data.get("consented_at"))
+    return msgs.no_match(left)
+
+
+def _link(ctx: Context, person: Person) -> list[Message]:
+    from handlers import balance  # the balance follows a verification asked for by `ยอดหนี้`
+
+    data = ctx.conversation.data
+    ctx.conversation.finish()
+    taken = ctx.session.scalars(select(LineLink).where(LineLink.person_id == person.id)).one_or_none()
+    if taken is not None and taken.line_user_id != ctx.user_id:
+        return msgs.linked_elsewhere(ctx.settings.office_phone)
+    ctx.session.add(LineLink(line_user_id=ctx.user_id or "", person_id=person.id,
+                             consented_at=_consented_at(ctx, data), notice_version=msgs.NOTICE_VERSION,
+                             linked_at=ctx.now))
+    ctx.session.flush()
+    reply = msgs.verified(person.first_name)
+    if data.get("then") == "balance":
+        reply += balance.balance_for(ctx, person)
+    return reply[:5]
+
+
+def _consented_at(ctx: Context, data: dict[str, object]):  # type: ignore[no-untyped-def]
+    from datetime import datetime
+
+    raw = data.get("consented_at")
+    return datetime.fromisoformat(raw) if isinstance(raw, str) else ctx.now
+
+
+def _failures(ctx: Context) -> int:
+    return ctx.session.scalar(
+        select(func.count()).select_from(VerificationAttempt).where(
+            VerificationAttempt.line_user_id == (ctx.user_id or ""),
+            VerificationAttempt.succeeded.is_(False),
+            VerificationAttempt.attempted_at > ctx.now - WINDOW,
+        )
+    ) or 0
+
+
+def _locked(ctx: Context) -> bool:
+    return _failures(ctx) >= ctx.settings.verify_max_failures
