@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from domain.money import Position, Terms, position
-from models.register import Area, Contract, LineLink, Membership, Payment, Person
+from models.register import Area, Contract, LineLink, Membership, Person
 
 
 def terms_of(contract: Contract) -> Terms:
