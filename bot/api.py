@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from functools import wraps
 from typing import Any
 
@@ -13,7 +14,13 @@ from sqlalchemy import select
 
 from bot.clock import BANGKOK
 from bot.runtime import runtime
-from models import Outbox
+from domain.followups import followups as order_followups
+from domain.identity import mask_national_id
+from domain.measures import recommended_measures
+from domain.money import Position
+from messages.followups import NEXT_ACTION, reason_text
+from models import Area, Outbox
+from models.queries import contract_by_code, contracts_in, position_of
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 MAX_ROWS = 1000
@@ -40,6 +47,105 @@ def require_admin(view: Callable[..., Any]) -> Callable[..., Any]:
 @bp.errorhandler(400)
 def _bad_request(exc):  # type: ignore[no-untyped-def]
     return jsonify({"error": "bad_request", "detail": exc.description}), 400
+
+
+def parse_day(raw: str | None, name: str = "as_of") -> date:
+    """`YYYY-MM-DD` (C.E.), or today (Asia/Bangkok) when absent."""
+    if not raw:
+        return runtime().clock.today()
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        abort(400, description=f"{name} must be a C.E. date YYYY-MM-DD, got {raw!r}")
+
+
+def money(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value.quantize(Decimal('0.01'))}"
+
+
+def iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+@bp.get("/contracts/<project_code>")
+@require_admin
+def contract(project_code: str):  # type: ignore[no-untyped-def]
+    """Where one contract stands on `as_of` (INTERFACES.md)."""
+    as_of = parse_day(request.args.get("as_of"))
+    with runtime().sessions() as session:
+        found = contract_by_code(session, project_code)
+        if found is None:
+            return jsonify({"error": "not_found", "detail": f"no contract {project_code!r}"}), 404
+        p = position_of(found, as_of)
+        roles = ("borrower", "co_debtor", "guarantor")
+        members = [{"national_id_masked": mask_national_id(m.person.national_id),
+                    "name": f"{m.person.first_name} {m.person.last_name}", "role": m.role}
+                   for m in sorted(found.memberships, key=lambda m: (roles.index(m.role), m.person.first_name))]
+        measures = recommended_measures(
+            p.debtor_class, status=found.status, contract_date=found.contract_date,
+            demand_letter_date=found.demand_letter_date,
+            has_guarantor_or_co_debtor=any(m.role != "borrower" for m in found.memberships))
+        return jsonify({
+            "project_code": found.project_code,
+            "project_name": found.project_name,
+            "as_of": as_of.isoformat(),
+            **_position_fields(p),
+            "status": found.status,
+            "recommended_measures": measures,
+            "members": members,
+        })
+
+
+def _position_fields(p: Position) -> dict[str, Any]:
+    return {
+        "class": p.debtor_class,
+        "class_name": p.class_name,
+        "outstanding_principal": money(p.outstanding_principal),
+        "overdue_amount": money(p.overdue_amount),
+        "overdue_installments": p.overdue_installments,
+        "next_due_date": iso(p.next_due_date),
+        "next_due_amount": money(p.next_due_amount),
+        "last_payment_date": iso(p.last_payment_date),
+        "contract_end_date": iso(p.contract_end_date),
+        "days_to_prescription": p.days_to_prescription,
+        "default_interest": money(p.default_interest),
+    }
+
+
+@bp.get("/followups")
+@require_admin
+def followups():  # type: ignore[no-untyped-def]
+    """The ordered follow-up list on `as_of`, optionally for one district."""
+    as_of = parse_day(request.args.get("as_of"))
+    district = request.args.get("district") or None
+    with runtime().sessions() as session:
+        contracts = {c.project_code: c for c in contracts_in(session, district)}
+        districts = _district_names(session)
+        ordered = order_followups((code, position_of(c, as_of)) for code, c in contracts.items())
+        return jsonify([{
+            "project_code": item.project_code,
+            "project_name": contracts[item.project_code].project_name,
+            "district": districts.get(contracts[item.project_code].area_id),
+            "reason": item.reason,
+            "reason_text": reason_text(item),
+            "next_action": NEXT_ACTION[item.reason],
+            **_position_fields(item.position),
+        } for item in ordered])
+
+
+def _district_names(session) -> dict[int, str]:  # type: ignore[no-untyped-def]
+    """area id → the name of the district it lies in (one query for the whole tree)."""
+    rows = {a.id: a for a in session.scalars(select(Area))}
+
+    def district_of(area_id: int | None) -> str | None:
+        while area_id is not None:
+            area = rows[area_id]
+            if area.level == "district":
+                return area.name
+            area_id = area.parent_id
+        return None
+
+    return {area_id: name for area_id in rows if (name := district_of(area_id))}
 
 
 def parse_instant(raw: str, name: str) -> datetime:

@@ -82,3 +82,21 @@ def area_path(area: Area | None) -> dict[str, str]:
         names[area.level] = area.name
         area = area.parent
     return names
+
+
+def contracts_in(session: Session, district: str | None = None) -> Sequence[Contract]:
+    """Open contracts with their payments, optionally only those under a district (by name)."""
+    query = select(Contract).where(Contract.status != "closed").options(selectinload(Contract.payments))
+    if district:
+        query = query.where(Contract.area_id.in_(_areas_under(session, district)))
+    return session.scalars(query.order_by(Contract.project_code)).all()
+
+
+def _areas_under(session: Session, district: str) -> list[int]:
+    """Ids of the district named and every area below it."""
+    frontier = list(session.scalars(select(Area.id).where(Area.level == "district", Area.name == district)))
+    found = list(frontier)
+    while frontier:
+        frontier = list(session.scalars(select(Area.id).where(Area.parent_id.in_(frontier))))
+        found.extend(frontier)
+    return found

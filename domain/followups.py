@@ -1,0 +1,45 @@
+"""The officers' follow-up order: time-barred, then the 5-year limit within 180 days, then defaults."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from domain.money import CONTRACT_ENDED, TIME_BARRED, Position
+
+NEAR_PRESCRIPTION_DAYS = 180
+
+
+@dataclass(frozen=True)
+class Followup:
+    project_code: str
+    reason: str  # time_barred | prescription_near | in_default
+    position: Position
+
+    @property
+    def rank(self) -> tuple[int, Decimal | int, str]:
+        p = self.position
+        if self.reason == "time_barred":
+            return (0, p.days_to_prescription or 0, self.project_code)  # longest past the limit first
+        if self.reason == "prescription_near":
+            return (1, p.days_to_prescription or 0, self.project_code)  # nearest limit first
+        return (2, -p.overdue_amount, self.project_code)  # largest arrears first
+
+
+def reason_for(position: Position) -> str | None:
+    """Why a contract needs following up today, or None when it does not."""
+    if position.debtor_class == TIME_BARRED:
+        return "time_barred"
+    if (position.debtor_class == CONTRACT_ENDED and position.days_to_prescription is not None
+            and position.days_to_prescription <= NEAR_PRESCRIPTION_DAYS):
+        return "prescription_near"
+    if position.debtor_class is not None and position.in_default:
+        return "in_default"
+    return None
+
+
+def followups(positions: Iterable[tuple[str, Position]]) -> list[Followup]:
+    """The ordered follow-up list from (project code, position) pairs."""
+    found = [Followup(code, reason, p) for code, p in positions if (reason := reason_for(p))]
+    return sorted(found, key=lambda item: item.rank)
