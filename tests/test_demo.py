@@ -98,3 +98,21 @@ def test_simulator_refuses_what_a_person_could_not_send(demo):
     assert caught.value.code == 400
     assert "picture" in json.loads(caught.value.read())["error"]
     caught.value.close()
+
+
+def test_demo_debtors_verify_and_see_the_balance_of_their_class(demo):
+    send = lambda pid, payload: _post(f"{demo.app_url}/simulator/api/send", {"persona": pid, **payload})  # noqa: E731
+    for pid, expect in (("debtor-default", "3 งวด"), ("debtor-normal", "ไม่มียอดค้าง"),
+                        ("debtor-ended", "สัญญาครบกำหนดแล้ว")):
+        persona = _persona(demo, pid)
+        send(pid, {"type": "text", "text": "ยอดหนี้"})
+        notice = _chat(demo, pid)[-1]["message"]
+        accept = next(b["action"] for b in notice["contents"]["footer"]["contents"]
+                      if b["action"]["label"].startswith("ยินยอม"))
+        send(pid, {"type": "postback", "data": accept["data"], "display_text": accept["displayText"]})
+        send(pid, {"type": "text", "text": persona["national_id"]})
+        last = _chat(demo, pid)[-1]["seq"]
+        send(pid, {"type": "text", "text": persona["birth_date"]})
+        replies = [m["message"] for m in _chat(demo, pid, after=last) if m["direction"] == "bot"]
+        assert "ยืนยันตัวตนเรียบร้อย" in replies[0]["text"], pid
+        assert expect in json.dumps(replies[1], ensure_ascii=False), pid
