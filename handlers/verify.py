@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from linebot.v3.messaging import Message
 from sqlalchemy import func, select
@@ -52,37 +52,39 @@ def on_national_id(ctx: Context, answer: str) -> list[Message]:
     if checked.problem:
         return msgs.national_id_problem(checked.problem, checked.digits)
     person = ctx.session.scalars(select(Person).where(Person.national_id == checked.digits)).one_or_none()
-    # Unknown IDs are asked for a birth date like everyone else: the answer never says
-    # whether an ID is on the register until both factors match.
-    factor = "phone" if person is not None and person.birth_date is None and person.phone else "birth_date"
-    ctx.conversation.advance("secret", person_id=person.id if person else None, factor=factor)
-    return msgs.ask_phone_digits() if factor == "phone" else msgs.ask_birth_date()
+    # Everyone gets the same question, whether the ID is on the register or not and
+    # whatever factor it will be checked against: the replies reveal nothing until both
+    # factors match.
+    ctx.conversation.advance("secret", person_id=person.id if person else None)
+    return msgs.ask_secret()
 
 
 def ask_secret(ctx: Context) -> list[Message]:
-    return msgs.ask_phone_digits() if ctx.conversation.data.get("factor") == "phone" else msgs.ask_birth_date()
+    return msgs.ask_secret()
 
 
 def on_secret(ctx: Context, answer: str) -> list[Message]:
     data = ctx.conversation.data
     person = ctx.session.get(Person, data["person_id"]) if data.get("person_id") else None
-    if data.get("factor") == "phone":
-        digits = phone_last_four(answer)
-        if digits is None:
-            return msgs.phone_digits_unreadable()
-        matched = person is not None and (person.phone or "").endswith(digits)
-    else:
-        born = parse_birth_date(answer)
-        if born is None:
-            return msgs.birth_date_unreadable()
-        matched = person is not None and person.birth_date == born
+    digits = phone_last_four(answer)
+    born = None if digits else parse_birth_date(answer)
+    if digits is None and born is None:
+        return msgs.secret_unreadable()
     if _locked(ctx):  # another chat window may have used up the tries meanwhile
         ctx.conversation.finish()
         return msgs.locked(ctx.settings.office_name, ctx.settings.office_phone)
+    matched = person is not None and _matches(person, born, digits)
     ctx.session.add(VerificationAttempt(line_user_id=ctx.user_id or "", attempted_at=ctx.now, succeeded=matched))
     if not matched or person is None:
         return _failed(ctx)
     return _link(ctx, person)
+
+
+def _matches(person: Person, born: date | None, phone_digits: str | None) -> bool:
+    """The birth date when the register has one; otherwise the phone's last four digits."""
+    if person.birth_date is not None:
+        return born == person.birth_date
+    return phone_digits is not None and bool(person.phone) and (person.phone or "").endswith(phone_digits)
 
 
 def _failed(ctx: Context) -> list[Message]:

@@ -82,29 +82,24 @@ def national_id_problem(problem: str, digits: str) -> list[Message]:
     return [TextMessage(text=text, quick_reply=_cancel_only())]
 
 
-def ask_birth_date() -> list[Message]:
-    return [TextMessage(text="พิมพ์วันเดือนปีเกิดค่ะ เช่น 14/02/2515 หรือ 14 ก.พ. 2515",
-                        quick_reply=_cancel_only())]
+def ask_secret() -> list[Message]:
+    return [TextMessage(
+        text="พิมพ์วันเดือนปีเกิดค่ะ เช่น 14/02/2515 หรือ 14 ก.พ. 2515\n"
+        "(หากกองทุนไม่มีวันเกิดของคุณ ให้พิมพ์เลข 4 ตัวท้ายของเบอร์โทรที่ให้ไว้แทน)",
+        quick_reply=_cancel_only())]
 
 
-def ask_phone_digits() -> list[Message]:
-    return [TextMessage(text="พิมพ์เลข 4 ตัวท้ายของเบอร์โทรศัพท์ที่ให้ไว้กับกองทุนค่ะ",
-                        quick_reply=_cancel_only())]
-
-
-def birth_date_unreadable() -> list[Message]:
-    return [TextMessage(text="อ่านวันเกิดนี้ไม่ได้ค่ะ ลองพิมพ์แบบ วัน/เดือน/ปี พ.ศ. เช่น 14/02/2515",
-                        quick_reply=_cancel_only())]
-
-
-def phone_digits_unreadable() -> list[Message]:
-    return [TextMessage(text="ขอเป็นตัวเลข 4 ตัวค่ะ เช่น 5678", quick_reply=_cancel_only())]
+def secret_unreadable() -> list[Message]:
+    return [TextMessage(
+        text="อ่านวันเกิดนี้ไม่ได้ค่ะ ลองพิมพ์แบบ วัน/เดือน/ปี พ.ศ. เช่น 14/02/2515 "
+        "หรือเลข 4 ตัวท้ายของเบอร์โทร เช่น 5678", quick_reply=_cancel_only())]
 
 
 def no_match(tries_left: int) -> list[Message]:
     """Both factors checked together: never says which one was wrong, or whether the ID exists."""
     return [TextMessage(
         text="ข้อมูลยังไม่ตรงกับทะเบียนของกองทุนค่ะ ลองใหม่ตั้งแต่เลขบัตรประชาชนอีกครั้งนะคะ "
+        "หากพิมพ์วันเกิดแล้วไม่ผ่าน ลองใช้เลข 4 ตัวท้ายของเบอร์โทรแทน "
         f"(ลองได้อีก {tries_left} ครั้ง)", quick_reply=_cancel_only())]
 
 

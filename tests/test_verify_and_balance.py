@@ -13,6 +13,7 @@ from tests import factories as f
 from tests.helpers import GROUP, USER, texts
 
 OTHER = "U" + "3" * 32
+THIRD = "U" + "4" * 32
 
 
 @pytest.fixture
@@ -60,7 +61,10 @@ def test_balance_asks_an_unverified_person_to_verify_then_shows_the_balance(line
     assert "เลขบัตรประชาชน" in texts(notice)  # the notice says what is collected and why
     asked = _tap(line, notice[0], "ยินยอม ดำเนินการต่อ")
     assert "13 หลัก" in asked[0]["text"]
-    assert "วันเดือนปีเกิด" in line.say("3 8301 00622 19 1")[0]["text"]
+    asked_secret = line.say("3 8301 00622 19 1")[0]["text"]
+    assert "วันเดือนปีเกิด" in asked_secret
+    # an ID that is not on the register gets exactly the same question
+    line.say("ยกเลิก", user=OTHER)
     replies = line.say("๑๔/๐๒/๒๕๑๕")  # Thai digits, B.E.
     assert "ยืนยันตัวตนเรียบร้อย" in replies[0]["text"] and "สมศรี" in replies[0]["text"]
     card = replies[1]
@@ -84,7 +88,9 @@ def test_no_birth_date_on_file_uses_the_last_four_phone_digits(line, debtor):
     notice = line.say("verify")
     _tap(line, notice[0], "ยินยอม ดำเนินการต่อ")
     assert "4 ตัวท้าย" in line.say("5830100009267")[0]["text"]
-    assert "ยืนยันตัวตนเรียบร้อย" in line.say("7812")[0]["text"]
+    assert "ไม่ตรงกับทะเบียน" in line.say("01/01/2520")[0]["text"]  # no birth date on file to match
+    line.say("5830100009267")
+    assert "ยืนยันตัวตนเรียบร้อย" in line.say("๗๘๑๒")[0]["text"]
     assert "ลูกหนี้ร่วม" in texts(line.say("ยอดหนี้"))
 
 
@@ -93,7 +99,16 @@ def test_a_typo_in_the_national_id_gets_a_specific_answer(line, debtor):
     _tap(line, notice[0], "ยินยอม ดำเนินการต่อ")
     assert "พิมพ์ผิดไป 1 หลัก" in line.say("3830100622192")[0]["text"]
     assert "มี 12 หลัก" in line.say("383010062219")[0]["text"]
-    assert "อ่านวันเกิดนี้ไม่ได้" in (line.say("3830100622191"), line.say("เมื่อวาน"))[1][0]["text"]
+    line.say("3830100622191")
+    assert "อ่านวันเกิดนี้ไม่ได้" in line.say("เมื่อวาน")[0]["text"]
+
+
+def test_the_questions_never_reveal_whether_an_id_exists(line, debtor):
+    questions = []
+    for national, user in (("3830100622191", USER), ("5830100009267", OTHER), (f.national_id(9_999_998), THIRD)):
+        _tap(line, line.say("ยืนยันตัวตน", user=user)[0], "ยินยอม ดำเนินการต่อ", user=user)
+        questions.append(line.say(national, user=user)[0]["text"])
+    assert len(set(questions)) == 1
 
 
 def test_the_answer_never_reveals_whether_an_id_exists(line, debtor):
