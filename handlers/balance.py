@@ -6,8 +6,8 @@ from linebot.v3.messaging import Message
 
 from bot.context import Context
 from handlers import verify
+from handlers.statements import balance_for
 from messages import balance as msgs
-from models import Person
 from models.queries import holdings, linked_person
 
 
@@ -17,16 +17,6 @@ def balance(ctx: Context) -> list[Message]:
     if person is None:
         return verify.start(ctx, then="balance")
     return balance_for(ctx, person)
-
-
-def balance_for(ctx: Context, person: Person) -> list[Message]:
-    held = holdings(ctx.session, person, ctx.today)
-    open_lines = [
-        msgs.BalanceLine(h.contract.project_code, h.contract.project_name, h.role, h.contract.status, h.position)
-        for h in held if not h.position.closed
-    ]
-    closed = [h.contract.project_code for h in held if h.position.closed]
-    return msgs.balance_messages(open_lines, closed)
 
 
 def how_to_pay(ctx: Context) -> list[Message]:

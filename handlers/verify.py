@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from linebot.v3.messaging import Message
 from sqlalchemy import func, select
 
 from bot.context import Context
 from domain.identity import check_national_id, parse_birth_date, phone_last_four
+from handlers.statements import balance_for
 from messages import verify as msgs
 from models import LineLink, Person, VerificationAttempt
 from models.queries import linked_person
@@ -99,8 +100,6 @@ def _failed(ctx: Context) -> list[Message]:
 
 
 def _link(ctx: Context, person: Person) -> list[Message]:
-    from handlers import balance  # the balance follows a verification asked for by `ยอดหนี้`
-
     data = ctx.conversation.data
     ctx.conversation.finish()
     taken = ctx.session.scalars(select(LineLink).where(LineLink.person_id == person.id)).one_or_none()
@@ -112,13 +111,11 @@ def _link(ctx: Context, person: Person) -> list[Message]:
     ctx.session.flush()
     reply = msgs.verified(person.first_name)
     if data.get("then") == "balance":
-        reply += balance.balance_for(ctx, person)
+        reply += balance_for(ctx, person)  # they asked for it with `ยอดหนี้`
     return reply[:5]
 
 
-def _consented_at(ctx: Context, data: dict[str, object]):  # type: ignore[no-untyped-def]
-    from datetime import datetime
-
+def _consented_at(ctx: Context, data: dict[str, object]) -> datetime:
     raw = data.get("consented_at")
     return datetime.fromisoformat(raw) if isinstance(raw, str) else ctx.now
 

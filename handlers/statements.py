@@ -1,0 +1,21 @@
+"""A verified person's statement of contracts, shared by the balance and verification flows."""
+
+from __future__ import annotations
+
+from linebot.v3.messaging import Message
+
+from bot.context import Context
+from messages import balance as msgs
+from models import Person
+from models.queries import holdings
+
+
+def balance_for(ctx: Context, person: Person) -> list[Message]:
+    """The balance carousel of every open contract, and a line for closed ones."""
+    held = holdings(ctx.session, person, ctx.today)
+    open_lines = [
+        msgs.BalanceLine(h.contract.project_code, h.contract.project_name, h.role, h.contract.status, h.position)
+        for h in held if not h.position.closed
+    ]
+    closed = [h.contract.project_code for h in held if h.position.closed]
+    return msgs.balance_messages(open_lines, closed)
