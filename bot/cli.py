@@ -16,8 +16,11 @@ from bot.runtime import runtime
 
 def register(app: Flask) -> None:
     """Attach the commands that need a configured app."""
+    from bot.importer import import_command
+
     app.cli.add_command(db)
     app.cli.add_command(outbox)
+    app.cli.add_command(import_command)
 
     from scheduler.cli import scheduler
 

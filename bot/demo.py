@@ -78,7 +78,7 @@ def start_demo(host: str = "127.0.0.1", port: int = 5000, fake_port: int = 5001,
         register = seed_register(session, data_dir, now)
         staff = seed_people_in_line(session, personas, now)
     logging.getLogger(__name__).info("demo seeded", extra={
-        "contracts": register.contracts, "people": register.people, "payments": register.payments,
+        "contracts": register.contracts, "members": register.memberships, "payments": register.payments,
         "staff": staff.staff, "groups": staff.groups})
     _introduce_personas(FakeLineClient(fake.url), personas)
     app.config["SIMULATOR_PERSONAS"] = personas

@@ -35,6 +35,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from domain.identity import national_id_check_digit
+
 PROVINCE = "ภูเก็ต"
 CODE_PREFIX = "PKT"
 FUND = "WDF"
@@ -251,19 +253,13 @@ def installments_satang(principal_satang: int, count: int) -> list[int]:
     return [each] * (count - 1) + [principal_satang - each * (count - 1)]
 
 
-def national_id_check_digit(first12: str) -> str:
-    """Thai national ID check digit: (11 − Σ d_i × (14 − i) mod 11) mod 10."""
-    total = sum(int(ch) * (13 - i) for i, ch in enumerate(first12))
-    return str((11 - total % 11) % 10)
-
-
 def is_valid_national_id(nid: str) -> bool:
     """True for 13 digits whose last is the check digit of the first 12."""
-    return len(nid) == 13 and nid.isdigit() and nid[12] == national_id_check_digit(nid[:12])
+    return len(nid) == 13 and nid.isdigit() and int(nid[12]) == national_id_check_digit(nid[:12])
 
 
 def _nid(first12: str) -> str:
-    return first12 + national_id_check_digit(first12)
+    return first12 + str(national_id_check_digit(first12))
 
 
 def _be(d: date) -> str:

@@ -1,27 +1,19 @@
-"""Load the sample register (demo/data/*.csv) and the demo's staff and groups.
-
-This is the demo's loader, in one transaction. It reads the same files, in the same
-formats (../shared/INTERFACES.md), that the `import` command reads.
-"""
+"""Load the sample register (demo/data/*.csv) with the importer, and the demo's staff and groups."""
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.thaiparse import parse_money, parse_register_date
-from models import Area, Contract, Fund, LineGroup, Membership, Payment, Person, StaffMember
+from bot.importer import format_report, import_files
+from models import Area, LineGroup, StaffMember
 
 DEMO_DATA = Path(__file__).resolve().parents[1] / "demo" / "data"
-FUND_NAMES = {"WDF": "กองทุนพัฒนาบทบาทสตรี"}
 
 
 @dataclass
@@ -69,75 +61,16 @@ class AreaBook:
         return area
 
 
-def _rows(path: Path) -> Iterator[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        yield from csv.DictReader(handle)
-
-
-def _optional_date(raw: str | None) -> date | None:
-    return parse_register_date(raw) if raw else None
-
-
 def seed_register(session: Session, data_dir: Path, now: datetime) -> SeedReport:
-    """Contracts, people, roles and payments from the three CSV files."""
-    report = SeedReport()
-    areas = AreaBook(session)
-    funds: dict[str, Fund] = {}
-    contracts: dict[str, Contract] = {}
-    for row in _rows(data_dir / "contracts.csv"):
-        code = row.get("fund") or "WDF"
-        if code not in funds:
-            funds[code] = Fund(code=code, name=FUND_NAMES.get(code, code))
-            session.add(funds[code])
-        contract = Contract(
-            project_code=row["project_code"], project_name=row["project_name"], fund=funds[code],
-            area=areas.path(row["province"], row["district"], row["subdistrict"], row.get("village", "")),
-            contract_date=parse_register_date(row["contract_date"]),
-            principal=parse_money(row["principal"]),
-            installment_count=int(row["installment_count"]),
-            first_due_date=parse_register_date(row["first_due_date"]),
-            interval_months=int(row.get("interval_months") or 1),
-            interest_rate=Decimal(row.get("interest_rate") or "0.10"),
-            default_rate=Decimal(row.get("default_rate") or "7.5"),
-            status=row.get("status") or "active",
-            demand_letter_date=_optional_date(row.get("demand_letter_date")),
-            created_at=now, updated_at=now,
-        )
-        session.add(contract)
-        contracts[contract.project_code] = contract
-    session.flush()
-    report.contracts = len(contracts)
-
-    people: dict[str, Person] = {}
-    for row in _rows(data_dir / "members.csv"):
-        person = people.get(row["national_id"])
-        if person is None:
-            person = Person(
-                national_id=row["national_id"], first_name=row["first_name"], last_name=row["last_name"],
-                phone=row.get("phone") or None,
-                birth_date=_optional_date(row.get("birth_date")),
-                address=row.get("address") or None,
-                lat=float(row["lat"]) if row.get("lat") else None,
-                lng=float(row["lng"]) if row.get("lng") else None,
-            )
-            session.add(person)
-            people[row["national_id"]] = person
-        session.add(Membership(contract=contracts[row["project_code"]], person=person, role=row["role"]))
-        report.memberships += 1
-    report.people = len(people)
-
-    seen: set[tuple[str, str, str, str]] = set()
-    for row in _rows(data_dir / "payments.csv"):
-        key = (row["project_code"], row["paid_on"], row["amount"], row.get("reference", ""))
-        if key in seen:
-            continue
-        seen.add(key)
-        session.add(Payment(contract=contracts[row["project_code"]], paid_on=parse_register_date(row["paid_on"]),
-                            amount=parse_money(row["amount"]), reference=row.get("reference") or ""))
-        report.payments += 1
-    session.flush()
-    report.areas = areas.created
-    return report
+    """Contracts, people, roles and payments from the three CSV files, through `import`."""
+    reports = import_files(session, [data_dir / f"{kind}.csv" for kind in ("contracts", "members", "payments")],
+                           now, commit=False)
+    failed = [r for r in reports if not r.ok]
+    if failed:
+        raise ValueError("the sample register does not import cleanly:\n" + format_report(failed))
+    counts = {r.kind: r.created for r in reports}
+    return SeedReport(contracts=counts.get("contracts", 0), memberships=counts.get("members", 0),
+                      payments=counts.get("payments", 0))
 
 
 def seed_people_in_line(session: Session, personas: list[dict[str, Any]], now: datetime) -> SeedReport:

@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from bot.textnorm import to_ascii_digits
+from domain.identity import check_national_id
 
 BE_OFFSET = 543
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -48,3 +49,17 @@ def _date(year: int, month: int, day: int, raw: str) -> date:
         return date(year, month, day)
     except ValueError:
         raise ValueError(f"{raw!r} is not a real calendar date") from None
+
+
+_NID_WEIGHTS = tuple(range(13, 1, -1))
+
+
+
+def parse_national_id(raw: str) -> str:
+    """13 digits with a valid check digit; Thai digits, spaces and dashes (1-1017-00207-03-2) allowed."""
+    checked = check_national_id(raw)
+    if checked.problem == "check_digit":
+        raise ValueError(f"{checked.digits} has a wrong check digit")
+    if checked.problem:
+        raise ValueError(f"{raw!r} is not 13 digits")
+    return checked.digits

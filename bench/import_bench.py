@@ -1,0 +1,253 @@
+"""Benchmark of the register import (`flask --app bot import`) on PostgreSQL.
+
+Generates a sample register with `bot.sampledata` (100,000 contracts ≈ 267k member rows and
+≈ 910k payments by default), creates a throw-away schema in the PostgreSQL database, migrates
+it, then measures, each in a fresh child process so that peak memory is the import's own:
+
+1. the first import (everything created), file by file: wall time and peak RSS;
+2. the same files again (everything unchanged);
+
+and, as the floor for moving the bytes, a plain `COPY ... FROM STDIN (FORMAT csv)` of the
+same files into staging tables of text columns. The schema is dropped at the end.
+
+    python -m bench.import_bench                      # 100k contracts, prints a table
+    python -m bench.import_bench --contracts 5000     # quick
+    python -m bench.import_bench --write-docs         # also rewrites docs/PERFORMANCE.md's results
+
+Goal: the whole first import under 60 s and peak memory under 500 MB (2 cores).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs" / "PERFORMANCE.md"
+DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+FILES = ("contracts.csv", "members.csv", "payments.csv")
+START, END = "<!-- import-bench:start -->", "<!-- import-bench:end -->"
+GOAL_SECONDS, GOAL_MB = 60.0, 500.0
+
+
+# --------------------------------------------------------------------------- child: one import run
+
+
+def child(url: str, now_iso: str, paths: list[str]) -> None:
+    """Import the files one after the other (one import_files call each) and print JSON."""
+    from sqlalchemy.orm import Session
+
+    from bot.db import make_engine
+    from bot.importer import import_files
+
+    now = datetime.fromisoformat(now_iso)
+    engine = make_engine(url)
+    results = []
+    with Session(engine) as session:
+        for path in paths:
+            started = time.perf_counter()
+            [report] = import_files(session, [path], now)
+            results.append({
+                "file": Path(path).name, "seconds": time.perf_counter() - started, "rows": report.rows,
+                "created": report.created, "updated": report.updated, "unchanged": report.unchanged,
+                "rejected": report.rejected, "error": report.error,
+            })
+    engine.dispose()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    print(json.dumps({"files": results, "peak_mb": peak}))
+
+
+def run_child(url: str, now: datetime, paths: list[Path]) -> dict[str, Any]:
+    command = [sys.executable, "-m", "bench.import_bench", "--child", url, now.isoformat(), *map(str, paths)]
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.exit(f"import child failed ({done.returncode}):\n{done.stderr}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["wall"] = wall  # includes the interpreter start and imports
+    for item in result["files"]:
+        if item["rejected"] or item["error"]:
+            sys.exit(f"{item['file']} was not imported: {item}")
+    return result
+
+
+# --------------------------------------------------------------------------- the COPY floor
+
+
+def copy_floor(url: str, schema: str, paths: list[Path]) -> dict[str, float]:
+    """Seconds to COPY each CSV, as it is, into a staging table of text columns."""
+    import psycopg
+
+    seconds = {}
+    with psycopg.connect(_libpq(url), autocommit=True) as conn:
+        for path in paths:
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                header = next(csv.reader(handle))
+            table = f'"{schema}"."stage_{path.stem}"'
+            columns = ", ".join(f'"{name}" text' for name in header)
+            conn.execute(f"CREATE UNLOGGED TABLE {table} ({columns})")
+            started = time.perf_counter()
+            with conn.cursor() as cursor, cursor.copy(f"COPY {table} FROM STDIN (FORMAT csv, HEADER true)") as copy, \
+                    path.open("rb") as raw:
+                while chunk := raw.read(1 << 20):
+                    copy.write(chunk)
+            seconds[path.name] = time.perf_counter() - started
+    return seconds
+
+
+def _libpq(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    return parsed.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+# --------------------------------------------------------------------------- the run
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                      if line.startswith("MemTotal"))
+        memory = f"{mem_kb / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, StopIteration):
+        memory = "RAM unknown"
+    return f"{os.cpu_count()} cores ({cpu}), {memory}, {platform.system()} {platform.release()}, " \
+           f"Python {platform.python_version()}"
+
+
+def server_version(url: str) -> str:
+    import psycopg
+
+    with psycopg.connect(_libpq(url)) as conn:
+        row = conn.execute("SHOW server_version").fetchone()
+    return f"PostgreSQL {row[0] if row else '?'}"
+
+
+def generate(contracts: int, out: Path) -> tuple[dict[str, int], float]:
+    from bot.sampledata import SampleData
+
+    started = time.perf_counter()
+    counts = SampleData(contracts=contracts).write_csv(out)
+    return counts, time.perf_counter() - started
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--contracts", type=int, default=100_000)
+    parser.add_argument("--data", type=Path, help="use (or create) the sample files in this directory")
+    parser.add_argument("--url", default=os.environ.get("TEST_POSTGRES_URL", DEFAULT_URL))
+    parser.add_argument("--write-docs", action="store_true", help=f"rewrite the results in {DOCS.relative_to(ROOT)}")
+    args = parser.parse_args(argv)
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from bot import migrate
+    from bot.clock import BANGKOK
+    from bot.db import make_engine
+
+    with tempfile.TemporaryDirectory(prefix="wdf-import-bench-") as tmp:
+        data = args.data or Path(tmp)
+        if not all((data / name).exists() for name in FILES):
+            counts, generated = generate(args.contracts, data)
+            print(f"generated {counts} in {generated:.1f} s into {data}", flush=True)
+        paths = [data / name for name in FILES]
+        rows = {p.name: sum(1 for _ in p.open(encoding="utf-8")) - 1 for p in paths}
+
+        schema = f"import_bench_{uuid.uuid4().hex[:8]}"
+        admin = create_engine(args.url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        url = make_url(args.url).update_query_dict({"options": f"-csearch_path={schema}"})
+        rendered = url.render_as_string(hide_password=False)
+        try:
+            engine = make_engine(rendered)
+            migrate.upgrade(engine)
+            engine.dispose()
+            now = datetime(2026, 11, 20, 10, 0, tzinfo=BANGKOK)
+            first = run_child(rendered, now, paths)
+            print("first import done", flush=True)
+            again = run_child(rendered, now, paths)
+            print("re-import done", flush=True)
+            floor = copy_floor(rendered, schema, paths)
+        finally:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()
+
+    command = "python -m bench.import_bench" + (f" --contracts {args.contracts}" if args.contracts != 100_000 else "")
+    report = render(rows, first, again, floor, machine(), server_version(args.url), command)
+    print(report)
+    if args.write_docs:
+        write_docs(report)
+        print(f"wrote {DOCS}")
+
+
+def render(rows: dict[str, int], first: dict[str, Any], again: dict[str, Any], floor: dict[str, float],
+           machine_line: str, server: str, command: str) -> str:
+    """The results as Markdown (what goes into docs/PERFORMANCE.md)."""
+    lines = [
+        f"Measured {date.today().isoformat()} on {machine_line}; {server} on the same machine (loopback).",
+        f"Command: `{command}` (add `--write-docs` to rewrite this block).",
+        "",
+        "| file | rows | first import | rows/s | re-import (unchanged) | COPY into text staging table "
+        "| first import ÷ COPY |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for one, two in zip(first["files"], again["files"], strict=True):
+        name = one["file"]
+        lines.append(f"| {name} | {rows[name]:,} | {one['seconds']:.1f} s | {rows[name] / one['seconds']:,.0f} "
+                     f"| {two['seconds']:.1f} s | {floor[name]:.2f} s | {one['seconds'] / floor[name]:.1f}× |")
+    total_first = sum(f["seconds"] for f in first["files"])
+    total_again = sum(f["seconds"] for f in again["files"])
+    total_floor = sum(floor.values())
+    lines.append(f"| **total** | {sum(rows.values()):,} | **{total_first:.1f} s** | "
+                 f"{sum(rows.values()) / total_first:,.0f} | {total_again:.1f} s | {total_floor:.2f} s | "
+                 f"{total_first / total_floor:.1f}× |")
+    verdict = "met" if total_first < GOAL_SECONDS and first["peak_mb"] < GOAL_MB else "MISSED"
+    lines += [
+        "",
+        f"Peak memory (max RSS of the import process): first import **{first['peak_mb']:.0f} MB**, "
+        f"re-import {again['peak_mb']:.0f} MB. Wall time of the whole child process, interpreter start "
+        f"included: {first['wall']:.1f} s and {again['wall']:.1f} s.",
+        f"Goal (under {GOAL_SECONDS:.0f} s and {GOAL_MB:.0f} MB): **{verdict}**.",
+    ]
+    return "\n".join(lines)
+
+
+def write_docs(block: str) -> None:
+    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Performance\n\n## Register import\n\n"
+    fenced = f"{START}\n{block}\n{END}"
+    if START in text and END in text:
+        head, rest = text.split(START, 1)
+        text = head + fenced + rest.split(END, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + fenced + "\n"
+    DOCS.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        child(sys.argv[2], sys.argv[3], sys.argv[4:])
+    else:
+        main()

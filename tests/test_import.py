@@ -1,0 +1,474 @@
+"""The register import (`bot.importer`): CSV and XLSX, checks, upserts, the report."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from bot.importer import (
+    FileReport,
+    Rejection,
+    format_report,
+    import_command,
+    import_files,
+    kind_of,
+    plan_sources,
+)
+from bot.seed import DEMO_DATA
+from bot.thaiparse import parse_national_id, parse_register_date
+from domain.identity import national_id_check_digit
+from models import Area, Base, Contract, Fund, Membership, Payment, Person
+from tests.conftest import NOW
+
+DATA = Path(__file__).with_name("data") / "import"
+DEMO_FILES = [DEMO_DATA / "contracts.csv", DEMO_DATA / "members.csv", DEMO_DATA / "payments.csv"]
+
+
+def _import(db: Engine, *paths: Path | str, now: datetime = NOW) -> list[FileReport]:
+    with Session(db) as session:
+        return import_files(session, paths, now)
+
+
+def _counts(report: FileReport) -> tuple[int, int, int, int]:
+    return report.created, report.updated, report.unchanged, report.rejected
+
+
+def _rows(db: Engine, model: type[Any]) -> int:
+    with db.connect() as connection:
+        return connection.execute(select(func.count()).select_from(model)).scalar_one()
+
+
+def _snapshot(db: Engine) -> dict[str, Any]:
+    """Everything the import writes, by natural keys (ids differ between runs)."""
+    with db.connect() as c:
+        areas = {row.id: row for row in c.execute(select(Area.id, Area.name, Area.parent_id, Area.level))}
+
+        def path(area_id: int | None) -> tuple[str, ...]:
+            out: list[str] = []
+            while area_id is not None:
+                out.insert(0, f"{areas[area_id].level}:{areas[area_id].name}")
+                area_id = areas[area_id].parent_id
+            return tuple(out)
+
+        funds = dict(c.execute(select(Fund.id, Fund.code)).all())
+        contracts = {}
+        codes = {}
+        for row in c.execute(select(Contract)):
+            codes[row.id] = row.project_code
+            contracts[row.project_code] = (
+                row.project_name, funds[row.fund_id], path(row.area_id), row.contract_date, row.principal,
+                row.installment_count, row.first_due_date, row.interval_months, row.interest_rate,
+                row.default_rate, row.status, row.demand_letter_date)
+        people = {}
+        nids = {}
+        for row in c.execute(select(Person)):
+            nids[row.id] = row.national_id
+            people[row.national_id] = (row.first_name, row.last_name, row.phone, row.birth_date, row.address,
+                                       row.lat, row.lng)
+        roles = sorted((codes[r.contract_id], nids[r.person_id], r.role) for r in c.execute(select(Membership)))
+        payments = sorted((codes[p.contract_id], p.paid_on, p.amount, p.reference) for p in c.execute(select(Payment)))
+    return {"contracts": contracts, "people": people, "roles": roles, "payments": payments,
+            "funds": sorted(funds.values()), "areas": sorted(path(a) for a in areas)}
+
+
+def _wipe(db: Engine) -> None:
+    with db.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+def _write_csv(path: Path, header: list[str], rows: list[list[str]], bom: bool = False) -> Path:
+    with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def _read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    return rows[0], rows[1:]
+
+
+# --------------------------------------------------------------------------- the demo register
+
+
+def test_demo_register_imports_cleanly_and_again_changes_nothing(db):
+    first = _import(db, *DEMO_FILES)
+    assert [(r.name, _counts(r)) for r in first] == [
+        ("contracts.csv", (200, 0, 0, 0)), ("members.csv", (530, 0, 0, 0)), ("payments.csv", (1901, 0, 0, 0))]
+    assert all(r.ok and not r.notes for r in first)
+    assert (_rows(db, Contract), _rows(db, Membership), _rows(db, Payment)) == (200, 530, 1901)
+    people = _rows(db, Person)
+    assert first[1].details == {"people_created": people, "people_updated": 0}
+    before = _snapshot(db)
+
+    again = _import(db, *DEMO_FILES, now=NOW + timedelta(days=1))
+    assert [_counts(r) for r in again] == [(0, 0, 200, 0), (0, 0, 530, 0), (0, 0, 1901, 0)]
+    assert _snapshot(db) == before
+    with db.connect() as connection:  # nothing was touched, so nothing was re-stamped
+        stamps = set(connection.execute(select(Contract.updated_at)).scalars())
+    assert stamps == {NOW}
+
+
+def test_the_same_register_as_one_workbook_gives_the_same_database(db, tmp_path):
+    _import(db, *DEMO_FILES)
+    from_csv = _snapshot(db)
+    _wipe(db)
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    native = {  # how Excel would hold them: real dates and numbers
+        "contract_date": parse_register_date, "first_due_date": parse_register_date,
+        "demand_letter_date": parse_register_date, "paid_on": parse_register_date,
+        "birth_date": parse_register_date, "installment_count": int, "interval_months": int,
+        "principal": lambda v: float(v.replace(",", "")), "amount": lambda v: float(v.replace(",", "")),
+        "national_id": int, "lat": float, "lng": float,
+    }
+    for kind in ("payments", "members", "contracts"):  # sheet order does not matter
+        header, rows = _read_csv(DEMO_DATA / f"{kind}.csv")
+        sheet = book.create_sheet(kind.capitalize())
+        sheet.append(header)
+        for row in rows:
+            sheet.append([native[name](v) if v and name in native else (v or None)
+                          for name, v in zip(header, row, strict=True)])
+    book.save(tmp_path / "register.xlsx")
+
+    reports = _import(db, tmp_path / "register.xlsx")
+    assert [(r.name, _counts(r)) for r in reports] == [
+        ("register.xlsx [sheet Contracts]", (200, 0, 0, 0)), ("register.xlsx [sheet Members]", (530, 0, 0, 0)),
+        ("register.xlsx [sheet Payments]", (1901, 0, 0, 0))]
+    assert _snapshot(db) == from_csv
+    again = _import(db, *DEMO_FILES)  # and the CSVs find nothing new
+    assert [_counts(r) for r in again] == [(0, 0, 200, 0), (0, 0, 530, 0), (0, 0, 1901, 0)]
+
+
+# --------------------------------------------------------------------------- formats
+
+
+def test_bom_thai_digits_commas_and_both_calendars(db):
+    reports = _import(db, DATA / "payments.csv", DATA / "members.csv", DATA / "contracts.csv")
+    assert [(r.name, _counts(r)) for r in reports] == [
+        ("contracts.csv", (3, 0, 0, 0)), ("members.csv", (5, 0, 0, 0)), ("payments.csv", (4, 0, 1, 0))]
+    state = _snapshot(db)
+    one, two, three = (state["contracts"][c] for c in ("TST-2566-0001", "TST-2566-0002", "TST-2560-0003"))
+    # B.E. 15/01/2566 = 2023-01-15; "60,000.00"; empty rates take the defaults
+    assert one == ("กลุ่มสตรีทดสอบหนึ่ง", "WDF",
+                   ("province:ภูเก็ต", "district:ถลาง", "subdistrict:ป่าคลอก", "village:หมู่ 2 บ้านบางโรง"),
+                   date(2023, 1, 15), Decimal("60000.00"), 24, date(2023, 2, 15), 1, Decimal("0.10"),
+                   Decimal("7.5"), "active", None)
+    # C.E. dates, Thai digits in money and counts, no village → the subdistrict, empty fund → WDF
+    assert one[2][:3] == two[2] and two[1] == "WDF"
+    assert (two[3], two[4], two[5], two[7], two[10]) == (date(2023, 3, 1), Decimal("40000.00"), 4, 6, "active")
+    # Thai-digit B.E. date, "120,000", status in any case
+    assert (three[3], three[4], three[10], three[11]) == (date(2017, 7, 10), Decimal("120000.00"), "litigation",
+                                                          date(2020, 6, 1))
+    assert state["people"]["3830100451231"] == ("มาลี", "ศรีทองคำ", "0817231456", date(1958, 3, 5),
+                                                "45/2 หมู่ 2 ต.ป่าคลอก อ.ถลาง จ.ภูเก็ต", 8.04123, 98.40115)
+    assert "1509900123453" in state["people"]  # written with Thai digits
+    assert ("TST-2560-0003", "3830100451231", "guarantor") in state["roles"]  # one person, two contracts
+    assert state["payments"] == [
+        ("TST-2560-0003", date(2017, 10, 10), Decimal("15000.50"), "BP256010100003"),
+        ("TST-2566-0001", date(2023, 2, 15), Decimal("2500.00"), "BP256602150001"),
+        ("TST-2566-0001", date(2023, 3, 15), Decimal("2500.00"), "BP256603150002"),
+        ("TST-2566-0002", date(2023, 9, 1), Decimal("10000.00"), ""),
+    ]
+    assert reports[0].notes == ['unknown column "remark" ignored']
+    assert reports[2].notes == ["1 row(s) repeat an earlier row of this file (the same payment, counted unchanged)"]
+
+
+def test_xlsx_rows_are_numbered_as_excel_shows_them_with_the_sheet(db, tmp_path):
+    _import(db, DATA / "contracts.csv")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Sheet1"
+    sheet.append(["project_code", "paid_on", "amount", "reference"])
+    sheet.append(["TST-2566-0001", datetime(2023, 3, 15), 2500, "A"])  # a real date cell
+    sheet.append([])  # a blank row still counts in Excel's numbering
+    sheet.append(["TST-2566-0001", date(2566, 3, 15), 2500.25, "B"])  # B.E. year typed into a date cell
+    sheet.append(["TST-2566-0001", "15/03/2566", 2500.255, "C"])
+    sheet.append(["TST-2566-0001", "15/03/2566", 2500.25, "D"])
+    book.save(tmp_path / "payments_lm_export.xlsx")  # the kind comes from the file name here
+
+    [report] = _import(db, tmp_path / "payments_lm_export.xlsx")
+    assert report.name == "payments_lm_export.xlsx [sheet Sheet1]"
+    assert [str(r) for r in report.rejections] == [
+        'sheet "Sheet1" row 4: paid_on date cell 2566-03-15 has a B.E. year: date cells must hold C.E. dates '
+        "(or type the text DD/MM/2566)",
+        "sheet \"Sheet1\" row 5: amount '2500.255' has more than two decimals (satang)",
+    ]
+    assert _rows(db, Payment) == 0
+
+
+# --------------------------------------------------------------------------- changes
+
+
+def test_a_changed_row_updates_and_an_empty_optional_cell_keeps_the_stored_value(db, tmp_path):
+    _import(db, DATA / "contracts.csv", DATA / "members.csv")
+    header, rows = _read_csv(DATA / "contracts.csv")
+    rows[1][header.index("principal")] = "45,000"
+    _write_csv(tmp_path / "contracts.csv", header, rows)
+    header, members = _read_csv(DATA / "members.csv")
+    members[0][header.index("phone")] = ""  # empty: keep 0817231456
+    members[0][header.index("address")] = "99 หมู่ 3 ต.ป่าคลอก"  # changed
+    members[1][header.index("role")] = "guarantor"  # a new role on the same contract
+    _write_csv(tmp_path / "members.csv", header, members)
+
+    later = NOW + timedelta(days=3)
+    contracts, people = _import(db, tmp_path / "contracts.csv", tmp_path / "members.csv", now=later)
+    assert _counts(contracts) == (0, 1, 2, 0)
+    # row 1 (person changed) and row 5 (the same person on another contract) are updated, row 2 by its role
+    assert _counts(people) == (0, 3, 2, 0)
+    assert people.details == {"people_created": 0, "people_updated": 1}
+    state = _snapshot(db)
+    assert state["contracts"]["TST-2566-0002"][4] == Decimal("45000.00")
+    assert state["people"]["3830100451231"][2:5:2] == ("0817231456", "99 หมู่ 3 ต.ป่าคลอก")
+    assert ("TST-2566-0001", "3100500123458", "guarantor") in state["roles"]
+    with db.connect() as connection:
+        stamps = dict(connection.execute(select(Contract.project_code, Contract.updated_at)).all())
+        created = set(connection.execute(select(Contract.created_at)).scalars())
+    assert stamps == {"TST-2566-0001": NOW, "TST-2566-0002": later, "TST-2560-0003": NOW}
+    assert created == {NOW}
+
+
+def test_payments_are_the_same_payment_when_their_four_values_match(db, tmp_path):
+    _import(db, DATA / "contracts.csv", DATA / "payments.csv")
+    rows = [
+        ["TST-2566-0001", "2023-03-15", "2,500.00", "BP256603150002"],  # stored (written 2500)
+        ["TST-2566-0001", "15/03/2566", "2500", "BP256603150002"],  # the same, other spelling
+        ["TST-2566-0001", "2023-03-15", "2500", "BP256603150099"],  # another reference: new
+        ["TST-2566-0002", "2023-09-01", "10000", ""],  # stored, no reference
+        ["TST-2566-0002", "2023-09-01", "10000", ""],  # and again
+    ]
+    [report] = _import(db, _write_csv(tmp_path / "payments-2026-11.csv", ["project_code", "paid_on", "amount",
+                                                                            "reference"], rows))
+    assert report.name == "payments-2026-11.csv (payments)"
+    assert _counts(report) == (1, 0, 4, 0)
+    assert _rows(db, Payment) == 5
+
+
+# --------------------------------------------------------------------------- refusals
+
+
+def test_a_broken_file_changes_nothing_and_lists_every_bad_line(db):
+    _import(db, DATA / "contracts.csv", DATA / "members.csv", DATA / "payments.csv")
+    before = _snapshot(db)
+    members, payments = _import(db, DATA / "payments_broken.csv", DATA / "members_broken.csv")
+    assert _snapshot(db) == before
+    assert (members.kind, members.rows, members.rejected, members.ok) == ("members", 6, 5, False)
+    assert [str(r) for r in members.rejections] == [
+        "line 3: national_id 1101700207032 has a wrong check digit",
+        "line 4: project_code TST-9999-0001 is not in the register (neither in the database nor in a contracts "
+        "file of this import)",
+        "line 5: first_name is missing",
+        "line 6: role 'boss' is not one of borrower, co_debtor, guarantor; "
+        "birth_date '31/02/2569' is not a real calendar date",
+        "line 7: lat 95.5 is out of range (-90 to 90)",
+    ]
+    assert (payments.rows, payments.rejected) == (8, 7)
+    assert [str(r) for r in payments.rejections] == [
+        "line 2: paid_on '31/02/2569' is not a real calendar date",
+        "line 3: amount '-500' is negative: it must be more than 0",
+        "line 4: project_code TST-9999-0001 is not in the register (neither in the database nor in a contracts "
+        "file of this import)",
+        "line 5: paid_on is missing",
+        "line 7: paid_on '2569-04-15' looks like a B.E. year in a C.E. date; write DD/MM/2569",
+        "line 8: amount '12.345' has more than two decimals (satang)",
+        "line 9: paid_on 2022-12-31 is before the contract date 2023-01-15",
+    ]
+    text = format_report([members, payments])
+    assert ("members_broken.csv (members): 0 created, 0 updated, 0 unchanged, 5 rejected: NOT IMPORTED "
+            "(ไม่ได้นำเข้า), nothing from this file was written") in text
+    assert "  line 3: national_id 1101700207032 has a wrong check digit" in text.splitlines()
+    assert text.endswith("0 of 2 file(s) imported; 2 NOT imported (ไม่ได้นำเข้า): fix the lines above and "
+                         "import those files again")
+
+
+def test_contract_rows_are_checked_against_each_other(db, tmp_path):
+    header, rows = _read_csv(DATA / "contracts.csv")
+    rows.append(list(rows[0]))  # the same project twice
+    bad = list(rows[1])
+    bad[0], bad[header.index("first_due_date")] = "TST-2566-0009", "2023-02-28"  # before the contract date
+    bad[header.index("installment_count")], bad[header.index("status")] = "0", "paid"
+    rows.append(bad)
+    [report] = _import(db, _write_csv(tmp_path / "contracts.csv", header, rows))
+    assert [str(r) for r in report.rejections] == [
+        "line 5: project_code TST-2566-0001 appears again (first on line 2)",
+        "line 6: installment_count 0 is out of range (1 to 1200); status 'paid' is not one of active, litigation, "
+        "judgment, closed; first_due_date 2023-02-28 is before contract_date 2023-03-01",
+    ]
+    assert _rows(db, Contract) == 0
+
+
+def test_one_person_has_the_same_details_and_one_role_per_contract_in_a_file(db, tmp_path):
+    _import(db, DATA / "contracts.csv")
+    header, rows = _read_csv(DATA / "members.csv")
+    rows.append(["TST-2566-0002", "3830100451231", "มะลิ", "ศรีทองคำ", "guarantor", "", "", "", "", ""])
+    rows.append(["TST-2566-0001", "3100500123458", "สมชาย", "ศรีทองคำ", "guarantor", "", "", "", "", ""])
+    rows.append(["TST-2566-0001", "3100500123458", "สมชาย", "ศรีทองคำ", "co_debtor", "", "", "", "", ""])  # repeat
+    [report] = _import(db, _write_csv(tmp_path / "members.csv", header, rows))
+    assert [str(r) for r in report.rejections] == [
+        "line 7: national_id 3830100451231 has other details than on line 2 (first_name มะลิ vs มาลี)",
+        "line 8: national_id 3100500123458 is already on TST-2566-0001 as co_debtor (line 3); "
+        "one person has one role per contract",
+    ]
+    assert _rows(db, Person) == 0
+
+
+def test_a_missing_required_column_refuses_the_whole_file(db, tmp_path):
+    header, rows = _read_csv(DATA / "contracts.csv")
+    drop = [header.index("principal"), header.index("first_due_date")]
+    header = [h for i, h in enumerate(header) if i not in drop]
+    rows = [[v for i, v in enumerate(row) if i not in drop] for row in rows]
+    [report] = _import(db, _write_csv(tmp_path / "contracts.csv", header, rows))
+    assert not report.ok and report.rejections == []
+    assert report.error is not None
+    assert report.error.startswith('missing required columns "principal", "first_due_date" (the header on line 1 '
+                                   "has: project_code, project_name, fund,")
+    assert format_report([report]).splitlines()[0] == f"contracts.csv: NOT IMPORTED (ไม่ได้นำเข้า): {report.error}"
+    assert _rows(db, Contract) == 0
+
+
+def test_unreadable_and_unknown_files_are_reported_and_the_others_still_import(db, tmp_path):
+    (tmp_path / "register.csv").write_text("project_code\nX\n", encoding="utf-8")
+    (tmp_path / "members.csv").write_bytes((DATA / "members.csv").read_text(encoding="utf-8").encode("tis-620"))
+    (tmp_path / "payments.csv").write_text("", encoding="utf-8")
+    reports = _import(db, tmp_path / "register.csv", tmp_path / "members.csv", tmp_path / "payments.csv",
+                      tmp_path / "missing-contracts.csv", DATA / "contracts.csv")
+    assert [(r.name, r.error) for r in reports] == [
+        ("register.csv", "cannot tell what this file holds: its name must contain contracts, members or payments"),
+        ("missing-contracts.csv", "file not found"),
+        ("contracts.csv", None),
+        ("members.csv", 'is not UTF-8 text: save it as "CSV UTF-8"'),
+        ("payments.csv", "the file is empty (no header row)"),
+    ]
+    assert _rows(db, Contract) == 3
+
+
+def test_members_may_use_contracts_of_the_same_call_but_not_of_a_refused_file(db, tmp_path):
+    header, rows = _read_csv(DATA / "contracts.csv")
+    rows[2][header.index("principal")] = "-1"
+    _write_csv(tmp_path / "contracts.csv", header, rows)
+    contracts, members = _import(db, DATA / "members.csv", tmp_path / "contracts.csv")
+    assert [str(r) for r in contracts.rejections] == ["line 4: principal '-1' is negative: it must be more than 0"]
+    codes = ["TST-2566-0001", "TST-2566-0001", "TST-2566-0002", "TST-2560-0003", "TST-2560-0003"]
+    assert [str(r) for r in members.rejections] == [  # the good contracts were not written either
+        f"line {n}: project_code {code} is only in contracts.csv, which was not imported"
+        for n, code in enumerate(codes, start=2)]
+    assert _rows(db, Contract) == _rows(db, Person) == 0
+
+
+def test_argument_order_does_not_matter(db, tmp_path):
+    forward = _import(db, DATA / "contracts.csv", DATA / "members.csv", DATA / "payments.csv")
+    state = _snapshot(db)
+    _wipe(db)
+    backward = _import(db, DATA / "payments.csv", DATA / "members.csv", DATA / "contracts.csv")
+    assert [(r.name, _counts(r)) for r in backward] == [(r.name, _counts(r)) for r in forward]
+    assert _snapshot(db) == state
+
+
+def test_without_commit_the_caller_decides(db):
+    with Session(db) as session:
+        reports = import_files(session, [DATA / "contracts.csv", DATA / "members.csv"], NOW, commit=False)
+        assert all(r.ok for r in reports)
+        assert session.scalar(select(func.count()).select_from(Membership)) == 5
+        session.rollback()
+    assert _rows(db, Contract) == _rows(db, Person) == 0
+    with Session(db) as session, pytest.raises(ValueError, match="aware"):
+        import_files(session, [], datetime(2026, 11, 20))
+
+
+# --------------------------------------------------------------------------- the command
+
+
+def test_the_import_command_prints_the_report_and_fails_on_a_rejected_row(app, db, tmp_path):
+    app.cli.add_command(import_command)
+    runner = app.test_cli_runner()
+    shutil.copy(DATA / "contracts.csv", tmp_path / "contracts.csv")
+    result = runner.invoke(args=["import", str(DATA / "members.csv"), str(tmp_path / "contracts.csv")])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "contracts.csv: 3 created, 0 updated, 0 unchanged, 0 rejected (areas: 7 created)",
+        '  unknown column "remark" ignored',
+        "members.csv: 5 created, 0 updated, 0 unchanged, 0 rejected (people: 4 created, 0 updated)",
+        "2 of 2 file(s) imported",
+    ]
+    result = runner.invoke(args=["import", str(DATA / "payments_broken.csv"), str(DATA / "payments.csv")])
+    assert result.exit_code == 1
+    assert "payments.csv: 4 created, 0 updated, 1 unchanged, 0 rejected" in result.output
+    assert "  line 3: amount '-500' is negative: it must be more than 0" in result.output
+    assert _rows(db, Payment) == 4  # the good file was committed on its own
+
+
+# --------------------------------------------------------------------------- pure parts
+
+
+def test_national_ids():
+    assert parse_national_id("3830100451231") == "3830100451231"
+    assert parse_national_id(" 3-8301-00451-23-1 ") == "3830100451231"
+    assert parse_national_id("๓๘๓๐๑๐๐๔๕๑๒๓๑") == "3830100451231"
+    assert national_id_check_digit("110170020703") == 0
+    with pytest.raises(ValueError, match="^1101700207032 has a wrong check digit$"):
+        parse_national_id("1101700207032")
+    for bad in ("383010045123", "38301004512311", "383010045123x", ""):
+        with pytest.raises(ValueError, match="is not 13 digits"):
+            parse_national_id(bad)
+
+
+def test_kinds_come_from_file_and_sheet_names(tmp_path):
+    assert [kind_of(n) for n in ("contracts", "2026-11-Members", "payments_lm_export", "สัญญา", "notes",
+                                 "members_and_payments")] == [
+        "contracts", "members", "payments", "contracts", None, None]
+    book = openpyxl.Workbook()
+    book.active.title = "Read me"
+    for name in ("payments", "members", "contracts"):
+        book.create_sheet(name)
+    book.save(tmp_path / "register.xlsx")
+    (tmp_path / "old.xls").write_bytes(b"")
+    sources = plan_sources([tmp_path / "register.xlsx", tmp_path / "old.xls"])
+    assert [(s.name, s.kind, s.error) for s in sources] == [
+        ("old.xls", None, "old Excel format (.xls): save it as .xlsx or CSV UTF-8"),
+        ("register.xlsx [sheet contracts]", "contracts", None),
+        ("register.xlsx [sheet members]", "members", None),
+        ("register.xlsx [sheet payments]", "payments", None),
+    ]
+    assert sources[3].notes == ['sheet(s) "Read me" ignored: not named contracts, members or payments']
+
+
+def test_format_report_for_officers():
+    good = FileReport("contracts.csv", "contracts", created=200)
+    bad = FileReport("payments.csv", "payments", created=0, rejected=1,
+                     rejections=[Rejection(17, "line 17", "amount 'x' is not an amount of money")])
+    assert format_report([good, bad]).splitlines() == [
+        "contracts.csv: 200 created, 0 updated, 0 unchanged, 0 rejected",
+        "payments.csv: 0 created, 0 updated, 0 unchanged, 1 rejected: NOT IMPORTED (ไม่ได้นำเข้า), nothing from "
+        "this file was written",
+        "  line 17: amount 'x' is not an amount of money",
+        "1 of 2 file(s) imported; 1 NOT imported (ไม่ได้นำเข้า): fix the lines above and import those files again",
+    ]
+
+
+def test_cells_from_a_workbook(tmp_path, db):
+    from bot import importer
+
+    assert importer._date(datetime(2023, 1, 15)) == date(2023, 1, 15)
+    assert importer._money(2500) == Decimal("2500.00") and importer._money(0.1) == Decimal("0.10")
+    assert importer._phone(817231456) == "0817231456"  # Excel dropped the leading zero
+    assert importer._whole(24.0, 1, 1200) == 24
+    assert importer._text(3830100451231.0) == "3830100451231"
+    for cell, message in ((datetime(2023, 1, 15, 9, 30), "has a time of day"), (45000, "is not a date"),
+                          (date(1800, 1, 1), "too far in the past")):
+        with pytest.raises(ValueError, match=message):
+            importer._date(cell)
+    with pytest.raises(ValueError, match="must be more than 0"):
+        importer._money("0.00")
