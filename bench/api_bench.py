@@ -22,11 +22,20 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from datetime import datetime
 from pathlib import Path
 
-from bench.import_bench import DEFAULT_URL, DOCS, FILES, ROOT, generate, machine, run_child, server_version
+from bench.import_bench import (
+    DEFAULT_URL,
+    DOCS,
+    FILES,
+    ROOT,
+    generate,
+    machine,
+    migrated_schema,
+    run_child,
+    server_version,
+)
 
 START, END = "<!-- api-bench:start -->", "<!-- api-bench:end -->"
 TOKEN = "bench-admin-token"
@@ -82,12 +91,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--write-docs", action="store_true")
     args = parser.parse_args(argv)
 
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
 
-    from bot import migrate
     from bot.clock import BANGKOK
-    from bot.db import make_engine
 
     with tempfile.TemporaryDirectory(prefix="wdf-api-bench-") as tmp:
         data = args.data or Path(tmp)
@@ -95,17 +100,7 @@ def main(argv: list[str] | None = None) -> None:
             generate(args.contracts, data)
         lines = (data / "contracts.csv").read_text(encoding="utf-8").splitlines()[1:]
         codes = [line.split(",", 1)[0] for line in lines]
-        schema = f"api_bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(args.url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = make_url(args.url).update_query_dict({"options": f"-csearch_path={schema}"})
-        rendered = url.render_as_string(hide_password=False)
-        server = None
-        try:
-            engine = make_engine(rendered)
-            migrate.upgrade(engine)
-            engine.dispose()
+        with migrated_schema(args.url, "api_bench") as (rendered, _schema):
             run_child(rendered, datetime(2026, 11, 20, 10, 0, tzinfo=BANGKOK), [data / n for n in FILES])
             port = free_port()
             env = {**os.environ, "DATABASE_URL": rendered, "ADMIN_TOKEN": TOKEN, "SECRET_KEY": "bench",
@@ -115,19 +110,16 @@ def main(argv: list[str] | None = None) -> None:
                 [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2",
                  "--threads", "4", "bot.wsgi:app"], env=env, cwd=ROOT,
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            wait_for(port)
-            rng = random.Random(2568)
-            picks = [f"/api/contracts/{rng.choice(codes)}?as_of=2026-11-20" for _ in range(args.requests)]
-            timed(port, picks[:100] + ["/healthz"] * 100)  # warm both workers' pools and caches
-            baseline = summary(timed(port, ["/healthz"] * args.requests))
-            contracts = summary(timed(port, picks))
-        finally:
-            if server is not None:
+            try:
+                wait_for(port)
+                rng = random.Random(2568)
+                picks = [f"/api/contracts/{rng.choice(codes)}?as_of=2026-11-20" for _ in range(args.requests)]
+                timed(port, picks[:100] + ["/healthz"] * 100)  # warm both workers' pools and caches
+                baseline = summary(timed(port, ["/healthz"] * args.requests))
+                contracts = summary(timed(port, picks))
+            finally:
                 server.terminate()
                 server.wait(timeout=10)
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
 
     command = "python -m bench.api_bench" + (f" --contracts {args.contracts}" if args.contracts != 100_000 else "")
     block = render(len(codes), args.requests, baseline, contracts, command, server_version(args.url))

@@ -30,6 +30,8 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -143,6 +145,32 @@ def server_version(url: str) -> str:
     return f"PostgreSQL {row[0] if row else '?'}"
 
 
+@contextmanager
+def migrated_schema(base_url: str, prefix: str) -> Iterator[tuple[str, str]]:
+    """A fresh PostgreSQL schema at the newest migration: (URL aimed at it, its name); dropped after."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from bot import migrate
+    from bot.db import make_engine
+
+    schema = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    rendered = make_url(base_url).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
+        hide_password=False)
+    try:
+        engine = make_engine(rendered)
+        migrate.upgrade(engine)
+        engine.dispose()
+        yield rendered, schema
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
 def generate(contracts: int, out: Path) -> tuple[dict[str, int], float]:
     from bot.sampledata import SampleData
 
@@ -159,12 +187,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--write-docs", action="store_true", help=f"rewrite the results in {DOCS.relative_to(ROOT)}")
     args = parser.parse_args(argv)
 
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
 
-    from bot import migrate
     from bot.clock import BANGKOK
-    from bot.db import make_engine
 
     with tempfile.TemporaryDirectory(prefix="wdf-import-bench-") as tmp:
         data = args.data or Path(tmp)
@@ -174,26 +198,13 @@ def main(argv: list[str] | None = None) -> None:
         paths = [data / name for name in FILES]
         rows = {p.name: sum(1 for _ in p.open(encoding="utf-8")) - 1 for p in paths}
 
-        schema = f"import_bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(args.url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-        url = make_url(args.url).update_query_dict({"options": f"-csearch_path={schema}"})
-        rendered = url.render_as_string(hide_password=False)
-        try:
-            engine = make_engine(rendered)
-            migrate.upgrade(engine)
-            engine.dispose()
+        with migrated_schema(args.url, "import_bench") as (rendered, schema):
             now = datetime(2026, 11, 20, 10, 0, tzinfo=BANGKOK)
             first = run_child(rendered, now, paths)
             print("first import done", flush=True)
             again = run_child(rendered, now, paths)
             print("re-import done", flush=True)
             floor = copy_floor(rendered, schema, paths)
-        finally:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            admin.dispose()
 
     command = "python -m bench.import_bench" + (f" --contracts {args.contracts}" if args.contracts != 100_000 else "")
     report = render(rows, first, again, floor, machine(), server_version(args.url), command)

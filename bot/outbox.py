@@ -71,23 +71,9 @@ def enqueue_multicast(session: Session, *, to: Sequence[str], messages: Sequence
 
 def record_reply(session: Session, *, chat: str, messages: Sequence[dict[str, Any]], origin: str,
                  now: datetime) -> Outbox:
-    """Record a reply about to be sent (status `sending`); `finish_reply` sets the outcome."""
-    row = Outbox(
-        retry_key=str(uuid.uuid4()),
-        kind="reply",
-        recipient_kind=recipient_kind(chat),
-        recipient=chat,
-        recipients=[chat],
-        messages=list(messages),
-        summary=summary_of(messages),
-        origin=origin,
-        status="sending",
-        attempts=1,
-        next_attempt_at=now,
-        created_at=now,
-    )
-    session.add(row)
-    return row
+    """Record a reply about to be sent (status `sending`); the webhook sets the outcome."""
+    return _add(session, kind="reply", recipients=[chat], messages=list(messages), origin=origin, now=now,
+                status="sending", attempts=1)
 
 
 def _enqueue(session: Session, *, kind: str, recipients: list[str],
@@ -100,6 +86,12 @@ def _enqueue(session: Session, *, kind: str, recipients: list[str],
     payload = as_dicts(messages)
     if not 1 <= len(payload) <= 5:
         raise ValueError("LINE takes 1 to 5 messages a request")
+    return _add(session, kind=kind, recipients=recipients, messages=payload, origin=origin, now=now,
+                status="queued", attempts=0, dedupe_key=dedupe_key)
+
+
+def _add(session: Session, *, kind: str, recipients: list[str], messages: list[dict[str, Any]], origin: str,
+         now: datetime, status: str, attempts: int, dedupe_key: str | None = None) -> Outbox:
     row = Outbox(
         retry_key=str(uuid.uuid4()),
         dedupe_key=dedupe_key,
@@ -107,11 +99,11 @@ def _enqueue(session: Session, *, kind: str, recipients: list[str],
         recipient_kind="users" if kind == "multicast" else recipient_kind(recipients[0]),
         recipient=recipients[0],
         recipients=recipients,
-        messages=payload,
-        summary=summary_of(payload),
+        messages=messages,
+        summary=summary_of(messages),
         origin=origin,
-        status="queued",
-        attempts=0,
+        status=status,
+        attempts=attempts,
         next_attempt_at=now,
         created_at=now,
     )
