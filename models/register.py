@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
@@ -29,6 +29,9 @@ class Area(Base):
     __tablename__ = "areas"
     __table_args__ = (
         UniqueConstraint("parent_id", "level", "name"),
+        # NULLs are distinct in a unique constraint, so provinces (no parent) need their own.
+        Index("uq_areas_root_level_name", "level", "name", unique=True,
+              sqlite_where=text("parent_id IS NULL"), postgresql_where=text("parent_id IS NULL")),
         CheckConstraint("level in ('province','district','subdistrict','village')", name="level"),
     )
 

@@ -21,12 +21,17 @@ def national_id(serial: int | None = None) -> str:
 
 
 def area(session: Session, district: str = "เมืองภูเก็ต", subdistrict: str = "ฉลอง") -> Area:
-    province = Area(level="province", name="ภูเก็ต")
-    district_area = Area(level="district", name=district, parent=province)
-    sub = Area(level="subdistrict", name=subdistrict, parent=district_area)
-    session.add_all([province, district_area, sub])
-    session.flush()
-    return sub
+    """The subdistrict, with its district and province, created when missing."""
+    parent: Area | None = None
+    for level, name in (("province", "ภูเก็ต"), ("district", district), ("subdistrict", subdistrict)):
+        found = session.query(Area).filter_by(level=level, name=name, parent=parent).one_or_none()
+        if found is None:
+            found = Area(level=level, name=name, parent=parent)
+            session.add(found)
+            session.flush()
+        parent = found
+    assert parent is not None
+    return parent
 
 
 def contract(session: Session, *, where: Area | None = None, code: str | None = None, **fields: object) -> Contract:
