@@ -14,13 +14,15 @@ from sqlalchemy import select
 
 from bot.clock import BANGKOK
 from bot.runtime import runtime
+from domain.applications import NEXT_STATUSES, can_move
 from domain.followups import followups as order_followups
 from domain.identity import mask_national_id
-from domain.measures import recommended_measures
+from domain.measures import Situation, recommended_ids
 from domain.money import Position
-from messages.followups import NEXT_ACTION, reason_text
-from models import Area, Outbox
-from models.queries import contract_by_code, contracts_in, position_of
+from messages.followups import NEXT_ACTION, application_text, reason_text
+from models import Area, MeasureApplication, Outbox
+from models.measure_store import measures_in_db
+from models.queries import applications_awaiting, contract_by_code, contracts_in, position_of
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 MAX_ROWS = 1000
@@ -81,10 +83,11 @@ def contract(project_code: str):  # type: ignore[no-untyped-def]
         members = [{"national_id_masked": mask_national_id(m.person.national_id),
                     "name": f"{m.person.first_name} {m.person.last_name}", "role": m.role}
                    for m in sorted(found.memberships, key=lambda m: (roles.index(m.role), m.person.first_name))]
-        measures = recommended_measures(
-            p.debtor_class, status=found.status, contract_date=found.contract_date,
-            demand_letter_date=found.demand_letter_date,
-            has_guarantor_or_co_debtor=any(m.role != "borrower" for m in found.memberships))
+        situation = Situation(
+            debtor_class=p.debtor_class, contract_date=found.contract_date, status=found.status,
+            demand_letter=found.demand_letter_date is not None,
+            has_co_obligors=any(m.role != "borrower" for m in found.memberships))
+        measures = recommended_ids(measures_in_db(session), situation, as_of)
         return jsonify({
             "project_code": found.project_code,
             "project_name": found.project_name,
@@ -122,7 +125,7 @@ def followups():  # type: ignore[no-untyped-def]
         contracts = {c.project_code: c for c in contracts_in(session, district)}
         districts = _district_names(session)
         ordered = order_followups((code, position_of(c, as_of)) for code, c in contracts.items())
-        return jsonify([{
+        rows = [{
             "project_code": item.project_code,
             "project_name": contracts[item.project_code].project_name,
             "district": districts.get(contracts[item.project_code].area_id),
@@ -130,7 +133,66 @@ def followups():  # type: ignore[no-untyped-def]
             "reason_text": reason_text(item),
             "next_action": NEXT_ACTION[item.reason],
             **_position_fields(item.position),
-        } for item in ordered])
+        } for item in ordered]
+        rows += [_application_row(a, districts) for a in applications_awaiting(session, district)]
+        return jsonify(rows)
+
+
+def _application_row(application: MeasureApplication, districts: dict[int, str]) -> dict[str, Any]:
+    person, contract = application.person, application.contract
+    return {
+        "project_code": contract.project_code,
+        "project_name": contract.project_name,
+        "district": districts.get(contract.area_id),
+        "reason": "measure_application",
+        "reason_text": application_text(application.measure_id, application.status),
+        "next_action": NEXT_ACTION["measure_application"],
+        "application_id": application.id,
+        "measure": application.measure_id,
+        "status": application.status,
+        "applicant": {"national_id_masked": mask_national_id(person.national_id),
+                      "name": f"{person.first_name} {person.last_name}"},
+        "submitted_at": application.submitted_at.astimezone(BANGKOK).isoformat(),
+        "status_changed_at": application.status_changed_at.astimezone(BANGKOK).isoformat(),
+        "officer": application.officer,
+    }
+
+
+@bp.get("/applications")
+@require_admin
+def applications():  # type: ignore[no-untyped-def]
+    """Measure applications, newest first, optionally by status."""
+    status = request.args.get("status")
+    query = select(MeasureApplication).order_by(MeasureApplication.submitted_at.desc()).limit(MAX_ROWS)
+    if status:
+        query = query.where(MeasureApplication.status == status)
+    with runtime().sessions() as session:
+        districts = _district_names(session)
+        return jsonify([_application_row(a, districts) for a in session.scalars(query)])
+
+
+@bp.post("/applications/<int:application_id>")
+@require_admin
+def update_application(application_id: int):  # type: ignore[no-untyped-def]
+    """An officer moves an application on: {"status", "officer", "note"}."""
+    body = request.get_json(silent=True) or {}
+    new, officer = body.get("status"), (body.get("officer") or "").strip()
+    if not officer:
+        abort(400, description="officer (who decided) is required")
+    rt = runtime()
+    with rt.sessions() as session:
+        application = session.get(MeasureApplication, application_id)
+        if application is None:
+            return jsonify({"error": "not_found", "detail": f"no application {application_id}"}), 404
+        if not can_move(application.status, str(new)):
+            allowed = sorted(NEXT_STATUSES.get(application.status, ()))
+            return jsonify({"error": "conflict", "detail": f"cannot move from {application.status} to {new}; "
+                            f"allowed: {', '.join(allowed) or 'none'}"}), 409
+        application.status, application.officer = str(new), officer
+        application.note = body.get("note") or application.note
+        application.status_changed_at = rt.clock.now()
+        session.commit()
+        return jsonify(_application_row(application, _district_names(session)))
 
 
 def _district_names(session) -> dict[int, str]:  # type: ignore[no-untyped-def]

@@ -6,12 +6,17 @@ credentials at all; the others run inside the configured app.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask
-from flask.cli import FlaskGroup
+from flask.cli import AppGroup, FlaskGroup
 
 from bot import migrate
+from bot.db import session_scope
 from bot.runtime import runtime
+from domain.measures import MeasureFileError
+from models.measure_store import ensure_measures, measures_in_db, read_measures_file, store_measures
 
 
 def register(app: Flask) -> None:
@@ -21,13 +26,14 @@ def register(app: Flask) -> None:
     app.cli.add_command(db)
     app.cli.add_command(outbox)
     app.cli.add_command(import_command)
+    app.cli.add_command(measures)
 
     from scheduler.cli import scheduler
 
     app.cli.add_command(scheduler)
 
 
-@click.group(help="Database schema (Alembic).")
+@click.group(cls=AppGroup, help="Database schema (Alembic).")
 def db() -> None:
     pass
 
@@ -39,6 +45,11 @@ def db_upgrade(revision: str) -> None:
     rt = runtime()
     migrate.upgrade(rt.engine, revision)
     click.echo(f"database at {revision} ({rt.engine.url.render_as_string(hide_password=True)})")
+    if revision == "head":
+        with session_scope(rt.sessions) as session:
+            loaded = ensure_measures(session, rt.clock.now())
+        if loaded:
+            click.echo(f"{loaded} (the bundled file, as the table was empty)")
 
 
 @db.command("revision")
@@ -48,7 +59,40 @@ def db_revision(message: str) -> None:
     migrate.revision(runtime().engine, message)
 
 
-@click.group(help="The queue of messages to LINE.")
+@click.group(cls=AppGroup, help="Relief measures (data: a TOML file, see bot/data/).")
+def measures() -> None:
+    pass
+
+
+@measures.command("load")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def measures_load(path: Path) -> None:
+    """Load a measures file; it takes effect at once, no restart needed."""
+    rt = runtime()
+    try:
+        version, parsed = read_measures_file(path)
+    except MeasureFileError as exc:
+        raise click.ClickException(str(exc)) from None
+    with session_scope(rt.sessions) as session:
+        click.echo(store_measures(session, version, parsed, rt.clock.now()))
+
+
+@measures.command("list")
+def measures_list() -> None:
+    """The measures in force today, in DOMAIN.md's order."""
+    rt = runtime()
+    today = rt.clock.today()
+    with rt.sessions() as session:
+        loaded = measures_in_db(session)
+    if not loaded:
+        raise click.ClickException("no measures loaded: run `flask --app bot measures load FILE`")
+    for m in loaded:
+        state = "in force" if m.in_force(today) else f"from {m.effective_from}"
+        classes = ",".join(str(c) for c in sorted(m.classes))
+        click.echo(f"{m.id:<14} classes {classes:<8} {m.next_step:<8} {state:<16} {m.fill(m.name)}")
+
+
+@click.group(cls=AppGroup, help="The queue of messages to LINE.")
 def outbox() -> None:
     pass
 

@@ -17,7 +17,7 @@ from bot.context import Context
 from bot.payloads import Answer, FlowControl
 from bot.postback import PostbackError, unpack
 from bot.textnorm import command_key, split_command
-from handlers import balance, common, contact, groups, lifecycle, verify
+from handlers import balance, common, contact, groups, lifecycle, quiz, verify
 from messages import common as msgs
 
 log = logging.getLogger(__name__)
@@ -68,6 +68,7 @@ USER_COMMANDS: dict[str, Handler] = {
     "ยอดหนี้": balance.balance, "balance": balance.balance,
     "ยืนยันตัวตน": verify.start, "verify": verify.start,
     "วิธีชำระ": balance.how_to_pay, "วิธีชำระเงิน": balance.how_to_pay, "pay": balance.how_to_pay,
+    "มาตรการ": quiz.start, "relief": quiz.start, "ประเมินมาตรการ": quiz.start_again,
 }
 
 GROUP_COMMANDS: dict[str, Handler] = {
@@ -76,7 +77,7 @@ GROUP_COMMANDS: dict[str, Handler] = {
 
 # Personal words that must never be answered in a group, only with an invitation to 1:1.
 PRIVATE_ONLY = {"ยอดหนี้", "balance", "ยืนยันตัวตน", "verify", "นัดหมาย", "appointment",
-                "มาตรการ", "relief", "ติดต่อเจ้าหน้าที่", "contact", "วิธีชำระ", "pay"}
+                "มาตรการ", "relief", "ประเมินมาตรการ", "ติดต่อเจ้าหน้าที่", "contact", "วิธีชำระ", "pay"}
 
 # --- conversation states: (flow, step) -> State ------------------------------------------
 
@@ -87,6 +88,8 @@ STATES: dict[tuple[str, str], State] = {
     ("verify", "consent"): State(verify.on_consent, verify.ask_consent),
     ("verify", "national_id"): State(verify.on_national_id, verify.ask_national_id),
     ("verify", "secret"): State(verify.on_secret, verify.ask_secret),
+    **{("relief", step): State(quiz.on_answer, quiz.ask) for step in quiz.QUESTIONS},
+    ("relief", "results"): State(quiz.on_results, quiz.ask),
 }
 
 

@@ -9,7 +9,14 @@ NEXT_ACTION = {
     "time_barred": "ขอให้ลูกหนี้ลงนามหนังสือรับสภาพความผิด",
     "prescription_near": "ขอให้ลูกหนี้ลงนามหนังสือรับสภาพหนี้ก่อนครบ 5 ปี",
     "in_default": "ติดต่ออย่างสุภาพ สอบถามความเป็นอยู่ และแนะนำมาตรการช่วยเหลือ",
+    "measure_application": "ตรวจเอกสาร โทรนัดลูกหนี้ และบันทึกผลการพิจารณา",
 }
+
+
+def application_text(measure_id: str, status: str) -> str:
+    """An application waiting for an officer."""
+    waiting = {"submitted": "ส่งคำขอแล้ว รอเจ้าหน้าที่รับเรื่อง", "under_review": "อยู่ระหว่างพิจารณา"}
+    return f"คำขอเข้าร่วมมาตรการ {measure_id}: {waiting.get(status, status)}"
 
 
 def reason_text(item: Followup) -> str:

@@ -1,6 +1,7 @@
 """SQLAlchemy models. Import from here so Alembic sees every table."""
 
 from models.base import Base
+from models.measures import MeasureApplication, MeasureRow
 from models.platform import (
     ContactRequest,
     Conversation,
@@ -33,6 +34,8 @@ __all__ = [
     "LineGroup",
     "LineLink",
     "LineUser",
+    "MeasureApplication",
+    "MeasureRow",
     "Membership",
     "Outbox",
     "Payment",

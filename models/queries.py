@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from domain.money import Position, Terms, position
+from models.measures import MeasureApplication
 from models.register import Area, Contract, LineLink, Membership, Person
 
 
@@ -100,3 +101,15 @@ def _areas_under(session: Session, district: str) -> list[int]:
         frontier = list(session.scalars(select(Area.id).where(Area.parent_id.in_(frontier))))
         found.extend(frontier)
     return found
+
+
+def applications_awaiting(session: Session, district: str | None = None) -> Sequence[MeasureApplication]:
+    """Measure applications an officer still has to act on, oldest first."""
+    query = (select(MeasureApplication)
+             .where(MeasureApplication.status.in_(("submitted", "under_review")))
+             .options(selectinload(MeasureApplication.person), selectinload(MeasureApplication.contract))
+             .order_by(MeasureApplication.submitted_at, MeasureApplication.id))
+    if district:
+        query = query.join(Contract, Contract.id == MeasureApplication.contract_id).where(
+            Contract.area_id.in_(_areas_under(session, district)))
+    return session.scalars(query).all()

@@ -6,6 +6,7 @@ import logging
 
 import click
 from apscheduler.schedulers.blocking import BlockingScheduler
+from flask.cli import with_appcontext
 
 from bot.clock import BANGKOK
 from bot.runtime import runtime
@@ -16,6 +17,7 @@ log = logging.getLogger(__name__)
 
 @click.command("scheduler")
 @click.option("--once", is_flag=True, help="Run every job that is due now once, then exit.")
+@with_appcontext
 def scheduler(once: bool) -> None:
     """Run the scheduled jobs (reminders, follow-up lists, outbox delivery)."""
     rt = runtime()

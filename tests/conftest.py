@@ -16,10 +16,11 @@ from werkzeug.serving import make_server
 
 from bot import create_app, migrate
 from bot.clock import BANGKOK, FixedClock
-from bot.db import make_engine
+from bot.db import make_engine, session_scope
 from bot.fakeline import FakeLineClient, FakeLinePlatform
 from bot.settings import Settings
 from models import Base
+from models.measure_store import ensure_measures
 from tests.helpers import LineChat
 
 SECRET = "test-channel-secret"
@@ -137,6 +138,9 @@ def db(database_url: str, settings: Settings) -> Iterator[Engine]:
 def app(settings: Settings, clock: FixedClock):  # type: ignore[no-untyped-def]
     application = create_app(settings, clock=clock)
     application.config["TESTING"] = True
+    rt = application.extensions["wdf"]
+    with session_scope(rt.sessions) as session:  # as `db upgrade` does on a fresh database
+        ensure_measures(session, clock.now())
     yield application
     application.extensions["wdf"].close()
 

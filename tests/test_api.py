@@ -34,6 +34,7 @@ def register(db):  # type: ignore[no-untyped-def]
         # class 3: 2 installments behind
         late = f.contract(session, code="PKT-2568-0003", where=chalong, contract_date=date(2025, 8, 1),
                           first_due_date=date(2025, 9, 1), installment_count=24, principal=24000)
+        f.member(session, late, f.person(session, first_name="อรุณี"), "co_debtor")
         for month in (9, 10, 11, 12):
             f.payment(session, late, date(2025, month, 1), "1000.00")
         for month in range(1, 10):
@@ -72,7 +73,8 @@ def test_as_of_moves_the_picture(app, register):
     assert (earlier["class"], earlier["overdue_installments"]) == (4, 0)
     ended = client.get("/api/contracts/PKT-2561-0002?as_of=2026-11-20", headers=AUTH).get_json()
     assert ended["class"] == 2 and ended["days_to_prescription"] == 41
-    assert ended["recommended_measures"] == ["M1", "M2", "M3", "M4", "M5", "M6", "M7"]
+    # no guarantor or co-debtor on this contract, so no M2; a demand letter went out, so M3
+    assert ended["recommended_measures"] == ["M1", "M3", "M4", "M5", "M6", "M7"]
     barred = client.get("/api/contracts/PKT-2558-0001", headers=AUTH).get_json()  # today per the clock
     assert barred["class"] == 1 and barred["days_to_prescription"] < 0
     assert [m["role"] for m in barred["members"]] == ["borrower", "guarantor"]

@@ -100,19 +100,49 @@ def test_simulator_refuses_what_a_person_could_not_send(demo):
     caught.value.close()
 
 
+def _verify_for_balance(demo, pid: str) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    persona = _persona(demo, pid)
+    _send(demo, pid, {"type": "text", "text": "ยอดหนี้"})
+    notice = _chat(demo, pid)[-1]["message"]
+    accept = next(b["action"] for b in notice["contents"]["footer"]["contents"]
+                  if b["action"]["label"].startswith("ยินยอม"))
+    _send(demo, pid, {"type": "postback", "data": accept["data"], "display_text": accept["displayText"]})
+    _send(demo, pid, {"type": "text", "text": persona["national_id"]})
+    last = _chat(demo, pid)[-1]["seq"]
+    _send(demo, pid, {"type": "text", "text": persona["birth_date"]})
+    return [m["message"] for m in _chat(demo, pid, after=last) if m["direction"] == "bot"]
+
+
+def _send(demo, pid: str, payload: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+    assert _post(f"{demo.app_url}/simulator/api/send", {"persona": pid, **payload})["ok"]
+
+
 def test_demo_debtors_verify_and_see_the_balance_of_their_class(demo):
-    send = lambda pid, payload: _post(f"{demo.app_url}/simulator/api/send", {"persona": pid, **payload})  # noqa: E731
     for pid, expect in (("debtor-default", "3 งวด"), ("debtor-normal", "ไม่มียอดค้าง"),
                         ("debtor-ended", "สัญญาครบกำหนดแล้ว")):
-        persona = _persona(demo, pid)
-        send(pid, {"type": "text", "text": "ยอดหนี้"})
-        notice = _chat(demo, pid)[-1]["message"]
-        accept = next(b["action"] for b in notice["contents"]["footer"]["contents"]
-                      if b["action"]["label"].startswith("ยินยอม"))
-        send(pid, {"type": "postback", "data": accept["data"], "display_text": accept["displayText"]})
-        send(pid, {"type": "text", "text": persona["national_id"]})
-        last = _chat(demo, pid)[-1]["seq"]
-        send(pid, {"type": "text", "text": persona["birth_date"]})
-        replies = [m["message"] for m in _chat(demo, pid, after=last) if m["direction"] == "bot"]
+        replies = _verify_for_balance(demo, pid)
         assert "ยืนยันตัวตนเรียบร้อย" in replies[0]["text"], pid
         assert expect in json.dumps(replies[1], ensure_ascii=False), pid
+
+
+@pytest.mark.parametrize(("pid", "expected"), [
+    ("debtor-time-barred", ["ACK_LIABILITY", "M3", "M4", "M6", "M7"]),  # old contract, demand letter sent
+    ("debtor-ended", ["ACK_DEBT", "M1", "M3", "M4", "M6", "M7"]),
+    ("debtor-default", ["M6"]),  # a new-rate contract, a borrower who needs time
+    ("debtor-normal", ["ADVICE"]),  # nothing to ask: straight to the answer
+])
+def test_demo_debtors_of_each_class_get_domains_measures(demo, pid, expected):
+    _verify_for_balance(demo, pid)
+    _send(demo, pid, {"type": "text", "text": "มาตรการ"})
+    taps = 0
+    while True:
+        last = _chat(demo, pid)[-1]["message"]
+        if last["type"] == "flex":
+            break
+        wanted = {"ตอนนี้มีเรื่องใด": "อายุมาก", "ถ้ามีส่วนลด": "ผ่อนได้แต่ขอเวลา"}
+        label = next(v for k, v in wanted.items() if last["text"].startswith(k))
+        action = next(i["action"] for i in last["quickReply"]["items"] if i["action"]["label"] == label)
+        _send(demo, pid, {"type": "postback", "data": action["data"], "display_text": action["displayText"]})
+        taps += 1
+    assert taps <= 6
+    assert last["altText"].split(": ", 1)[1].split(", ") == expected
