@@ -5,7 +5,6 @@ from __future__ import annotations
 import hmac
 from collections.abc import Callable
 from datetime import date, datetime
-from decimal import Decimal
 from functools import wraps
 from typing import Any
 
@@ -13,16 +12,14 @@ from flask import Blueprint, abort, jsonify, request
 from sqlalchemy import select
 
 from bot.clock import BANGKOK
+from bot.reports import application_row, district_names, followup_rows, position_fields
 from bot.runtime import runtime
 from domain.applications import NEXT_STATUSES, can_move
-from domain.followups import followups as order_followups
 from domain.identity import mask_national_id
 from domain.measures import Situation, recommended_ids
-from domain.money import Position
-from messages.followups import NEXT_ACTION, application_text, reason_text
-from models import Area, MeasureApplication, Outbox
+from models import MeasureApplication, Outbox
 from models.measure_store import measures_in_db
-from models.queries import applications_awaiting, contract_by_code, contracts_in, position_of
+from models.queries import contract_by_code, position_of
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 MAX_ROWS = 1000
@@ -61,14 +58,6 @@ def parse_day(raw: str | None, name: str = "as_of") -> date:
         abort(400, description=f"{name} must be a C.E. date YYYY-MM-DD, got {raw!r}")
 
 
-def money(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value.quantize(Decimal('0.01'))}"
-
-
-def iso(value: date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
 @bp.get("/contracts/<project_code>")
 @require_admin
 def contract(project_code: str):  # type: ignore[no-untyped-def]
@@ -92,27 +81,11 @@ def contract(project_code: str):  # type: ignore[no-untyped-def]
             "project_code": found.project_code,
             "project_name": found.project_name,
             "as_of": as_of.isoformat(),
-            **_position_fields(p),
+            **position_fields(p),
             "status": found.status,
             "recommended_measures": measures,
             "members": members,
         })
-
-
-def _position_fields(p: Position) -> dict[str, Any]:
-    return {
-        "class": p.debtor_class,
-        "class_name": p.class_name,
-        "outstanding_principal": money(p.outstanding_principal),
-        "overdue_amount": money(p.overdue_amount),
-        "overdue_installments": p.overdue_installments,
-        "next_due_date": iso(p.next_due_date),
-        "next_due_amount": money(p.next_due_amount),
-        "last_payment_date": iso(p.last_payment_date),
-        "contract_end_date": iso(p.contract_end_date),
-        "days_to_prescription": p.days_to_prescription,
-        "default_interest": money(p.default_interest),
-    }
 
 
 @bp.get("/followups")
@@ -120,42 +93,8 @@ def _position_fields(p: Position) -> dict[str, Any]:
 def followups():  # type: ignore[no-untyped-def]
     """The ordered follow-up list on `as_of`, optionally for one district."""
     as_of = parse_day(request.args.get("as_of"))
-    district = request.args.get("district") or None
     with runtime().sessions() as session:
-        contracts = {c.project_code: c for c in contracts_in(session, district)}
-        districts = _district_names(session)
-        ordered = order_followups((code, position_of(c, as_of)) for code, c in contracts.items())
-        rows = [{
-            "project_code": item.project_code,
-            "project_name": contracts[item.project_code].project_name,
-            "district": districts.get(contracts[item.project_code].area_id),
-            "reason": item.reason,
-            "reason_text": reason_text(item),
-            "next_action": NEXT_ACTION[item.reason],
-            **_position_fields(item.position),
-        } for item in ordered]
-        rows += [_application_row(a, districts) for a in applications_awaiting(session, district)]
-        return jsonify(rows)
-
-
-def _application_row(application: MeasureApplication, districts: dict[int, str]) -> dict[str, Any]:
-    person, contract = application.person, application.contract
-    return {
-        "project_code": contract.project_code,
-        "project_name": contract.project_name,
-        "district": districts.get(contract.area_id),
-        "reason": "measure_application",
-        "reason_text": application_text(application.measure_id, application.status),
-        "next_action": NEXT_ACTION["measure_application"],
-        "application_id": application.id,
-        "measure": application.measure_id,
-        "status": application.status,
-        "applicant": {"national_id_masked": mask_national_id(person.national_id),
-                      "name": f"{person.first_name} {person.last_name}"},
-        "submitted_at": application.submitted_at.astimezone(BANGKOK).isoformat(),
-        "status_changed_at": application.status_changed_at.astimezone(BANGKOK).isoformat(),
-        "officer": application.officer,
-    }
+        return jsonify(followup_rows(session, as_of, request.args.get("district") or None))
 
 
 @bp.get("/applications")
@@ -167,8 +106,8 @@ def applications():  # type: ignore[no-untyped-def]
     if status:
         query = query.where(MeasureApplication.status == status)
     with runtime().sessions() as session:
-        districts = _district_names(session)
-        return jsonify([_application_row(a, districts) for a in session.scalars(query)])
+        districts = district_names(session)
+        return jsonify([application_row(a, districts) for a in session.scalars(query)])
 
 
 @bp.post("/applications/<int:application_id>")
@@ -192,22 +131,7 @@ def update_application(application_id: int):  # type: ignore[no-untyped-def]
         application.note = body.get("note") or application.note
         application.status_changed_at = rt.clock.now()
         session.commit()
-        return jsonify(_application_row(application, _district_names(session)))
-
-
-def _district_names(session) -> dict[int, str]:  # type: ignore[no-untyped-def]
-    """area id → the name of the district it lies in (one query for the whole tree)."""
-    rows = {a.id: a for a in session.scalars(select(Area))}
-
-    def district_of(area_id: int | None) -> str | None:
-        while area_id is not None:
-            area = rows[area_id]
-            if area.level == "district":
-                return area.name
-            area_id = area.parent_id
-        return None
-
-    return {area_id: name for area_id in rows if (name := district_of(area_id))}
+        return jsonify(application_row(application, district_names(session)))
 
 
 def parse_instant(raw: str, name: str) -> datetime:

@@ -6,17 +6,23 @@ credentials at all; the others run inside the configured app.
 
 from __future__ import annotations
 
+import tomllib
+from datetime import date
 from pathlib import Path
 
 import click
 from flask import Flask
 from flask.cli import AppGroup, FlaskGroup
+from sqlalchemy import delete, select
 
 from bot import migrate
 from bot.db import session_scope
 from bot.runtime import runtime
+from domain.holidays import HolidayFileError, parse_holidays
 from domain.measures import MeasureFileError
+from models import Area, Holiday, LineGroup
 from models.measure_store import ensure_measures, measures_in_db, read_measures_file, store_measures
+from models.queries import area_path, find_area
 
 
 def register(app: Flask) -> None:
@@ -27,6 +33,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(outbox)
     app.cli.add_command(import_command)
     app.cli.add_command(measures)
+    app.cli.add_command(holidays)
+    app.cli.add_command(groups)
 
     from scheduler.cli import scheduler
 
@@ -90,6 +98,62 @@ def measures_list() -> None:
         state = "in force" if m.in_force(today) else f"from {m.effective_from}"
         classes = ",".join(str(c) for c in sorted(m.classes))
         click.echo(f"{m.id:<14} classes {classes:<8} {m.next_step:<8} {state:<16} {m.fill(m.name)}")
+
+
+@click.group(cls=AppGroup, help="Thai public holidays (contact hours end at 18:00 on them).")
+def holidays() -> None:
+    pass
+
+
+@holidays.command("load")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def holidays_load(path: Path) -> None:
+    """Load a year's holidays from a TOML file (replaces that year's list)."""
+    rt = runtime()
+    try:
+        with path.open("rb") as handle:
+            year, days = parse_holidays(tomllib.load(handle))
+    except (OSError, tomllib.TOMLDecodeError, HolidayFileError) as exc:
+        raise click.ClickException(f"{path}: {exc}") from None
+    with session_scope(rt.sessions) as session:
+        session.execute(delete(Holiday).where(Holiday.day >= date(year, 1, 1), Holiday.day <= date(year, 12, 31)))
+        session.add_all(Holiday(day=day, name=name) for day, name in days)
+    click.echo(f"{year}: {len(days)} holidays loaded")
+
+
+@click.group(cls=AppGroup, help="LINE group chats and the areas they are bound to.")
+def groups() -> None:
+    pass
+
+
+@groups.command("bind")
+@click.argument("group_id")
+@click.option("--district", required=True)
+@click.option("--subdistrict", default="")
+@click.option("--village", default="")
+def groups_bind(group_id: str, district: str, subdistrict: str, village: str) -> None:
+    """Bind a group the bot is in to an area, so generic reminders may go there."""
+    rt = runtime()
+    with session_scope(rt.sessions) as session:
+        group = session.scalars(select(LineGroup).where(LineGroup.group_id == group_id)).one_or_none()
+        if group is None or group.left_at is not None:
+            raise click.ClickException(f"the bot is not in group {group_id}: add it to the group first")
+        area = find_area(session, district, subdistrict, village)
+        if area is None:
+            raise click.ClickException(f"no area {district} / {subdistrict or '-'} / {village or '-'} in the register")
+        group.area_id, group.bound_at = area.id, rt.clock.now()
+    click.echo(f"{group_id} bound to {district} {subdistrict} {village}".rstrip())
+
+
+@groups.command("list")
+def groups_list() -> None:
+    """Every group chat the bot knows, and where it is bound."""
+    rt = runtime()
+    with rt.sessions() as session:
+        for group in session.scalars(select(LineGroup).order_by(LineGroup.id)):
+            where = " / ".join(area_path(session.get(Area, group.area_id)).values()) if group.area_id else "not bound"
+            state = "left" if group.left_at else "in"
+            click.echo(f"{group.group_id}  {state:<4} {where}  {group.name or ''}")
 
 
 @click.group(cls=AppGroup, help="The queue of messages to LINE.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
@@ -26,6 +26,7 @@ class Context:
     clock: Clock
     event: Any  # a linebot.v3.webhooks event
     queued_pushes: list[int] = field(default_factory=list)
+    group_guard: Callable[[list[dict[str, Any]]], None] | None = None  # checks every group-bound message
 
     @cached_property
     def now(self) -> datetime:
@@ -65,7 +66,8 @@ class Context:
 
     def push(self, to: str, messages: Sequence[Message], origin: str) -> None:
         """Queue a push to someone else (delivered after this event is committed)."""
-        row = outbox.enqueue_push(self.session, to=to, messages=messages, origin=origin, now=self.now)
+        row = outbox.enqueue_push(self.session, to=to, messages=messages, origin=origin, now=self.now,
+                                  group_guard=self.group_guard)
         if row is not None:
             self.session.flush()
             self.queued_pushes.append(row.id)

@@ -24,6 +24,7 @@ from bot.fakeline import FakeLineClient, FakeLinePlatform
 from bot.seed import DEMO_DATA, seed_people_in_line, seed_register
 from bot.settings import DEFAULT_INSTANCE, Settings
 from models.measure_store import ensure_measures
+from models.queries import load_bundled_holidays
 
 # The sample data describes the register as of this day; the demo's clock is pinned to
 # it (override with FUND_NOW) so that every class of debtor is present when you try it.
@@ -77,6 +78,7 @@ def start_demo(host: str = "127.0.0.1", port: int = 5000, fake_port: int = 5001,
     now = clock_for(settings.fund_now).now()
     with session_scope(rt.sessions) as session:
         ensure_measures(session, now)
+        load_bundled_holidays(session)
         register = seed_register(session, data_dir, now)
         staff = seed_people_in_line(session, personas, now)
     logging.getLogger(__name__).info("demo seeded", extra={

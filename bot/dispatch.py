@@ -37,8 +37,9 @@ def handle_events(rt: Runtime, events: list[Any]) -> None:
     replies: list[PendingReply] = []
     pushes: list[int] = []
     with rt.sessions() as session:
+        guard = rt.group_guard(session)
         for event in events:
-            ctx = Context(session=session, settings=rt.settings, clock=rt.clock, event=event)
+            ctx = Context(session=session, settings=rt.settings, clock=rt.clock, event=event, group_guard=guard)
             reply = _handle_one(ctx)
             if reply is not None:
                 replies.append(reply)
@@ -106,6 +107,8 @@ def _prepare_reply(ctx: Context, messages: list[Any], origin: str) -> PendingRep
     if not messages or not token:
         return None
     payload = outbox.as_dicts(messages[:5])
+    if ctx.in_group and ctx.group_guard is not None:
+        ctx.group_guard(payload)  # raises: the event fails, and nothing personal reaches the group
     row = outbox.record_reply(ctx.session, chat=ctx.chat, messages=payload, origin=origin, now=ctx.now)
     ctx.session.flush()
     return PendingReply(row.id, token, payload)

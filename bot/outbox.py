@@ -12,10 +12,12 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from collections.abc import Callable, Collection, Iterable, Sequence
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from domain.contact_hours import may_contact, next_contact_time
+from domain.group_guard import GroupPrivacyError
 from linebot.v3.messaging import Message
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -24,6 +26,8 @@ from bot.clock import Clock
 from bot.line import LineGateway, SendResult
 from bot.settings import Settings
 from models import Outbox
+
+GroupGuard = Callable[[list[dict[str, Any]]], None]
 
 log = logging.getLogger(__name__)
 
@@ -54,19 +58,31 @@ def recipient_kind(recipient: str) -> str:
 
 
 def enqueue_push(session: Session, *, to: str, messages: Sequence[Message | dict[str, Any]],
-                 origin: str, now: datetime, dedupe_key: str | None = None) -> Outbox | None:
-    """Queue a push; returns None when `dedupe_key` was already queued (a job re-run)."""
-    return _enqueue(session, kind="push", recipients=[to], messages=messages, origin=origin,
-                    now=now, dedupe_key=dedupe_key)
+                 origin: str, now: datetime, dedupe_key: str | None = None,
+                 send_at: datetime | None = None, group_guard: GroupGuard | None = None) -> Outbox | None:
+    """Queue a push; returns None when `dedupe_key` was already queued (a job re-run).
+
+    `send_at` marks a proactive message (not a reply to anyone): it is sent no earlier and
+    only inside the legal contact hours. Anything for a group passes the group guard, and
+    a push to a group without one is refused.
+    """
+    payload = as_dicts(messages)
+    if recipient_kind(to) == "group":
+        if group_guard is None:
+            raise GroupPrivacyError("a message for a group must pass the group guard")
+        group_guard(payload)
+    return _enqueue(session, kind="push", recipients=[to], messages=payload, origin=origin,
+                    now=now, dedupe_key=dedupe_key, send_at=send_at)
 
 
 def enqueue_multicast(session: Session, *, to: Sequence[str], messages: Sequence[Message | dict[str, Any]],
-                      origin: str, now: datetime, dedupe_key: str | None = None) -> Outbox | None:
+                      origin: str, now: datetime, dedupe_key: str | None = None,
+                      send_at: datetime | None = None) -> Outbox | None:
     """Queue one multicast (at most 500 users)."""
     if not 1 <= len(to) <= 500:
         raise ValueError("a multicast takes 1 to 500 recipients")
     return _enqueue(session, kind="multicast", recipients=list(to), messages=messages,
-                    origin=origin, now=now, dedupe_key=dedupe_key)
+                    origin=origin, now=now, dedupe_key=dedupe_key, send_at=send_at)
 
 
 def record_reply(session: Session, *, chat: str, messages: Sequence[dict[str, Any]], origin: str,
@@ -78,7 +94,7 @@ def record_reply(session: Session, *, chat: str, messages: Sequence[dict[str, An
 
 def _enqueue(session: Session, *, kind: str, recipients: list[str],
              messages: Sequence[Message | dict[str, Any]], origin: str, now: datetime,
-             dedupe_key: str | None) -> Outbox | None:
+             dedupe_key: str | None, send_at: datetime | None = None) -> Outbox | None:
     if dedupe_key is not None and session.scalar(
         select(Outbox.id).where(Outbox.dedupe_key == dedupe_key)
     ) is not None:
@@ -86,8 +102,11 @@ def _enqueue(session: Session, *, kind: str, recipients: list[str],
     payload = as_dicts(messages)
     if not 1 <= len(payload) <= 5:
         raise ValueError("LINE takes 1 to 5 messages a request")
-    return _add(session, kind=kind, recipients=recipients, messages=payload, origin=origin, now=now,
-                status="queued", attempts=0, dedupe_key=dedupe_key)
+    row = _add(session, kind=kind, recipients=recipients, messages=payload, origin=origin, now=now,
+               status="queued", attempts=0, dedupe_key=dedupe_key)
+    if send_at is not None:
+        row.proactive, row.next_attempt_at = True, send_at
+    return row
 
 
 def _add(session: Session, *, kind: str, recipients: list[str], messages: list[dict[str, Any]], origin: str,
@@ -146,6 +165,7 @@ class OutboxSender:
         self.line = line
         self.clock = clock
         self.settings = settings
+        self.holidays: Callable[[Session], Collection[date]] = lambda session: ()
 
     def deliver_due(self, limit: int = 200) -> int:
         """Attempt every row that is due now (up to `limit`); return how many were attempted."""
@@ -178,6 +198,13 @@ class OutboxSender:
                 return False
             row = session.get(Outbox, outbox_id)
             assert row is not None
+            if row.proactive and not may_contact(now, holidays := self.holidays(session)):
+                # a retry that drifted past the contact hours waits for the next window
+                row.status, row.claimed_until = "queued", None
+                row.attempts -= 1
+                row.next_attempt_at = next_contact_time(now, holidays)
+                session.commit()
+                return False
             session.commit()  # never hold a transaction (or SQLite's write lock) over HTTP
             result = self._send(row)
             apply_result(row, result, self.clock.now(), self.settings)

@@ -17,7 +17,7 @@ from bot.context import Context
 from bot.payloads import Answer, FlowControl
 from bot.postback import PostbackError, unpack
 from bot.textnorm import command_key, split_command
-from handlers import balance, common, contact, groups, lifecycle, quiz, verify
+from handlers import balance, common, contact, groups, lifecycle, officers, quiz, reminders, verify
 from messages import common as msgs
 
 log = logging.getLogger(__name__)
@@ -69,6 +69,10 @@ USER_COMMANDS: dict[str, Handler] = {
     "ยืนยันตัวตน": verify.start, "verify": verify.start,
     "วิธีชำระ": balance.how_to_pay, "วิธีชำระเงิน": balance.how_to_pay, "pay": balance.how_to_pay,
     "มาตรการ": quiz.start, "relief": quiz.start, "ประเมินมาตรการ": quiz.start_again,
+    "หยุดแจ้งเตือน": reminders.stop, "stopreminders": reminders.stop,
+    "แจ้งเตือน": reminders.resume, "reminders": reminders.resume,
+    # officers only (others get the ordinary "not understood")
+    "วันนี้": officers.today, "today": officers.today,
 }
 
 GROUP_COMMANDS: dict[str, Handler] = {
@@ -77,7 +81,8 @@ GROUP_COMMANDS: dict[str, Handler] = {
 
 # Personal words that must never be answered in a group, only with an invitation to 1:1.
 PRIVATE_ONLY = {"ยอดหนี้", "balance", "ยืนยันตัวตน", "verify", "นัดหมาย", "appointment",
-                "มาตรการ", "relief", "ประเมินมาตรการ", "ติดต่อเจ้าหน้าที่", "contact", "วิธีชำระ", "pay"}
+                "มาตรการ", "relief", "ประเมินมาตรการ", "ติดต่อเจ้าหน้าที่", "contact", "วิธีชำระ", "pay",
+                "หยุดแจ้งเตือน", "stopreminders", "แจ้งเตือน", "reminders"}
 
 # --- conversation states: (flow, step) -> State ------------------------------------------
 

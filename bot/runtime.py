@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from domain.group_guard import check_group_message
 from flask import current_app
 from linebot.v3.webhook import WebhookParser
 from sqlalchemy import Engine
@@ -13,8 +14,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import Clock, clock_for
 from bot.db import make_engine, make_session_factory
 from bot.line import LineGateway
-from bot.outbox import OutboxSender, OutboxWorker
+from bot.outbox import GroupGuard, OutboxSender, OutboxWorker
 from bot.settings import Settings
+from models.queries import NameIndex, holidays_in
 
 
 @dataclass
@@ -42,7 +44,19 @@ class Runtime:
 
     @cached_property
     def outbox_sender(self) -> OutboxSender:
-        return OutboxSender(self.sessions, self.line, self.clock, self.settings)
+        sender = OutboxSender(self.sessions, self.line, self.clock, self.settings)
+        sender.holidays = holidays_in
+        return sender
+
+    @cached_property
+    def names(self) -> NameIndex:
+        return NameIndex()
+
+    def group_guard(self, session: Session) -> GroupGuard:
+        """The check every message for a group passes: no register names, amounts, counts or IDs."""
+        names = self.names.get(session)
+        phones = [self.settings.office_phone]
+        return lambda payload: check_group_message(payload, names, allowed_phones=phones)
 
     @cached_property
     def outbox_worker(self) -> OutboxWorker:

@@ -64,6 +64,7 @@ class Position:
     outstanding_principal: Decimal
     overdue_amount: Decimal
     overdue_installments: int
+    latest_overdue_due: date | None  # the most recent installment missed
     not_yet_due: Decimal
     next_due_date: date | None
     next_due_amount: Decimal | None
@@ -144,6 +145,7 @@ def position(terms: Terms, payments: Sequence[tuple[date, Decimal]], as_of: date
         outstanding_principal=outstanding,
         overdue_amount=overdue_amount,
         overdue_installments=len(overdue),
+        latest_overdue_due=overdue[-1].due if overdue else None,
         not_yet_due=sum((i.unpaid for i in installments if i.due >= as_of), ZERO),
         next_due_date=upcoming.due if upcoming else None,
         next_due_amount=upcoming.unpaid if upcoming else None,

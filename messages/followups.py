@@ -2,6 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from linebot.v3.messaging import (
+    FlexBox,
+    FlexBubble,
+    FlexCarousel,
+    FlexMessage,
+    FlexSeparator,
+    FlexText,
+    Message,
+    TextMessage,
+)
+
 from domain.followups import Followup
 from messages.format import baht, thai_date
 
@@ -29,3 +42,49 @@ def reason_text(item: Followup) -> str:
         return (f"สิ้นสุดสัญญา: อีก {p.days_to_prescription} วันจะครบ 5 ปี ({thai_date(p.prescription_date)}) "
                 f"ค้าง {baht(p.overdue_amount)}")
     return f"ผิดนัดชำระ {p.overdue_installments} งวด รวม {baht(p.overdue_amount)}"
+
+
+ROWS_PER_PAGE = 6
+MAX_PAGES = 10
+
+
+def digest(rows: list[dict[str, object]], as_of: date, area: str) -> list[Message]:
+    """The morning list for one officer: a summary line and pages of what to do, most urgent first."""
+    if not rows:
+        return [TextMessage(text=f"รายการติดตาม {area} วันที่ {thai_date(as_of)}: วันนี้ไม่มีรายการเร่งด่วนค่ะ 🌼")]
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[str(row["reason"])] = counts.get(str(row["reason"]), 0) + 1
+    summary = " · ".join(f"{REASON_TITLES[r]} {n}" for r, n in counts.items())
+    pages = [rows[i:i + ROWS_PER_PAGE] for i in range(0, len(rows), ROWS_PER_PAGE)][:MAX_PAGES]
+    bubbles = []
+    for number, page in enumerate(pages, start=1):
+        lines: list[FlexText | FlexSeparator] = [FlexText(
+            text=f"{area} · {thai_date(as_of)} · หน้า {number}/{len(pages)}", size="xs", color="#888888")]
+        for row in page:
+            lines += [FlexSeparator(margin="sm"),
+                      FlexText(text=f"{row['project_code']} {row['project_name']}", weight="bold", size="sm",
+                               wrap=True),
+                      FlexText(text=str(row["reason_text"]), size="xs", wrap=True, color="#C0392B"),
+                      FlexText(text="ทำต่อ: " + str(row["next_action"]), size="xs", wrap=True, color="#1B5E20")]
+        bubbles.append(FlexBubble(size="mega", body=FlexBox(layout="vertical", spacing="xs", contents=lines)))
+    shown = sum(len(page) for page in pages)
+    messages: list[Message] = [
+        TextMessage(text=f"สวัสดีค่ะ รายการติดตามวันนี้ ({area}) {len(rows)} รายการ: {summary}"),
+        FlexMessage(alt_text=f"รายการติดตามวันนี้ {len(rows)} รายการ", contents=FlexCarousel(contents=bubbles)),
+    ]
+    if shown < len(rows):
+        messages.append(TextMessage(text=f"แสดง {shown} จาก {len(rows)} รายการ รายการทั้งหมดอยู่ที่ GET /api/followups"))
+    return messages
+
+
+REASON_TITLES = {"time_barred": "ขาดอายุความ", "prescription_near": "ใกล้ครบ 5 ปี", "in_default": "ผิดนัด",
+                 "measure_application": "คำขอมาตรการ"}
+
+
+def prescription_alert(project_code: str, project_name: str, days: int, limit: date) -> list[Message]:
+    """To the district's officers when a contract crosses 180, 90, 30 or 7 days before its limit."""
+    return [TextMessage(
+        text=f"⏰ แจ้งเตือนอายุความ: สัญญา {project_code} {project_name}\n"
+        f"อีก {days} วันจะครบ 5 ปีนับจากชำระครั้งล่าสุด ({thai_date(limit)})\n"
+        "ควรพบลูกหนี้และขอให้ลงนามหนังสือรับสภาพหนี้ก่อนวันดังกล่าว")]

@@ -22,9 +22,14 @@ from models.register import (
     StaffMember,
     VerificationAttempt,
 )
+from models.scheduling import ClockLock, Holiday, ProactiveContact, apscheduler_jobs
 
 __all__ = [
     "Area",
+    "ClockLock",
+    "Holiday",
+    "ProactiveContact",
+    "apscheduler_jobs",
     "Base",
     "ContactRequest",
     "Contract",

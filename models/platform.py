@@ -62,6 +62,8 @@ class Outbox(Base):
     messages: Mapped[list[Any]] = mapped_column()
     summary: Mapped[str] = mapped_column(Text)  # text, or alt text for Flex
     origin: Mapped[str] = mapped_column(String(80))  # the handler or job that made it
+    # Started by us, not answering someone: sent only within the legal contact hours.
+    proactive: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(12), default="queued")
     # queued -> sending -> sent | failed ; a retryable failure goes back to queued
     attempts: Mapped[int] = mapped_column(default=0)

@@ -6,17 +6,21 @@ rules in domain/ work on.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from domain.money import Position, Terms, position
 from models.measures import MeasureApplication
-from models.register import Area, Contract, LineLink, Membership, Person
+from models.platform import LineGroup, LineUser
+from models.register import Area, Contract, LineLink, Membership, Person, StaffMember
+from models.scheduling import Holiday
 
 
 def terms_of(contract: Contract) -> Terms:
@@ -113,3 +117,93 @@ def applications_awaiting(session: Session, district: str | None = None) -> Sequ
         query = query.join(Contract, Contract.id == MeasureApplication.contract_id).where(
             Contract.area_id.in_(_areas_under(session, district)))
     return session.scalars(query).all()
+
+
+def holidays_in(session: Session) -> set[date]:
+    """Public holidays loaded with `holidays load` (contact hours end at 18:00 on them)."""
+    return set(session.scalars(select(Holiday.day)))
+
+
+class NameIndex:
+    """Every first and last name on the register, for the group guard; reloaded every few minutes."""
+
+    TTL_SECONDS = 300.0
+
+    def __init__(self) -> None:
+        self._names: frozenset[str] = frozenset()
+        self._loaded_at = float("-inf")
+        self._lock = threading.Lock()
+
+    def get(self, session: Session) -> frozenset[str]:
+        with self._lock:
+            if time.monotonic() - self._loaded_at > self.TTL_SECONDS:
+                rows = session.execute(select(Person.first_name, Person.last_name)).all()
+                self._names = frozenset(name for row in rows for name in row if name)
+                self._loaded_at = time.monotonic()
+            return self._names
+
+
+def reminder_audience(session: Session, as_of: date) -> list[tuple[str, list[Position]]]:
+    """Verified people who follow us and have not turned reminders off, with their open positions."""
+    rows = session.execute(
+        select(LineLink.line_user_id, Person)
+        .join(Person, Person.id == LineLink.person_id)
+        .join(LineUser, LineUser.line_user_id == LineLink.line_user_id, isouter=True)
+        .where(LineLink.reminders_off_at.is_(None), or_(LineUser.following.is_(None), LineUser.following.is_(True)))
+    ).all()
+    return [(user_id, [h.position for h in holdings(session, person, as_of) if not h.position.closed])
+            for user_id, person in rows]
+
+
+def bound_groups(session: Session) -> Sequence[LineGroup]:
+    """Group chats an officer bound to an area, that the bot is still in."""
+    return session.scalars(select(LineGroup).where(
+        LineGroup.area_id.is_not(None), LineGroup.bound_at.is_not(None), LineGroup.left_at.is_(None))
+        .order_by(LineGroup.id)).all()
+
+
+def area_positions(session: Session, area_id: int | None, as_of: date) -> list[Position]:
+    """The positions of the open contracts in an area and below it."""
+    if area_id is None:
+        return []
+    ids, frontier = [area_id], [area_id]
+    while frontier:
+        frontier = list(session.scalars(select(Area.id).where(Area.parent_id.in_(frontier))))
+        ids.extend(frontier)
+    contracts = session.scalars(select(Contract).where(Contract.area_id.in_(ids), Contract.status != "closed")
+                                .options(selectinload(Contract.payments))).all()
+    return [position_of(c, as_of) for c in contracts]
+
+
+def active_officers(session: Session) -> Sequence[StaffMember]:
+    return session.scalars(select(StaffMember).where(
+        StaffMember.role == "officer", StaffMember.revoked_at.is_(None))
+        .options(selectinload(StaffMember.district)).order_by(StaffMember.id)).all()
+
+
+def find_area(session: Session, district: str, subdistrict: str = "", village: str = "") -> Area | None:
+    """The most specific area named (district, then subdistrict and village under it)."""
+    area = session.scalars(select(Area).where(Area.level == "district", Area.name == district)).first()
+    for level, name in (("subdistrict", subdistrict), ("village", village)):
+        if area is None or not name:
+            break
+        area = session.scalars(select(Area).where(Area.level == level, Area.name == name,
+                                                  Area.parent_id == area.id)).first()
+    return area
+
+
+def load_bundled_holidays(session: Session) -> int:
+    """The holiday files shipped in bot/data/ (the demo; production loads each year with the CLI)."""
+    import tomllib
+    from pathlib import Path
+
+    from domain.holidays import parse_holidays
+
+    loaded = 0
+    for path in sorted((Path(__file__).resolve().parents[1] / "bot" / "data").glob("holidays-*.toml")):
+        with path.open("rb") as handle:
+            _, days = parse_holidays(tomllib.load(handle))
+        known = set(session.scalars(select(Holiday.day)))
+        session.add_all(Holiday(day=day, name=name) for day, name in days if day not in known)
+        loaded += len(days)
+    return loaded

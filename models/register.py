@@ -156,6 +156,7 @@ class LineLink(Base):
     consented_at: Mapped[datetime]
     notice_version: Mapped[str] = mapped_column(String(20))
     linked_at: Mapped[datetime]
+    reminders_off_at: Mapped[datetime | None]  # `หยุดแจ้งเตือน`; None = personal reminders on
 
     person: Mapped[Person] = relationship()
 

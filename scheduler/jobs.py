@@ -10,10 +10,32 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
+from domain.contact_hours import contact_day, is_rest_day, may_contact
+from linebot.v3.messaging import Message
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot import outbox
 from bot.conversation import purge_expired
 from bot.db import session_scope
+from bot.reports import district_names, followup_rows
 from bot.runtime import Runtime
+from domain.money import CONTRACT_ENDED
+from domain.reminders import Reminder, group_reminder, personal_reminders, prescription_threshold
+from messages import reminders as msgs
+from messages.followups import digest, prescription_alert
+from models import ProactiveContact
+from models.queries import (
+    active_officers,
+    area_positions,
+    bound_groups,
+    contracts_in,
+    holidays_in,
+    position_of,
+    reminder_audience,
+)
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +73,152 @@ def purge_conversations() -> None:
         log.info("job done", extra={"job": "purge_conversations", "removed": removed})
 
 
+def payment_reminders() -> None:
+    """1:1, verified people with reminders on: due soon, or a payment missed. One multicast per day and date."""
+    rt = _rt()
+    now = rt.clock.now()
+    with session_scope(rt.sessions) as session:
+        holidays = holidays_in(session)
+        if not may_contact(now, holidays):
+            return
+        today = now.date()
+        people = reminder_audience(session, today)
+        due = [r for r in personal_reminders(people, today) if r.key not in _sent_keys(session, today)]
+        fresh = _not_contacted_today(session, due, today)
+        batches: dict[tuple[str, date], list[str]] = {}
+        for reminder in fresh:
+            batches.setdefault((reminder.purpose, reminder.due), []).append(reminder.recipient)
+        sent = 0
+        for (purpose, due_day), users in sorted(batches.items()):
+            messages = msgs.payment_due_soon(due_day) if purpose == "payment_before" else msgs.payment_missed(due_day)
+            for chunk in _chunks(users, MULTICAST_LIMIT):
+                row = outbox.enqueue_multicast(session, to=chunk, messages=messages, origin=f"job.{purpose}",
+                                               now=now, send_at=now)
+                assert row is not None
+                session.flush()
+                for user in chunk:
+                    _record_contact(session, user, purpose, f"{purpose}:{user}:{due_day.isoformat()}", row.id, now)
+                sent += len(chunk)
+    if sent:
+        log.info("job done", extra={"job": "payment_reminders", "people": sent})
+
+
+def group_reminders() -> None:
+    """Generic notes to bound group chats before, on and a week after the area's due dates."""
+    rt = _rt()
+    now = rt.clock.now()
+    with session_scope(rt.sessions) as session:
+        holidays = holidays_in(session)
+        if not may_contact(now, holidays):
+            return
+        today = now.date()
+        guard = rt.group_guard(session)
+        sent = 0
+        for group in bound_groups(session):
+            reminder = group_reminder(group.group_id, area_positions(session, group.area_id, today), today)
+            if reminder is None or _already(session, reminder, today):
+                continue
+            messages = _group_messages(rt, reminder)
+            row = outbox.enqueue_push(session, to=group.group_id, messages=messages, origin=f"job.{reminder.purpose}",
+                                      now=now, send_at=now, dedupe_key=reminder.key, group_guard=guard)
+            if row is None:
+                continue
+            session.flush()
+            _record_contact(session, group.group_id, reminder.purpose, reminder.key, row.id, now)
+            sent += 1
+    if sent:
+        log.info("job done", extra={"job": "group_reminders", "groups": sent})
+
+
+def officer_digests() -> None:
+    """Each officer's follow-up list, once a working day from 08:00 (caught up later that day)."""
+    rt = _rt()
+    now = rt.clock.now()
+    with session_scope(rt.sessions) as session:
+        holidays = holidays_in(session)
+        if is_rest_day(now.date(), holidays) or not may_contact(now, holidays):
+            return
+        today = now.date()
+        lists: dict[str | None, list[dict[str, object]]] = {}
+        for officer in active_officers(session):
+            district = officer.district.name if officer.district else None
+            if district not in lists:
+                lists[district] = followup_rows(session, today, district)
+            outbox.enqueue_push(session, to=officer.line_user_id,
+                                messages=digest(lists[district], today, district or "ทั้งจังหวัด"),
+                                origin="job.officer_digest", now=now, send_at=now,
+                                dedupe_key=f"digest:{officer.line_user_id}:{today.isoformat()}")
+
+
+def prescription_alerts() -> None:
+    """Tell a district's officers when a contract crosses 180, 90, 30 or 7 days to its 5-year limit."""
+    rt = _rt()
+    now = rt.clock.now()
+    with session_scope(rt.sessions) as session:
+        if not may_contact(now, holidays_in(session)):
+            return
+        today = now.date()
+        officers = active_officers(session)
+        districts = district_names(session)
+        for contract in contracts_in(session):
+            p = position_of(contract, today)
+            if p.debtor_class != CONTRACT_ENDED:
+                continue
+            threshold = prescription_threshold(p.days_to_prescription)
+            if threshold is None:
+                continue
+            district = districts.get(contract.area_id)
+            for officer in officers:
+                if officer.district is not None and officer.district.name != district:
+                    continue
+                outbox.enqueue_push(
+                    session, to=officer.line_user_id, origin="job.prescription_alert", now=now, send_at=now,
+                    messages=prescription_alert(contract.project_code, contract.project_name,
+                                                p.days_to_prescription or 0, p.prescription_date),
+                    dedupe_key=(f"prescription:{officer.line_user_id}:{contract.project_code}:"
+                                f"{p.prescription_date.isoformat()}:{threshold}"))
+
+
+def _group_messages(rt: Runtime, reminder: Reminder) -> list[Message]:
+    bank, biller = rt.settings.payment_bank, rt.settings.payment_biller
+    if reminder.purpose == "group_on_day":
+        return msgs.group_on_day(reminder.due, bank, biller)
+    if reminder.purpose == "group_before":
+        return msgs.group_before(reminder.due, bank, biller)
+    return msgs.group_after(reminder.due)
+
+
+def _chunks(items: list[str], size: int) -> list[list[str]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def _sent_keys(session: Session, today: date) -> set[str]:
+    return set(session.scalars(select(ProactiveContact.key).where(
+        ProactiveContact.contact_day >= today - timedelta(days=40))))
+
+
+def _not_contacted_today(session: Session, reminders: list[Reminder], today: date) -> list[Reminder]:
+    """At most one proactive contact per person per day: anyone already contacted waits for tomorrow."""
+    contacted = set(session.scalars(select(ProactiveContact.line_user_id).where(
+        ProactiveContact.contact_day == today)))
+    return [r for r in reminders if r.recipient not in contacted]
+
+
+def _already(session: Session, reminder: Reminder, today: date) -> bool:
+    return session.scalar(select(ProactiveContact.id).where(
+        (ProactiveContact.key == reminder.key)
+        | ((ProactiveContact.line_user_id == reminder.recipient) & (ProactiveContact.contact_day == today)))
+        .limit(1)) is not None
+
+
+def _record_contact(session: Session, recipient: str, purpose: str, key: str, outbox_id: int, now: datetime) -> None:
+    session.add(ProactiveContact(line_user_id=recipient, contact_day=contact_day(now), purpose=purpose, key=key,
+                                 outbox_id=outbox_id, created_at=now))
+
+
+MULTICAST_LIMIT = 500
+
+
 @dataclass(frozen=True)
 class JobSpec:
     """A job as the clock schedules it. `trigger` args are APScheduler's."""
@@ -65,7 +233,14 @@ class JobSpec:
     coalesce: bool = True
 
 
+# Order matters for `--once`: appointment reminders (when they exist) go before payment
+# reminders, so on a day with both the appointment wins and the payment reminder waits
+# for the next allowed day; delivery runs last and sends what the others queued.
 JOBS: tuple[JobSpec, ...] = (
-    JobSpec("deliver_outbox", deliver_outbox, "interval", {"seconds": 15}, misfire_grace_time=60),
+    JobSpec("officer_digests", officer_digests, "cron", {"hour": "8-17", "minute": 0}),
+    JobSpec("prescription_alerts", prescription_alerts, "cron", {"hour": "8-17", "minute": 10}),
+    JobSpec("payment_reminders", payment_reminders, "cron", {"hour": "8-19", "minute": 20}),
+    JobSpec("group_reminders", group_reminders, "cron", {"hour": "8-17", "minute": 30}),
     JobSpec("purge_conversations", purge_conversations, "interval", {"hours": 1}),
+    JobSpec("deliver_outbox", deliver_outbox, "interval", {"seconds": 15}, misfire_grace_time=60),
 )

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from bot import outbox
 from bot.line import SendResult
 from models import Outbox
-from tests.helpers import GROUP, USER, texts
+from tests.helpers import USER, texts
 
 PUSH = "/v2/bot/message/push"
 
@@ -141,7 +141,7 @@ def test_multicast_goes_in_one_request_to_every_recipient(rt, fake):
 
 
 def test_two_workers_never_send_the_same_row_twice(rt, fake):
-    outbox_id = _queue(rt, to=GROUP)
+    outbox_id = _queue(rt)
     assert rt.outbox_sender.deliver(outbox_id) is True
     assert rt.outbox_sender.deliver(outbox_id) is False
     assert len(fake.requests(PUSH)) == 1

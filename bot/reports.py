@@ -1,0 +1,95 @@
+"""The officers' follow-up list, built once for the JSON API, `วันนี้` and the morning digest."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.clock import BANGKOK
+from domain.followups import followups as order_followups
+from domain.identity import mask_national_id
+from domain.money import Position
+from messages.followups import NEXT_ACTION, application_text, reason_text
+from models import Area, MeasureApplication
+from models.queries import applications_awaiting, contracts_in, position_of
+
+
+def money(value: Any) -> str | None:
+    return None if value is None else f"{value.quantize(type(value)('0.01'))}"
+
+
+def iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def position_fields(p: Position) -> dict[str, Any]:
+    """A position as the JSON API shows it (money as strings with two decimals)."""
+    return {
+        "class": p.debtor_class,
+        "class_name": p.class_name,
+        "outstanding_principal": money(p.outstanding_principal),
+        "overdue_amount": money(p.overdue_amount),
+        "overdue_installments": p.overdue_installments,
+        "next_due_date": iso(p.next_due_date),
+        "next_due_amount": money(p.next_due_amount),
+        "last_payment_date": iso(p.last_payment_date),
+        "contract_end_date": iso(p.contract_end_date),
+        "days_to_prescription": p.days_to_prescription,
+        "default_interest": money(p.default_interest),
+    }
+
+
+def followup_rows(session: Session, as_of: date, district: str | None = None) -> list[dict[str, Any]]:
+    """Time-barred, then the 5-year limit within 180 days, then defaults, then applications."""
+    contracts = {c.project_code: c for c in contracts_in(session, district)}
+    districts = district_names(session)
+    ordered = order_followups((code, position_of(c, as_of)) for code, c in contracts.items())
+    rows = [{
+        "project_code": item.project_code,
+        "project_name": contracts[item.project_code].project_name,
+        "district": districts.get(contracts[item.project_code].area_id),
+        "reason": item.reason,
+        "reason_text": reason_text(item),
+        "next_action": NEXT_ACTION[item.reason],
+        **position_fields(item.position),
+    } for item in ordered]
+    rows += [application_row(a, districts) for a in applications_awaiting(session, district)]
+    return rows
+
+
+def application_row(application: MeasureApplication, districts: dict[int, str]) -> dict[str, Any]:
+    person, contract = application.person, application.contract
+    return {
+        "project_code": contract.project_code,
+        "project_name": contract.project_name,
+        "district": districts.get(contract.area_id),
+        "reason": "measure_application",
+        "reason_text": application_text(application.measure_id, application.status),
+        "next_action": NEXT_ACTION["measure_application"],
+        "application_id": application.id,
+        "measure": application.measure_id,
+        "status": application.status,
+        "applicant": {"national_id_masked": mask_national_id(person.national_id),
+                      "name": f"{person.first_name} {person.last_name}"},
+        "submitted_at": application.submitted_at.astimezone(BANGKOK).isoformat(),
+        "status_changed_at": application.status_changed_at.astimezone(BANGKOK).isoformat(),
+        "officer": application.officer,
+    }
+
+
+def district_names(session: Session) -> dict[int, str]:
+    """area id → the name of the district it lies in (one query for the whole tree)."""
+    rows = {a.id: a for a in session.scalars(select(Area))}
+
+    def district_of(area_id: int | None) -> str | None:
+        while area_id is not None:
+            area = rows[area_id]
+            if area.level == "district":
+                return area.name
+            area_id = area.parent_id
+        return None
+
+    return {area_id: name for area_id in rows if (name := district_of(area_id))}

@@ -1,0 +1,87 @@
+"""Which gentle reminders are due today: pure functions of positions and a date.
+
+Every reminder has a window of days in which it may go out, so a job that did not run
+(downtime) catches up on the next run instead of skipping; each reminder carries the
+due date it is about, which makes its idempotency key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from domain.money import Position
+
+BEFORE_DAYS = 3  # the first day a "due soon" reminder may go out
+MISSED_AFTER_DAYS = 3  # a missed installment is mentioned from this many days after
+MISSED_WINDOW_DAYS = 7  # …and for this many days, then not again
+GROUP_AFTER_DAYS = 7  # a gentle note to the group a week after the due date
+GROUP_AFTER_WINDOW_DAYS = 3
+
+# When two reminders fall on one day for one recipient, the first of these wins.
+PRIORITY = ("appointment", "payment_before", "payment_missed", "group_on_day", "group_before", "group_after")
+
+
+@dataclass(frozen=True)
+class Reminder:
+    recipient: str  # a LINE user id (personal) or group id
+    purpose: str
+    due: date
+
+    @property
+    def key(self) -> str:
+        return f"{self.purpose}:{self.recipient}:{self.due.isoformat()}"
+
+
+def personal_reminders(people: Iterable[tuple[str, Iterable[Position]]], today: date, *,
+                       before_days: int = BEFORE_DAYS) -> list[Reminder]:
+    """Due-soon and missed-payment reminders, each person's most pressing one only."""
+    found = []
+    for user_id, positions in people:
+        candidates = []
+        for p in positions:
+            if p.closed:
+                continue
+            if p.next_due_date and p.next_due_date - timedelta(days=before_days) <= today <= p.next_due_date:
+                candidates.append(Reminder(user_id, "payment_before", p.next_due_date))
+            missed = p.latest_overdue_due
+            if missed and missed + timedelta(days=MISSED_AFTER_DAYS) <= today < missed + timedelta(
+                    days=MISSED_AFTER_DAYS + MISSED_WINDOW_DAYS) and not p.term_ended:
+                candidates.append(Reminder(user_id, "payment_missed", missed))
+        if candidates:
+            found.append(min(candidates, key=lambda r: (PRIORITY.index(r.purpose), r.due)))
+    return found
+
+
+def group_reminder(group_id: str, positions: Iterable[Position], today: date, *,
+                   before_days: int = BEFORE_DAYS) -> Reminder | None:
+    """The one generic note a group should get today about the area's common due dates, if any."""
+    candidates = []
+    for p in positions:
+        if p.closed or p.term_ended:
+            continue
+        due = p.next_due_date
+        if due is not None and due == today:
+            candidates.append(Reminder(group_id, "group_on_day", due))
+        elif due is not None and due - timedelta(days=before_days) <= today < due:
+            candidates.append(Reminder(group_id, "group_before", due))
+        missed = p.latest_overdue_due
+        if missed and missed + timedelta(days=GROUP_AFTER_DAYS) <= today < missed + timedelta(
+                days=GROUP_AFTER_DAYS + GROUP_AFTER_WINDOW_DAYS):
+            candidates.append(Reminder(group_id, "group_after", missed))
+    if not candidates:
+        return None
+    return min(candidates, key=lambda r: (PRIORITY.index(r.purpose), r.due))
+
+
+PRESCRIPTION_ALERTS = (180, 90, 30, 7)
+
+
+def prescription_threshold(days_to_prescription: int | None,
+                           thresholds: tuple[int, ...] = PRESCRIPTION_ALERTS) -> int | None:
+    """The smallest alert threshold already crossed (so downtime sends one alert, not four)."""
+    if days_to_prescription is None or days_to_prescription < 0:
+        return None
+    crossed = [t for t in thresholds if days_to_prescription <= t]
+    return min(crossed) if crossed else None

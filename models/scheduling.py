@@ -1,0 +1,58 @@
+"""What the clock process needs: the single-clock lock, public holidays, proactive contacts."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Column, Float, LargeBinary, String, Table, Unicode, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base
+
+# APScheduler 3's SQLAlchemyJobStore table, declared here so Alembic creates it (the job
+# store then finds it and creates nothing itself).
+apscheduler_jobs = Table(
+    "apscheduler_jobs",
+    Base.metadata,
+    Column("id", Unicode(191), primary_key=True),
+    Column("next_run_time", Float(25), index=True),
+    Column("job_state", LargeBinary, nullable=False),
+)
+
+
+class ClockLock(Base):
+    """Who runs the clock on a database without advisory locks (SQLite): one row, a heartbeat."""
+
+    __tablename__ = "clock_locks"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(120))
+    heartbeat_at: Mapped[datetime]
+
+
+class Holiday(Base):
+    """A Thai public holiday: contact hours end at 18:00 as on weekends."""
+
+    __tablename__ = "holidays"
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class ProactiveContact(Base):
+    """A message we started (not a reply) to one person: at most one per person per day.
+
+    The unique (person, day) pair is the rule "one proactive contact a day" in the
+    database itself; `key` (person, purpose, due date) makes every job idempotent.
+    """
+
+    __tablename__ = "proactive_contacts"
+    __table_args__ = (UniqueConstraint("line_user_id", "contact_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    line_user_id: Mapped[str] = mapped_column(String(64))
+    contact_day: Mapped[date]
+    purpose: Mapped[str] = mapped_column(String(40))
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    outbox_id: Mapped[int | None]
+    created_at: Mapped[datetime]
