@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from bot import outbox, router
 from bot.context import Context
 from bot.runtime import Runtime
+from handlers import officers
 from handlers.lifecycle import remember_user
 from messages import common as msgs
 from models import Outbox, ProcessedEvent
@@ -66,6 +67,7 @@ def _handle_one(ctx: Context) -> PendingReply | None:
         if ctx.user_id and not ctx.in_group:
             remember_user(ctx)
         routed = router.dispatch(ctx)
+        routed = router.Routed(routed.handler, [*officers.quota_notice(ctx), *routed.messages])
         handler = routed.handler
         ctx.session.flush()
         row = ctx.session.get(ProcessedEvent, event_id)

@@ -16,16 +16,18 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from domain.contact_hours import may_contact, next_contact_time
-from domain.group_guard import GroupPrivacyError
 from linebot.v3.messaging import Message
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.clock import Clock
+from bot.clock import BANGKOK, Clock
 from bot.line import LineGateway, SendResult
 from bot.settings import Settings
-from models import Outbox
+from domain.contact_hours import may_contact, next_contact_time
+from domain.group_guard import GroupPrivacyError
+from models import Outbox, PlatformFlag
+
+QUOTA_FLAG = "line_monthly_quota"
 
 GroupGuard = Callable[[list[dict[str, Any]]], None]
 
@@ -198,15 +200,18 @@ class OutboxSender:
                 return False
             row = session.get(Outbox, outbox_id)
             assert row is not None
+            paused = quota_paused_until(session, now)
+            if paused is not None:  # LINE's monthly quota is spent: hold everything until it renews
+                return _hold(session, row, paused)
             if row.proactive and not may_contact(now, holidays := self.holidays(session)):
                 # a retry that drifted past the contact hours waits for the next window
-                row.status, row.claimed_until = "queued", None
-                row.attempts -= 1
-                row.next_attempt_at = next_contact_time(now, holidays)
-                session.commit()
-                return False
+                return _hold(session, row, next_contact_time(now, holidays))
             session.commit()  # never hold a transaction (or SQLite's write lock) over HTTP
             result = self._send(row)
+            if result.monthly_quota_exceeded:
+                until = pause_for_quota(session, self.clock.now())
+                log.error("LINE monthly message quota reached: pushes paused", extra={"until": until.isoformat()})
+                return _hold(session, row, until)
             apply_result(row, result, self.clock.now(), self.settings)
             session.commit()
         log.info("outbox delivery", extra={"outbox_id": outbox_id, "kind": row.kind,
@@ -218,6 +223,34 @@ class OutboxSender:
         if row.kind == "multicast":
             return self.line.multicast(row.recipients, row.messages, row.retry_key)
         return self.line.push(row.recipient, row.messages, row.retry_key)
+
+
+def _hold(session: Session, row: Outbox, until: datetime) -> bool:
+    """Put a claimed row back, not counted as an attempt, to be tried at `until`."""
+    row.status, row.claimed_until, row.next_attempt_at = "queued", None, until
+    row.attempts -= 1
+    session.commit()
+    return False
+
+
+def quota_paused_until(session: Session, now: datetime) -> datetime | None:
+    """When pushes resume after LINE said the monthly quota is spent, or None if not paused."""
+    flag = session.get(PlatformFlag, QUOTA_FLAG)
+    return flag.until if flag is not None and flag.until is not None and flag.until > now else None
+
+
+def pause_for_quota(session: Session, now: datetime) -> datetime:
+    """Pause pushes until the quota renews (the 1st of next month, Bangkok) and note it once."""
+    local = now.astimezone(BANGKOK)
+    first = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    renews = (first + timedelta(days=32)).replace(day=1)
+    flag = session.get(PlatformFlag, QUOTA_FLAG)
+    if flag is None:
+        session.add(PlatformFlag(name=QUOTA_FLAG, until=renews, set_at=now, told=[]))
+    elif flag.until is None or flag.until <= now:
+        flag.until, flag.set_at, flag.told = renews, now, []
+    session.flush()
+    return renews
 
 
 class OutboxWorker:

@@ -6,10 +6,11 @@ from linebot.v3.messaging import Message
 from sqlalchemy import select
 
 from bot.context import Context
+from bot.outbox import QUOTA_FLAG
 from bot.reports import followup_rows
 from handlers import common
-from messages.followups import digest
-from models import StaffMember
+from messages.followups import digest, quota_paused
+from models import PlatformFlag, StaffMember
 
 
 def officer(ctx: Context) -> StaffMember | None:
@@ -28,3 +29,16 @@ def today(ctx: Context) -> list[Message]:
         return common.not_understood(ctx)
     district = me.district.name if me.district else None
     return digest(followup_rows(ctx.session, ctx.today, district), ctx.today, district or "ทั้งจังหวัด")
+
+
+def quota_notice(ctx: Context) -> list[Message]:
+    """Once per pause, tell each officer who writes to us that pushes are held (replies are free)."""
+    if ctx.in_group or not ctx.user_id:
+        return []
+    flag = ctx.session.get(PlatformFlag, QUOTA_FLAG)
+    if flag is None or flag.until is None or flag.until <= ctx.now or ctx.user_id in (flag.told or []):
+        return []
+    if officer(ctx) is None:
+        return []
+    flag.told = [*(flag.told or []), ctx.user_id]
+    return [quota_paused(flag.until.astimezone(ctx.now.tzinfo).date())]

@@ -88,3 +88,10 @@ def prescription_alert(project_code: str, project_name: str, days: int, limit: d
         text=f"⏰ แจ้งเตือนอายุความ: สัญญา {project_code} {project_name}\n"
         f"อีก {days} วันจะครบ 5 ปีนับจากชำระครั้งล่าสุด ({thai_date(limit)})\n"
         "ควรพบลูกหนี้และขอให้ลงนามหนังสือรับสภาพหนี้ก่อนวันดังกล่าว")]
+
+
+def quota_paused(until: date) -> TextMessage:
+    """For officers: LINE refused pushes for the month; replies still work."""
+    return TextMessage(
+        text=f"⚠️ แจ้งเจ้าหน้าที่: โควตาข้อความ LINE ของเดือนนี้หมดแล้ว การแจ้งเตือนและรายการเช้าจะหยุดไว้ "
+        f"จนถึง {thai_date(until)} (ตอบแชตยังใช้ได้ตามปกติ) หากจำเป็น เพิ่มแพ็กเกจข้อความใน LINE Official Account Manager")

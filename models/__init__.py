@@ -9,6 +9,7 @@ from models.platform import (
     LineGroup,
     LineUser,
     Outbox,
+    PlatformFlag,
     ProcessedEvent,
 )
 from models.register import (
@@ -44,6 +45,7 @@ __all__ = [
     "Membership",
     "Outbox",
     "Payment",
+    "PlatformFlag",
     "Person",
     "ProcessedEvent",
     "StaffMember",

@@ -129,3 +129,14 @@ class ContactRequest(Base):
     callback_phone: Mapped[str | None] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(12), default="open")  # open | done
     created_at: Mapped[datetime]
+
+
+class PlatformFlag(Base):
+    """A state of the LINE platform every process must respect, e.g. the monthly quota spent."""
+
+    __tablename__ = "platform_flags"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    until: Mapped[datetime | None]
+    set_at: Mapped[datetime]
+    told: Mapped[list[Any]] = mapped_column(default=list)  # officers already told about it

@@ -211,3 +211,19 @@ def test_holidays_and_group_binding_from_the_command_line(app, db, fake, clock, 
     assert result.exit_code == 0, result.output
     listing = runner.invoke(args=["groups", "list"]).output
     assert other in listing and "ฉลอง" in listing
+
+
+def test_a_spent_monthly_quota_pauses_pushes_until_next_month_and_officers_are_told(
+        app, line, fake, clock, province):
+    fake.inject("/v2/bot/message/multicast", 429, body={"message": "You have reached your monthly limit."})
+    run_clock(app, clock, at(date(2026, 11, 28), 9))
+    assert [r["status"] for r in fake.requests("/v2/bot/message/multicast")] == [429]
+    tried = len(fake.requests())
+    run_clock(app, clock, at(date(2026, 11, 29), 9))  # still November: nothing is even tried
+    assert len(fake.requests()) == tried
+    replies = line.say("วันนี้", user=OFFICER)  # replies are free: the officer hears about it once
+    assert "โควตาข้อความ LINE" in replies[0]["text"] and "1 ธ.ค. 2569" in replies[0]["text"]
+    assert "โควตา" not in line.say("วันนี้", user=OFFICER)[0].get("text", "")
+    assert "โควตา" not in line.say("ช่วยเหลือ")[0].get("altText", "")  # debtors are not told
+    run_clock(app, clock, at(date(2026, 12, 1), 9))  # the quota renews: the held reminder goes
+    assert [r["status"] for r in fake.requests("/v2/bot/message/multicast")][-1] == 200
