@@ -14,7 +14,7 @@ from domain.identity import mask_national_id
 from domain.money import Position
 from messages.followups import NEXT_ACTION, application_text, reason_text
 from models import Area, MeasureApplication
-from models.queries import applications_awaiting, contracts_in, position_of
+from models.queries import applications_awaiting, area_ids_under, open_positions
 
 
 def money(value: Any) -> str | None:
@@ -44,9 +44,11 @@ def position_fields(p: Position) -> dict[str, Any]:
 
 def followup_rows(session: Session, as_of: date, district: str | None = None) -> list[dict[str, Any]]:
     """Time-barred, then the 5-year limit within 180 days, then defaults, then applications."""
-    contracts = {c.project_code: c for c in contracts_in(session, district)}
+    area_ids = area_ids_under(session, district) if district else None
+    facts = open_positions(session, as_of, area_ids=area_ids)
+    contracts = {f.project_code: f for f, _ in facts}
     districts = district_names(session)
-    ordered = order_followups((code, position_of(c, as_of)) for code, c in contracts.items())
+    ordered = order_followups((f.project_code, p) for f, p in facts)
     rows = [{
         "project_code": item.project_code,
         "project_name": contracts[item.project_code].project_name,

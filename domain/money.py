@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -106,8 +107,16 @@ def installment_amounts(principal: Decimal, count: int) -> list[Decimal]:
 
 def schedule(terms: Terms) -> list[tuple[date, Decimal]]:
     """(due date, amount) of every installment."""
-    amounts = installment_amounts(terms.principal, terms.installment_count)
-    return [(due_date(terms.first_due_date, k, terms.interval_months), amount) for k, amount in enumerate(amounts)]
+    return list(_schedule(terms.first_due_date, terms.installment_count, terms.interval_months, terms.principal))
+
+
+@lru_cache(maxsize=65536)
+def _schedule(first_due: date, count: int, interval_months: int,
+              principal: Decimal) -> tuple[tuple[date, Decimal], ...]:
+    # Calendar arithmetic is most of the cost of a position, and a province's contracts
+    # share a few thousand schedules: the reminder and follow-up jobs read every contract.
+    amounts = installment_amounts(principal, count)
+    return tuple((due_date(first_due, k, interval_months), amount) for k, amount in enumerate(amounts))
 
 
 def allocate(terms: Terms, payments: Iterable[tuple[date, Decimal]], as_of: date) -> list[Installment]:

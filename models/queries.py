@@ -12,14 +12,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from domain.group_guard import NameMatcher
 from domain.money import Position, Terms, position
 from models.measures import MeasureApplication
 from models.platform import LineGroup, LineUser
-from models.register import Area, Contract, LineLink, Membership, Person, StaffMember
+from models.register import Area, Contract, LineLink, Membership, Payment, Person, StaffMember
 from models.scheduling import Holiday
 
 
@@ -93,11 +95,11 @@ def contracts_in(session: Session, district: str | None = None) -> Sequence[Cont
     """Open contracts with their payments, optionally only those under a district (by name)."""
     query = select(Contract).where(Contract.status != "closed").options(selectinload(Contract.payments))
     if district:
-        query = query.where(Contract.area_id.in_(_areas_under(session, district)))
+        query = query.where(Contract.area_id.in_(area_ids_under(session, district)))
     return session.scalars(query.order_by(Contract.project_code)).all()
 
 
-def _areas_under(session: Session, district: str) -> list[int]:
+def area_ids_under(session: Session, district: str) -> list[int]:
     """Ids of the district named and every area below it."""
     frontier = list(session.scalars(select(Area.id).where(Area.level == "district", Area.name == district)))
     found = list(frontier)
@@ -115,7 +117,7 @@ def applications_awaiting(session: Session, district: str | None = None) -> Sequ
              .order_by(MeasureApplication.submitted_at, MeasureApplication.id))
     if district:
         query = query.join(Contract, Contract.id == MeasureApplication.contract_id).where(
-            Contract.area_id.in_(_areas_under(session, district)))
+            Contract.area_id.in_(area_ids_under(session, district)))
     return session.scalars(query).all()
 
 
@@ -130,29 +132,37 @@ class NameIndex:
     TTL_SECONDS = 300.0
 
     def __init__(self) -> None:
-        self._names: frozenset[str] = frozenset()
+        self._names = NameMatcher(())
         self._loaded_at = float("-inf")
         self._lock = threading.Lock()
 
-    def get(self, session: Session) -> frozenset[str]:
+    def get(self, session: Session) -> NameMatcher:
         with self._lock:
             if time.monotonic() - self._loaded_at > self.TTL_SECONDS:
                 rows = session.execute(select(Person.first_name, Person.last_name)).all()
-                self._names = frozenset(name for row in rows for name in row if name)
+                self._names = NameMatcher(name for row in rows for name in row if name)
                 self._loaded_at = time.monotonic()
             return self._names
 
 
 def reminder_audience(session: Session, as_of: date) -> list[tuple[str, list[Position]]]:
-    """Verified people who follow us and have not turned reminders off, with their open positions."""
-    rows = session.execute(
-        select(LineLink.line_user_id, Person)
-        .join(Person, Person.id == LineLink.person_id)
-        .join(LineUser, LineUser.line_user_id == LineLink.line_user_id, isouter=True)
-        .where(LineLink.reminders_off_at.is_(None), or_(LineUser.following.is_(None), LineUser.following.is_(True)))
-    ).all()
-    return [(user_id, [h.position for h in holdings(session, person, as_of) if not h.position.closed])
-            for user_id, person in rows]
+    """Verified people who follow us and have not turned reminders off, with their open positions.
+
+    Set-based (no query per person): this runs for every verified debtor of the province.
+    """
+    audience = (select(LineLink.line_user_id, Membership.contract_id)
+                .join(Membership, Membership.person_id == LineLink.person_id)
+                .join(LineUser, LineUser.line_user_id == LineLink.line_user_id, isouter=True)
+                .where(LineLink.reminders_off_at.is_(None),
+                       or_(LineUser.following.is_(None), LineUser.following.is_(True))))
+    pairs = session.execute(audience).all()
+    contract_ids = audience.with_only_columns(Membership.contract_id).scalar_subquery()
+    positions = {facts.id: p for facts, p in open_positions(session, as_of, contract_ids=contract_ids)}
+    people: dict[str, list[Position]] = {}
+    for user_id, contract_id in pairs:
+        if contract_id in positions:
+            people.setdefault(user_id, []).append(positions[contract_id])
+    return sorted(people.items())
 
 
 def bound_groups(session: Session) -> Sequence[LineGroup]:
@@ -162,17 +172,13 @@ def bound_groups(session: Session) -> Sequence[LineGroup]:
         .order_by(LineGroup.id)).all()
 
 
-def area_positions(session: Session, area_id: int | None, as_of: date) -> list[Position]:
-    """The positions of the open contracts in an area and below it."""
-    if area_id is None:
-        return []
-    ids, frontier = [area_id], [area_id]
-    while frontier:
-        frontier = list(session.scalars(select(Area.id).where(Area.parent_id.in_(frontier))))
-        ids.extend(frontier)
-    contracts = session.scalars(select(Contract).where(Contract.area_id.in_(ids), Contract.status != "closed")
-                                .options(selectinload(Contract.payments))).all()
-    return [position_of(c, as_of) for c in contracts]
+def group_positions(session: Session, groups: Sequence[LineGroup], as_of: date) -> dict[str, list[Position]]:
+    """For each bound group, the positions of the open contracts in its area and below."""
+    owner = areas_below(session, sorted({g.area_id for g in groups if g.area_id is not None}))
+    by_area: dict[int, list[Position]] = {}
+    for facts, p in open_positions(session, as_of, area_ids=list(owner)):
+        by_area.setdefault(owner[facts.area_id], []).append(p)
+    return {g.group_id: by_area.get(g.area_id, []) if g.area_id is not None else [] for g in groups}
 
 
 def active_officers(session: Session) -> Sequence[StaffMember]:
@@ -207,3 +213,56 @@ def load_bundled_holidays(session: Session) -> int:
         session.add_all(Holiday(day=day, name=name) for day, name in days if day not in known)
         loaded += len(days)
     return loaded
+
+
+@dataclass(frozen=True)
+class ContractFacts:
+    """What the jobs and lists need of a contract, read as plain columns (no ORM objects)."""
+
+    id: int
+    project_code: str
+    project_name: str
+    area_id: int
+    status: str
+
+
+def open_positions(session: Session, as_of: date, *, contract_ids: Any = None,
+                   area_ids: Sequence[int] | None = None) -> list[tuple[ContractFacts, Position]]:
+    """Positions of open contracts in two set-based queries: the province-wide path of the clock.
+
+    `contract_ids` may be a subquery selecting contract ids; `area_ids` limits to areas.
+    """
+    query = select(Contract.id, Contract.project_code, Contract.project_name, Contract.area_id, Contract.status,
+                   Contract.contract_date, Contract.principal, Contract.installment_count,
+                   Contract.first_due_date, Contract.interval_months, Contract.default_rate
+                   ).where(Contract.status != "closed")
+    if contract_ids is not None:
+        query = query.where(Contract.id.in_(contract_ids))
+    if area_ids is not None:
+        query = query.where(Contract.area_id.in_(area_ids))
+    rows = session.execute(query.order_by(Contract.project_code)).all()
+    wanted = query.with_only_columns(Contract.id).order_by(None).scalar_subquery()
+    paid: dict[int, list[tuple[date, Decimal]]] = {}
+    for contract_id, paid_on, amount in session.execute(
+            select(Payment.contract_id, Payment.paid_on, Payment.amount).where(Payment.contract_id.in_(wanted))):
+        paid.setdefault(contract_id, []).append((paid_on, amount))
+    out = []
+    for r in rows:
+        terms = Terms(contract_date=r.contract_date, principal=Decimal(r.principal),
+                      installment_count=r.installment_count, first_due_date=r.first_due_date,
+                      interval_months=r.interval_months, default_rate=Decimal(r.default_rate), status=r.status)
+        out.append((ContractFacts(r.id, r.project_code, r.project_name, r.area_id, r.status),
+                    position(terms, paid.get(r.id, []), as_of)))
+    return out
+
+
+def areas_below(session: Session, area_ids: Sequence[int]) -> dict[int, int]:
+    """Every area under the given ones (themselves included) → which of them it lies under."""
+    owner = {area_id: area_id for area_id in area_ids}
+    frontier = list(area_ids)
+    while frontier:
+        children = session.execute(select(Area.id, Area.parent_id).where(Area.parent_id.in_(frontier))).all()
+        for child, parent in children:
+            owner[child] = owner[parent]
+        frontier = [child for child, _ in children]
+    return owner

@@ -10,11 +10,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from domain.contact_hours import contact_day, is_rest_day, may_contact
 from linebot.v3.messaging import Message
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from bot import outbox
@@ -22,6 +21,7 @@ from bot.conversation import purge_expired
 from bot.db import session_scope
 from bot.reports import district_names, followup_rows
 from bot.runtime import Runtime
+from domain.contact_hours import contact_day, is_rest_day, may_contact
 from domain.money import CONTRACT_ENDED
 from domain.reminders import Reminder, group_reminder, personal_reminders, prescription_threshold
 from messages import reminders as msgs
@@ -29,11 +29,10 @@ from messages.followups import digest, prescription_alert
 from models import ProactiveContact
 from models.queries import (
     active_officers,
-    area_positions,
     bound_groups,
-    contracts_in,
+    group_positions,
     holidays_in,
-    position_of,
+    open_positions,
     reminder_audience,
 )
 
@@ -83,8 +82,9 @@ def payment_reminders() -> None:
             return
         today = now.date()
         people = reminder_audience(session, today)
-        due = [r for r in personal_reminders(people, today) if r.key not in _sent_keys(session, today)]
-        fresh = _not_contacted_today(session, due, today)
+        candidates = personal_reminders(people, today)
+        sent_before = _sent_keys(session, [r.key for r in candidates])
+        fresh = _not_contacted_today(session, [r for r in candidates if r.key not in sent_before], today)
         batches: dict[tuple[str, date], list[str]] = {}
         for reminder in fresh:
             batches.setdefault((reminder.purpose, reminder.due), []).append(reminder.recipient)
@@ -96,8 +96,10 @@ def payment_reminders() -> None:
                                                now=now, send_at=now)
                 assert row is not None
                 session.flush()
-                for user in chunk:
-                    _record_contact(session, user, purpose, f"{purpose}:{user}:{due_day.isoformat()}", row.id, now)
+                session.execute(insert(ProactiveContact), [
+                    {"line_user_id": user, "contact_day": contact_day(now), "purpose": purpose,
+                     "key": f"{purpose}:{user}:{due_day.isoformat()}", "outbox_id": row.id, "created_at": now}
+                    for user in chunk])
                 sent += len(chunk)
     if sent:
         log.info("job done", extra={"job": "payment_reminders", "people": sent})
@@ -114,8 +116,10 @@ def group_reminders() -> None:
         today = now.date()
         guard = rt.group_guard(session)
         sent = 0
-        for group in bound_groups(session):
-            reminder = group_reminder(group.group_id, area_positions(session, group.area_id, today), today)
+        groups = bound_groups(session)
+        positions = group_positions(session, groups, today)
+        for group in groups:
+            reminder = group_reminder(group.group_id, positions[group.group_id], today)
             if reminder is None or _already(session, reminder, today):
                 continue
             messages = _group_messages(rt, reminder)
@@ -160,8 +164,7 @@ def prescription_alerts() -> None:
         today = now.date()
         officers = active_officers(session)
         districts = district_names(session)
-        for contract in contracts_in(session):
-            p = position_of(contract, today)
+        for contract, p in open_positions(session, today):
             if p.debtor_class != CONTRACT_ENDED:
                 continue
             threshold = prescription_threshold(p.days_to_prescription)
@@ -192,9 +195,13 @@ def _chunks(items: list[str], size: int) -> list[list[str]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def _sent_keys(session: Session, today: date) -> set[str]:
-    return set(session.scalars(select(ProactiveContact.key).where(
-        ProactiveContact.contact_day >= today - timedelta(days=40))))
+def _sent_keys(session: Session, keys: list[str]) -> set[str]:
+    """Which of these reminders already went out (looked up in chunks, not the whole history)."""
+    found: set[str] = set()
+    for start in range(0, len(keys), 1000):
+        found.update(session.scalars(select(ProactiveContact.key).where(
+            ProactiveContact.key.in_(keys[start:start + 1000]))))
+    return found
 
 
 def _not_contacted_today(session: Session, reminders: list[Reminder], today: date) -> list[Reminder]:
