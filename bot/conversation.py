@@ -60,6 +60,10 @@ class ConversationStore:
         return self._row.step if self._row else None
 
     @property
+    def can_go_back(self) -> bool:
+        return bool(self._row is not None and self._row.history)
+
+    @property
     def data(self) -> dict[str, Any]:
         return dict(self._row.data) if self._row else {}
 

@@ -53,6 +53,7 @@ class Settings:
     demo: bool = False
     conversation_timeout_minutes: int = 30
     outbox_max_attempts: int = 8
+    outbox_workers: int = 8
     outbox_backoff_seconds: float = 30.0
     outbox_backoff_cap_seconds: float = 3600.0
     office_name: str = "สำนักงานพัฒนาชุมชนจังหวัดภูเก็ต"
@@ -92,6 +93,7 @@ class Settings:
             demo=is_demo,
             conversation_timeout_minutes=_int(env, "CONVERSATION_TIMEOUT_MINUTES", 30, minimum=1),
             outbox_max_attempts=_int(env, "OUTBOX_MAX_ATTEMPTS", 8, minimum=1),
+            outbox_workers=_int(env, "OUTBOX_WORKERS", 8, minimum=1),
             outbox_backoff_seconds=_float(env, "OUTBOX_BACKOFF_SECONDS", 30.0),
             outbox_backoff_cap_seconds=_float(env, "OUTBOX_BACKOFF_CAP_SECONDS", 3600.0),
             office_name=env.get("FUND_OFFICE_NAME") or cls.office_name,

@@ -55,7 +55,7 @@ def _begin(ctx: Context, person: Person | None) -> list[Message]:
 def ask(ctx: Context) -> list[Message]:
     """Ask the current question again (after `back`)."""
     _, open_holdings = _person_holdings(ctx, ctx.conversation.data)
-    return [msgs.question(ctx.conversation.step or "", back=bool(_history(ctx)),
+    return [msgs.question(ctx.conversation.step or "", back=ctx.conversation.can_go_back,
                           contracts=_choices(open_holdings))]
 
 
@@ -67,7 +67,7 @@ def on_answer(ctx: Context, answer: str) -> list[Message]:
     allowed = [code for code, _ in _choices(open_holdings)] if step == "contract" else QUESTIONS.get(step, ())
     value = answer if answer in allowed else _from_label(step, answer)
     if value is None:
-        return msgs.tap_a_button(step, back=bool(_history(ctx)), contracts=_choices(open_holdings))
+        return msgs.tap_a_button(step, back=ctx.conversation.can_go_back, contracts=_choices(open_holdings))
     known = _known({**data, step: value}, open_holdings)
     following = next_question(known, verified=data.get("person_id") is not None, contracts=len(open_holdings))
     ctx.conversation.advance(following or "results", **{step: value})
@@ -165,11 +165,6 @@ def _from_label(step: str, text: str) -> str | None:
         if text.strip() == label:
             return value
     return None
-
-
-def _history(ctx: Context) -> list[Any]:
-    row = ctx.conversation._row
-    return list(row.history) if row is not None else []
 
 
 def _open_application(ctx: Context, person_id: int, contract_id: int, measure_id: str) -> MeasureApplication | None:

@@ -91,14 +91,6 @@ def area_path(area: Area | None) -> dict[str, str]:
     return names
 
 
-def contracts_in(session: Session, district: str | None = None) -> Sequence[Contract]:
-    """Open contracts with their payments, optionally only those under a district (by name)."""
-    query = select(Contract).where(Contract.status != "closed").options(selectinload(Contract.payments))
-    if district:
-        query = query.where(Contract.area_id.in_(area_ids_under(session, district)))
-    return session.scalars(query.order_by(Contract.project_code)).all()
-
-
 def area_ids_under(session: Session, district: str) -> list[int]:
     """Ids of the district named and every area below it."""
     frontier = list(session.scalars(select(Area.id).where(Area.level == "district", Area.name == district)))
