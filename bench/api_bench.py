@@ -27,7 +27,6 @@ from pathlib import Path
 
 from bench.import_bench import (
     DEFAULT_URL,
-    DOCS,
     FILES,
     ROOT,
     generate,
@@ -35,6 +34,7 @@ from bench.import_bench import (
     migrated_schema,
     run_child,
     server_version,
+    write_section,
 )
 
 START, END = "<!-- api-bench:start -->", "<!-- api-bench:end -->"
@@ -125,15 +125,8 @@ def main(argv: list[str] | None = None) -> None:
     block = render(len(codes), args.requests, baseline, contracts, command, server_version(args.url))
     print(block)
     if args.write_docs:
-        text_now = DOCS.read_text(encoding="utf-8")
-        fenced = f"{START}\n{block}\n{END}"
-        if START in text_now:
-            head, rest = text_now.split(START, 1)
-            text_now = head + fenced + rest.split(END, 1)[1]
-        else:
-            text_now = text_now.rstrip("\n") + "\n\n## Contract API latency\n\n" + (__doc__ or "").split("\n\n")[1] \
-                .replace("\n", " ") + "\n\n" + fenced + "\n"
-        DOCS.write_text(text_now, encoding="utf-8")
+        intro = (__doc__ or "").split("\n\n")[1].replace("\n", " ")
+        write_section(START, END, block, "Contract API latency", intro)
 
 
 def render(contracts: int, requests: int, baseline: dict[str, float], measured: dict[str, float],

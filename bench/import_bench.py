@@ -246,6 +246,18 @@ def render(rows: dict[str, int], first: dict[str, Any], again: dict[str, Any], f
     return "\n".join(lines)
 
 
+def write_section(start: str, end: str, block: str, heading: str, intro: str) -> None:
+    """Put a benchmark's results between its markers in docs/PERFORMANCE.md (a new section the first time)."""
+    text = DOCS.read_text(encoding="utf-8")
+    fenced = f"{start}\n{block}\n{end}"
+    if start in text:
+        head, rest = text.split(start, 1)
+        text = head + fenced + rest.split(end, 1)[1]
+    else:
+        text = text.rstrip("\n") + f"\n\n## {heading}\n\n{intro}\n\n{fenced}\n"
+    DOCS.write_text(text, encoding="utf-8")
+
+
 def write_docs(block: str) -> None:
     text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Performance\n\n## Register import\n\n"
     fenced = f"{START}\n{block}\n{END}"

@@ -19,7 +19,7 @@ import uuid
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from bench.import_bench import DEFAULT_URL, DOCS, machine, migrated_schema, server_version
+from bench.import_bench import DEFAULT_URL, machine, migrated_schema, server_version, write_section
 
 START, END = "<!-- reminder-bench:start -->", "<!-- reminder-bench:end -->"
 DUE = date(2026, 12, 1)
@@ -156,15 +156,8 @@ def main(argv: list[str] | None = None) -> None:
     block = "\n".join(rows)
     print(block)
     if args.write_docs:
-        text = DOCS.read_text(encoding="utf-8")
-        fenced = f"{START}\n{block}\n{END}"
-        if START in text:
-            head, rest = text.split(START, 1)
-            text = head + fenced + rest.split(END, 1)[1]
-        else:
-            intro = (__doc__ or "").split("\n\n")[1].replace("\n", " ")
-            text = text.rstrip("\n") + "\n\n## Reminder fan-out\n\n" + intro + "\n\n" + fenced + "\n"
-        DOCS.write_text(text, encoding="utf-8")
+        intro = (__doc__ or "").split("\n\n")[1].replace("\n", " ")
+        write_section(START, END, block, "Reminder fan-out", intro)
 
 
 if __name__ == "__main__":

@@ -11,12 +11,13 @@ from linebot.v3.messaging import (
     FlexText,
     Message,
     MessageAction,
+    PostbackAction,
     QuickReply,
     QuickReplyItem,
     TextMessage,
 )
 
-PRIVACY_NOTICE_VERSION = "2026-11"
+from bot.payloads import FlowControl
 
 # What the help menu offers, in order: (button label, the word it sends).
 # A feature appears here only once it works end to end.
@@ -27,6 +28,17 @@ HELP_ITEMS: list[tuple[str, str]] = [
     ("วิธีชำระเงิน", "วิธีชำระ"),
     ("ติดต่อเจ้าหน้าที่", "ติดต่อเจ้าหน้าที่"),
 ]
+
+
+def flow_controls(back: bool) -> list[QuickReplyItem]:
+    """The back and cancel buttons every step of a flow carries."""
+    items = []
+    if back:
+        items.append(QuickReplyItem(action=PostbackAction(
+            label="ย้อนกลับ", data=FlowControl(op="back").pack(), display_text="ย้อนกลับ")))
+    items.append(QuickReplyItem(action=PostbackAction(
+        label="ยกเลิก", data=FlowControl(op="cancel").pack(), display_text="ยกเลิก")))
+    return items
 
 
 def help_quick_reply() -> QuickReply:

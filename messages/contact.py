@@ -10,7 +10,8 @@ from linebot.v3.messaging import (
     TextMessage,
 )
 
-from bot.payloads import Answer, FlowControl
+from bot.payloads import Answer
+from messages.common import flow_controls
 
 FLOW = "contact"
 
@@ -24,16 +25,6 @@ TOPICS: dict[str, str] = {
 NO_CALLBACK = "ไม่ต้องโทรกลับ"
 
 
-def _controls(back: bool) -> list[QuickReplyItem]:
-    items = []
-    if back:
-        items.append(QuickReplyItem(action=PostbackAction(
-            label="ย้อนกลับ", data=FlowControl(op="back").pack(), display_text="ย้อนกลับ")))
-    items.append(QuickReplyItem(action=PostbackAction(
-        label="ยกเลิก", data=FlowControl(op="cancel").pack(), display_text="ยกเลิก")))
-    return items
-
-
 def ask_topic() -> list[Message]:
     items = [
         QuickReplyItem(action=PostbackAction(
@@ -43,7 +34,7 @@ def ask_topic() -> list[Message]:
     return [
         TextMessage(
             text="ยินดีค่ะ เราจะส่งข้อความของคุณถึงเจ้าหน้าที่ 🙂\nอยากคุยเรื่องอะไรคะ",
-            quick_reply=QuickReply(items=items + _controls(back=False)),
+            quick_reply=QuickReply(items=items + flow_controls(back=False)),
         )
     ]
 
@@ -56,7 +47,7 @@ def ask_message(topic: str) -> list[Message]:
     return [
         TextMessage(
             text=f"เรื่อง \"{TOPICS[topic]}\" ค่ะ\nพิมพ์สิ่งที่อยากบอกเจ้าหน้าที่ได้เลย สั้น ๆ ก็ได้ค่ะ",
-            quick_reply=QuickReply(items=_controls(back=True)),
+            quick_reply=QuickReply(items=flow_controls(back=True)),
         )
     ]
 
@@ -65,7 +56,7 @@ def message_too_long(limit: int) -> list[Message]:
     return [
         TextMessage(
             text=f"ข้อความยาวเกินไปนิดค่ะ ขอไม่เกิน {limit} ตัวอักษร ลองพิมพ์ให้สั้นลงอีกครั้งนะคะ",
-            quick_reply=QuickReply(items=_controls(back=True)),
+            quick_reply=QuickReply(items=flow_controls(back=True)),
         )
     ]
 
@@ -78,7 +69,7 @@ def ask_phone() -> list[Message]:
         TextMessage(
             text="ให้เจ้าหน้าที่โทรกลับที่เบอร์ไหนดีคะ พิมพ์เบอร์โทรได้เลย\n"
             "(เราจะโทรในเวลาราชการเท่านั้นค่ะ)",
-            quick_reply=QuickReply(items=items + _controls(back=True)),
+            quick_reply=QuickReply(items=items + flow_controls(back=True)),
         )
     ]
 

@@ -22,8 +22,9 @@ from linebot.v3.messaging import (
     TextMessage,
 )
 
-from bot.payloads import Answer, FlowControl
+from bot.payloads import Answer
 from domain.measures import Fit
+from messages.common import flow_controls
 from messages.format import thai_date
 
 FLOW = "relief"
@@ -81,16 +82,6 @@ STATUS_NAMES = {"submitted": "ส่งคำขอแล้ว รอเจ้�
                 "failed": "ออกจากมาตรการแล้ว"}
 
 
-def _controls(back: bool) -> list[QuickReplyItem]:
-    items = []
-    if back:
-        items.append(QuickReplyItem(action=PostbackAction(
-            label="ย้อนกลับ", data=FlowControl(op="back").pack(), display_text="ย้อนกลับ")))
-    items.append(QuickReplyItem(action=PostbackAction(
-        label="ยกเลิก", data=FlowControl(op="cancel").pack(), display_text="ยกเลิก")))
-    return items
-
-
 def opening(verified: bool) -> TextMessage:
     """Care first, then the promise: a few taps, no typing."""
     known = "เราดูข้อมูลสัญญาของคุณไว้แล้ว จะถามเท่าที่จำเป็น" if verified else "ตอบไม่กี่ข้อ แตะปุ่มได้เลยไม่ต้องพิมพ์"
@@ -106,7 +97,7 @@ def question(step: str, *, back: bool, contracts: Sequence[tuple[str, str]] = ()
     text = QUESTION_TEXT[step]
     if step == "contract":
         text += "\n" + "\n".join(f"• {code} {name}" for code, name in contracts)
-    return TextMessage(text=text, quick_reply=QuickReply(items=items[:11] + _controls(back)))
+    return TextMessage(text=text, quick_reply=QuickReply(items=items[:11] + flow_controls(back)))
 
 
 def tap_a_button(step: str, *, back: bool, contracts: Sequence[tuple[str, str]] = ()) -> list[Message]:

@@ -255,6 +255,7 @@ def areas_below(session: Session, area_ids: Sequence[int]) -> dict[int, int]:
     while frontier:
         children = session.execute(select(Area.id, Area.parent_id).where(Area.parent_id.in_(frontier))).all()
         for child, parent in children:
-            owner[child] = owner[parent]
+            if parent is not None:  # always set: these children were found by their parent
+                owner[child] = owner[parent]
         frontier = [child for child, _ in children]
     return owner

@@ -72,114 +72,119 @@ def purge_conversations() -> None:
         log.info("job done", extra={"job": "purge_conversations", "removed": removed})
 
 
-def payment_reminders() -> None:
-    """1:1, verified people with reminders on: due soon, or a payment missed. One multicast per day and date."""
+def _in_contact_hours(job: Callable[[Runtime, Session, datetime], int], *, working_days_only: bool = False) -> int:
+    """Run a sending job in its own session, only when the law lets us contact people now."""
     rt = _rt()
     now = rt.clock.now()
     with session_scope(rt.sessions) as session:
         holidays = holidays_in(session)
-        if not may_contact(now, holidays):
-            return
-        today = now.date()
-        people = reminder_audience(session, today)
-        candidates = personal_reminders(people, today)
-        sent_before = _sent_keys(session, [r.key for r in candidates])
-        fresh = _not_contacted_today(session, [r for r in candidates if r.key not in sent_before], today)
-        batches: dict[tuple[str, date], list[str]] = {}
-        for reminder in fresh:
-            batches.setdefault((reminder.purpose, reminder.due), []).append(reminder.recipient)
-        sent = 0
-        for (purpose, due_day), users in sorted(batches.items()):
-            messages = msgs.payment_due_soon(due_day) if purpose == "payment_before" else msgs.payment_missed(due_day)
-            for chunk in _chunks(users, MULTICAST_LIMIT):
-                row = outbox.enqueue_multicast(session, to=chunk, messages=messages, origin=f"job.{purpose}",
-                                               now=now, send_at=now)
-                assert row is not None
-                session.flush()
-                session.execute(insert(ProactiveContact), [
-                    {"line_user_id": user, "contact_day": contact_day(now), "purpose": purpose,
-                     "key": f"{purpose}:{user}:{due_day.isoformat()}", "outbox_id": row.id, "created_at": now}
-                    for user in chunk])
-                sent += len(chunk)
-    if sent:
+        if not may_contact(now, holidays) or (working_days_only and is_rest_day(now.date(), holidays)):
+            return 0
+        return job(rt, session, now)
+
+
+def payment_reminders() -> None:
+    """1:1, verified people with reminders on: due soon, or a payment missed. One multicast per day and date."""
+    if sent := _in_contact_hours(_payment_reminders):
         log.info("job done", extra={"job": "payment_reminders", "people": sent})
+
+
+def _payment_reminders(rt: Runtime, session: Session, now: datetime) -> int:
+    today = now.date()
+    candidates = personal_reminders(reminder_audience(session, today), today)
+    sent_before = _sent_keys(session, [r.key for r in candidates])
+    fresh = _not_contacted_today(session, [r for r in candidates if r.key not in sent_before], today)
+    batches: dict[tuple[str, date], list[str]] = {}
+    for reminder in fresh:
+        batches.setdefault((reminder.purpose, reminder.due), []).append(reminder.recipient)
+    sent = 0
+    for (purpose, due_day), users in sorted(batches.items()):
+        messages = msgs.payment_due_soon(due_day) if purpose == "payment_before" else msgs.payment_missed(due_day)
+        for chunk in _chunks(users, MULTICAST_LIMIT):
+            row = outbox.enqueue_multicast(session, to=chunk, messages=messages, origin=f"job.{purpose}",
+                                           now=now, send_at=now)
+            assert row is not None
+            session.flush()
+            session.execute(insert(ProactiveContact), [
+                {"line_user_id": user, "contact_day": contact_day(now), "purpose": purpose,
+                 "key": f"{purpose}:{user}:{due_day.isoformat()}", "outbox_id": row.id, "created_at": now}
+                for user in chunk])
+            sent += len(chunk)
+    return sent
 
 
 def group_reminders() -> None:
     """Generic notes to bound group chats before, on and a week after the area's due dates."""
-    rt = _rt()
-    now = rt.clock.now()
-    with session_scope(rt.sessions) as session:
-        holidays = holidays_in(session)
-        if not may_contact(now, holidays):
-            return
-        today = now.date()
-        guard = rt.group_guard(session)
-        sent = 0
-        groups = bound_groups(session)
-        positions = group_positions(session, groups, today)
-        for group in groups:
-            reminder = group_reminder(group.group_id, positions[group.group_id], today)
-            if reminder is None or _already(session, reminder, today):
-                continue
-            messages = _group_messages(rt, reminder)
-            row = outbox.enqueue_push(session, to=group.group_id, messages=messages, origin=f"job.{reminder.purpose}",
-                                      now=now, send_at=now, dedupe_key=reminder.key, group_guard=guard)
-            if row is None:
-                continue
-            session.flush()
-            _record_contact(session, group.group_id, reminder.purpose, reminder.key, row.id, now)
-            sent += 1
-    if sent:
+    if sent := _in_contact_hours(_group_reminders):
         log.info("job done", extra={"job": "group_reminders", "groups": sent})
+
+
+def _group_reminders(rt: Runtime, session: Session, now: datetime) -> int:
+    today = now.date()
+    guard = rt.group_guard(session)
+    groups = bound_groups(session)
+    positions = group_positions(session, groups, today)
+    sent = 0
+    for group in groups:
+        reminder = group_reminder(group.group_id, positions[group.group_id], today)
+        if reminder is None or _already(session, reminder, today):
+            continue
+        row = outbox.enqueue_push(session, to=group.group_id, messages=_group_messages(rt, reminder),
+                                  origin=f"job.{reminder.purpose}", now=now, send_at=now,
+                                  dedupe_key=reminder.key, group_guard=guard)
+        if row is None:
+            continue
+        session.flush()
+        _record_contact(session, group.group_id, reminder.purpose, reminder.key, row.id, now)
+        sent += 1
+    return sent
 
 
 def officer_digests() -> None:
     """Each officer's follow-up list, once a working day from 08:00 (caught up later that day)."""
-    rt = _rt()
-    now = rt.clock.now()
-    with session_scope(rt.sessions) as session:
-        holidays = holidays_in(session)
-        if is_rest_day(now.date(), holidays) or not may_contact(now, holidays):
-            return
-        today = now.date()
-        lists: dict[str | None, list[dict[str, object]]] = {}
-        for officer in active_officers(session):
-            district = officer.district.name if officer.district else None
-            if district not in lists:
-                lists[district] = followup_rows(session, today, district)
-            outbox.enqueue_push(session, to=officer.line_user_id,
-                                messages=digest(lists[district], today, district or "ทั้งจังหวัด"),
-                                origin="job.officer_digest", now=now, send_at=now,
-                                dedupe_key=f"digest:{officer.line_user_id}:{today.isoformat()}")
+    _in_contact_hours(_officer_digests, working_days_only=True)
+
+
+def _officer_digests(rt: Runtime, session: Session, now: datetime) -> int:
+    today = now.date()
+    lists: dict[str | None, list[dict[str, object]]] = {}
+    queued = 0
+    for officer in active_officers(session):
+        district = officer.district.name if officer.district else None
+        if district not in lists:
+            lists[district] = followup_rows(session, today, district)
+        queued += outbox.enqueue_push(session, to=officer.line_user_id,
+                                      messages=digest(lists[district], today, district or "ทั้งจังหวัด"),
+                                      origin="job.officer_digest", now=now, send_at=now,
+                                      dedupe_key=f"digest:{officer.line_user_id}:{today.isoformat()}") is not None
+    return queued
 
 
 def prescription_alerts() -> None:
     """Tell a district's officers when a contract crosses 180, 90, 30 or 7 days to its 5-year limit."""
-    rt = _rt()
-    now = rt.clock.now()
-    with session_scope(rt.sessions) as session:
-        if not may_contact(now, holidays_in(session)):
-            return
-        today = now.date()
-        officers = active_officers(session)
-        districts = district_names(session)
-        for contract, p in open_positions(session, today):
-            if p.debtor_class != CONTRACT_ENDED:
+    _in_contact_hours(_prescription_alerts)
+
+
+def _prescription_alerts(rt: Runtime, session: Session, now: datetime) -> int:
+    today = now.date()
+    officers = active_officers(session)
+    districts = district_names(session)
+    queued = 0
+    for contract, p in open_positions(session, today):
+        threshold = prescription_threshold(p.days_to_prescription) if p.debtor_class == CONTRACT_ENDED else None
+        if threshold is None:
+            continue
+        district = districts.get(contract.area_id)
+        for officer in officers:
+            if officer.district is not None and officer.district.name != district:
                 continue
-            threshold = prescription_threshold(p.days_to_prescription)
-            if threshold is None:
-                continue
-            district = districts.get(contract.area_id)
-            for officer in officers:
-                if officer.district is not None and officer.district.name != district:
-                    continue
-                outbox.enqueue_push(
-                    session, to=officer.line_user_id, origin="job.prescription_alert", now=now, send_at=now,
-                    messages=prescription_alert(contract.project_code, contract.project_name,
-                                                p.days_to_prescription or 0, p.prescription_date),
-                    dedupe_key=(f"prescription:{officer.line_user_id}:{contract.project_code}:"
-                                f"{p.prescription_date.isoformat()}:{threshold}"))
+            queued += outbox.enqueue_push(
+                session, to=officer.line_user_id, origin="job.prescription_alert", now=now, send_at=now,
+                messages=prescription_alert(contract.project_code, contract.project_name,
+                                            p.days_to_prescription or 0, p.prescription_date),
+                dedupe_key=(f"prescription:{officer.line_user_id}:{contract.project_code}:"
+                            f"{p.prescription_date.isoformat()}:{threshold}")) is not None
+    return queued
 
 
 def _group_messages(rt: Runtime, reminder: Reminder) -> list[Message]:
