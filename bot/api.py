@@ -17,7 +17,8 @@ from bot.runtime import runtime
 from domain.applications import NEXT_STATUSES, can_move
 from domain.identity import mask_national_id
 from domain.measures import Situation, recommended_ids
-from models import MeasureApplication, Outbox
+from models import AppointmentSession, Booking, MeasureApplication, Outbox
+from models.booking import create_session, seats_of, taken_seats
 from models.measure_store import measures_in_db
 from models.queries import contract_by_code, position_of
 
@@ -132,6 +133,65 @@ def update_application(application_id: int):  # type: ignore[no-untyped-def]
         application.status_changed_at = rt.clock.now()
         session.commit()
         return jsonify(application_row(application, district_names(session)))
+
+
+@bp.get("/sessions")
+@require_admin
+def list_sessions():  # type: ignore[no-untyped-def]
+    """Appointment sessions from today on (or `from=DATE`), with seats taken."""
+    since = parse_day(request.args.get("from"), "from")
+    start = datetime(since.year, since.month, since.day, tzinfo=BANGKOK)
+    with runtime().sessions() as session:
+        rows = session.scalars(select(AppointmentSession).where(AppointmentSession.starts_at >= start)
+                               .order_by(AppointmentSession.starts_at)).all()
+        return jsonify([_session_row(session, row) for row in rows])
+
+
+@bp.post("/sessions")
+@require_admin
+def add_session():  # type: ignore[no-untyped-def]
+    """Publish a session: {"kind", "start", "end", "place", "capacity", "title"?, "slot_minutes"?, ...}."""
+    body = request.get_json(silent=True) or {}
+    rt = runtime()
+    try:
+        with rt.sessions() as session:
+            row = create_session(
+                session, kind=str(body.get("kind")), start=parse_instant(str(body.get("start")), "start"),
+                end=parse_instant(str(body.get("end")), "end"), place=str(body.get("place") or ""),
+                capacity=int(body.get("capacity") or 0), now=rt.clock.now(), title=body.get("title"),
+                slot_minutes=body.get("slot_minutes"), officer=body.get("officer"),
+                documents=list(body.get("documents") or []), map_url=body.get("map_url"))
+            session.commit()
+            return jsonify(_session_row(session, row)), 201
+    except (ValueError, TypeError) as exc:
+        abort(400, description=str(exc))
+
+
+@bp.get("/sessions/<int:session_id>/bookings")
+@require_admin
+def session_bookings(session_id: int):  # type: ignore[no-untyped-def]
+    """The roster of a session: who booked which seat (national IDs masked)."""
+    with runtime().sessions() as session:
+        row = session.get(AppointmentSession, session_id)
+        if row is None:
+            return jsonify({"error": "not_found", "detail": f"no session {session_id}"}), 404
+        bookings = session.scalars(select(Booking).where(Booking.session_id == session_id)
+                                   .order_by(Booking.seat, Booking.id)).all()
+        return jsonify({**_session_row(session, row), "bookings": [{
+            "booking_id": b.id, "seat": b.seat, "status": b.status,
+            "time": b.slot_start.astimezone(BANGKOK).isoformat(),
+            "name": f"{b.person.first_name} {b.person.last_name}",
+            "national_id_masked": mask_national_id(b.person.national_id),
+            "attendance": b.attendance, "outcome": b.outcome} for b in bookings]})
+
+
+def _session_row(session, row: AppointmentSession) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    seats = len(seats_of(row))
+    taken = len(taken_seats(session, row.id))
+    return {"id": row.id, "kind": row.kind, "title": row.title, "place": row.place, "map_url": row.map_url,
+            "start": row.starts_at.astimezone(BANGKOK).isoformat(), "end": row.ends_at.astimezone(BANGKOK).isoformat(),
+            "capacity": seats, "booked": taken, "slot_minutes": row.slot_minutes, "officer": row.officer,
+            "documents": row.documents, "status": row.status}
 
 
 def parse_instant(raw: str, name: str) -> datetime:

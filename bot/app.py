@@ -32,9 +32,10 @@ def register_runtime(app: Flask, settings: Settings, clock: Clock | None) -> Non
 
 
 def register_blueprints(app: Flask, settings: Settings) -> None:
-    from bot import api, health, webhook
+    from bot import api, calendar, health, webhook
 
     app.register_blueprint(webhook.bp)
+    app.register_blueprint(calendar.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)
     if settings.demo:

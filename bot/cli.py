@@ -7,7 +7,7 @@ credentials at all; the others run inside the configured app.
 from __future__ import annotations
 
 import tomllib
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -16,11 +16,13 @@ from flask.cli import AppGroup, FlaskGroup
 from sqlalchemy import delete, select
 
 from bot import migrate
+from bot.clock import BANGKOK
 from bot.db import session_scope
 from bot.runtime import runtime
 from domain.holidays import HolidayFileError, parse_holidays
 from domain.measures import MeasureFileError
 from models import Area, Holiday, LineGroup
+from models.booking import create_session, seats_of
 from models.measure_store import ensure_measures, measures_in_db, read_measures_file, store_measures
 from models.queries import area_path, find_area
 
@@ -35,6 +37,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(measures)
     app.cli.add_command(holidays)
     app.cli.add_command(groups)
+    app.cli.add_command(sessions)
 
     from scheduler.cli import scheduler
 
@@ -154,6 +157,46 @@ def groups_list() -> None:
             where = " / ".join(area_path(session.get(Area, group.area_id)).values()) if group.area_id else "not bound"
             state = "left" if group.left_at else "in"
             click.echo(f"{group.group_id}  {state:<4} {where}  {group.name or ''}")
+
+
+@click.group(cls=AppGroup, help="Appointment sessions: court mediation, debt clinic, mobile unit.")
+def sessions() -> None:
+    pass
+
+
+def _moment(raw: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        raise click.BadParameter(f"{raw!r}: use YYYY-MM-DDTHH:MM (Asia/Bangkok)") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=BANGKOK)
+
+
+@sessions.command("add")
+@click.option("--kind", type=click.Choice(["court", "clinic", "mobile"]), required=True)
+@click.option("--start", "start", required=True, help="YYYY-MM-DDTHH:MM, Asia/Bangkok")
+@click.option("--end", "end", required=True, help="YYYY-MM-DDTHH:MM, Asia/Bangkok")
+@click.option("--place", required=True)
+@click.option("--capacity", type=int, required=True)
+@click.option("--title")
+@click.option("--slot-minutes", type=int, help="split into timed slots of this length (one seat each)")
+@click.option("--officer")
+@click.option("--document", "documents", multiple=True, help="a document to bring (repeatable)")
+@click.option("--map-url")
+def sessions_add(kind: str, start: str, end: str, place: str, capacity: int, title: str | None,
+                 slot_minutes: int | None, officer: str | None, documents: tuple[str, ...],
+                 map_url: str | None) -> None:
+    """Publish a session people can book in LINE."""
+    rt = runtime()
+    try:
+        with session_scope(rt.sessions) as session:
+            row = create_session(session, kind=kind, start=_moment(start), end=_moment(end), place=place,
+                                 capacity=capacity, now=rt.clock.now(), title=title, slot_minutes=slot_minutes,
+                                 officer=officer, documents=list(documents), map_url=map_url)
+            click.echo(f"session {row.id}: {row.kind} {row.starts_at.astimezone(BANGKOK):%Y-%m-%d %H:%M} "
+                       f"{row.place} ({len(seats_of(row))} seats)")
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @click.group(cls=AppGroup, help="The queue of messages to LINE.")

@@ -23,3 +23,12 @@ class Answer(Postback):
     flow: str
     step: str
     value: str
+
+
+@postback("bk")
+@dataclass(frozen=True)
+class BookingAction(Postback):
+    """A button on a booking card: change, cancel, or book another (booking 0)."""
+
+    op: str  # change | cancel | new
+    booking: int

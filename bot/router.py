@@ -14,10 +14,21 @@ from dataclasses import dataclass
 from linebot.v3.messaging import Message
 
 from bot.context import Context
-from bot.payloads import Answer, FlowControl
+from bot.payloads import Answer, BookingAction, FlowControl
 from bot.postback import PostbackError, unpack
 from bot.textnorm import command_key, split_command
-from handlers import balance, common, contact, groups, lifecycle, officers, quiz, reminders, verify
+from handlers import (
+    appointments,
+    balance,
+    common,
+    contact,
+    groups,
+    lifecycle,
+    officers,
+    quiz,
+    reminders,
+    verify,
+)
 from messages import common as msgs
 
 log = logging.getLogger(__name__)
@@ -69,6 +80,7 @@ USER_COMMANDS: dict[str, Handler] = {
     "ยืนยันตัวตน": verify.start, "verify": verify.start,
     "วิธีชำระ": balance.how_to_pay, "วิธีชำระเงิน": balance.how_to_pay, "pay": balance.how_to_pay,
     "มาตรการ": quiz.start, "relief": quiz.start, "ประเมินมาตรการ": quiz.start_again,
+    "นัดหมาย": appointments.start, "appointment": appointments.start,
     "หยุดแจ้งเตือน": reminders.stop, "stopreminders": reminders.stop,
     "แจ้งเตือน": reminders.resume, "reminders": reminders.resume,
     # officers only (others get the ordinary "not understood")
@@ -95,6 +107,9 @@ STATES: dict[tuple[str, str], State] = {
     ("verify", "secret"): State(verify.on_secret, verify.ask_secret),
     **{("relief", step): State(quiz.on_answer, quiz.ask) for step in quiz.QUESTIONS},
     ("relief", "results"): State(quiz.on_results, quiz.ask),
+    ("appt", "session"): State(appointments.on_session, appointments.ask_session),
+    ("appt", "slot"): State(appointments.on_slot, appointments.ask_slot),
+    ("appt", "confirm"): State(appointments.on_confirm, appointments.ask_confirm),
 }
 
 
@@ -186,6 +201,8 @@ def _on_postback(ctx: Context, data: str) -> Routed:
         if conversation.active:
             return _back(ctx)
         return Routed("default:back", msgs.button_out_of_date())
+    if isinstance(payload, BookingAction):
+        return Routed(_name(appointments.on_booking_action), appointments.on_booking_action(ctx, payload))
     if isinstance(payload, Answer):
         if conversation.flow == payload.flow and conversation.step == payload.step:
             state = STATES[(payload.flow, payload.step)]

@@ -1,5 +1,6 @@
 """SQLAlchemy models. Import from here so Alembic sees every table."""
 
+from models.appointments import AppointmentSession, Booking
 from models.base import Base
 from models.measures import MeasureApplication, MeasureRow
 from models.platform import (
@@ -26,6 +27,8 @@ from models.register import (
 from models.scheduling import ClockLock, Holiday, ProactiveContact, apscheduler_jobs
 
 __all__ = [
+    "AppointmentSession",
+    "Booking",
     "Area",
     "ClockLock",
     "Holiday",

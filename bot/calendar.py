@@ -1,0 +1,69 @@
+"""Add-to-calendar files (.ics) for bookings: a stable UID, SEQUENCE on change, CANCEL when cancelled."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import Blueprint, Response, abort, url_for
+from icalendar import Calendar, Event
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from bot.clock import BANGKOK
+from bot.runtime import runtime
+from models import AppointmentSession, Booking
+
+bp = Blueprint("calendar", __name__)
+SALT = "booking-calendar"
+
+
+def _signer() -> URLSafeSerializer:
+    return URLSafeSerializer(runtime().settings.secret_key, salt=SALT)
+
+
+def calendar_url(booking_id: int) -> str:
+    """A link that cannot be guessed from another booking's."""
+    return url_for("calendar.booking_ics", token=_signer().dumps(booking_id), _external=True)
+
+
+def booking_calendar(booking: Booking, appointment: AppointmentSession, now: datetime) -> bytes:
+    """The iCalendar file of one booking, in Asia/Bangkok with its VTIMEZONE."""
+    cancelled = booking.status != "booked"
+    calendar = Calendar()
+    calendar.add("prodid", "-//WDF Phuket//LINE bot//TH")
+    calendar.add("version", "2.0")
+    calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
+    event = Event()
+    event.add("uid", f"booking-{booking.id}@wdf-line-bot")
+    event.add("sequence", booking.sequence)
+    event.add("dtstamp", now)
+    start = booking.slot_start.astimezone(BANGKOK)
+    end = start + timedelta(minutes=appointment.slot_minutes) if appointment.slot_minutes else \
+        appointment.ends_at.astimezone(BANGKOK)
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    event.add("summary", appointment.title)
+    event.add("location", appointment.place)
+    documents = "\n".join(f"- {d}" for d in appointment.documents)
+    event.add("description", "เอกสารที่ต้องนำมา:\n" + documents if documents else appointment.title)
+    if appointment.map_url:
+        event.add("url", appointment.map_url)
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+@bp.get("/calendar/<token>.ics")
+def booking_ics(token: str) -> Response:
+    try:
+        booking_id = int(_signer().loads(token))
+    except (BadSignature, ValueError):
+        abort(404)
+    rt = runtime()
+    with rt.sessions() as session:
+        booking = session.get(Booking, booking_id)
+        if booking is None:
+            abort(404)
+        body = booking_calendar(booking, booking.session, rt.clock.now())
+    return Response(body, mimetype="text/calendar",
+                    headers={"Content-Disposition": f'attachment; filename="wdf-appointment-{booking_id}.ics"'})

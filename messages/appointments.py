@@ -1,0 +1,154 @@
+"""Booking a court-mediation, clinic or mobile-unit appointment, in words and cards."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from linebot.v3.messaging import (
+    FlexBox,
+    FlexBubble,
+    FlexButton,
+    FlexCarousel,
+    FlexMessage,
+    FlexSeparator,
+    FlexText,
+    Message,
+    PostbackAction,
+    QuickReply,
+    QuickReplyItem,
+    TextMessage,
+    URIAction,
+)
+
+from bot.clock import BANGKOK
+from bot.payloads import Answer, BookingAction
+from messages.common import flow_controls
+from messages.format import thai_date
+
+FLOW = "appt"
+KIND_NAMES = {"court": "ไกล่เกลี่ยก่อนฟ้อง (ศาล)", "clinic": "คลินิกแก้หนี้", "mobile": "หน่วยเคลื่อนที่เร็ว"}
+
+
+@dataclass(frozen=True)
+class SessionView:
+    id: int
+    kind: str
+    title: str
+    place: str
+    starts_at: datetime
+    ends_at: datetime
+    seats_left: int
+
+
+@dataclass(frozen=True)
+class BookingView:
+    id: int
+    kind: str
+    title: str
+    place: str
+    map_url: str | None
+    starts_at: datetime
+    ends_at: datetime | None
+    documents: Sequence[str]
+    calendar_url: str
+
+
+def _when(start: datetime, end: datetime | None = None) -> str:
+    start = start.astimezone(BANGKOK)
+    span = f"{start:%H:%M}" + (f"–{end.astimezone(BANGKOK):%H:%M}" if end else "")
+    return f"{thai_date(start.date())} เวลา {span} น."
+
+
+def choose_session(sessions: Sequence[SessionView]) -> list[Message]:
+    bubbles = [FlexBubble(size="kilo", body=FlexBox(layout="vertical", spacing="sm", contents=[
+        FlexText(text=KIND_NAMES[s.kind], size="xs", color="#06C755", weight="bold"),
+        FlexText(text=s.title, weight="bold", wrap=True),
+        FlexText(text=_when(s.starts_at, s.ends_at), size="sm", wrap=True),
+        FlexText(text=s.place, size="sm", wrap=True, color="#555555"),
+        FlexText(text=f"ว่าง {s.seats_left} ที่", size="xs", color="#C0392B" if s.seats_left < 3 else "#1B5E20"),
+    ]), footer=FlexBox(layout="vertical", contents=[FlexButton(style="primary", color="#06C755", height="sm",
+        action=PostbackAction(label="เลือกรอบนี้", display_text=f"เลือก {s.title}",
+                              data=Answer(flow=FLOW, step="session", value=str(s.id)).pack()))]))
+        for s in sessions[:10]]
+    return [TextMessage(text="เลือกรอบนัดที่สะดวกได้เลยค่ะ 🗓️"),
+            FlexMessage(alt_text="รอบนัดที่เปิดให้จอง", contents=FlexCarousel(contents=bubbles),
+                        quick_reply=QuickReply(items=flow_controls(back=False)))]
+
+
+def no_sessions(office_phone: str) -> list[Message]:
+    return [TextMessage(text="ตอนนี้ยังไม่มีรอบนัดที่เปิดให้จองค่ะ เจ้าหน้าที่จะประกาศรอบใหม่เร็ว ๆ นี้ "
+                             f"หรือโทรนัดได้ที่ {office_phone}")]
+
+
+def choose_slot(slots: Sequence[tuple[int, datetime]]) -> list[Message]:
+    items = [QuickReplyItem(action=PostbackAction(
+        label=f"{start.astimezone(BANGKOK):%H:%M} น.", display_text=f"{start.astimezone(BANGKOK):%H:%M} น.",
+        data=Answer(flow=FLOW, step="slot", value=str(seat)).pack())) for seat, start in slots[:11]]
+    return [TextMessage(text="เลือกเวลาที่สะดวกค่ะ", quick_reply=QuickReply(items=items + flow_controls(back=True)))]
+
+
+def confirm(view: SessionView, start: datetime) -> list[Message]:
+    yes = QuickReplyItem(action=PostbackAction(label="ยืนยันนัด", display_text="ยืนยันนัด",
+                                               data=Answer(flow=FLOW, step="confirm", value="yes").pack()))
+    return [TextMessage(text=f"ยืนยันนัดนี้ไหมคะ\n{KIND_NAMES[view.kind]}: {view.title}\n{_when(start)}\n{view.place}",
+                        quick_reply=QuickReply(items=[yes, *flow_controls(back=True)]))]
+
+
+def booking_card(view: BookingView, *, heading: str = "นัดหมายของคุณ ✅") -> FlexBubble:
+    buttons = [FlexButton(style="primary", color="#06C755", height="sm",
+                          action=URIAction(label="เพิ่มลงปฏิทิน", uri=view.calendar_url))]
+    if view.map_url:
+        buttons.append(FlexButton(style="secondary", height="sm", action=URIAction(label="ดูแผนที่", uri=view.map_url)))
+    buttons += [
+        FlexButton(style="link", height="sm", action=PostbackAction(
+            label="เปลี่ยนนัด", display_text="เปลี่ยนนัด", data=BookingAction(op="change", booking=view.id).pack())),
+        FlexButton(style="link", height="sm", action=PostbackAction(
+            label="ยกเลิกนัด", display_text="ยกเลิกนัด", data=BookingAction(op="cancel", booking=view.id).pack())),
+    ]
+    documents = [FlexText(text=f"• {d}", size="xs", wrap=True) for d in view.documents] or [
+        FlexText(text="• บัตรประจำตัวประชาชน", size="xs")]
+    return FlexBubble(size="kilo", body=FlexBox(layout="vertical", spacing="sm", contents=[
+        FlexText(text=heading, size="xs", color="#06C755", weight="bold"),
+        FlexText(text=f"{KIND_NAMES[view.kind]}: {view.title}", weight="bold", wrap=True),
+        FlexText(text=_when(view.starts_at, view.ends_at), size="sm", wrap=True),
+        FlexText(text=view.place, size="sm", wrap=True, color="#555555"),
+        FlexSeparator(margin="md"),
+        FlexText(text="เอกสารที่ต้องนำมา", size="xs", weight="bold"),
+        *documents,
+    ]), footer=FlexBox(layout="vertical", spacing="xs", contents=buttons))
+
+
+def booked(view: BookingView) -> list[Message]:
+    return [FlexMessage(alt_text=f"นัดหมาย {thai_date(view.starts_at.astimezone(BANGKOK).date())} {view.place}",
+                        contents=booking_card(view))]
+
+
+def my_bookings(views: Sequence[BookingView]) -> list[Message]:
+    cards = [booking_card(v) for v in views[:10]]
+    book_more = QuickReplyItem(action=PostbackAction(label="จองนัดเพิ่ม", display_text="จองนัดเพิ่ม",
+                                                     data=BookingAction(op="new", booking=0).pack()))
+    return [FlexMessage(alt_text=f"นัดหมายของคุณ {len(views)} รายการ", contents=FlexCarousel(contents=cards),
+                        quick_reply=QuickReply(items=[book_more]))]
+
+
+def full(next_one: SessionView | None) -> list[Message]:
+    text = "ขออภัยค่ะ รอบนี้เต็มแล้ว 🙏"
+    if next_one is None:
+        return [TextMessage(text=text + " ตอนนี้ยังไม่มีรอบอื่นที่ว่าง เจ้าหน้าที่จะเปิดรอบใหม่เร็ว ๆ นี้")]
+    return [TextMessage(text=text + " รอบถัดไปที่ยังว่างคือ"), *choose_session([next_one])[1:]]
+
+
+def already_booked(kind: str) -> list[Message]:
+    return [TextMessage(text=f"คุณมีนัด{KIND_NAMES[kind]}อยู่แล้วค่ะ พิมพ์ \"นัดหมาย\" เพื่อดู เปลี่ยน หรือยกเลิก")]
+
+
+def cancelled(view: BookingView) -> list[Message]:
+    return [TextMessage(
+        text=f"ยกเลิกนัด {_when(view.starts_at)} เรียบร้อยแล้วค่ะ หากเพิ่มลงปฏิทินไว้ "
+        f"เปิดลิงก์นี้เพื่อลบออกจากปฏิทิน: {view.calendar_url}\nจองใหม่ได้ทุกเมื่อ พิมพ์ \"นัดหมาย\"")]
+
+
+def not_yours() -> list[Message]:
+    return [TextMessage(text="ไม่พบนัดนี้ในชื่อของคุณค่ะ พิมพ์ \"นัดหมาย\" เพื่อดูนัดของคุณ")]
