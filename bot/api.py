@@ -15,9 +15,10 @@ from bot.clock import BANGKOK
 from bot.reports import application_row, district_names, followup_rows, position_fields
 from bot.runtime import runtime
 from domain.applications import NEXT_STATUSES, can_move
+from domain.appointments import ATTENDANCE, COURT_CHECKLIST, OUTCOMES
 from domain.identity import mask_national_id
 from domain.measures import Situation, recommended_ids
-from models import AppointmentSession, Booking, MeasureApplication, Outbox
+from models import AppointmentSession, Booking, Contract, MeasureApplication, Membership, Outbox
 from models.booking import create_session, seats_of, taken_seats
 from models.measure_store import measures_in_db
 from models.queries import contract_by_code, position_of
@@ -183,6 +184,70 @@ def session_bookings(session_id: int):  # type: ignore[no-untyped-def]
             "name": f"{b.person.first_name} {b.person.last_name}",
             "national_id_masked": mask_national_id(b.person.national_id),
             "attendance": b.attendance, "outcome": b.outcome} for b in bookings]})
+
+
+@bp.post("/bookings/<int:booking_id>")
+@require_admin
+def update_booking(booking_id: int):  # type: ignore[no-untyped-def]
+    """An officer ticks checklist items and records the outcome of an appointment.
+
+    {"officer", "checklist": {"day1_date_venue_fixed": true, ...}, "attendance": "attended|no_show",
+     "outcome": "settled|no_agreement|did_not_come", "terms": "...",
+     "start_measure": "M7"?, "contract_status": "active|litigation|judgment|closed"?}
+    """
+    body = request.get_json(silent=True) or {}
+    officer = (body.get("officer") or "").strip()
+    if not officer:
+        abort(400, description="officer (who recorded it) is required")
+    rt = runtime()
+    with rt.sessions() as session:
+        booking = session.get(Booking, booking_id)
+        if booking is None:
+            return jsonify({"error": "not_found", "detail": f"no booking {booking_id}"}), 404
+        ticks = body.get("checklist") or {}
+        known = {key for key, _ in COURT_CHECKLIST}
+        if unknown := sorted(set(ticks) - known):
+            abort(400, description=f"unknown checklist items {unknown}; known: {sorted(known)}")
+        booking.checklist = {**booking.checklist, **{k: bool(v) for k, v in ticks.items()}}
+        for field, allowed in (("attendance", ATTENDANCE), ("outcome", OUTCOMES)):
+            if body.get(field) is not None:
+                if body[field] not in allowed:
+                    abort(400, description=f"{field} must be one of {', '.join(allowed)}")
+                setattr(booking, field, body[field])
+        booking.outcome_terms = body.get("terms") or booking.outcome_terms
+        booking.updated_at = rt.clock.now()
+        started = _after_settlement(session, booking, body, officer, rt.clock.now())
+        session.commit()
+        return jsonify({"booking_id": booking.id, "checklist": booking.checklist, "attendance": booking.attendance,
+                        "outcome": booking.outcome, "terms": booking.outcome_terms, **started})
+
+
+def _after_settlement(session, booking: Booking, body: dict[str, Any], officer: str,  # type: ignore[no-untyped-def]
+                      now: datetime) -> dict[str, Any]:
+    """A settlement may start a measure application or change the contract's status."""
+    out: dict[str, Any] = {}
+    if booking.outcome != "settled" or not (body.get("start_measure") or body.get("contract_status")):
+        return out
+    contract = session.scalars(select(Contract).join(Membership).where(
+        Membership.person_id == booking.person_id, Contract.status != "closed")
+        .order_by(Contract.contract_date)).first()
+    if contract is None:
+        abort(400, description="the person has no open contract to apply the settlement to")
+    if body.get("start_measure"):
+        application = MeasureApplication(person_id=booking.person_id, contract_id=contract.id,
+                                         measure_id=str(body["start_measure"]), status="approved",
+                                         answers={"from_booking": booking.id}, submitted_at=now,
+                                         status_changed_at=now, officer=officer, note=booking.outcome_terms)
+        session.add(application)
+        session.flush()
+        out["application_id"] = application.id
+    if body.get("contract_status"):
+        if body["contract_status"] not in ("active", "litigation", "judgment", "closed"):
+            abort(400, description="contract_status must be active, litigation, judgment or closed")
+        contract.status = body["contract_status"]
+        out["contract_status"] = contract.status
+    out["project_code"] = contract.project_code
+    return out
 
 
 def _session_row(session, row: AppointmentSession) -> dict[str, Any]:  # type: ignore[no-untyped-def]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import Blueprint, Response, abort, url_for
+from flask import Blueprint, Response, abort
 from icalendar import Calendar, Event
 from itsdangerous import BadSignature, URLSafeSerializer
 
@@ -21,8 +21,8 @@ def _signer() -> URLSafeSerializer:
 
 
 def calendar_url(booking_id: int) -> str:
-    """A link that cannot be guessed from another booking's."""
-    return url_for("calendar.booking_ics", token=_signer().dumps(booking_id), _external=True)
+    """A link that cannot be guessed from another booking's (works in the clock process too)."""
+    return f"{runtime().settings.public_base_url}/calendar/{_signer().dumps(booking_id)}.ics"
 
 
 def booking_calendar(booking: Booking, appointment: AppointmentSession, now: datetime) -> bytes:

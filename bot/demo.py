@@ -50,11 +50,13 @@ class DemoStack:
         self.fake.stop()
 
 
-def demo_settings(fake_url: str, database_url: str | None = None) -> Settings:
+def demo_settings(fake_url: str, database_url: str | None = None,
+                  public_url: str = "http://127.0.0.1:5000") -> Settings:
     env = dict(os.environ)
     env.setdefault("FUND_NOW", DEMO_NOW)
     env["LINE_API_BASE_URL"] = fake_url
     env["LINE_DATA_API_BASE_URL"] = fake_url
+    env.setdefault("PUBLIC_BASE_URL", public_url)
     if database_url:
         env["DATABASE_URL"] = database_url
     for name in ("LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN", "ADMIN_TOKEN", "SECRET_KEY"):
@@ -69,7 +71,7 @@ def start_demo(host: str = "127.0.0.1", port: int = 5000, fake_port: int = 5001,
     from bot.simulator.views import load_personas
 
     fake = FakeLinePlatform("demo-channel-access-token", host=host, port=fake_port).start()
-    settings = demo_settings(fake.url, database_url)
+    settings = demo_settings(fake.url, database_url, f"http://{host}:{port}")
     _fresh_database(settings)
     app = create_app(settings)
     rt = app.extensions["wdf"]

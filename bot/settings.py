@@ -47,6 +47,7 @@ class Settings:
     database_url: str
     line_api_base_url: str = "https://api.line.me"
     line_data_api_base_url: str = "https://api-data.line.me"
+    public_base_url: str = "http://localhost:8000"  # where people's phones reach this app (calendar links)
     fund_now: datetime | None = None
     line_push_rate: int = 1000
     line_timeout_seconds: float = 5.0
@@ -87,6 +88,7 @@ class Settings:
             database_url=env.get("DATABASE_URL") or default_database_url(is_demo),
             line_api_base_url=_url(env, "LINE_API_BASE_URL", "https://api.line.me"),
             line_data_api_base_url=_url(env, "LINE_DATA_API_BASE_URL", "https://api-data.line.me"),
+            public_base_url=_url(env, "PUBLIC_BASE_URL", "http://localhost:8000"),
             fund_now=_fund_now(env.get("FUND_NOW", "")),
             line_push_rate=_int(env, "LINE_PUSH_RATE", 1000, minimum=1),
             line_timeout_seconds=_float(env, "LINE_TIMEOUT_SECONDS", 5.0),

@@ -29,3 +29,17 @@ def bookable(status: str, starts_at: datetime, opens_at: datetime | None, closes
     """Open, not started, and inside its booking window."""
     return (status == "open" and starts_at > now and (opens_at is None or opens_at <= now)
             and (closes_at is None or now <= closes_at))
+
+
+# The province's "finished within two days" route for court mediation (DOMAIN.md).
+COURT_CHECKLIST = (
+    ("day1_date_venue_fixed", "วันที่ 1: ศาลกำหนดวันและสถานที่"),
+    ("day1_civil_record_pulled", "วันที่ 1: คัดทะเบียนราษฎรลูกหนี้"),
+    ("day1_request_form_printed", "วันที่ 1: พิมพ์คำร้องขอไกล่เกลี่ย"),
+    ("day1_evidence_ready", "วันที่ 1: เตรียมพยานหลักฐาน"),
+    ("day2_mediated", "วันที่ 2: ไกล่เกลี่ยแล้ว"),
+    ("day2_settlement_recorded", "วันที่ 2: บันทึกข้อตกลง"),
+    ("day2_outcome", "วันที่ 2: บันทึกผล"),
+)
+ATTENDANCE = ("attended", "no_show")
+OUTCOMES = ("settled", "no_agreement", "did_not_come")

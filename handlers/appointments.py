@@ -6,16 +6,18 @@ date, time, place, map, documents and an add-to-calendar link.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
 from linebot.v3.messaging import Message
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from bot import outbox
 from bot.calendar import calendar_url
 from bot.context import Context
 from bot.payloads import BookingAction
 from domain.appointments import bookable, court_allowed
-from handlers import verify
+from handlers import officers, verify
 from messages import appointments as msgs
 from models import AppointmentSession, Area, Booking, Person
 from models.booking import active_bookings, book, seats_of, taken_seats
@@ -25,12 +27,14 @@ FLOW = msgs.FLOW
 
 
 def start(ctx: Context) -> list[Message]:
+    if officers.officer(ctx) is not None:
+        return _officer_view(ctx)
     person = linked_person(ctx.session, ctx.user_id or "")
     if person is None:
         return verify.start(ctx)
     mine = active_bookings(ctx.session, person.id)
     if mine:
-        return msgs.my_bookings([_booking_view(b) for b in mine])
+        return msgs.my_bookings([booking_view(b) for b in mine])
     return _offer(ctx, person)
 
 
@@ -47,7 +51,7 @@ def on_booking_action(ctx: Context, action: BookingAction) -> list[Message]:
     if action.op == "cancel":
         booking.status, booking.sequence, booking.updated_at = "cancelled", booking.sequence + 1, ctx.now
         ctx.conversation.finish()
-        return msgs.cancelled(_booking_view(booking))
+        return msgs.cancelled(booking_view(booking))
     return _offer(ctx, person, moving=booking)
 
 
@@ -122,7 +126,39 @@ def on_confirm(ctx: Context, answer: str) -> list[Message]:
         others = [v for v in _open_sessions(ctx, person, moving)
                   if appointment is not None and v.kind == appointment.kind and v.id != appointment.id]
         return msgs.full(others[0] if others else None)
-    return msgs.booked(_booking_view(result.booking))
+    return msgs.booked(booking_view(result.booking))
+
+
+def _officer_view(ctx: Context) -> list[Message]:
+    """Today's and tomorrow's sessions, with counts and who is coming when."""
+    start = datetime(ctx.today.year, ctx.today.month, ctx.today.day, tzinfo=ctx.now.tzinfo)
+    rows = ctx.session.scalars(select(AppointmentSession).where(
+        AppointmentSession.status == "open", AppointmentSession.starts_at >= start,
+        AppointmentSession.starts_at < start + timedelta(days=2)).order_by(AppointmentSession.starts_at)).all()
+    out = []
+    for row in rows:
+        roster = [(f"{b.slot_start.astimezone(ctx.now.tzinfo):%H:%M}", f"{b.person.first_name} {b.person.last_name}")
+                  for b in ctx.session.scalars(select(Booking).where(Booking.session_id == row.id,
+                                                                     Booking.status == "booked")
+                                               .order_by(Booking.seat))]
+        out.append((_session_view(ctx, row), roster))
+    return msgs.officer_sessions(out)
+
+
+def cancel_session(ctx_session: Any, appointment: AppointmentSession, now: datetime, origin: str) -> int:
+    """Officers cancel a session: every booked person hears it 1:1, with an apology and alternatives."""
+    bookings = ctx_session.scalars(select(Booking).where(Booking.session_id == appointment.id,
+                                                         Booking.status == "booked")).all()
+    appointment.status = "cancelled"
+    alternatives = ctx_session.scalar(select(func.count()).select_from(AppointmentSession).where(
+        AppointmentSession.kind == appointment.kind, AppointmentSession.status == "open",
+        AppointmentSession.starts_at > now)) or 0
+    for booking in bookings:
+        booking.status, booking.sequence, booking.updated_at = "cancelled", booking.sequence + 1, now
+        outbox.enqueue_push(ctx_session, to=booking.line_user_id, origin=origin, now=now,
+                            send_at=now, dedupe_key=f"session-cancelled:{appointment.id}:{booking.id}",
+                            messages=msgs.session_cancelled(booking_view(booking), alternatives))
+    return len(bookings)
 
 
 # --- helpers ---------------------------------------------------------------------------
@@ -179,7 +215,7 @@ def _free_slots(ctx: Context, appointment: AppointmentSession) -> list[tuple[int
     return [(k, start) for k, start in enumerate(seats_of(appointment), start=1) if k not in taken]
 
 
-def _booking_view(booking: Booking) -> msgs.BookingView:
+def booking_view(booking: Booking) -> msgs.BookingView:
     appointment = booking.session
     end = appointment.ends_at if not appointment.slot_minutes else None  # a slot shows its start only
     return msgs.BookingView(booking.id, appointment.kind, appointment.title, appointment.place, appointment.map_url,

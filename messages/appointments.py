@@ -152,3 +152,34 @@ def cancelled(view: BookingView) -> list[Message]:
 
 def not_yours() -> list[Message]:
     return [TextMessage(text="ไม่พบนัดนี้ในชื่อของคุณค่ะ พิมพ์ \"นัดหมาย\" เพื่อดูนัดของคุณ")]
+
+
+def reminder(view: BookingView, *, tomorrow: bool) -> list[Message]:
+    """1:1, the day before at 09:00 and the morning of at 08:00."""
+    when = "พรุ่งนี้" if tomorrow else "วันนี้"
+    documents = "\n".join(f"• {d}" for d in view.documents) or "• บัตรประจำตัวประชาชน"
+    return [TextMessage(
+        text=f"สวัสดีค่ะ 🌼 {when}คุณมีนัด{KIND_NAMES[view.kind]}\n{_when(view.starts_at, view.ends_at)}\n"
+        f"ที่ {view.place}\nอย่าลืมนำเอกสาร\n{documents}\nหากมาไม่ได้ แจ้งเราได้ พิมพ์ \"นัดหมาย\" เพื่อเปลี่ยนหรือยกเลิก")]
+
+
+def session_cancelled(view: BookingView, alternatives: int) -> list[Message]:
+    """To everyone booked when officers cancel a session."""
+    offer = (f"ยังมีรอบอื่นที่ว่างอีก {alternatives} รอบ พิมพ์ \"นัดหมาย\" เพื่อจองใหม่ได้เลย" if alternatives
+             else "เจ้าหน้าที่จะแจ้งรอบใหม่ให้ทราบโดยเร็ว")
+    return [TextMessage(
+        text=f"ขออภัยเป็นอย่างสูงค่ะ 🙏 นัด{KIND_NAMES[view.kind]} {_when(view.starts_at)} ที่ {view.place} "
+        f"ต้องยกเลิก\n{offer}\nหากเพิ่มลงปฏิทินไว้ เปิดลิงก์นี้เพื่อลบ: {view.calendar_url}")]
+
+
+def officer_sessions(rows: Sequence[tuple[SessionView, Sequence[tuple[str, str]]]]) -> list[Message]:
+    """`นัดหมาย` from an officer: today's and tomorrow's sessions, counts and rosters."""
+    if not rows:
+        return [TextMessage(text="วันนี้และพรุ่งนี้ไม่มีรอบนัดค่ะ")]
+    out: list[Message] = []
+    for view, roster in rows[:5]:
+        booked = len(roster)
+        lines = "\n".join(f"{i}. {time} {name}" for i, (time, name) in enumerate(roster, start=1)) or "ยังไม่มีผู้จอง"
+        out.append(TextMessage(text=f"{KIND_NAMES[view.kind]}: {view.title}\n{_when(view.starts_at, view.ends_at)}\n"
+                                    f"{view.place}\nจองแล้ว {booked}/{booked + view.seats_left}\n{lines}"))
+    return out

@@ -10,7 +10,7 @@ import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from domain.group_guard import NameMatcher
 from domain.money import Position, Terms, position
+from models.appointments import AppointmentSession, Booking
 from models.measures import MeasureApplication
 from models.platform import LineGroup, LineUser
 from models.register import Area, Contract, LineLink, Membership, Payment, Person, StaffMember
@@ -259,3 +260,16 @@ def areas_below(session: Session, area_ids: Sequence[int]) -> dict[int, int]:
                 owner[child] = owner[parent]
         frontier = [child for child, _ in children]
     return owner
+
+
+def bookings_on(session: Session, days: Sequence[date]) -> list[Booking]:
+    """Active bookings whose appointment falls on one of these Bangkok days."""
+    from bot.clock import BANGKOK
+
+    first, last = min(days), max(days)
+    start = datetime(first.year, first.month, first.day, tzinfo=BANGKOK)
+    end = datetime(last.year, last.month, last.day, tzinfo=BANGKOK) + timedelta(days=1)
+    return list(session.scalars(select(Booking).join(AppointmentSession)
+                                .where(Booking.status == "booked", AppointmentSession.status == "open",
+                                       Booking.slot_start >= start, Booking.slot_start < end)
+                                .options(selectinload(Booking.session)).order_by(Booking.slot_start)))

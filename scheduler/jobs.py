@@ -10,13 +10,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from linebot.v3.messaging import Message
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from bot import outbox
+from bot.clock import BANGKOK
 from bot.conversation import purge_expired
 from bot.db import session_scope
 from bot.reports import district_names, followup_rows
@@ -24,11 +25,13 @@ from bot.runtime import Runtime
 from domain.contact_hours import contact_day, is_rest_day, may_contact
 from domain.money import CONTRACT_ENDED
 from domain.reminders import Reminder, group_reminder, personal_reminders, prescription_threshold
+from messages import appointments as appointment_msgs
 from messages import reminders as msgs
 from messages.followups import digest, prescription_alert
 from models import ProactiveContact
 from models.queries import (
     active_officers,
+    bookings_on,
     bound_groups,
     group_positions,
     holidays_in,
@@ -83,6 +86,36 @@ def _in_contact_hours(job: Callable[[Runtime, Session, datetime], int], *, worki
         return job(rt, session, now)
 
 
+def appointment_reminders() -> None:
+    """1:1 the day before from 09:00 and on the morning from 08:00; it wins over payment reminders."""
+    if sent := _in_contact_hours(_appointment_reminders):
+        log.info("job done", extra={"job": "appointment_reminders", "people": sent})
+
+
+def _appointment_reminders(rt: Runtime, session: Session, now: datetime) -> int:
+    from handlers.appointments import booking_view
+
+    today = now.date()
+    sent = 0
+    for booking in bookings_on(session, [today, today + timedelta(days=1)]):
+        tomorrow = booking.slot_start.astimezone(BANGKOK).date() != today
+        if tomorrow and now.hour < 9:  # the day before: from 09:00 (08:00 is for the day itself)
+            continue
+        key = f"appointment:{booking.line_user_id}:{booking.id}:{'eve' if tomorrow else 'day'}"
+        if _already(session, Reminder(booking.line_user_id, "appointment", today), today) or _sent_keys(
+                session, [key]):
+            continue
+        row = outbox.enqueue_push(session, to=booking.line_user_id, origin="job.appointment_reminder", now=now,
+                                  send_at=now, dedupe_key=key,
+                                  messages=appointment_msgs.reminder(booking_view(booking), tomorrow=tomorrow))
+        if row is None:
+            continue
+        session.flush()
+        _record_contact(session, booking.line_user_id, "appointment", key, row.id, now)
+        sent += 1
+    return sent
+
+
 def payment_reminders() -> None:
     """1:1, verified people with reminders on: due soon, or a payment missed. One multicast per day and date."""
     if sent := _in_contact_hours(_payment_reminders):
@@ -91,7 +124,10 @@ def payment_reminders() -> None:
 
 def _payment_reminders(rt: Runtime, session: Session, now: datetime) -> int:
     today = now.date()
-    candidates = personal_reminders(reminder_audience(session, today), today)
+    # whoever gets an appointment reminder today gets it instead; the payment one waits a day
+    appointment_today = {b.line_user_id for b in bookings_on(session, [today, today + timedelta(days=1)])}
+    candidates = [r for r in personal_reminders(reminder_audience(session, today), today)
+                  if r.recipient not in appointment_today]
     sent_before = _sent_keys(session, [r.key for r in candidates])
     fresh = _not_contacted_today(session, [r for r in candidates if r.key not in sent_before], today)
     batches: dict[tuple[str, date], list[str]] = {}
@@ -245,10 +281,12 @@ class JobSpec:
     coalesce: bool = True
 
 
-# Order matters for `--once`: appointment reminders (when they exist) go before payment
-# reminders, so on a day with both the appointment wins and the payment reminder waits
-# for the next allowed day; delivery runs last and sends what the others queued.
+# Order matters for `--once`: appointment reminders go before payment reminders (and the
+# payment job also steps aside for anyone with an appointment reminder today), so on a
+# day with both the appointment wins and the payment reminder waits for the next allowed
+# day; delivery runs last and sends what the others queued.
 JOBS: tuple[JobSpec, ...] = (
+    JobSpec("appointment_reminders", appointment_reminders, "cron", {"hour": "8-19", "minute": 0}),
     JobSpec("officer_digests", officer_digests, "cron", {"hour": "8-17", "minute": 0}),
     JobSpec("prescription_alerts", prescription_alerts, "cron", {"hour": "8-17", "minute": 10}),
     JobSpec("payment_reminders", payment_reminders, "cron", {"hour": "8-19", "minute": 20}),

@@ -200,3 +200,99 @@ def test_sessions_api_and_bad_input(app):
     result = app.test_cli_runner().invoke(args=["sessions", "add", "--kind", "clinic", "--start", "2026-12-05T09:00",
                                                 "--end", "2026-12-05T08:00", "--place", "x", "--capacity", "3"])
     assert result.exit_code == 1 and "after the start" in result.output
+
+
+def run_clock(app, clock, when: datetime) -> None:  # type: ignore[no-untyped-def]
+    clock.set(when)
+    result = app.test_cli_runner().invoke(args=["scheduler", "--once"])
+    assert result.exit_code == 0, result.output
+
+
+def test_reminders_the_day_before_at_nine_and_the_morning_at_eight(app, line, db, fake, clock, in_default):
+    add_session(app, kind="clinic", start="2026-12-04T13:00", end="2026-12-04T16:00", place="สำนักงานพัฒนาชุมชน",
+                capacity=5, document="สมุดบัญชีเงินกู้")
+    tap(line, tap(line, line.say("นัดหมาย")[1], "เลือกรอบนี้")[0], "ยืนยันนัด")
+    fake.reset()
+
+    def pushed() -> list[str]:
+        return [m["text"] for r in fake.requests("/v2/bot/message/push") if r["status"] == 200
+                for m in r["body"]["messages"] if r["body"]["to"] == USER]
+
+    run_clock(app, clock, at(date(2026, 12, 3), 8, 30))
+    assert pushed() == []  # the day before: not before 09:00
+    run_clock(app, clock, at(date(2026, 12, 3), 9, 0))
+    [eve] = pushed()
+    assert "พรุ่งนี้" in eve and "4 ธ.ค. 2569 เวลา 13:00–16:00 น." in eve and "สมุดบัญชีเงินกู้" in eve
+    run_clock(app, clock, at(date(2026, 12, 3), 15, 0))
+    assert len(pushed()) == 1
+    run_clock(app, clock, at(date(2026, 12, 4), 7, 30))
+    assert len(pushed()) == 1  # never before 08:00
+    run_clock(app, clock, at(date(2026, 12, 4), 8, 0))
+    assert "วันนี้" in pushed()[1]
+
+
+def test_an_appointment_reminder_wins_and_the_payment_reminder_waits_a_day(app, line, db, fake, clock, in_default):
+    with Session(db) as session:  # a second contract, due on 3 Dec: its reminder window opens on 30 Nov
+        from models import Person
+
+        who = session.get(Person, in_default)
+        due = f.contract(session, contract_date=date(2026, 5, 3), first_due_date=date(2026, 6, 3), principal=12000)
+        f.member(session, due, who)
+        f.payment(session, due, date(2026, 11, 1), "3000.00")
+        session.commit()
+    add_session(app, kind="clinic", start="2026-12-02T09:00", end="2026-12-02T12:00", place="สำนักงาน", capacity=5)
+    tap(line, tap(line, line.say("นัดหมาย")[1], "เลือกรอบนี้")[0], "ยืนยันนัด")
+    fake.reset()
+    run_clock(app, clock, at(date(2026, 12, 1), 10, 0))  # appointment tomorrow, payment due in 2 days
+    sent = [r for r in fake.requests() if r["status"] == 200 and r["path"] != "/v2/bot/message/reply"]
+    assert [r["path"] for r in sent] == ["/v2/bot/message/push"]  # the appointment only
+    assert "พรุ่งนี้" in sent[0]["body"]["messages"][0]["text"]
+    run_clock(app, clock, at(date(2026, 12, 2), 10, 0))  # the appointment day: still the appointment
+    run_clock(app, clock, at(date(2026, 12, 3), 10, 0))  # and then the payment reminder
+    multicasts = [r for r in fake.requests("/v2/bot/message/multicast") if r["status"] == 200]
+    assert [r["body"]["to"] for r in multicasts] == [[USER]]
+
+
+def test_officers_see_rosters_cancel_a_session_and_record_outcomes(app, line, db, fake, clock, in_default):
+    from models import Contract, MeasureApplication, StaffMember
+
+    officer = "U" + "0f" * 16
+    with Session(db) as session:
+        session.add(StaffMember(line_user_id=officer, name="กมลชนก", role="officer", created_at=clock.now()))
+        session.commit()
+    court = add_session(app, kind="court", start="2026-11-21T09:00", end="2026-11-21T12:00", place="ศาลแขวงภูเก็ต",
+                        capacity=9, slot_minutes=20)
+    slots = tap(line, line.say("นัดหมาย")[1], "เลือกรอบนี้")[0]
+    tap(line, tap(line, slots, "09:20 น.")[0], "ยืนยันนัด")
+
+    roster = line.say("นัดหมาย", user=officer)[0]["text"]
+    assert "จองแล้ว 1/9" in roster and "09:20 สมศรี แก้วประดับ" in roster
+
+    client = app.test_client()
+    [booking] = client.get(f"/api/sessions/{court}/bookings", headers=AUTH).get_json()["bookings"]
+    url = f"/api/bookings/{booking['booking_id']}"
+    refused = client.post(url, headers=AUTH, json={"officer": "กมลชนก", "checklist": {"nonsense": True}})
+    assert refused.status_code == 400
+    ticked = client.post(url, headers=AUTH, json={"officer": "กมลชนก", "checklist": {
+        "day1_date_venue_fixed": True, "day1_civil_record_pulled": True}}).get_json()
+    assert ticked["checklist"] == {"day1_date_venue_fixed": True, "day1_civil_record_pulled": True}
+    settled = client.post(url, headers=AUTH, json={
+        "officer": "กมลชนก", "attendance": "attended", "outcome": "settled", "terms": "ผ่อน 2,000 บาท/เดือน 12 งวด",
+        "start_measure": "M7"}).get_json()
+    assert settled["outcome"] == "settled" and settled["application_id"]
+    with db.connect() as connection:
+        application = connection.execute(select(MeasureApplication)).one()
+        assert (application.measure_id, application.status) == ("M7", "approved")
+        assert connection.execute(select(Contract.status)).scalar_one() == "active"
+
+    other = add_session(app, kind="clinic", start="2026-12-10T09:00", end="2026-12-10T12:00", place="สำนักงาน",
+                        capacity=5)
+    tap(line, tap(line, tap(line, line.say("นัดหมาย")[0], "จองนัดเพิ่ม")[1], "เลือกรอบนี้")[0], "ยืนยันนัด")
+    fake.reset()
+    result = app.test_cli_runner().invoke(args=["sessions", "cancel", str(other)])
+    assert result.exit_code == 0 and "1 booked" in result.output, result.output
+    run_clock(app, clock, at(date(2026, 11, 20), 10, 30))
+    texts_to_user = [m["text"] for r in fake.requests("/v2/bot/message/push") if r["body"]["to"] == USER
+                     for m in r["body"]["messages"]]
+    assert sum("ขออภัยเป็นอย่างสูง" in t for t in texts_to_user) == 1
+    assert app.test_cli_runner().invoke(args=["sessions", "cancel", str(other)]).exit_code == 1
