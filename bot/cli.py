@@ -183,16 +183,20 @@ def _moment(raw: str) -> datetime:
 @click.option("--officer")
 @click.option("--document", "documents", multiple=True, help="a document to bring (repeatable)")
 @click.option("--map-url")
+@click.option("--opens", help="booking opens (YYYY-MM-DDTHH:MM); default: now")
+@click.option("--closes", help="booking closes (YYYY-MM-DDTHH:MM); default: when the session starts")
 def sessions_add(kind: str, start: str, end: str, place: str, capacity: int, title: str | None,
                  slot_minutes: int | None, officer: str | None, documents: tuple[str, ...],
-                 map_url: str | None) -> None:
+                 map_url: str | None, opens: str | None, closes: str | None) -> None:
     """Publish a session people can book in LINE."""
     rt = runtime()
     try:
         with session_scope(rt.sessions) as session:
             row = create_session(session, kind=kind, start=_moment(start), end=_moment(end), place=place,
                                  capacity=capacity, now=rt.clock.now(), title=title, slot_minutes=slot_minutes,
-                                 officer=officer, documents=list(documents), map_url=map_url)
+                                 officer=officer, documents=list(documents), map_url=map_url,
+                                 opens_at=_moment(opens) if opens else None,
+                                 closes_at=_moment(closes) if closes else None)
             click.echo(f"session {row.id}: {row.kind} {row.starts_at.astimezone(BANGKOK):%Y-%m-%d %H:%M} "
                        f"{row.place} ({len(seats_of(row))} seats)")
     except ValueError as exc:

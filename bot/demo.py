@@ -11,6 +11,7 @@ import logging
 import os
 import threading
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +19,12 @@ import click
 from werkzeug.serving import make_server
 
 from bot import migrate
-from bot.clock import clock_for, parse_fund_now
+from bot.clock import BANGKOK, clock_for, parse_fund_now
 from bot.db import session_scope
 from bot.fakeline import FakeLineClient, FakeLinePlatform
 from bot.seed import DEMO_DATA, seed_people_in_line, seed_register
 from bot.settings import DEFAULT_INSTANCE, Settings
+from models.booking import create_session
 from models.measure_store import ensure_measures
 from models.queries import load_bundled_holidays
 
@@ -83,6 +85,7 @@ def start_demo(host: str = "127.0.0.1", port: int = 5000, fake_port: int = 5001,
         load_bundled_holidays(session)
         register = seed_register(session, data_dir, now)
         staff = seed_people_in_line(session, personas, now)
+        seed_sessions(session, now)
     logging.getLogger(__name__).info("demo seeded", extra={
         "contracts": register.contracts, "members": register.memberships, "payments": register.payments,
         "staff": staff.staff, "groups": staff.groups})
@@ -92,6 +95,20 @@ def start_demo(host: str = "127.0.0.1", port: int = 5000, fake_port: int = 5001,
     thread = threading.Thread(target=server.serve_forever, name="demo-app", daemon=True)
     thread.start()
     return DemoStack(f"http://{host}:{server.server_port}", app, fake, personas, server, thread)
+
+
+def seed_sessions(session: Any, now: datetime) -> None:
+    """A court-mediation day, a clinic and a mobile unit in the coming week, to book in the simulator."""
+    day = now.astimezone(BANGKOK).date()
+    at = lambda offset, hour: datetime(day.year, day.month, day.day, hour, tzinfo=BANGKOK) + timedelta(days=offset)  # noqa: E731
+    create_session(session, kind="court", start=at(6, 9), end=at(6, 12), place="ศาลแขวงภูเก็ต ถ.ภูเก็ต",
+                   capacity=9, slot_minutes=20, now=now, officer="กมลชนก วงศ์ใหญ่",
+                   documents=["บัตรประจำตัวประชาชน", "สำเนาทะเบียนบ้าน", "สัญญากู้ยืมเงิน (ถ้ามี)"],
+                   map_url="https://www.google.com/maps?q=7.8849,98.3923")
+    create_session(session, kind="clinic", start=at(4, 13), end=at(4, 16), place="สำนักงานพัฒนาชุมชนจังหวัดภูเก็ต",
+                   capacity=12, now=now, documents=["บัตรประจำตัวประชาชน"])
+    create_session(session, kind="mobile", start=at(5, 9), end=at(5, 15), place="ศาลาประชาคม หมู่ 1 ต.ฉลอง",
+                   capacity=30, now=now, documents=["บัตรประจำตัวประชาชน"])
 
 
 def _fresh_database(settings: Settings) -> None:

@@ -146,3 +146,26 @@ def test_demo_debtors_of_each_class_get_domains_measures(demo, pid, expected):
         taps += 1
     assert taps <= 6
     assert last["altText"].split(": ", 1)[1].split(", ") == expected
+
+
+def test_a_debtor_in_default_books_a_court_slot_in_the_simulator(demo):
+    pid = "debtor-default"
+    _verify_for_balance(demo, pid)
+    _send(demo, pid, {"type": "text", "text": "นัดหมาย"})
+    offered = _chat(demo, pid)[-1]["message"]
+    assert offered["type"] == "flex" and "ไกล่เกลี่ยก่อนฟ้อง" in json.dumps(offered, ensure_ascii=False)
+    court = next(b for b in offered["contents"]["contents"] if "ไกล่เกลี่ย" in json.dumps(b, ensure_ascii=False))
+    choose = court["footer"]["contents"][0]["action"]
+    _send(demo, pid, {"type": "postback", "data": choose["data"], "display_text": choose["displayText"]})
+    slots = _chat(demo, pid)[-1]["message"]
+    first = slots["quickReply"]["items"][0]["action"]
+    _send(demo, pid, {"type": "postback", "data": first["data"], "display_text": first["displayText"]})
+    confirm = _chat(demo, pid)[-1]["message"]["quickReply"]["items"][0]["action"]
+    _send(demo, pid, {"type": "postback", "data": confirm["data"], "display_text": confirm["displayText"]})
+    card = _chat(demo, pid)[-1]["message"]
+    assert card["type"] == "flex" and "นัดหมายของคุณ" in json.dumps(card, ensure_ascii=False)
+    link = next(b["action"]["uri"] for b in card["contents"]["footer"]["contents"]
+                if b["action"]["label"] == "เพิ่มลงปฏิทิน")
+    assert link.startswith(demo.app_url) or "/calendar/" in link
+    ics = _get(demo.app_url + "/calendar/" + link.split("/calendar/", 1)[1])
+    assert "BEGIN:VEVENT" in ics and "Asia/Bangkok" in ics
