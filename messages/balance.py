@@ -91,6 +91,8 @@ def _card(line: BalanceLine) -> FlexBubble:
             FlexButton(style="primary", color="#06C755", height="sm",
                        action=MessageAction(label="มาตรการช่วยเหลือ", text="ประเมินมาตรการ")),
             FlexButton(style="secondary", height="sm",
+                       action=MessageAction(label="นัดหมาย / คลินิกแก้หนี้", text="นัดหมาย")),
+            FlexButton(style="secondary", height="sm",
                        action=MessageAction(label="วิธีชำระเงิน", text="วิธีชำระ")),
             FlexButton(style="secondary", height="sm",
                        action=MessageAction(label="ติดต่อเจ้าหน้าที่", text="ติดต่อเจ้าหน้าที่")),

@@ -161,12 +161,16 @@ def _card(card: Card) -> FlexBubble:
 
 def applied(measure_name: str, next_step: str, office_phone: str) -> list[Message]:
     follow = {
-        "clinic": "เจ้าหน้าที่จะติดต่อเพื่อนัดวันเข้าคลินิกแก้หนี้",
-        "court": "เจ้าหน้าที่จะติดต่อเพื่อนัดวันไกล่เกลี่ยที่ศาล",
+        "clinic": "เลือกวันเข้าคลินิกแก้หนี้ได้เลย หรือรอเจ้าหน้าที่ติดต่อไปนัด",
+        "court": "เลือกวันไกล่เกลี่ยที่ศาลได้เลย หรือรอเจ้าหน้าที่ติดต่อไปนัด",
         "officer": "เจ้าหน้าที่จะติดต่อกลับในเวลาราชการ",
     }[next_step]
+    book_now = None
+    if next_step in {"clinic", "court"}:  # the next step is a meeting: let them pick the day now
+        book_now = QuickReply(items=[QuickReplyItem(action=MessageAction(label="เลือกวันนัดเลย", text="นัดหมาย"))])
     return [TextMessage(text=f"ส่งคำขอเข้าร่วม \"{measure_name}\" แล้วค่ะ 🙏\n{follow}\n"
-                             f"ดูสถานะได้ทุกเมื่อ พิมพ์ \"มาตรการ\" · เร่งด่วนโทร {office_phone}")]
+                             f"ดูสถานะได้ทุกเมื่อ พิมพ์ \"มาตรการ\" · เร่งด่วนโทร {office_phone}",
+                        quick_reply=book_now)]
 
 
 def already_applied(measure_name: str, status: str) -> list[Message]:

@@ -296,3 +296,19 @@ def test_officers_see_rosters_cancel_a_session_and_record_outcomes(app, line, db
                      for m in r["body"]["messages"]]
     assert sum("ขออภัยเป็นอย่างสูง" in t for t in texts_to_user) == 1
     assert app.test_cli_runner().invoke(args=["sessions", "cancel", str(other)]).exit_code == 1
+
+
+def test_the_quiz_and_the_balance_card_lead_to_booking(app, line, db, in_default):
+    add_session(app, kind="clinic", start="2026-12-04T09:00", end="2026-12-04T12:00", place="สำนักงาน", capacity=5)
+    card = line.say("ยอดหนี้")[0]
+    labels = [b["action"]["label"] for b in card["contents"]["contents"][0]["footer"]["contents"]]
+    assert "นัดหมาย / คลินิกแก้หนี้" in labels
+    replies = line.say("มาตรการ")
+    replies = line.tap(next(i["action"]["data"] for i in replies[1]["quickReply"]["items"]
+                            if i["action"]["label"] == "ไม่มี"))
+    carousel = line.tap(next(i["action"]["data"] for i in replies[0]["quickReply"]["items"]
+                             if i["action"]["label"] == "ปิดได้ทันที"))[0]
+    applied = line.tap(carousel["contents"]["contents"][0]["footer"]["contents"][0]["action"]["data"])[0]
+    book = applied["quickReply"]["items"][0]["action"]
+    assert book["label"] == "เลือกวันนัดเลย"
+    assert "คลินิกแก้หนี้" in texts(line.say(book["text"]))
