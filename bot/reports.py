@@ -12,9 +12,9 @@ from bot.clock import BANGKOK
 from domain.followups import followups as order_followups
 from domain.identity import mask_national_id
 from domain.money import Position
-from messages.followups import NEXT_ACTION, application_text, reason_text
-from models import Area, MeasureApplication
-from models.queries import applications_awaiting, area_ids_under, open_positions
+from messages.followups import NEXT_ACTION, application_text, appointment_text, reason_text
+from models import Area, Booking, MeasureApplication
+from models.queries import applications_awaiting, area_ids_under, bookings_on, open_positions
 
 
 def money(value: Any) -> str | None:
@@ -59,6 +59,30 @@ def followup_rows(session: Session, as_of: date, district: str | None = None) ->
         **position_fields(item.position),
     } for item in ordered]
     rows += [application_row(a, districts) for a in applications_awaiting(session, district)]
+    rows += appointment_rows(session, as_of)
+    return rows
+
+
+def appointment_rows(session: Session, as_of: date) -> list[dict[str, Any]]:
+    """Today's sessions with people booked: what the officer prepares for."""
+    by_session: dict[int, list[Booking]] = {}
+    for booking in bookings_on(session, [as_of]):
+        by_session.setdefault(booking.session_id, []).append(booking)
+    rows = []
+    for bookings in by_session.values():
+        appointment = bookings[0].session
+        start = appointment.starts_at.astimezone(BANGKOK)
+        rows.append({
+            "project_code": None,
+            "project_name": appointment.title,
+            "district": None,
+            "reason": "appointment",
+            "reason_text": appointment_text(appointment.kind, start, appointment.place, len(bookings)),
+            "next_action": NEXT_ACTION["appointment"],
+            "session_id": appointment.id,
+            "booked": len(bookings),
+            "start": start.isoformat(),
+        })
     return rows
 
 

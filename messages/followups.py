@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from linebot.v3.messaging import (
     FlexBox,
@@ -23,7 +23,15 @@ NEXT_ACTION = {
     "prescription_near": "ขอให้ลูกหนี้ลงนามหนังสือรับสภาพหนี้ก่อนครบ 5 ปี",
     "in_default": "ติดต่ออย่างสุภาพ สอบถามความเป็นอยู่ และแนะนำมาตรการช่วยเหลือ",
     "measure_application": "ตรวจเอกสาร โทรนัดลูกหนี้ และบันทึกผลการพิจารณา",
+    "appointment": "เตรียมเอกสารและรายชื่อ ตรวจรายการ 2 วันของศาล แล้วบันทึกผลหลังนัด",
 }
+
+
+def appointment_text(kind: str, start: datetime, place: str, booked: int) -> str:
+    """Today's session, for the officer's list."""
+    from messages.appointments import KIND_NAMES
+
+    return f"นัดวันนี้ {KIND_NAMES[kind]} {start:%H:%M} น. ที่ {place} จองแล้ว {booked} คน"
 
 
 def application_text(measure_id: str, status: str) -> str:
@@ -63,8 +71,8 @@ def digest(rows: list[dict[str, object]], as_of: date, area: str) -> list[Messag
             text=f"{area} · {thai_date(as_of)} · หน้า {number}/{len(pages)}", size="xs", color="#888888")]
         for row in page:
             lines += [FlexSeparator(margin="sm"),
-                      FlexText(text=f"{row['project_code']} {row['project_name']}", weight="bold", size="sm",
-                               wrap=True),
+                      FlexText(text=f"{row['project_code'] or ''} {row['project_name']}".strip(), weight="bold",
+                               size="sm", wrap=True),
                       FlexText(text=str(row["reason_text"]), size="xs", wrap=True, color="#C0392B"),
                       FlexText(text="ทำต่อ: " + str(row["next_action"]), size="xs", wrap=True, color="#1B5E20")]
         bubbles.append(FlexBubble(size="mega", body=FlexBox(layout="vertical", spacing="xs", contents=lines)))
@@ -79,7 +87,7 @@ def digest(rows: list[dict[str, object]], as_of: date, area: str) -> list[Messag
 
 
 REASON_TITLES = {"time_barred": "ขาดอายุความ", "prescription_near": "ใกล้ครบ 5 ปี", "in_default": "ผิดนัด",
-                 "measure_application": "คำขอมาตรการ"}
+                 "measure_application": "คำขอมาตรการ", "appointment": "นัดวันนี้"}
 
 
 def prescription_alert(project_code: str, project_name: str, days: int, limit: date) -> list[Message]:

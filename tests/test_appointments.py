@@ -312,3 +312,12 @@ def test_the_quiz_and_the_balance_card_lead_to_booking(app, line, db, in_default
     book = applied["quickReply"]["items"][0]["action"]
     assert book["label"] == "เลือกวันนัดเลย"
     assert "คลินิกแก้หนี้" in texts(line.say(book["text"]))
+
+
+def test_todays_appointments_are_on_the_officers_list(app, line, db, clock, in_default):
+    add_session(app, kind="clinic", start="2026-11-20T13:00", end="2026-11-20T16:00", place="สำนักงาน", capacity=5)
+    tap(line, tap(line, line.say("นัดหมาย")[1], "เลือกรอบนี้")[0], "ยืนยันนัด")
+    rows = app.test_client().get("/api/followups", headers=AUTH).get_json()
+    [today] = [r for r in rows if r["reason"] == "appointment"]
+    assert today["booked"] == 1 and "13:00 น." in today["reason_text"]
+    assert rows[-1]["reason"] == "appointment"  # after contracts and applications
