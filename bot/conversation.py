@@ -117,6 +117,9 @@ class ConversationStore:
         """End the flow (done or cancelled)."""
         if self._row is not None:
             self.session.delete(self._row)
+            # flushed now: a new flow started in the same event inserts the same key, and
+            # the unit of work would otherwise insert before it deletes
+            self.session.flush()
             self._row = None
 
     def _require(self) -> Conversation:

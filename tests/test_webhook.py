@@ -279,3 +279,10 @@ def test_events_the_sdk_does_not_know_are_acknowledged_and_logged(line, db):
     with db.connect() as connection:
         row = connection.execute(select(ProcessedEvent)).one()
     assert row.status == "handled" and row.handler == "default:unknown:somethingNew"
+
+
+def test_a_word_that_starts_a_flow_replaces_the_flow_in_progress(line, db):
+    _start_contact(line)
+    replies = _start_contact(line)  # the same menu word again, mid-flow
+    assert "อยากคุยเรื่องอะไร" in replies[0]["text"]
+    assert _count(db, Conversation) == 1
