@@ -27,6 +27,7 @@ from handlers import (
     officers,
     quiz,
     reminders,
+    roles,
     verify,
 )
 from messages import common as msgs
@@ -83,6 +84,9 @@ USER_COMMANDS: dict[str, Handler] = {
     "นัดหมาย": appointments.start, "appointment": appointments.start,
     "หยุดแจ้งเตือน": reminders.stop, "stopreminders": reminders.stop,
     "แจ้งเตือน": reminders.resume, "reminders": reminders.resume,
+    # words with an argument: the first word decides (`เจ้าหน้าที่ ABCD2345`)
+    "เจ้าหน้าที่": roles.take_officer, "officer": roles.take_officer,
+    "อาสา": roles.take_volunteer, "volunteer": roles.take_volunteer,
     # officers only (others get the ordinary "not understood")
     "วันนี้": officers.today, "today": officers.today,
 }

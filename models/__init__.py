@@ -24,9 +24,12 @@ from models.register import (
     StaffMember,
     VerificationAttempt,
 )
+from models.roles import InviteCode, RoleCodeAttempt
 from models.scheduling import ClockLock, Holiday, ProactiveContact, apscheduler_jobs
 
 __all__ = [
+    "InviteCode",
+    "RoleCodeAttempt",
     "AppointmentSession",
     "Booking",
     "Area",
