@@ -76,6 +76,8 @@ def appointment_rows(session: Session, as_of: date) -> list[dict[str, Any]]:
             "project_code": None,
             "project_name": appointment.title,
             "district": None,
+            "class": None,
+            "days_to_prescription": None,
             "reason": "appointment",
             "reason_text": appointment_text(appointment.kind, start, appointment.place, len(bookings)),
             "next_action": NEXT_ACTION["appointment"],
@@ -92,6 +94,8 @@ def application_row(application: MeasureApplication, districts: dict[int, str]) 
         "project_code": contract.project_code,
         "project_name": contract.project_name,
         "district": districts.get(contract.area_id),
+        "class": None,  # every row carries the interface's keys (INTERFACES.md)
+        "days_to_prescription": None,
         "reason": "measure_application",
         "reason_text": application_text(application.measure_id, application.status),
         "next_action": NEXT_ACTION["measure_application"],

@@ -101,3 +101,9 @@ def test_followups_in_priority_order_and_by_district(app, register):
     only = client.get("/api/followups?as_of=2026-11-20&district=กะทู้", headers=AUTH).get_json()
     assert [r["project_code"] for r in only] == ["PKT-2561-0002"]
     assert client.get("/api/followups?district=ไม่มี", headers=AUTH).get_json() == []
+
+
+def test_every_followup_row_carries_the_interface_keys(app, register, db):
+    rows = app.test_client().get("/api/followups?as_of=2026-11-20", headers=AUTH).get_json()
+    for row in rows:
+        assert {"project_code", "class", "reason", "days_to_prescription"} <= set(row)

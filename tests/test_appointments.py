@@ -320,4 +320,5 @@ def test_todays_appointments_are_on_the_officers_list(app, line, db, clock, in_d
     rows = app.test_client().get("/api/followups", headers=AUTH).get_json()
     [today] = [r for r in rows if r["reason"] == "appointment"]
     assert today["booked"] == 1 and "13:00 น." in today["reason_text"]
+    assert {"project_code", "class", "reason", "days_to_prescription"} <= set(today)
     assert rows[-1]["reason"] == "appointment"  # after contracts and applications

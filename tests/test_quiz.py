@@ -89,6 +89,7 @@ def test_a_verified_debtor_is_asked_only_what_the_register_cannot_say(line, db, 
     rows = app.test_client().get("/api/followups?as_of=2026-11-20", headers=AUTH).get_json()
     application = [r for r in rows if r["reason"] == "measure_application"]
     assert len(application) == 1 and application[0]["measure"] == "M5"
+    assert {"project_code", "class", "reason", "days_to_prescription"} <= set(application[0])
     assert rows[-1] is not None and rows.index(application[0]) > 0  # after the contract in default
 
 
