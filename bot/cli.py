@@ -22,7 +22,7 @@ from bot.runtime import runtime
 from domain.holidays import HolidayFileError, parse_holidays
 from domain.invites import VALID_FOR, new_code
 from domain.measures import MeasureFileError
-from models import Area, Holiday, InviteCode, LineGroup, StaffMember
+from models import Area, GroupCode, Holiday, InviteCode, LineGroup, StaffMember
 from models.booking import create_session, seats_of
 from models.measure_store import ensure_measures, measures_in_db, read_measures_file, store_measures
 from models.queries import area_path, find_area
@@ -149,6 +149,24 @@ def groups_bind(group_id: str, district: str, subdistrict: str, village: str) ->
             raise click.ClickException(f"no area {district} / {subdistrict or '-'} / {village or '-'} in the register")
         group.area_id, group.bound_at = area.id, rt.clock.now()
     click.echo(f"{group_id} bound to {district} {subdistrict} {village}".rstrip())
+
+
+@groups.command("invite")
+@click.option("--district", required=True)
+@click.option("--subdistrict", default="")
+@click.option("--village", default="")
+def groups_invite(district: str, subdistrict: str, village: str) -> None:
+    """A one-time code an officer types in a group (ลงทะเบียนกลุ่ม CODE) to bind it to this area."""
+    rt = runtime()
+    now = rt.clock.now()
+    with session_scope(rt.sessions) as session:
+        area = find_area(session, district, subdistrict, village)
+        if area is None:
+            raise click.ClickException(f"no area {district} / {subdistrict or '-'} / {village or '-'} in the register")
+        code = new_code()
+        session.add(GroupCode(code=code, area_id=area.id, created_at=now, expires_at=now + VALID_FOR))
+    click.echo(f"{code}\nan officer types in the group: ลงทะเบียนกลุ่ม {code}  "
+               f"(valid until {(now + VALID_FOR).astimezone(BANGKOK):%Y-%m-%d %H:%M})")
 
 
 @groups.command("list")

@@ -93,6 +93,7 @@ USER_COMMANDS: dict[str, Handler] = {
 
 GROUP_COMMANDS: dict[str, Handler] = {
     "ช่วยเหลือ": common.help_menu, "help": common.help_menu, "เมนู": common.help_menu,
+    "ลงทะเบียนกลุ่ม": groups.register, "register": groups.register,  # officers only, with a code
 }
 
 # Personal words that must never be answered in a group, only with an invitation to 1:1.
@@ -164,8 +165,9 @@ def _on_text(ctx: Context, text: str) -> Routed:
     key = command_key(text)
     head, _argument = split_command(text)
     if ctx.in_group:
-        if key in GROUP_COMMANDS:
-            return Routed(_name(GROUP_COMMANDS[key]), GROUP_COMMANDS[key](ctx))
+        group_command = GROUP_COMMANDS.get(key) or GROUP_COMMANDS.get(head)
+        if group_command is not None:
+            return Routed(_name(group_command), group_command(ctx))
         if key in PRIVATE_ONLY:
             return Routed(_name(common.private_only), common.private_only(ctx))
         return Routed("default:group_text", [])

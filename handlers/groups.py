@@ -6,8 +6,11 @@ from linebot.v3.messaging import Message
 from sqlalchemy import select
 
 from bot.context import Context
+from bot.textnorm import split_command
+from domain.invites import normalize_code
+from handlers import officers
 from messages import groups as msgs
-from models import GroupMember, LineGroup
+from models import GroupCode, GroupMember, LineGroup
 
 
 def _group(ctx: Context) -> LineGroup | None:
@@ -59,3 +62,30 @@ def _set_member(ctx: Context, user_id: str | None, *, present: bool) -> None:
         row.joined_at, row.left_at = ctx.now, None
     else:
         row.left_at = ctx.now
+
+
+def register(ctx: Context) -> list[Message]:
+    """`ลงทะเบียนกลุ่ม CODE` by an officer in a group: bind it to the code's area.
+
+    Anyone else gets no answer at all: in a group, silence reveals nothing.
+    """
+    if not ctx.in_group or not ctx.group_id:
+        return []
+    if officers.officer(ctx) is None:
+        return []
+    _, argument = split_command(ctx.event.message.text)
+    code = normalize_code(argument)
+    found = ctx.session.scalars(select(GroupCode).where(GroupCode.code == code)).one_or_none() if code else None
+    if found is None:
+        return msgs.group_code_problem("unknown")
+    if found.used_at is not None and found.used_in != ctx.group_id:
+        return msgs.group_code_problem("used")
+    if found.expires_at <= ctx.now:
+        return msgs.group_code_problem("expired")
+    group = _group(ctx)
+    if group is None:
+        group = LineGroup(group_id=ctx.group_id, joined_at=ctx.now)
+        ctx.session.add(group)
+    group.area_id, group.bound_at, group.left_at = found.area_id, ctx.now, None
+    found.used_at, found.used_in = ctx.now, ctx.group_id
+    return msgs.group_bound(found.area.name)

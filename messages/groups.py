@@ -27,3 +27,16 @@ def group_help() -> list[Message]:
             "• บอตไม่เปิดเผยข้อมูลของใครในกลุ่ม"
         )
     ]
+
+
+def group_bound(area: str) -> list[Message]:
+    """Said in the group once an officer binds it."""
+    return [TextMessage(text=f"กลุ่มนี้ลงทะเบียนกับกองทุนพัฒนาบทบาทสตรีแล้วค่ะ ({area}) 🌼\n"
+                             "บอตจะแจ้งข่าวทั่วไป เช่น วันครบกำหนดชำระและมาตรการช่วยเหลือ "
+                             "โดยไม่เปิดเผยข้อมูลของใคร")]
+
+
+def group_code_problem(problem: str) -> list[Message]:
+    text = {"unknown": "รหัสลงทะเบียนกลุ่มไม่ถูกต้องค่ะ", "used": "รหัสนี้ใช้ลงทะเบียนกลุ่มไปแล้วค่ะ",
+            "expired": "รหัสนี้หมดอายุแล้วค่ะ ขอรหัสใหม่จากสำนักงานได้"}[problem]
+    return [TextMessage(text=text)]

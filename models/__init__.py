@@ -24,10 +24,11 @@ from models.register import (
     StaffMember,
     VerificationAttempt,
 )
-from models.roles import InviteCode, RoleCodeAttempt
+from models.roles import GroupCode, InviteCode, RoleCodeAttempt
 from models.scheduling import ClockLock, Holiday, ProactiveContact, apscheduler_jobs
 
 __all__ = [
+    "GroupCode",
     "InviteCode",
     "RoleCodeAttempt",
     "AppointmentSession",

@@ -39,3 +39,19 @@ class RoleCodeAttempt(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     line_user_id: Mapped[str] = mapped_column(String(64))
     attempted_at: Mapped[datetime]
+
+
+class GroupCode(Base):
+    """A one-time code an officer types in a group chat to bind it to an area (`ลงทะเบียนกลุ่ม CODE`)."""
+
+    __tablename__ = "group_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    used_in: Mapped[str | None] = mapped_column(String(64))  # the group id
+
+    area: Mapped[Area] = relationship()

@@ -64,3 +64,30 @@ def test_volunteer_invites_need_their_area(app, line, db):
         session.commit()
     code = invite(app, "volunteers", "invite", "--name", "รัตนา", "--district", "เมืองภูเก็ต")
     assert "อาสาสมัคร" in line.say(f"อาสา {code}", user=USER)[0]["text"]
+
+
+def test_an_officer_binds_a_group_with_a_code_and_nobody_else_can(app, line, db, clock):
+    from models import LineGroup
+    from tests.helpers import GROUP
+
+    with Session(db) as session:
+        f.area(session, "เมืองภูเก็ต", "ฉลอง")
+        session.add(StaffMember(line_user_id=OFFICER, name="กมลชนก", role="officer", created_at=clock.now()))
+        session.commit()
+    result = app.test_cli_runner().invoke(args=["groups", "invite", "--district", "เมืองภูเก็ต",
+                                                "--subdistrict", "ฉลอง"])
+    assert result.exit_code == 0, result.output
+    code = result.output.split()[0]
+    assert line.say(f"ลงทะเบียนกลุ่ม {code}", user=USER, group=GROUP) == []  # not an officer: silence
+    assert "ไม่ถูกต้อง" in texts_of(line.say("ลงทะเบียนกลุ่ม ABCD2345", user=OFFICER, group=GROUP))
+    bound = texts_of(line.say(f"ลงทะเบียนกลุ่ม {code}", user=OFFICER, group=GROUP))
+    assert "ลงทะเบียนกับกองทุน" in bound and "ฉลอง" in bound
+    with db.connect() as connection:
+        group = connection.execute(select(LineGroup)).one()
+    assert group.bound_at is not None and group.area_id is not None
+    other = "C" + "8" * 32
+    assert "ใช้ลงทะเบียนกลุ่มไปแล้ว" in texts_of(line.say(f"register {code}", user=OFFICER, group=other))
+
+
+def texts_of(messages: list[dict]) -> str:  # type: ignore[type-arg]
+    return " ".join(m.get("text", "") for m in messages)
