@@ -27,6 +27,7 @@ class Context:
     event: Any  # a linebot.v3.webhooks event
     queued_pushes: list[int] = field(default_factory=list)
     group_guard: Callable[[list[dict[str, Any]]], None] | None = None  # checks every group-bound message
+    fetch_content: Callable[[str], bytes | None] | None = None  # a picture someone sent, from LINE
 
     @cached_property
     def now(self) -> datetime:

@@ -40,7 +40,8 @@ def handle_events(rt: Runtime, events: list[Any]) -> None:
     with rt.sessions() as session:
         guard = rt.group_guard(session)
         for event in events:
-            ctx = Context(session=session, settings=rt.settings, clock=rt.clock, event=event, group_guard=guard)
+            ctx = Context(session=session, settings=rt.settings, clock=rt.clock, event=event, group_guard=guard,
+                          fetch_content=rt.line.message_content)
             reply = _handle_one(ctx)
             if reply is not None:
                 replies.append(reply)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -12,8 +12,8 @@ from bot.clock import BANGKOK
 from domain.followups import followups as order_followups
 from domain.identity import mask_national_id
 from domain.money import Position
-from messages.followups import NEXT_ACTION, application_text, appointment_text, reason_text
-from models import Area, Booking, MeasureApplication
+from messages.followups import NEXT_ACTION, application_text, appointment_text, field_update_text, reason_text
+from models import Area, Booking, Contract, FieldUpdate, MeasureApplication
 from models.queries import applications_awaiting, area_ids_under, bookings_on, open_positions
 
 
@@ -60,6 +60,27 @@ def followup_rows(session: Session, as_of: date, district: str | None = None) ->
     } for item in ordered]
     rows += [application_row(a, districts) for a in applications_awaiting(session, district)]
     rows += appointment_rows(session, as_of)
+    rows += field_update_rows(session, as_of)
+    return rows
+
+
+def field_update_rows(session: Session, as_of: date) -> list[dict[str, Any]]:
+    """Field updates from the day before and today: what the volunteers saw."""
+    since = datetime(as_of.year, as_of.month, as_of.day, tzinfo=BANGKOK) - timedelta(days=1)
+    rows = []
+    for update, code, name in session.execute(
+            select(FieldUpdate, Contract.project_code, Contract.project_name)
+            .join(Contract, Contract.id == FieldUpdate.contract_id, isouter=True)
+            .where(FieldUpdate.created_at >= since).order_by(FieldUpdate.created_at)):
+        rows.append({
+            "project_code": code, "project_name": name or "", "district": None,
+            "class": None, "days_to_prescription": None,
+            "reason": "field_update",
+            "reason_text": field_update_text(update.text, len(update.photos), update.lat is not None),
+            "next_action": NEXT_ACTION["field_update"],
+            "update_id": update.id,
+            "created_at": update.created_at.astimezone(BANGKOK).isoformat(),
+        })
     return rows
 
 

@@ -22,6 +22,7 @@ from handlers import (
     balance,
     common,
     contact,
+    field,
     groups,
     lifecycle,
     officers,
@@ -60,11 +61,11 @@ EVENTS: dict[str, Handler] = {
 
 MESSAGES: dict[str, Handler] = {
     # "text" is routed by word and conversation state, below
-    "image": common.media_received,
+    "image": field.on_image,  # attaches to a field update, else a gentle answer
     "video": common.media_received,
     "audio": common.media_received,
     "file": common.media_received,
-    "location": common.media_received,
+    "location": field.on_location,
     "sticker": common.media_received,
 }
 
@@ -164,6 +165,8 @@ def _run(handler: Handler | None, ctx: Context, *, default: str) -> Routed:
 def _on_text(ctx: Context, text: str) -> Routed:
     key = command_key(text)
     head, _argument = split_command(text)
+    if field.is_update(text):  # `#อัปเดต …`, in a group or 1:1
+        return Routed(_name(field.on_update), field.on_update(ctx))
     if ctx.in_group:
         group_command = GROUP_COMMANDS.get(key) or GROUP_COMMANDS.get(head)
         if group_command is not None:

@@ -24,7 +24,13 @@ NEXT_ACTION = {
     "in_default": "ติดต่ออย่างสุภาพ สอบถามความเป็นอยู่ และแนะนำมาตรการช่วยเหลือ",
     "measure_application": "ตรวจเอกสาร โทรนัดลูกหนี้ และบันทึกผลการพิจารณา",
     "appointment": "เตรียมเอกสารและรายชื่อ ตรวจรายการ 2 วันของศาล แล้วบันทึกผลหลังนัด",
+    "field_update": "อ่านข่าวจากอาสา แล้วบันทึกสิ่งที่ต้องทำต่อ",
 }
+
+
+def field_update_text(text: str, photos: int, located: bool) -> str:
+    extras = (f" · รูป {photos}" if photos else "") + (" · มีพิกัด" if located else "")
+    return f"อัปเดตจากพื้นที่: {text[:120]}{extras}"
 
 
 def appointment_text(kind: str, start: datetime, place: str, booked: int) -> str:
@@ -87,7 +93,7 @@ def digest(rows: list[dict[str, object]], as_of: date, area: str) -> list[Messag
 
 
 REASON_TITLES = {"time_barred": "ขาดอายุความ", "prescription_near": "ใกล้ครบ 5 ปี", "in_default": "ผิดนัด",
-                 "measure_application": "คำขอมาตรการ", "appointment": "นัดวันนี้"}
+                 "measure_application": "คำขอมาตรการ", "appointment": "นัดวันนี้", "field_update": "ข่าวจากพื้นที่"}
 
 
 def prescription_alert(project_code: str, project_name: str, days: int, limit: date) -> list[Message]:

@@ -2,6 +2,7 @@
 
 from models.appointments import AppointmentSession, Booking
 from models.base import Base
+from models.field import FieldUpdate
 from models.measures import MeasureApplication, MeasureRow
 from models.platform import (
     ContactRequest,
@@ -28,6 +29,7 @@ from models.roles import GroupCode, InviteCode, RoleCodeAttempt
 from models.scheduling import ClockLock, Holiday, ProactiveContact, apscheduler_jobs
 
 __all__ = [
+    "FieldUpdate",
     "GroupCode",
     "InviteCode",
     "RoleCodeAttempt",

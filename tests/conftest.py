@@ -101,8 +101,9 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def settings(database_url: str, fake_line: FakeLinePlatform) -> Iterator[Settings]:
+def settings(database_url: str, fake_line: FakeLinePlatform, tmp_path) -> Iterator[Settings]:  # type: ignore[no-untyped-def]
     yield Settings(
+        uploads_dir=str(tmp_path / "uploads"),
         line_channel_secret=SECRET,
         line_channel_access_token=TOKEN,
         admin_token=ADMIN,

@@ -1,0 +1,93 @@
+"""`#อัปเดต`: volunteers and officers report from the field; a photo or location right after attaches."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from linebot.v3.messaging import Message
+from sqlalchemy import select
+
+from bot.context import Context
+from domain.field import ATTACH_WINDOW_MINUTES, named_people, picture_kind, project_codes, update_text
+from handlers import common
+from messages import field as msgs
+from models import Contract, FieldUpdate, Person, StaffMember
+
+
+def _reporter(ctx: Context) -> StaffMember | None:
+    if not ctx.user_id:
+        return None
+    return ctx.session.scalars(select(StaffMember).where(
+        StaffMember.line_user_id == ctx.user_id, StaffMember.revoked_at.is_(None))).one_or_none()
+
+
+def is_update(text: str) -> bool:
+    return update_text(text) is not None
+
+
+def on_update(ctx: Context) -> list[Message]:
+    """A new field update; anyone who is not a volunteer or officer is answered as usual."""
+    if _reporter(ctx) is None:
+        return common.not_understood(ctx)
+    body = update_text(ctx.event.message.text) or ""
+    if not body:
+        return msgs.empty_update()
+    update = FieldUpdate(author=ctx.user_id or "", group_id=ctx.group_id, text=body, photos=[],
+                         created_at=ctx.now, updated_at=ctx.now)
+    codes = project_codes(body)
+    contract = ctx.session.scalars(select(Contract).where(Contract.project_code.in_(codes))).first() if codes else None
+    linked = None
+    if contract is not None:
+        update.contract_id, linked = contract.id, contract.project_code
+    else:
+        people = ctx.session.execute(select(Person.id, Person.first_name, Person.last_name)).all()
+        matches = named_people(body, people)
+        if len(matches) == 1:
+            update.person_id = matches[0]
+        elif len(matches) > 1:
+            ctx.push(ctx.user_id or "", msgs.which_one(len(matches)), origin="field.ambiguous")
+    ctx.session.add(update)
+    return msgs.update_received(linked, ctx.in_group)
+
+
+def on_location(ctx: Context) -> list[Message]:
+    update = _recent_update(ctx)
+    if update is None:
+        return common.media_received(ctx)
+    update.lat, update.lng = ctx.event.message.latitude, ctx.event.message.longitude
+    update.updated_at = ctx.now
+    return msgs.attached("ตำแหน่ง")
+
+
+def on_image(ctx: Context) -> list[Message]:
+    update = _recent_update(ctx)
+    if update is None or ctx.fetch_content is None:
+        return common.media_received(ctx)
+    data = ctx.fetch_content(ctx.event.message.id)
+    if data is None:
+        return msgs.picture_refused("ดึงรูปจาก LINE ไม่ได้ ลองส่งใหม่อีกครั้ง")
+    if len(data) > ctx.settings.upload_max_bytes:
+        return msgs.picture_refused(f"ใหญ่เกิน {ctx.settings.upload_max_bytes // (1024 * 1024)} MB")
+    kind = picture_kind(data)
+    if kind is None:
+        return msgs.picture_refused("รับเฉพาะรูป JPEG หรือ PNG")
+    ctx.session.flush()  # the update's id names its folder
+    folder = Path(ctx.settings.uploads_dir) / str(update.id)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{ctx.event.message.id}.{kind[1]}"
+    path.write_bytes(data)
+    update.photos = [*update.photos, {"path": str(path), "content_type": kind[0], "bytes": len(data)}]
+    update.updated_at = ctx.now
+    return msgs.attached("รูป")
+
+
+def _recent_update(ctx: Context) -> FieldUpdate | None:
+    """The same person's update in the same chat within the last ten minutes."""
+    if _reporter(ctx) is None:
+        return None
+    return ctx.session.scalars(select(FieldUpdate).where(
+        FieldUpdate.author == (ctx.user_id or ""),
+        FieldUpdate.group_id.is_(None) if ctx.group_id is None else FieldUpdate.group_id == ctx.group_id,
+        FieldUpdate.created_at >= ctx.now - timedelta(minutes=ATTACH_WINDOW_MINUTES))
+        .order_by(FieldUpdate.created_at.desc())).first()

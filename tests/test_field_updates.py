@@ -1,0 +1,80 @@
+"""Volunteers' field updates: `#อัปเดต`, then a photo and a location, linked and on the officers' list."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.fakeline import events as ev
+from models import FieldUpdate, StaffMember
+from tests import factories as f
+from tests.helpers import GROUP, USER, texts
+
+VOLUNTEER = "U" + "ab" * 16
+AUTH = {"Authorization": "Bearer test-admin-token"}
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 200
+
+
+@pytest.fixture
+def field(db, clock):  # type: ignore[no-untyped-def]
+    with Session(db) as session:
+        session.add(StaffMember(line_user_id=VOLUNTEER, name="รัตนา", role="volunteer", created_at=clock.now()))
+        contract = f.contract(session, code="PKT-2568-0001", contract_date=date(2025, 6, 1),
+                              first_due_date=date(2025, 7, 1))
+        f.member(session, contract, f.person(session, first_name="สมศรี", last_name="แก้วประดับ"))
+        f.person(session, first_name="มาลี", last_name="ทองดี")
+        f.person(session, first_name="มาลี", last_name="ทองดี", national_id=f.national_id(8_888_888))
+        session.commit()
+
+
+def test_an_update_with_a_photo_and_a_location_in_the_group(app, line, db, fake, clock, field, settings):
+    ack = line.say("#อัปเดต เยี่ยมบ้าน PKT-2568-0001 ผู้กู้ขอผ่อนเพิ่ม", user=VOLUNTEER, group=GROUP)
+    assert ack[0]["text"].startswith("รับอัปเดตแล้ว") and "PKT" not in ack[0]["text"]  # nothing personal in a group
+    message_id = ev.new_message_id()
+    fake.put_content(message_id, JPEG, "image/jpeg")
+    assert "แนบรูป" in texts(line.send("message", user=VOLUNTEER, group=GROUP,
+                                        message=ev.image_message(message_id)))
+    assert "แนบตำแหน่ง" in texts(line.send("message", user=VOLUNTEER, group=GROUP,
+                                            message=ev.location_message(7.84, 98.33, "บ้านผู้กู้")))
+    with db.connect() as connection:
+        update = connection.execute(select(FieldUpdate)).one()
+    assert update.contract_id is not None and (update.lat, update.lng) == (7.84, 98.33)
+    [photo] = update.photos
+    assert Path(photo["path"]).read_bytes() == JPEG and photo["content_type"] == "image/jpeg"
+    assert Path(photo["path"]).is_relative_to(settings.uploads_dir)
+    rows = app.test_client().get("/api/followups", headers=AUTH).get_json()
+    [row] = [r for r in rows if r["reason"] == "field_update"]
+    assert row["project_code"] == "PKT-2568-0001" and "รูป 1" in row["reason_text"]
+
+
+def test_late_or_foreign_media_and_bad_pictures(line, fake, clock, field):
+    line.say("#อัปเดต ไม่พบผู้กู้ที่บ้าน", user=VOLUNTEER)
+    not_a_picture = ev.new_message_id()
+    fake.put_content(not_a_picture, b"GIF89a....", "image/gif")
+    assert "JPEG หรือ PNG" in texts(line.send("message", user=VOLUNTEER, message=ev.image_message(not_a_picture)))
+    clock.advance(minutes=11)
+    late = ev.new_message_id()
+    fake.put_content(late, JPEG, "image/jpeg")
+    assert "ได้รับแล้ว" in texts(line.send("message", user=VOLUNTEER, message=ev.image_message(late)))
+    assert "ยังไม่เข้าใจ" in texts(line.say("#อัปเดต ฉันเอง", user=USER))  # not a volunteer
+    assert line.say("#อัปเดต ฉันเอง", user=USER, group=GROUP) == []
+
+
+def test_an_ambiguous_name_is_asked_about_privately(line, db, fake, field):
+    ack = line.say("#อัปเดต คุยกับมาลี ทองดี แล้ว", user=VOLUNTEER, group=GROUP)
+    assert ack[0]["text"].startswith("รับอัปเดตแล้ว")
+    import time
+
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and not fake.requests("/v2/bot/message/push"):
+        time.sleep(0.05)
+    [push] = fake.requests("/v2/bot/message/push")
+    assert push["body"]["to"] == VOLUNTEER and "2 คน" in push["body"]["messages"][0]["text"]
+    line.say("#อัปเดต สมศรี แก้วประดับ ขอเลื่อนนัด", user=VOLUNTEER)
+    with db.connect() as connection:
+        linked = connection.execute(select(FieldUpdate.person_id).order_by(FieldUpdate.id)).scalars().all()
+    assert linked[0] is None and linked[1] is not None
