@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from domain.group_guard import check_group_message
 from flask import current_app
 from linebot.v3.webhook import WebhookParser
 from sqlalchemy import Engine
@@ -16,6 +15,7 @@ from bot.db import make_engine, make_session_factory
 from bot.line import LineGateway
 from bot.outbox import GroupGuard, OutboxSender, OutboxWorker
 from bot.settings import Settings
+from domain.group_guard import check_group_message
 from models.queries import NameIndex, holidays_in
 
 
@@ -54,9 +54,10 @@ class Runtime:
 
     def group_guard(self, session: Session) -> GroupGuard:
         """The check every message for a group passes: no register names, amounts, counts or IDs."""
-        names = self.names.get(session)
         phones = [self.settings.office_phone]
-        return lambda payload: check_group_message(payload, names, allowed_phones=phones)
+        # The register's names are fetched only when a group message is actually checked:
+        # most webhook requests are 1:1 and must not pay for reloading the whole register.
+        return lambda payload: check_group_message(payload, self.names.get(session), allowed_phones=phones)
 
     @cached_property
     def outbox_worker(self) -> OutboxWorker:

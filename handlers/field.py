@@ -6,7 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from linebot.v3.messaging import Message
-from sqlalchemy import select
+from sqlalchemy import literal, select
 
 from bot.context import Context
 from domain.field import ATTACH_WINDOW_MINUTES, named_people, picture_kind, project_codes, update_text
@@ -41,7 +41,9 @@ def on_update(ctx: Context) -> list[Message]:
     if contract is not None:
         update.contract_id, linked = contract.id, contract.project_code
     else:
-        people = ctx.session.execute(select(Person.id, Person.first_name, Person.last_name)).all()
+        # the database finds names inside the text, rather than sending the register here
+        people = ctx.session.execute(select(Person.id, Person.first_name, Person.last_name).where(
+            literal(body).contains(Person.first_name), literal(body).contains(Person.last_name))).all()
         matches = named_people(body, people)
         if len(matches) == 1:
             update.person_id = matches[0]
