@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hmac
 from collections.abc import Callable
 from datetime import date, datetime
@@ -18,10 +19,12 @@ from domain.applications import NEXT_STATUSES, can_move
 from domain.appointments import ATTENDANCE, COURT_CHECKLIST, OUTCOMES
 from domain.identity import mask_national_id
 from domain.measures import Situation, recommended_ids
+from domain.visits import district_report, report_day_on_or_before, report_period
 from models import AppointmentSession, Booking, Contract, MeasureApplication, Membership, Outbox
 from models.booking import create_session, seats_of, taken_seats
+from models.history import record_access, report_facts
 from models.measure_store import measures_in_db
-from models.queries import contract_by_code, position_of
+from models.queries import area_ids_under, contract_by_code, position_of
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 MAX_ROWS = 1000
@@ -43,6 +46,19 @@ def require_admin(view: Callable[..., Any]) -> Callable[..., Any]:
         return view(*args, **kwargs)
 
     return wrapper
+
+
+def audit(session, people: list[int], action: str) -> None:  # type: ignore[no-untyped-def]
+    """Log who saw these people's personal data through the API (PDPA accountability).
+
+    The token is shared, so the web console (or any caller) names the person using it in
+    `X-Officer`; without it the trail says the admin token was used.
+    """
+    if people:
+        who = (request.headers.get("X-Officer") or "").strip()[:200] or "ADMIN_TOKEN"
+        record_access(session, people, viewer="api", viewer_name=who, channel="api", action=action,
+                      detail=f"{request.method} {request.full_path.rstrip('?')}"[:200], now=runtime().clock.now())
+        session.commit()
 
 
 @bp.errorhandler(400)
@@ -79,6 +95,7 @@ def contract(project_code: str):  # type: ignore[no-untyped-def]
             demand_letter=found.demand_letter_date is not None,
             has_co_obligors=any(m.role != "borrower" for m in found.memberships))
         measures = recommended_ids(measures_in_db(session), situation, as_of)
+        audit(session, [m.person_id for m in found.memberships], "api.contract")
         return jsonify({
             "project_code": found.project_code,
             "project_name": found.project_name,
@@ -96,7 +113,9 @@ def followups():  # type: ignore[no-untyped-def]
     """The ordered follow-up list on `as_of`, optionally for one district."""
     as_of = parse_day(request.args.get("as_of"))
     with runtime().sessions() as session:
-        return jsonify(followup_rows(session, as_of, request.args.get("district") or None))
+        rows = followup_rows(session, as_of, request.args.get("district") or None)
+        audit(session, [int(r["applicant"]["person_id"]) for r in rows if r.get("applicant")], "api.followups")
+        return jsonify(rows)
 
 
 @bp.get("/applications")
@@ -109,7 +128,10 @@ def applications():  # type: ignore[no-untyped-def]
         query = query.where(MeasureApplication.status == status)
     with runtime().sessions() as session:
         districts = district_names(session)
-        return jsonify([application_row(a, districts) for a in session.scalars(query)])
+        found = list(session.scalars(query))
+        rows = [application_row(a, districts) for a in found]
+        audit(session, [a.person_id for a in found], "api.applications")
+        return jsonify(rows)
 
 
 @bp.post("/applications/<int:application_id>")
@@ -178,7 +200,9 @@ def session_bookings(session_id: int):  # type: ignore[no-untyped-def]
             return jsonify({"error": "not_found", "detail": f"no session {session_id}"}), 404
         bookings = session.scalars(select(Booking).where(Booking.session_id == session_id)
                                    .order_by(Booking.seat, Booking.id)).all()
-        return jsonify({**_session_row(session, row), "bookings": [{
+        body = _session_row(session, row)
+        audit(session, [b.person_id for b in bookings], "api.roster")
+        return jsonify({**body, "bookings": [{
             "booking_id": b.id, "seat": b.seat, "status": b.status,
             "time": b.slot_start.astimezone(BANGKOK).isoformat(),
             "name": f"{b.person.first_name} {b.person.last_name}",
@@ -297,3 +321,24 @@ def _outbox_row(row: Outbox) -> dict[str, Any]:
         "created_at": row.created_at.astimezone(BANGKOK).isoformat(),
         "sent_at": row.sent_at.astimezone(BANGKOK).isoformat() if row.sent_at else None,
     }
+
+
+@bp.get("/reports/visits")
+@require_admin
+def visits_report():  # type: ignore[no-untyped-def]
+    """The district report (INTERFACES.md): `from`/`to` default to the latest report period."""
+    today = runtime().clock.today()
+    default_start, default_end = report_period(report_day_on_or_before(today))
+    start = parse_day(request.args.get("from"), "from") if request.args.get("from") else default_start
+    end = parse_day(request.args.get("to"), "to") if request.args.get("to") else default_end
+    if end < start:
+        abort(400, description=f"to ({end}) is before from ({start})")
+    district = request.args.get("district") or None
+    with runtime().sessions() as session:
+        if district and not area_ids_under(session, district):
+            return jsonify({"error": "not_found", "detail": f"no district {district!r}"}), 404
+        facts = report_facts(session, start, end, district)
+    report = district_report(start, end, facts.visits, facts.promises, facts.applications, facts.mediations,
+                             facts.updates)
+    counts = {k: v for k, v in dataclasses.asdict(report).items() if k not in {"start", "end"}}
+    return jsonify({"from": start.isoformat(), "to": end.isoformat(), "district": district, **counts})

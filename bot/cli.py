@@ -41,6 +41,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(sessions)
     app.cli.add_command(officers)
     app.cli.add_command(volunteers)
+    app.cli.add_command(reports)
+    app.cli.add_command(audit)
 
     from scheduler.cli import scheduler
 
@@ -304,6 +306,74 @@ def _role_group(role: str, plural: str) -> click.Group:
 
 officers = _role_group("officer", "officers")
 volunteers = _role_group("volunteer", "volunteers")
+
+
+@click.group(cls=AppGroup, help="Reports for officers and the province.")
+def reports() -> None:
+    pass
+
+
+@reports.command("district")
+@click.option("--district", help="a district's name; the whole province without it")
+@click.option("--week", "week", metavar="DATE",
+              help="a day (YYYY-MM-DD) in the week of the report; the latest report Monday on or before it "
+              "(weeks 1 and 3 of a month) names the period; default today")
+def reports_district(district: str | None, week: str | None) -> None:
+    """Print the district report: visits, people met, promises, applications, mediations, updates."""
+    from domain.visits import district_report, report_day_on_or_before, report_period
+    from messages.visits import district_report_text
+    from models.history import report_facts
+    from models.queries import area_ids_under
+
+    rt = runtime()
+    try:
+        day = date.fromisoformat(week) if week else rt.clock.today()
+    except ValueError:
+        raise click.BadParameter(f"expected a C.E. date YYYY-MM-DD, got {week!r}", param_hint="--week") from None
+    start, end = report_period(report_day_on_or_before(day))
+    with rt.sessions() as session:
+        if district and not area_ids_under(session, district):
+            raise click.ClickException(f"no district {district!r} in the register")
+        facts = report_facts(session, start, end, district)
+    report = district_report(start, end, facts.visits, facts.promises, facts.applications, facts.mediations,
+                             facts.updates)
+    click.echo(district_report_text(report, district or "ทั้งจังหวัด"))
+
+
+@click.group(cls=AppGroup, help="Who looked at whose personal data (PDPA accountability).")
+def audit() -> None:
+    pass
+
+
+@audit.command("person")
+@click.argument("national_id")
+def audit_person(national_id: str) -> None:
+    """Print every recorded view of a person's personal data, oldest first.
+
+    Reading the trail is itself recorded (as the operating-system user running it).
+    """
+    import getpass
+
+    from domain.identity import check_national_id, mask_national_id
+    from models import Person
+    from models.history import access_trail, record_access
+
+    checked = check_national_id(national_id)
+    if checked.problem is not None:
+        raise click.BadParameter(f"not a valid national ID ({checked.problem})", param_hint="NATIONAL_ID")
+    rt = runtime()
+    with session_scope(rt.sessions) as session:
+        person = session.scalars(select(Person).where(Person.national_id == checked.digits)).one_or_none()
+        if person is None:
+            raise click.ClickException(f"no person {mask_national_id(checked.digits)} in the register")
+        trail = access_trail(session, person.id)
+        click.echo(f"{person.first_name} {person.last_name} ({mask_national_id(person.national_id)}): "
+                   f"{len(trail)} recorded view(s)")
+        for row in trail:
+            click.echo(f"{row.at.astimezone(BANGKOK):%Y-%m-%d %H:%M}  {row.channel:<4} {row.action:<16} "
+                       f"{row.viewer_name} [{row.viewer}]  {row.detail}")
+        record_access(session, [person.id], viewer="cli", viewer_name=getpass.getuser(), channel="cli",
+                      action="audit.trail", detail="audit person", now=rt.clock.now())
 
 
 @click.group(cls=AppGroup, help="The queue of messages to LINE.")

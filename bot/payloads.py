@@ -32,3 +32,28 @@ class BookingAction(Postback):
 
     op: str  # change | cancel | new
     booking: int
+
+
+@postback("pc")
+@dataclass(frozen=True)
+class PersonCard(Postback):
+    """Officers: open one person's history card from a search result."""
+
+    person: int
+
+
+@postback("vf")
+@dataclass(frozen=True)
+class VisitFor(Postback):
+    """Officers: record a visit to the person whose card this button is on."""
+
+    person: int
+
+
+@postback("pin")
+@dataclass(frozen=True)
+class PinAction(Postback):
+    """The author of a field update confirms (or not) its location as the person's map pin."""
+
+    op: str  # yes | no
+    update: int

@@ -5,15 +5,23 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from bot.clock import BANGKOK
 from domain.followups import followups as order_followups
 from domain.identity import mask_national_id
 from domain.money import Position
-from messages.followups import NEXT_ACTION, application_text, appointment_text, field_update_text, reason_text
-from models import Area, Booking, Contract, FieldUpdate, MeasureApplication
+from messages.followups import (
+    NEXT_ACTION,
+    application_text,
+    appointment_text,
+    field_update_text,
+    promise_text,
+    reason_text,
+)
+from models import Area, Booking, Contract, FieldUpdate, LineGroup, MeasureApplication
+from models.history import promises_to_follow
 from models.queries import applications_awaiting, area_ids_under, bookings_on, open_positions
 
 
@@ -58,20 +66,50 @@ def followup_rows(session: Session, as_of: date, district: str | None = None) ->
         "next_action": NEXT_ACTION[item.reason],
         **position_fields(item.position),
     } for item in ordered]
+    rows += promise_rows(session, as_of, district, districts)
     rows += [application_row(a, districts) for a in applications_awaiting(session, district)]
     rows += appointment_rows(session, as_of)
-    rows += field_update_rows(session, as_of)
+    rows += field_update_rows(session, as_of, area_ids)
     return rows
 
 
-def field_update_rows(session: Session, as_of: date) -> list[dict[str, Any]]:
-    """Field updates from the day before and today: what the volunteers saw."""
-    since = datetime(as_of.year, as_of.month, as_of.day, tzinfo=BANGKOK) - timedelta(days=1)
+def promise_rows(session: Session, as_of: date, district: str | None,
+                 districts: dict[int, str]) -> list[dict[str, Any]]:
+    """Promises to pay read off the payments: broken ones to revisit, kept ones to thank."""
     rows = []
-    for update, code, name in session.execute(
-            select(FieldUpdate, Contract.project_code, Contract.project_name)
-            .join(Contract, Contract.id == FieldUpdate.contract_id, isouter=True)
-            .where(FieldUpdate.created_at >= since).order_by(FieldUpdate.created_at)):
+    for row in promises_to_follow(session, as_of, district):
+        promise, contract = row.promise, row.promise.contract
+        rows.append({
+            "project_code": contract.project_code,
+            "project_name": contract.project_name,
+            "district": districts.get(contract.area_id),
+            "class": None,
+            "days_to_prescription": None,
+            "reason": row.reason,
+            "reason_text": promise_text(row.reason, promise.amount, promise.due_on, row.status.paid,
+                                        promise.visit.officer_name),
+            "next_action": NEXT_ACTION[row.reason],
+            "promise_id": promise.id,
+            "visit_id": promise.visit_id,
+            "amount": money(promise.amount),
+            "due_on": promise.due_on.isoformat(),
+            "paid": money(row.status.paid),
+            "kept_on": iso(row.status.kept_on),
+        })
+    return rows
+
+
+def field_update_rows(session: Session, as_of: date, area_ids: list[int] | None = None) -> list[dict[str, Any]]:
+    """Field updates from the day before and today: what the volunteers saw (in these areas)."""
+    since = datetime(as_of.year, as_of.month, as_of.day, tzinfo=BANGKOK) - timedelta(days=1)
+    query = (select(FieldUpdate, Contract.project_code, Contract.project_name)
+             .join(Contract, Contract.id == FieldUpdate.contract_id, isouter=True)
+             .where(FieldUpdate.created_at >= since).order_by(FieldUpdate.created_at))
+    if area_ids is not None:  # about a contract of the district, or posted in one of its groups
+        query = query.where(or_(Contract.area_id.in_(area_ids), FieldUpdate.group_id.in_(
+            select(LineGroup.group_id).where(LineGroup.area_id.in_(area_ids)))))
+    rows = []
+    for update, code, name in session.execute(query):
         rows.append({
             "project_code": code, "project_name": name or "", "district": None,
             "class": None, "days_to_prescription": None,
@@ -123,7 +161,7 @@ def application_row(application: MeasureApplication, districts: dict[int, str]) 
         "application_id": application.id,
         "measure": application.measure_id,
         "status": application.status,
-        "applicant": {"national_id_masked": mask_national_id(person.national_id),
+        "applicant": {"person_id": person.id, "national_id_masked": mask_national_id(person.national_id),
                       "name": f"{person.first_name} {person.last_name}"},
         "submitted_at": application.submitted_at.astimezone(BANGKOK).isoformat(),
         "status_changed_at": application.status_changed_at.astimezone(BANGKOK).isoformat(),

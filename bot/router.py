@@ -10,11 +10,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from linebot.v3.messaging import Message
 
 from bot.context import Context
-from bot.payloads import Answer, BookingAction, FlowControl
+from bot.payloads import Answer, BookingAction, FlowControl, PersonCard, PinAction, VisitFor
 from bot.postback import PostbackError, unpack
 from bot.textnorm import command_key, split_command
 from handlers import (
@@ -30,6 +31,7 @@ from handlers import (
     reminders,
     roles,
     verify,
+    visits,
 )
 from messages import common as msgs
 
@@ -90,6 +92,8 @@ USER_COMMANDS: dict[str, Handler] = {
     "อาสา": roles.take_volunteer, "volunteer": roles.take_volunteer,
     # officers only (others get the ordinary "not understood")
     "วันนี้": officers.today, "today": officers.today,
+    "ค้นหา": visits.find, "find": visits.find,  # `ค้นหา TEXT`: a person or project, then the history card
+    "บันทึกเยี่ยม": visits.start, "visit": visits.start,  # the visit flow below
 }
 
 GROUP_COMMANDS: dict[str, Handler] = {
@@ -116,6 +120,26 @@ STATES: dict[tuple[str, str], State] = {
     ("appt", "session"): State(appointments.on_session, appointments.ask_session),
     ("appt", "slot"): State(appointments.on_slot, appointments.ask_slot),
     ("appt", "confirm"): State(appointments.on_confirm, appointments.ask_confirm),
+    ("visit", "who"): State(visits.on_who, visits.ask_who),
+    ("visit", "contract"): State(visits.on_contract, visits.ask_contract),
+    ("visit", "outcome"): State(visits.on_outcome, visits.ask_outcome),
+    ("visit", "promise"): State(visits.on_promise, visits.ask_promise),
+    ("visit", "measure"): State(visits.on_measure, visits.ask_measure),
+    ("visit", "note"): State(visits.on_note, visits.ask_note),
+    ("visit", "pin"): State(visits.on_pin_text, visits.ask_pin),  # the visit is saved; a location pins it
+}
+
+# Steps that take a location message rather than text.
+LOCATION_STATES: dict[tuple[str, str], Handler] = {
+    ("visit", "pin"): visits.on_pin,
+}
+
+# Buttons that act on their own (not an answer to the current step).
+POSTBACKS: dict[type, Callable[[Context, Any], list[Message]]] = {
+    BookingAction: appointments.on_booking_action,
+    PersonCard: visits.on_person_card,  # officers: a search result tapped
+    VisitFor: visits.start_for,  # officers: `บันทึกเยี่ยม` on a history card
+    PinAction: visits.on_pin_action,  # the author of a field update confirms its map pin
 }
 
 
@@ -149,6 +173,10 @@ def dispatch(ctx: Context) -> Routed:
         content = ctx.event.message.type
         if content == "text":
             return _with_expiry_notice(ctx, _on_text(ctx, ctx.event.message.text))
+        if content == "location" and not ctx.in_group and ctx.conversation.active:
+            located = LOCATION_STATES.get((ctx.conversation.flow or "", ctx.conversation.step or ""))
+            if located is not None:
+                return _run(located, ctx, default="message:location")
         return _run(MESSAGES.get(content), ctx, default=f"message:{content}")
     if kind == "postback":
         return _with_expiry_notice(ctx, _on_postback(ctx, ctx.event.postback.data))
@@ -180,8 +208,10 @@ def _on_text(ctx: Context, text: str) -> Routed:
     if conversation.active:
         if key in UNIVERSAL_BACK:
             return _back(ctx)
-        command = USER_COMMANDS.get(key) or USER_COMMANDS.get(head)
-        if command is not None:  # a menu word leaves the flow and does what it says
+        # a menu word typed alone leaves the flow and does what it says (only alone: a note
+        # such as "วันนี้ ไม่อยู่บ้าน" is an answer, not the `วันนี้` command)
+        command = USER_COMMANDS.get(key)
+        if command is not None:
             conversation.finish()
             return Routed(_name(command), command(ctx))
         state = STATES.get((conversation.flow or "", conversation.step or ""))
@@ -210,8 +240,9 @@ def _on_postback(ctx: Context, data: str) -> Routed:
         if conversation.active:
             return _back(ctx)
         return Routed("default:back", msgs.button_out_of_date())
-    if isinstance(payload, BookingAction):
-        return Routed(_name(appointments.on_booking_action), appointments.on_booking_action(ctx, payload))
+    acting = POSTBACKS.get(type(payload))
+    if acting is not None:
+        return Routed(_name(acting), acting(ctx, payload))
     if isinstance(payload, Answer):
         if conversation.flow == payload.flow and conversation.step == payload.step:
             state = STATES[(payload.flow, payload.step)]

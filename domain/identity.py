@@ -61,8 +61,8 @@ _COMPACT = re.compile(r"^(\d{2})(\d{2})(\d{4})$")
 _WORDS = re.compile(r"^(\d{1,2})\s*([ก-๙.]+)\s*(\d{2}|\d{4})$")
 
 
-def parse_birth_date(raw: str) -> date | None:
-    """A birth date as people type it, B.E. or C.E.; None when it cannot be read.
+def parse_typed_date(raw: str) -> date | None:
+    """A date as people type it, B.E. or C.E.; None when it cannot be read.
 
     Accepts 14/02/2515, 14-2-2515, 14.02.1972, 1972-02-14, 14022515, 14 ก.พ. 2515,
     14 กุมภาพันธ์ 2515 and two-digit B.E. years (14/02/15 → 2515). A year above 2400 is
@@ -87,6 +87,9 @@ def parse_birth_date(raw: str) -> date | None:
         return date(year, month, day)
     except ValueError:
         return None
+
+
+parse_birth_date = parse_typed_date
 
 
 def _year(raw: str) -> int:

@@ -10,7 +10,7 @@ from sqlalchemy import literal, select
 
 from bot.context import Context
 from domain.field import ATTACH_WINDOW_MINUTES, named_people, picture_kind, project_codes, update_text
-from handlers import common
+from handlers import common, visits
 from messages import field as msgs
 from models import Contract, FieldUpdate, Person, StaffMember
 
@@ -59,6 +59,7 @@ def on_location(ctx: Context) -> list[Message]:
         return common.media_received(ctx)
     update.lat, update.lng = ctx.event.message.latitude, ctx.event.message.longitude
     update.updated_at = ctx.now
+    visits.offer_pin(ctx, update)  # about one person: ask the author 1:1 whether it is their home
     return msgs.attached("ตำแหน่ง")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from linebot.v3.messaging import (
     FlexBox,
@@ -25,12 +26,23 @@ NEXT_ACTION = {
     "measure_application": "ตรวจเอกสาร โทรนัดลูกหนี้ และบันทึกผลการพิจารณา",
     "appointment": "เตรียมเอกสารและรายชื่อ ตรวจรายการ 2 วันของศาล แล้วบันทึกผลหลังนัด",
     "field_update": "อ่านข่าวจากอาสา แล้วบันทึกสิ่งที่ต้องทำต่อ",
+    "promise_broken": "สอบถามความเป็นอยู่อย่างสุภาพ ถามว่าติดขัดอะไร แนะนำมาตรการ แล้วบันทึกเยี่ยมใหม่",
+    "promise_kept": "ขอบคุณลูกหนี้ที่ชำระตามที่ตกลง",
 }
 
 
 def field_update_text(text: str, photos: int, located: bool) -> str:
     extras = (f" · รูป {photos}" if photos else "") + (" · มีพิกัด" if located else "")
     return f"อัปเดตจากพื้นที่: {text[:120]}{extras}"
+
+
+def promise_text(reason: str, amount: Decimal, due_on: date, paid: Decimal, officer: str) -> str:
+    """A promise to pay, kept or broken, as the officer reads it."""
+    promised = f"สัญญาว่าจะชำระ {baht(amount)} ภายใน {thai_date(due_on)} (บันทึกโดย {officer})"
+    if reason == "promise_kept":
+        return f"ชำระตามที่สัญญาแล้ว: {promised}"
+    paid_part = f" ชำระแล้ว {baht(paid)}" if paid else " ยังไม่พบการชำระ"
+    return f"ยังไม่ได้ตามที่สัญญา: {promised}{paid_part}"
 
 
 def appointment_text(kind: str, start: datetime, place: str, booked: int) -> str:
@@ -93,7 +105,8 @@ def digest(rows: list[dict[str, object]], as_of: date, area: str) -> list[Messag
 
 
 REASON_TITLES = {"time_barred": "ขาดอายุความ", "prescription_near": "ใกล้ครบ 5 ปี", "in_default": "ผิดนัด",
-                 "measure_application": "คำขอมาตรการ", "appointment": "นัดวันนี้", "field_update": "ข่าวจากพื้นที่"}
+                 "measure_application": "คำขอมาตรการ", "appointment": "นัดวันนี้", "field_update": "ข่าวจากพื้นที่",
+                 "promise_broken": "ผิดนัดที่สัญญาไว้", "promise_kept": "ชำระตามที่สัญญา"}
 
 
 def prescription_alert(project_code: str, project_name: str, days: int, limit: date) -> list[Message]:

@@ -27,8 +27,12 @@ from models.register import (
 )
 from models.roles import GroupCode, InviteCode, RoleCodeAttempt
 from models.scheduling import ClockLock, Holiday, ProactiveContact, apscheduler_jobs
+from models.visits import DataAccess, PromiseToPay, Visit
 
 __all__ = [
+    "DataAccess",
+    "PromiseToPay",
+    "Visit",
     "FieldUpdate",
     "GroupCode",
     "InviteCode",

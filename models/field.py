@@ -25,5 +25,6 @@ class FieldUpdate(Base):
     lat: Mapped[float | None]
     lng: Mapped[float | None]
     photos: Mapped[list[Any]] = mapped_column(default=list)  # [{"path", "content_type", "bytes"}]
+    pinned_at: Mapped[datetime | None]  # the author confirmed the location as the person's map pin
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

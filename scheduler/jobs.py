@@ -25,10 +25,13 @@ from bot.runtime import Runtime
 from domain.contact_hours import contact_day, is_rest_day, may_contact
 from domain.money import CONTRACT_ENDED
 from domain.reminders import Reminder, group_reminder, personal_reminders, prescription_threshold
+from domain.visits import district_report, report_day_on_or_before, report_period
 from messages import appointments as appointment_msgs
 from messages import reminders as msgs
+from messages import visits as visit_msgs
 from messages.followups import digest, prescription_alert
 from models import ProactiveContact
+from models.history import report_facts
 from models.queries import (
     active_officers,
     bookings_on,
@@ -223,6 +226,31 @@ def _prescription_alerts(rt: Runtime, session: Session, now: datetime) -> int:
     return queued
 
 
+def district_reports() -> None:
+    """On the Mondays of weeks 1 and 3, each officer gets their district's report (caught up within a week)."""
+    _in_contact_hours(_district_reports, working_days_only=True)
+
+
+def _district_reports(rt: Runtime, session: Session, now: datetime) -> int:
+    report_day = report_day_on_or_before(now.date())
+    if (now.date() - report_day).days >= 7:  # a report older than a week is read with the CLI, not pushed
+        return 0
+    start, end = report_period(report_day)
+    texts: dict[str | None, list[Message]] = {}
+    queued = 0
+    for officer in active_officers(session):
+        district = officer.district.name if officer.district else None
+        if district not in texts:
+            facts = report_facts(session, start, end, district)
+            texts[district] = visit_msgs.district_report(
+                district_report(start, end, facts.visits, facts.promises, facts.applications, facts.mediations,
+                                facts.updates), district or "ทั้งจังหวัด")
+        queued += outbox.enqueue_push(
+            session, to=officer.line_user_id, messages=texts[district], origin="job.district_report", now=now,
+            send_at=now, dedupe_key=f"district_report:{officer.line_user_id}:{report_day.isoformat()}") is not None
+    return queued
+
+
 def _group_messages(rt: Runtime, reminder: Reminder) -> list[Message]:
     bank, biller = rt.settings.payment_bank, rt.settings.payment_biller
     if reminder.purpose == "group_on_day":
@@ -291,6 +319,7 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("prescription_alerts", prescription_alerts, "cron", {"hour": "8-17", "minute": 10}),
     JobSpec("payment_reminders", payment_reminders, "cron", {"hour": "8-19", "minute": 20}),
     JobSpec("group_reminders", group_reminders, "cron", {"hour": "8-17", "minute": 30}),
+    JobSpec("district_reports", district_reports, "cron", {"hour": "8-17", "minute": 40}),
     JobSpec("purge_conversations", purge_conversations, "interval", {"hours": 1}),
     JobSpec("deliver_outbox", deliver_outbox, "interval", {"seconds": 15}, misfire_grace_time=60),
 )

@@ -1,0 +1,331 @@
+"""Officers in a 1:1 chat: `ค้นหา` a person, their history card, and `บันทึกเยี่ยม` (a visit).
+
+Every look at a person's personal data is written to the audit trail in the same
+transaction as the answer. Anyone who is not an officer is answered as if the word
+meant nothing, so the commands are not revealed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from linebot.v3.messaging import Message
+from sqlalchemy import select
+
+from bot.clock import BANGKOK
+from bot.context import Context
+from bot.payloads import PersonCard, PinAction, VisitFor
+from bot.textnorm import split_command
+from domain.identity import mask_national_id
+from domain.visits import OUTCOMES, PromiseError, parse_promise
+from handlers import common
+from handlers.officers import officer
+from messages import visits as msgs
+from models import Contract, FieldUpdate, Person, PromiseToPay, StaffMember, Visit
+from models.history import find_people, history, record_access
+from models.measure_store import measures_in_db
+from models.queries import holdings
+
+MAX_NOTE = 1000
+
+
+def _people_lines(ctx: Context, people: list[Person]) -> list[msgs.PersonLine]:
+    lines = []
+    for person in people:
+        codes = " ".join(h.contract.project_code for h in holdings(ctx.session, person, ctx.today)[:3])
+        lines.append(msgs.PersonLine(person.id, f"{person.first_name} {person.last_name}",
+                                     mask_national_id(person.national_id), codes))
+    return lines
+
+
+def _audit(ctx: Context, me: StaffMember, people: list[int], action: str, detail: str) -> None:
+    record_access(ctx.session, people, viewer=me.line_user_id, viewer_name=me.name, channel="line",
+                  action=action, detail=detail, now=ctx.now)
+
+
+# --- `ค้นหา TEXT` and the history card --------------------------------------------------------------
+
+
+def find(ctx: Context) -> list[Message]:
+    """`ค้นหา TEXT` / `find TEXT`: one match shows the card, several a list to choose from."""
+    me = officer(ctx)
+    if me is None or ctx.in_group:
+        return common.not_understood(ctx)
+    _, text = split_command(ctx.event.message.text)
+    if not text:
+        return msgs.search_help()
+    found = find_people(ctx.session, text)
+    if not found.people:
+        return msgs.not_found(text)
+    if len(found.people) == 1:
+        return _card(ctx, me, found.people[0], detail=f"find {text}")
+    _audit(ctx, me, [p.id for p in found.people], "find", f"find {text}")
+    return msgs.choose_person(_people_lines(ctx, found.people), found.more)
+
+
+def on_person_card(ctx: Context, payload: PersonCard) -> list[Message]:
+    """A search result was tapped."""
+    me = officer(ctx)
+    if me is None or ctx.in_group:
+        return msgs.not_an_officer_card() if not ctx.in_group else []
+    person = ctx.session.get(Person, payload.person)
+    if person is None:
+        return msgs.not_found(str(payload.person))
+    return _card(ctx, me, person, detail="opened from a search result")
+
+
+def _card(ctx: Context, me: StaffMember, person: Person, *, detail: str) -> list[Message]:
+    _audit(ctx, me, [person.id], "history_card", detail)
+    h = history(ctx.session, person, ctx.today)
+    card = msgs.Card(
+        person_id=person.id,
+        name=f"{person.first_name} {person.last_name}",
+        national_id_masked=mask_national_id(person.national_id),
+        phone=person.phone, address=person.address,
+        pin=(person.lat, person.lng) if person.lat is not None and person.lng is not None else None,
+        contracts=[msgs.ContractLine(
+            project_code=x.contract.project_code, project_name=x.contract.project_name, role=x.role,
+            class_name=x.position.class_name, status=x.contract.status,
+            outstanding=x.position.outstanding_principal, overdue=x.position.overdue_amount,
+            overdue_installments=x.position.overdue_installments, next_due=x.position.next_due_date,
+            days_to_prescription=x.position.days_to_prescription) for x in h.holdings],
+        visits=[msgs.VisitLine(
+            day=v.visited_on, officer=v.officer_name, outcome=v.outcome, measure=v.measure_id, note=v.note,
+            promise=(p.amount, p.due_on, s.state) if p is not None and s is not None else None)
+            for v, p, s in h.visits],
+        applications=[(a.measure_id, a.status, a.submitted_at.astimezone(BANGKOK).date()) for a in h.applications],
+        appointments=[(b.session.kind, b.slot_start.astimezone(BANGKOK), b.session.place) for b in h.bookings],
+        updates=[(u.created_at.astimezone(BANGKOK), u.text) for u in h.updates],
+    )
+    return msgs.history_card(card)
+
+
+# --- `บันทึกเยี่ยม`: who → (contract) → outcome → promise → measure → note → pin ---------------------
+
+
+def start(ctx: Context) -> list[Message]:
+    """`บันทึกเยี่ยม [TEXT]` / `visit [TEXT]`."""
+    me = officer(ctx)
+    if me is None or ctx.in_group:
+        return common.not_understood(ctx)
+    ctx.conversation.start(msgs.FLOW, "who")
+    _, text = split_command(ctx.event.message.text)
+    return on_who(ctx, text) if text else msgs.ask_who()
+
+
+def start_for(ctx: Context, payload: VisitFor) -> list[Message]:
+    """The `บันทึกเยี่ยม` button on a history card: the person is already known."""
+    me = officer(ctx)
+    if me is None or ctx.in_group:
+        return msgs.not_an_officer_card() if not ctx.in_group else []
+    person = ctx.session.get(Person, payload.person)
+    if person is None:
+        return msgs.not_found(str(payload.person))
+    ctx.conversation.start(msgs.FLOW, "who")
+    return _chosen(ctx, person)
+
+
+def ask_who(ctx: Context) -> list[Message]:
+    return msgs.ask_who()
+
+
+def on_who(ctx: Context, answer: str) -> list[Message]:
+    if answer.startswith("person:") and answer[7:].isdigit():
+        person = ctx.session.get(Person, int(answer[7:]))
+        if person is not None:
+            return _chosen(ctx, person)
+    found = find_people(ctx.session, answer)
+    if not found.people:
+        return msgs.who_not_found(answer)
+    if len(found.people) == 1:
+        return _chosen(ctx, found.people[0])
+    me = officer(ctx)
+    if me is not None:
+        _audit(ctx, me, [p.id for p in found.people], "find", f"visit {answer}")
+    return msgs.pick_who(_people_lines(ctx, found.people), found.more)
+
+
+def _chosen(ctx: Context, person: Person) -> list[Message]:
+    name = f"{person.first_name} {person.last_name}"
+    open_ones = [h for h in holdings(ctx.session, person, ctx.today) if h.contract.status != "closed"]
+    if len(open_ones) > 1:
+        ctx.conversation.advance("contract", person_id=person.id, name=name)
+        return msgs.pick_contract(name, [(h.contract.id, h.contract.project_code) for h in open_ones])
+    contract_id = open_ones[0].contract.id if open_ones else None
+    ctx.conversation.advance("outcome", person_id=person.id, name=name, contract_id=contract_id)
+    return msgs.ask_outcome(name)
+
+
+def ask_contract(ctx: Context) -> list[Message]:
+    data = ctx.conversation.data
+    person = ctx.session.get(Person, data["person_id"])
+    open_ones = [h for h in holdings(ctx.session, person, ctx.today) if h.contract.status != "closed"] if person else []
+    return msgs.pick_contract(data["name"], [(h.contract.id, h.contract.project_code) for h in open_ones])
+
+
+def on_contract(ctx: Context, answer: str) -> list[Message]:
+    data = ctx.conversation.data
+    code = answer.strip().upper()
+    query = select(Contract.id).where(Contract.project_code == code)
+    if answer.startswith("contract:") and answer[9:].isdigit():
+        query = select(Contract.id).where(Contract.id == int(answer[9:]))
+    contract_id = ctx.session.scalar(query)
+    person = ctx.session.get(Person, data["person_id"])
+    if contract_id is None or person is None or contract_id not in {h.contract.id for h in holdings(
+            ctx.session, person, ctx.today)}:
+        return ask_contract(ctx)
+    ctx.conversation.advance("outcome", contract_id=contract_id)
+    return msgs.ask_outcome(data["name"])
+
+
+def ask_outcome(ctx: Context) -> list[Message]:
+    return msgs.ask_outcome(ctx.conversation.data["name"])
+
+
+def on_outcome(ctx: Context, answer: str) -> list[Message]:
+    data = ctx.conversation.data
+    outcome = answer if answer in OUTCOMES else next(
+        (value for value, label in msgs.OUTCOME_NAMES.items() if label == answer.strip()), None)
+    if outcome is None:
+        return msgs.outcome_not_recognised(data["name"])
+    if outcome != "met":  # nobody to promise or discuss with: straight to the note
+        ctx.conversation.advance("note", outcome=outcome, promise=None, measure=None)
+        return msgs.ask_note()
+    if data.get("contract_id") is None:  # no open contract: nothing to promise on
+        ctx.conversation.advance("measure", outcome=outcome, promise=None)
+        return ask_measure(ctx)
+    ctx.conversation.advance("promise", outcome=outcome)
+    return msgs.ask_promise()
+
+
+def ask_promise(ctx: Context) -> list[Message]:
+    return msgs.ask_promise()
+
+
+def on_promise(ctx: Context, answer: str) -> list[Message]:
+    if answer == "none" or answer.strip() == msgs.NO_PROMISE:
+        ctx.conversation.advance("measure", promise=None)
+        return ask_measure(ctx)
+    try:
+        promise = parse_promise(answer, ctx.today)
+    except PromiseError as exc:
+        return msgs.promise_problem(exc.reason)
+    ctx.conversation.advance("measure", promise=[str(promise.amount), promise.due_on.isoformat()])
+    return ask_measure(ctx)
+
+
+def _measures(ctx: Context) -> list[tuple[str, str]]:
+    return [(m.id, m.name) for m in measures_in_db(ctx.session) if m.effective_from <= ctx.today
+            and (m.effective_to is None or ctx.today <= m.effective_to)]
+
+
+def ask_measure(ctx: Context) -> list[Message]:
+    return msgs.ask_measure(_measures(ctx))
+
+
+def on_measure(ctx: Context, answer: str) -> list[Message]:
+    if answer == "none" or answer.strip() == msgs.NO_MEASURE:
+        ctx.conversation.advance("note", measure=None)
+        return msgs.ask_note()
+    known = {mid.casefold(): mid for mid, _ in _measures(ctx)}
+    measure = known.get(answer.strip().split(" ")[0].casefold())
+    if measure is None:
+        return msgs.measure_not_recognised(_measures(ctx))
+    ctx.conversation.advance("note", measure=measure)
+    return msgs.ask_note()
+
+
+def ask_note(ctx: Context) -> list[Message]:
+    return msgs.ask_note()
+
+
+def on_note(ctx: Context, answer: str) -> list[Message]:
+    note = "" if answer == "none" or answer.strip() == msgs.NO_NOTE else answer.strip()
+    if len(note) > MAX_NOTE:
+        return msgs.note_too_long(MAX_NOTE)
+    me = officer(ctx)
+    if me is None:  # the role was revoked mid-flow
+        ctx.conversation.finish()
+        return common.not_understood(ctx)
+    data = ctx.conversation.data
+    contract = ctx.session.get(Contract, data["contract_id"]) if data.get("contract_id") else None
+    visit = Visit(officer=me.line_user_id, officer_name=me.name, person_id=data["person_id"],
+                  contract_id=contract.id if contract else None, district_id=_district_of(contract),
+                  visited_on=ctx.today, outcome=data["outcome"], measure_id=data.get("measure"), note=note,
+                  created_at=ctx.now)
+    ctx.session.add(visit)
+    ctx.session.flush()
+    promise: tuple[Decimal, date] | None = None
+    if data.get("promise") and contract is not None:
+        promise = (Decimal(data["promise"][0]), date.fromisoformat(data["promise"][1]))
+        ctx.session.add(PromiseToPay(visit_id=visit.id, contract_id=contract.id, person_id=data["person_id"],
+                                     amount=promise[0], made_on=ctx.today, due_on=promise[1]))
+    ctx.conversation.advance("pin", visit_id=visit.id)
+    return msgs.saved(data["name"], data["outcome"], promise, data.get("measure"))
+
+
+def _district_of(contract: Contract | None) -> int | None:
+    area = contract.area if contract is not None else None
+    while area is not None and area.level != "district":
+        area = area.parent
+    return area.id if area is not None else None
+
+
+def ask_pin(ctx: Context) -> list[Message]:
+    return msgs.ask_pin()
+
+
+def on_pin_text(ctx: Context, answer: str) -> list[Message]:
+    """At the last step, only "skip" is a text answer; the pin itself is a location message."""
+    if answer == "none" or answer.strip() == msgs.SKIP_PIN:
+        ctx.conversation.finish()
+        return msgs.pin_skipped()
+    return msgs.pin_expected()
+
+
+def on_pin(ctx: Context) -> list[Message]:
+    """A location shared at the last step: the visit's place, and the person's map pin."""
+    data = ctx.conversation.data
+    visit = ctx.session.get(Visit, data.get("visit_id") or 0)
+    ctx.conversation.finish()
+    if visit is None:
+        return msgs.pin_skipped()
+    lat, lng = ctx.event.message.latitude, ctx.event.message.longitude
+    visit.lat, visit.lng = lat, lng
+    person = visit.person
+    if person is not None and visit.outcome not in {"moved", "deceased"}:
+        person.lat, person.lng = lat, lng
+    return msgs.pin_saved(data["name"])
+
+
+# --- a field update's location as the person's map pin (asked 1:1 of its author) ----------------------
+
+
+def offer_pin(ctx: Context, update: FieldUpdate) -> None:
+    """After a location attaches to an update about one person, ask the author 1:1 (never in the group)."""
+    if update.person_id is None or update.lat is None or update.lng is None or not ctx.user_id:
+        return
+    person = ctx.session.get(Person, update.person_id)
+    if person is None:
+        return
+    ctx.session.flush()
+    ctx.push(ctx.user_id, msgs.confirm_pin(update.id, f"{person.first_name} {person.last_name}",
+                                           update.lat, update.lng), origin="field.pin_offer")
+
+
+def on_pin_action(ctx: Context, payload: PinAction) -> list[Message]:
+    """The author's answer: only they may turn their update's location into the pin."""
+    update = ctx.session.get(FieldUpdate, payload.update)
+    reporter = ctx.session.scalars(select(StaffMember).where(
+        StaffMember.line_user_id == (ctx.user_id or ""), StaffMember.revoked_at.is_(None))).one_or_none()
+    if (ctx.in_group or update is None or reporter is None or update.author != ctx.user_id
+            or update.person_id is None or update.lat is None):
+        return [] if ctx.in_group else common.not_understood(ctx)
+    if payload.op != "yes":
+        return msgs.pin_declined()
+    person = ctx.session.get(Person, update.person_id)
+    assert person is not None
+    person.lat, person.lng = update.lat, update.lng
+    update.pinned_at = ctx.now
+    return msgs.pin_saved(f"{person.first_name} {person.last_name}")

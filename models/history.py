@@ -1,0 +1,229 @@
+"""Reading what officers need about a person: search, the history card, promises, report facts.
+
+Helpers take a session and never commit, except `record_access`, which adds the audit
+row to the caller's transaction (so a view is logged exactly when its answer is).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from bot.clock import BANGKOK
+from bot.textnorm import to_ascii_digits
+from domain.visits import (
+    MediationFact,
+    PromiseFact,
+    PromiseStatus,
+    VisitFact,
+    promise_status,
+    promise_to_show,
+)
+from models.appointments import AppointmentSession, Booking
+from models.field import FieldUpdate
+from models.measures import MeasureApplication
+from models.platform import LineGroup
+from models.queries import Holding, area_ids_under, holdings
+from models.register import Contract, Membership, Payment, Person
+from models.visits import DataAccess, PromiseToPay, Visit
+
+SEARCH_LIMIT = 10
+_CODE_LIKE = re.compile(r"^[A-Za-z]{2,5}-[\dA-Za-z-]*$")
+
+# --- search ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Found:
+    people: list[Person]
+    more: bool  # there were more than SEARCH_LIMIT: ask for a narrower search
+
+
+def find_people(session: Session, text: str) -> Found:
+    """People by project code, name (every word), national ID digits or phone digits."""
+    query = to_ascii_digits(text).strip()
+    words = query.split()
+    if not words:
+        return Found([], False)
+    stmt = select(Person).order_by(Person.first_name, Person.last_name, Person.id).limit(SEARCH_LIMIT + 1)
+    compact = re.sub(r"[\s\-]", "", query)
+    if _CODE_LIKE.match(query):
+        on_contract = select(Membership.person_id).join(Contract).where(
+            func.upper(Contract.project_code).startswith(query.upper()))
+        stmt = stmt.where(Person.id.in_(on_contract))
+    elif compact.isdigit():
+        if len(compact) < 3:
+            return Found([], False)
+        if len(compact) == 13:
+            stmt = stmt.where(Person.national_id == compact)
+        else:
+            stmt = stmt.where(or_(Person.national_id.endswith(compact), Person.phone.endswith(compact)))
+    else:
+        stmt = stmt.where(and_(*(or_(Person.first_name.contains(w, autoescape=True),
+                                     Person.last_name.contains(w, autoescape=True)) for w in words)))
+    people = list(session.scalars(stmt))
+    return Found(people[:SEARCH_LIMIT], len(people) > SEARCH_LIMIT)
+
+
+# --- promises -------------------------------------------------------------------------------
+
+
+def payments_by_contract(session: Session, contract_ids: Sequence[int]) -> dict[int, list[tuple[date, Decimal]]]:
+    paid: dict[int, list[tuple[date, Decimal]]] = {}
+    for start in range(0, len(contract_ids), 1000):
+        for contract_id, paid_on, amount in session.execute(
+                select(Payment.contract_id, Payment.paid_on, Payment.amount)
+                .where(Payment.contract_id.in_(contract_ids[start:start + 1000]))):
+            paid.setdefault(contract_id, []).append((paid_on, Decimal(amount)))
+    return paid
+
+
+def statuses(session: Session, promises: Sequence[PromiseToPay], as_of: date) -> dict[int, PromiseStatus]:
+    """promise id → kept, broken or pending on `as_of`, read off the imported payments."""
+    paid = payments_by_contract(session, sorted({p.contract_id for p in promises}))
+    return {p.id: promise_status(Decimal(p.amount), p.made_on, p.due_on, paid.get(p.contract_id, []), as_of)
+            for p in promises}
+
+
+@dataclass(frozen=True)
+class PromiseRow:
+    promise: PromiseToPay
+    status: PromiseStatus
+    reason: str  # promise_broken | promise_kept
+
+
+def promises_to_follow(session: Session, as_of: date, district: str | None = None) -> list[PromiseRow]:
+    """Promises that belong on today's list: broken ones not yet revisited, kept ones this week."""
+    window_start = as_of - timedelta(days=120)  # older promises were followed up long ago
+    query = (select(PromiseToPay).where(PromiseToPay.due_on >= window_start, PromiseToPay.made_on <= as_of)
+             .options(selectinload(PromiseToPay.contract), selectinload(PromiseToPay.visit))
+             .order_by(PromiseToPay.due_on, PromiseToPay.id))
+    if district:
+        query = query.join(Contract, Contract.id == PromiseToPay.contract_id).where(
+            Contract.area_id.in_(area_ids_under(session, district)))
+    promises = list(session.scalars(query))
+    if not promises:
+        return []
+    found = statuses(session, promises, as_of)
+    later_visits = {(contract_id, visited_on) for contract_id, visited_on in session.execute(
+        select(Visit.contract_id, Visit.visited_on).where(
+            Visit.contract_id.in_({p.contract_id for p in promises}), Visit.visited_on >= window_start))}
+    rows = []
+    for promise in promises:
+        revisited = any(c == promise.contract_id and day > promise.due_on for c, day in later_visits)
+        reason = promise_to_show(found[promise.id], promise.due_on, as_of, revisited)
+        if reason:
+            rows.append(PromiseRow(promise, found[promise.id], reason))
+    return sorted(rows, key=lambda r: (r.reason != "promise_broken", r.promise.due_on, r.promise.id))
+
+
+# --- the history card -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class History:
+    """Everything the next officer needs about one person."""
+
+    person: Person
+    holdings: list[Holding]
+    visits: list[tuple[Visit, PromiseToPay | None, PromiseStatus | None]]
+    applications: list[MeasureApplication]
+    bookings: list[Booking]
+    updates: list[FieldUpdate]
+
+
+def history(session: Session, person: Person, as_of: date, *, visits: int = 5, updates: int = 3) -> History:
+    held = holdings(session, person, as_of)
+    contract_ids = [h.contract.id for h in held]
+    about = or_(Visit.person_id == person.id, Visit.contract_id.in_(contract_ids)) if contract_ids else (
+        Visit.person_id == person.id)
+    recent = list(session.scalars(select(Visit).where(about)
+                                  .order_by(Visit.visited_on.desc(), Visit.id.desc()).limit(visits)))
+    promised = {p.visit_id: p for p in session.scalars(
+        select(PromiseToPay).where(PromiseToPay.visit_id.in_([v.id for v in recent])))}
+    found = statuses(session, list(promised.values()), as_of)
+    now = datetime(as_of.year, as_of.month, as_of.day, tzinfo=BANGKOK)
+    bookings = list(session.scalars(
+        select(Booking).join(AppointmentSession)
+        .where(Booking.person_id == person.id, Booking.status == "booked", Booking.slot_start >= now)
+        .options(selectinload(Booking.session)).order_by(Booking.slot_start)))
+    applications = list(session.scalars(
+        select(MeasureApplication).where(MeasureApplication.person_id == person.id)
+        .order_by(MeasureApplication.submitted_at.desc()).limit(5)))
+    update_about = or_(FieldUpdate.person_id == person.id, FieldUpdate.contract_id.in_(contract_ids)) if (
+        contract_ids) else (FieldUpdate.person_id == person.id)
+    recent_updates = list(session.scalars(select(FieldUpdate).where(update_about)
+                                          .order_by(FieldUpdate.created_at.desc()).limit(updates)))
+    return History(person, held, [(v, promised.get(v.id), found.get(promised[v.id].id) if v.id in promised else None)
+                                  for v in recent], applications, bookings, recent_updates)
+
+
+# --- the audit trail (PDPA) ------------------------------------------------------------------
+
+
+def record_access(session: Session, people: Sequence[int], *, viewer: str, viewer_name: str, channel: str,
+                  action: str, detail: str, now: datetime) -> None:
+    """Log that `viewer` saw these people's personal data (in the caller's transaction)."""
+    session.add_all([DataAccess(person_id=person_id, viewer=viewer, viewer_name=viewer_name, channel=channel,
+                                action=action, detail=detail[:200], at=now) for person_id in dict.fromkeys(people)])
+
+
+def access_trail(session: Session, person_id: int) -> Sequence[DataAccess]:
+    return session.scalars(select(DataAccess).where(DataAccess.person_id == person_id)
+                           .order_by(DataAccess.at, DataAccess.id)).all()
+
+
+# --- facts for the district report ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportFacts:
+    visits: list[VisitFact]
+    promises: list[PromiseFact]
+    applications: list[tuple[date, str]]
+    mediations: list[MediationFact]
+    updates: list[date]
+
+
+def report_facts(session: Session, start: date, end: date, district: str | None) -> ReportFacts:
+    """What happened in a district (or the province) from `start` to `end`, as plain facts."""
+    area_ids = area_ids_under(session, district) if district else None
+    first = datetime(start.year, start.month, start.day, tzinfo=BANGKOK)
+    after = datetime(end.year, end.month, end.day, tzinfo=BANGKOK) + timedelta(days=1)
+
+    def in_area(query, column):  # type: ignore[no-untyped-def]
+        return query if area_ids is None else query.join(Contract, Contract.id == column).where(
+            Contract.area_id.in_(area_ids))
+
+    visits = [VisitFact(v.person_id, v.visited_on, v.outcome) for v in session.execute(in_area(
+        select(Visit.person_id, Visit.visited_on, Visit.outcome).where(Visit.visited_on.between(start, end)),
+        Visit.contract_id))]
+    promises = list(session.scalars(in_area(
+        select(PromiseToPay).where(PromiseToPay.made_on.between(start, end)), PromiseToPay.contract_id)))
+    found = statuses(session, promises, end)
+    applications = [(at.astimezone(BANGKOK).date(), status) for at, status in session.execute(in_area(
+        select(MeasureApplication.submitted_at, MeasureApplication.status).where(
+            MeasureApplication.submitted_at >= first, MeasureApplication.submitted_at < after),
+        MeasureApplication.contract_id))]
+    mediation_query = (select(Booking.slot_start, Booking.attendance, Booking.outcome).where(
+        Booking.kind == "court", Booking.status == "booked", Booking.slot_start >= first, Booking.slot_start < after))
+    if area_ids is not None:
+        mediation_query = mediation_query.where(Booking.person_id.in_(
+            select(Membership.person_id).join(Contract).where(Contract.area_id.in_(area_ids))))
+    mediations = [MediationFact(at.astimezone(BANGKOK).date(), attendance, outcome)
+                  for at, attendance, outcome in session.execute(mediation_query)]
+    update_query = select(FieldUpdate.created_at).where(FieldUpdate.created_at >= first, FieldUpdate.created_at < after)
+    if area_ids is not None:
+        # about a contract of the district, or posted in one of the district's groups
+        update_query = update_query.where(or_(
+            FieldUpdate.contract_id.in_(select(Contract.id).where(Contract.area_id.in_(area_ids))),
+            FieldUpdate.group_id.in_(select(LineGroup.group_id).where(LineGroup.area_id.in_(area_ids)))))
+    updates = [at.astimezone(BANGKOK).date() for at in session.scalars(update_query)]
+    return ReportFacts(visits, [PromiseFact(p.made_on, found[p.id]) for p in promises], applications,
+                       mediations, updates)

@@ -1,0 +1,135 @@
+"""Pure rules for visits: promises kept or broken, typed promises, report weeks and counts."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from domain.visits import (
+    MediationFact,
+    PromiseError,
+    PromiseFact,
+    PromiseStatus,
+    VisitFact,
+    district_report,
+    is_report_day,
+    parse_promise,
+    promise_status,
+    promise_to_show,
+    report_day_on_or_before,
+    report_period,
+)
+
+TODAY = date(2026, 11, 20)
+D = Decimal
+
+
+def test_a_promise_is_kept_on_the_day_the_payments_reach_the_amount() -> None:
+    payments = [(date(2026, 11, 25), D("200")), (date(2026, 11, 19), D("999")), (date(2026, 11, 28), D("300"))]
+    status = promise_status(D("500"), TODAY, date(2026, 11, 30), payments, date(2026, 12, 2))
+    assert status == PromiseStatus("kept", D("500"), date(2026, 11, 28))  # the payment before the promise is not it
+
+
+def test_a_promise_paid_late_or_in_part_is_broken_and_pending_until_its_day() -> None:
+    late = [(date(2026, 11, 25), D("200")), (date(2026, 12, 1), D("300"))]
+    assert promise_status(D("500"), TODAY, date(2026, 11, 30), late, date(2026, 11, 30)).state == "pending"
+    broken = promise_status(D("500"), TODAY, date(2026, 11, 30), late, date(2026, 12, 1))
+    assert broken == PromiseStatus("broken", D("200"))
+    # a payment the register only learns of later still keeps the promise once it is imported
+    assert promise_status(D("500"), TODAY, date(2026, 11, 30), [(date(2026, 11, 30), D("500"))],
+                          date(2026, 12, 9)).state == "kept"
+
+
+amounts = st.decimals(min_value=D("0.01"), max_value=D("5000"), places=2)
+
+
+@given(amount=amounts, paid=st.lists(st.tuples(st.integers(-5, 20), amounts), max_size=6),
+       due_in=st.integers(0, 15), looked=st.integers(0, 30))
+def test_kept_exactly_when_payments_in_the_window_reach_the_amount(amount, paid, due_in, looked) -> None:  # type: ignore[no-untyped-def]
+    due, as_of = TODAY + timedelta(days=due_in), TODAY + timedelta(days=looked)
+    payments = [(TODAY + timedelta(days=d), value) for d, value in paid]
+    status = promise_status(amount, TODAY, due, payments, as_of)
+    counted = sum((v for day, v in payments if TODAY <= day <= min(due, as_of)), D("0"))
+    assert (status.state == "kept") == (counted >= amount)
+    if status.state != "kept":
+        assert status.state == ("broken" if as_of > due else "pending") and status.paid == counted
+    else:
+        assert status.kept_on is not None and TODAY <= status.kept_on <= min(due, as_of)
+
+
+@pytest.mark.parametrize(("typed", "amount", "due"), [
+    ("500 30/11/2569", "500.00", date(2026, 11, 30)),
+    ("๕๐๐ ๓๐/๑๑/๒๕๖๙", "500.00", date(2026, 11, 30)),
+    ("1,200 บาท 5 ธ.ค. 69", "1200.00", date(2026, 12, 5)),
+    ("750.5 2026-12-05", "750.50", date(2026, 12, 5)),
+    ("300 20/11/2569", "300.00", TODAY),
+])
+def test_promises_as_officers_type_them(typed: str, amount: str, due: date) -> None:
+    promise = parse_promise(typed, TODAY)
+    assert (promise.amount, promise.due_on) == (D(amount), due)
+
+
+@pytest.mark.parametrize(("typed", "reason"), [
+    ("ห้าร้อย 30/11/2569", "amount"), ("0 30/11/2569", "amount"), ("500", "date"), ("500 พรุ่งนี้", "date"),
+    ("500 31/11/2569", "date"), ("500 19/11/2569", "past"), ("500 1/1/2571", "too_far"),
+    ("99,000,000 30/11/2569", "too_large"),
+])
+def test_a_promise_that_cannot_be_read_says_why(typed: str, reason: str) -> None:
+    with pytest.raises(PromiseError) as error:
+        parse_promise(typed, TODAY)
+    assert error.value.reason == reason
+
+
+def test_what_a_promise_puts_on_the_list() -> None:
+    kept = PromiseStatus("kept", D("500"), date(2026, 11, 28))
+    assert promise_to_show(kept, date(2026, 11, 30), date(2026, 12, 5), revisited=False) == "promise_kept"
+    assert promise_to_show(kept, date(2026, 11, 30), date(2026, 12, 6), revisited=False) is None  # thanked a week
+    broken = PromiseStatus("broken", D("0"))
+    assert promise_to_show(broken, date(2026, 11, 30), date(2027, 1, 5), revisited=False) == "promise_broken"
+    assert promise_to_show(broken, date(2026, 11, 30), date(2027, 1, 5), revisited=True) is None
+    assert promise_to_show(PromiseStatus("pending", D("0")), date(2026, 11, 30), TODAY, revisited=False) is None
+
+
+def test_report_days_are_the_mondays_of_weeks_one_and_three() -> None:
+    november = [date(2026, 11, d) for d in range(1, 31) if is_report_day(date(2026, 11, d))]
+    assert november == [date(2026, 11, 2), date(2026, 11, 16)]
+    assert [d for d in (date(2026, 12, n) for n in range(1, 32)) if is_report_day(d)] == [
+        date(2026, 12, 7), date(2026, 12, 21)]
+    assert report_period(date(2026, 12, 7)) == (date(2026, 11, 16), date(2026, 12, 6))
+    assert report_period(date(2026, 11, 16)) == (date(2026, 11, 2), date(2026, 11, 15))
+    assert report_day_on_or_before(TODAY) == date(2026, 11, 16)
+
+
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31)))
+def test_report_periods_tile_the_calendar(day: date) -> None:
+    """Every day is reported exactly once: periods of successive report days meet without a gap."""
+    this = report_day_on_or_before(day)
+    start, end = report_period(this)
+    assert start < this and end == this - timedelta(days=1) and is_report_day(start)
+    assert 13 <= (this - start).days <= 21  # two or three weeks, never a month
+    nxt = report_day_on_or_before(this + timedelta(days=21))
+    assert report_period(nxt)[0] == this or nxt == this
+
+
+def test_the_district_report_counts_only_its_period() -> None:
+    start, end = date(2026, 11, 16), date(2026, 12, 6)
+    visits = [VisitFact(1, date(2026, 11, 20), "met"), VisitFact(1, date(2026, 11, 27), "met"),
+              VisitFact(2, date(2026, 11, 20), "not_home"), VisitFact(3, date(2026, 11, 15), "met")]
+    promises = [PromiseFact(date(2026, 11, 20), PromiseStatus("kept", D("500"), date(2026, 11, 28))),
+                PromiseFact(date(2026, 11, 27), PromiseStatus("broken", D("0"))),
+                PromiseFact(date(2026, 12, 7), PromiseStatus("pending", D("0")))]
+    report = district_report(start, end, visits, promises,
+                             [(date(2026, 11, 18), "submitted"), (date(2026, 11, 19), "approved"),
+                              (date(2026, 12, 8), "submitted")],
+                             [MediationFact(date(2026, 11, 24), "attended", "settled"),
+                              MediationFact(date(2026, 11, 24), "attended", "no_agreement"),
+                              MediationFact(date(2026, 11, 24), "no_show", "did_not_come")],
+                             [date(2026, 11, 16), date(2026, 12, 6), date(2026, 12, 7)])
+    assert (report.visits, report.people_met, report.outcomes) == (3, 1, {"met": 2, "not_home": 1})
+    assert (report.promises_made, report.promises_kept, report.promises_broken) == (2, 1, 1)
+    assert report.applications == {"submitted": 1, "approved": 1}
+    assert (report.mediations_held, report.mediations_settled, report.updates) == (2, 1, 2)

@@ -1,0 +1,238 @@
+"""Officers in LINE: find a person, their history card, record a visit with a promise, kept or broken;
+the district report; a volunteer's location as a map pin; the audit trail of who saw whom."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.clock import BANGKOK
+from bot.fakeline import events as ev
+from models import DataAccess, FieldUpdate, LineGroup, Person, PromiseToPay, StaffMember, Visit
+from tests import factories as f
+from tests.helpers import GROUP, OFFICER, USER, quick_replies, texts
+
+VOLUNTEER = "U" + "ab" * 16
+AUTH = {"Authorization": "Bearer test-admin-token"}
+CODE = "PKT-2567-0777"
+
+
+@pytest.fixture
+def register(db, clock):  # type: ignore[no-untyped-def]
+    """A borrower in default in Chalong, two people of the same name, an officer and a volunteer."""
+    with Session(db) as session:
+        chalong = f.area(session, "เมืองภูเก็ต", "ฉลอง")
+        contract = f.contract(session, where=chalong, code=CODE, contract_date=date(2025, 6, 1),
+                              first_due_date=date(2025, 7, 1), installment_count=24, principal=24000)
+        f.payment(session, contract, date(2025, 7, 1), "1000.00")
+        somsri = f.person(session, first_name="สมศรี", last_name="แก้วประดับ", phone="0899990001",
+                          national_id=f.national_id(4_242_421))
+        f.member(session, contract, somsri)
+        f.person(session, first_name="มาลี", last_name="ทองดี")
+        f.person(session, first_name="มาลี", last_name="ทองคำ")
+        session.add(StaffMember(line_user_id=OFFICER, name="กมลชนก", role="officer", district_id=chalong.parent_id,
+                                created_at=clock.now()))
+        session.add(StaffMember(line_user_id=VOLUNTEER, name="รัตนา", role="volunteer", created_at=clock.now()))
+        session.add(LineGroup(group_id=GROUP, name="กลุ่มฉลอง", area_id=chalong.id, joined_at=clock.now(),
+                              bound_at=clock.now()))
+        session.commit()
+        return {"somsri": somsri.id, "national_id": somsri.national_id}
+
+
+def tap(line, message: dict[str, Any], label: str, *, user: str = OFFICER) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    [action] = [a for a in quick_replies(message)
+                if a.get("label", "").endswith(label) or a.get("label", "").startswith(label)]
+    return line.tap(action["data"], user=user)
+
+
+def rows(app, as_of: date) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    return app.test_client().get(f"/api/followups?as_of={as_of}", headers=AUTH).get_json()
+
+
+def import_payment(app, tmp_path: Path, paid_on: str, amount: str) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "payments.csv"
+    path.write_text(f"project_code,paid_on,amount,reference\n{CODE},{paid_on},{amount},R-{paid_on}\n",
+                    encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["import", str(path)])
+    assert result.exit_code == 0, result.output
+
+
+def pushes_to(fake, user: str, expected: int = 1) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        found = [r for r in fake.requests("/v2/bot/message/push") if r["body"]["to"] == user]
+        if len(found) >= expected:
+            return found
+        time.sleep(0.05)
+    return [r for r in fake.requests("/v2/bot/message/push") if r["body"]["to"] == user]
+
+
+def test_find_shows_the_history_card_and_is_audited(line, db, register):
+    last4 = register["national_id"][-4:].translate(str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙"))
+    card = line.say(f"ค้นหา {last4}", user=OFFICER)  # the ID's last digits, typed in Thai digits
+    shown = texts(card)
+    assert "สมศรี แก้วประดับ" in shown and CODE in shown and "ค้าง" in shown and "0899990001" in shown
+    assert register["national_id"] not in json.dumps(card, ensure_ascii=False)  # the ID is masked even here
+    assert "ยังไม่มีบันทึกการเยี่ยม" in shown
+    several = line.say("ค้นหา มาลี", user=OFFICER)
+    assert "พบ 2 คน" in texts(several)
+    opened = tap(line, several[0], "มาลี ทองคำ")
+    assert "มาลี ทองคำ" in texts(opened)
+    with db.connect() as connection:
+        trail = connection.execute(select(DataAccess.action, DataAccess.viewer_name)
+                                   .order_by(DataAccess.id)).all()
+    assert [a for a, _ in trail] == ["history_card", "find", "find", "history_card"]
+    assert {name for _, name in trail} == {"กมลชนก"}
+
+
+def test_find_is_for_officers_only_and_says_nothing_to_others(line, db, register):
+    assert "ยังไม่เข้าใจ" in texts(line.say("ค้นหา สมศรี", user=USER))
+    assert "ยังไม่เข้าใจ" in texts(line.say("ค้นหา สมศรี", user=VOLUNTEER))
+    assert line.say("ค้นหา สมศรี", user=OFFICER, group=GROUP) == []  # never a card in a group
+    assert "ไม่พบ" in texts(line.say("ค้นหา ไม่มีใครชื่อนี้", user=OFFICER))
+    assert "ค้นหา สมศรี" in texts(line.say("ค้นหา", user=OFFICER))  # how to use it
+    with db.connect() as connection:
+        assert connection.execute(select(DataAccess)).all() == []
+
+
+def record_visit_with_promise(line, db) -> None:  # type: ignore[no-untyped-def]
+    asked = line.say("บันทึกเยี่ยม สมศรี แก้วประดับ", user=OFFICER)
+    assert "ผลเป็นอย่างไร" in texts(asked)
+    asked = tap(line, asked[0], "พบตัว")
+    assert "นัดชำระ" in texts(asked)
+    assert "ผ่านไปแล้ว" in texts(line.say("500 1/11/2569", user=OFFICER))
+    asked = line.say("๕๐๐ ๓๐/๑๑/๒๕๖๙", user=OFFICER)
+    assert "มาตรการ" in texts(asked)
+    asked = tap(line, asked[0], "M2 ")
+    assert "บันทึกสิ่งที่ได้รู้" in texts(asked)
+    # a note that starts with an officer word stays a note
+    saved = line.say("วันนี้ ขายขนมที่ตลาด รายได้ไม่แน่นอน คุยตอนเย็นดีที่สุด", user=OFFICER)
+    assert "บันทึกการเยี่ยม สมศรี แก้วประดับ แล้ว" in texts(saved) and "500.00 บาท" in texts(saved)
+    pinned = line.send("message", user=OFFICER, message=ev.location_message(7.8201, 98.3381, "บ้าน"))
+    assert "ปักหมุดบ้าน สมศรี แก้วประดับ แล้ว" in texts(pinned)
+
+
+def test_a_visit_with_a_promise_kept_by_an_imported_payment(app, line, db, clock, register, tmp_path):
+    record_visit_with_promise(line, db)
+    with Session(db) as session:
+        visit = session.scalars(select(Visit)).one()
+        assert (visit.outcome, visit.measure_id, visit.officer_name) == ("met", "M2", "กมลชนก")
+        assert visit.note.startswith("วันนี้ ขายขนม") and (visit.lat, visit.lng) == (7.8201, 98.3381)
+        promise = session.scalars(select(PromiseToPay)).one()
+        assert (str(promise.amount), promise.due_on) == ("500.00", date(2026, 11, 30))
+        assert (session.get(Person, register["somsri"]).lat, visit.person_id) == (7.8201, register["somsri"])
+    assert not [r for r in rows(app, date(2026, 11, 25)) if r["reason"].startswith("promise")]  # not due yet
+    import_payment(app, tmp_path, "2026-11-28", "500.00")
+    [kept] = [r for r in rows(app, date(2026, 12, 1)) if r["reason"].startswith("promise")]
+    assert kept["reason"] == "promise_kept" and kept["kept_on"] == "2026-11-28" and kept["project_code"] == CODE
+    assert "ชำระตามที่สัญญาแล้ว" in kept["reason_text"]
+    clock.set(datetime(2026, 12, 1, 9, 0, tzinfo=BANGKOK))
+    listed = texts(line.say("วันนี้", user=OFFICER))
+    assert "ชำระตามที่สัญญา" in listed  # on the officer's own list in LINE too
+    card = texts(line.say(f"ค้นหา {CODE}", user=OFFICER))
+    assert "ชำระตามสัญญาแล้ว" in card and "ขายขนมที่ตลาด" in card and "กมลชนก" in card
+
+
+def test_a_broken_promise_stays_on_the_list_until_someone_visits_again(app, line, db, clock, register, tmp_path):
+    record_visit_with_promise(line, db)
+    import_payment(app, tmp_path, "2026-11-28", "200.00")
+    [broken] = [r for r in rows(app, date(2026, 12, 3)) if r["reason"].startswith("promise")]
+    assert broken["reason"] == "promise_broken" and broken["paid"] == "200.00"
+    kinds = [r["reason"] for r in rows(app, date(2026, 12, 3))]
+    assert kinds.index("in_default") < kinds.index("promise_broken")  # after the register's own urgencies
+    clock.set(datetime(2026, 12, 3, 10, 0, tzinfo=BANGKOK))
+    asked = line.say("บันทึกเยี่ยม 0899990001", user=OFFICER)  # found by phone
+    asked = tap(line, asked[0], "ไม่อยู่บ้าน")
+    assert "บันทึกสิ่งที่ได้รู้" in texts(asked)  # nobody met: no promise, no measure
+    assert "บันทึกการเยี่ยม" in texts(tap(line, asked[0], "ไม่มีบันทึก"))
+    assert not [r for r in rows(app, date(2026, 12, 3)) if r["reason"].startswith("promise")]
+
+
+def test_the_visit_flow_goes_back_and_cancels_and_keeps_others_out(line, db, register):
+    assert "ยังไม่เข้าใจ" in texts(line.say("บันทึกเยี่ยม", user=USER))
+    asked = line.say("บันทึกเยี่ยม", user=OFFICER)
+    assert "เยี่ยมใคร" in texts(asked)
+    assert "ไม่พบ" in texts(line.say("ไม่มีใครชื่อนี้", user=OFFICER))
+    several = line.say("มาลี", user=OFFICER)
+    assert "พบหลายคน" in texts(several)
+    outcome = tap(line, several[0], "มาลี ทองดี")
+    assert "เยี่ยม มาลี ทองดี" in texts(outcome)
+    assert "ผลการเยี่ยม" in texts(line.say("ดีมาก", user=OFFICER))  # not an outcome
+    assert "เยี่ยมใคร" in texts(line.say("ย้อนกลับ", user=OFFICER))
+    assert "ยกเลิกรายการเรียบร้อย" in texts(line.say("ยกเลิก", user=OFFICER))
+    with db.connect() as connection:
+        assert connection.execute(select(Visit)).all() == []
+
+
+def test_the_district_report_in_line_the_cli_and_the_api(app, line, db, clock, register, tmp_path, fake):
+    record_visit_with_promise(line, db)
+    import_payment(app, tmp_path, "2026-11-28", "500.00")
+    line.say("#อัปเดต เยี่ยมกลุ่มทำขนมแล้ว", user=VOLUNTEER, group=GROUP)
+    api = app.test_client().get("/api/reports/visits?from=2026-11-16&to=2026-12-06&district=เมืองภูเก็ต",
+                                headers=AUTH).get_json()
+    assert (api["visits"], api["people_met"], api["promises_made"], api["promises_kept"]) == (1, 1, 1, 1)
+    assert api["updates"] == 1 and api["outcomes"] == {"met": 1} and api["district"] == "เมืองภูเก็ต"
+    elsewhere = app.test_client().get("/api/reports/visits?from=2026-11-16&to=2026-12-06&district=กะทู้",
+                                      headers=AUTH)
+    assert elsewhere.status_code == 404
+    bad = app.test_client().get("/api/reports/visits?from=2026-12-06&to=2026-11-16", headers=AUTH)
+    assert bad.status_code == 400
+    printed = app.test_cli_runner().invoke(args=["reports", "district", "--district", "เมืองภูเก็ต",
+                                                 "--week", "2026-12-08"])
+    assert printed.exit_code == 0, printed.output
+    assert "16 พ.ย. 2569 – 6 ธ.ค. 2569" in printed.output and "เยี่ยม 1 ครั้ง · พบตัว 1 คน" in printed.output
+    assert "ชำระตามนัด 1" in printed.output
+    # the clock sends it on the Monday of week 1, once, to the district's officers
+    fake.reset()
+    clock.set(datetime(2026, 12, 7, 8, 45, tzinfo=BANGKOK))
+    for _ in range(2):
+        result = app.test_cli_runner().invoke(args=["scheduler", "--once"])
+        assert result.exit_code == 0, result.output
+    reports = [r for r in fake.requests("/v2/bot/message/push")
+               if r["status"] == 200 and "รายงานการติดตาม" in json.dumps(r["body"], ensure_ascii=False)]
+    assert len(reports) == 1 and reports[0]["body"]["to"] == OFFICER
+    assert "เยี่ยม 1 ครั้ง" in reports[0]["body"]["messages"][0]["text"]
+
+
+def test_a_volunteers_location_becomes_the_pin_after_they_confirm_one_to_one(line, db, fake, register):
+    ack = line.say("#อัปเดต สมศรี แก้วประดับ ย้ายมาอยู่บ้านลูกสาว", user=VOLUNTEER, group=GROUP)
+    assert "สมศรี" not in texts(ack)
+    attached = line.send("message", user=VOLUNTEER, group=GROUP, message=ev.location_message(7.9, 98.35))
+    assert "สมศรี" not in texts(attached)  # the group hears nothing personal
+    [offer] = pushes_to(fake, VOLUNTEER)
+    message = offer["body"]["messages"][0]
+    assert "ใช้เป็นหมุดบ้านของ สมศรี แก้วประดับ" in message["text"]
+    yes = next(a for a in quick_replies(message) if a["label"].startswith("ใช่"))
+    assert "ยังไม่เข้าใจ" in texts(line.tap(yes["data"], user=USER))  # only the author may answer
+    assert "ปักหมุดบ้าน" in texts(line.tap(yes["data"], user=VOLUNTEER))
+    with Session(db) as session:
+        person = session.get(Person, register["somsri"])
+        assert (person.lat, person.lng) == (7.9, 98.35)
+        assert session.scalars(select(FieldUpdate.pinned_at)).one() is not None
+    group_texts = [json.dumps(r["body"], ensure_ascii=False) for r in fake.requests("/v2/bot/message/push")
+                   if r["body"]["to"] == GROUP]
+    assert not any("สมศรี" in t for t in group_texts)
+
+
+def test_api_views_are_audited_and_the_cli_prints_the_trail(app, line, db, register):
+    client = app.test_client()
+    assert client.get(f"/api/contracts/{CODE}", headers={**AUTH, "X-Officer": "ธนากร (เว็บ)"}).status_code == 200
+    assert client.get(f"/api/contracts/{CODE}", headers=AUTH).status_code == 200
+    line.say("ค้นหา สมศรี", user=OFFICER)
+    printed = app.test_cli_runner().invoke(args=["audit", "person", register["national_id"]])
+    assert printed.exit_code == 0, printed.output
+    lines = printed.output.splitlines()
+    assert "3 recorded view(s)" in lines[0] and register["national_id"] not in printed.output
+    assert "api.contract" in lines[1] and "ธนากร (เว็บ)" in lines[1]
+    assert "ADMIN_TOKEN" in lines[2] and "history_card" in lines[3] and "กมลชนก" in lines[3]
+    again = app.test_cli_runner().invoke(args=["audit", "person", register["national_id"]])
+    assert "4 recorded view(s)" in again.output and "audit.trail" in again.output  # reading it is recorded too
+    wrong = app.test_cli_runner().invoke(args=["audit", "person", "1234567890123"])
+    assert wrong.exit_code != 0 and "check_digit" in wrong.output
