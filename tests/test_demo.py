@@ -169,3 +169,39 @@ def test_a_debtor_in_default_books_a_court_slot_in_the_simulator(demo):
     assert link.startswith(demo.app_url) or "/calendar/" in link
     ics = _get(demo.app_url + "/calendar/" + link.split("/calendar/", 1)[1])
     assert "BEGIN:VEVENT" in ics and "Asia/Bangkok" in ics
+
+
+def test_an_officer_finds_a_debtor_and_records_a_visit_in_the_simulator(demo, db):
+    from models import PromiseToPay, Visit
+
+    pid = "officer-mueang"
+
+    def last() -> dict[str, Any]:
+        return _chat(demo, pid)[-1]["message"]
+
+    def press(action: dict[str, Any]) -> None:
+        _send(demo, pid, {"type": "postback", "data": action["data"], "display_text": action.get("displayText")})
+
+    def quick(label: str) -> dict[str, Any]:
+        return next(i["action"] for i in last()["quickReply"]["items"] if label in i["action"]["label"])
+
+    _send(demo, pid, {"type": "text", "text": "ค้นหา สมศรี"})
+    if last()["type"] == "text":  # several people of that name: open the first
+        press(last()["quickReply"]["items"][0]["action"])
+    card = last()
+    assert card["type"] == "flex" and card["altText"].startswith("ประวัติ")
+    press(next(b["action"] for b in card["contents"]["footer"]["contents"] if b["action"]["label"] == "บันทึกเยี่ยม"))
+    if "หลายสัญญา" in last()["text"]:
+        press(last()["quickReply"]["items"][0]["action"])
+    press(quick("พบตัว"))
+    if "นัดชำระ" in last()["text"]:
+        _send(demo, pid, {"type": "text", "text": "500 30/12/2569"})
+    press(quick("ไม่ได้คุย"))
+    _send(demo, pid, {"type": "text", "text": "ขายผักที่ตลาดเช้า สะดวกคุยหลังเก้าโมง"})
+    assert "บันทึกการเยี่ยม" in _chat(demo, pid)[-2]["message"]["text"]
+    _send(demo, pid, {"type": "location", "title": "บ้าน", "address": "ฉลอง", "latitude": 7.84, "longitude": 98.34})
+    assert "ปักหมุดบ้าน" in last()["text"]
+    with db.connect() as connection:
+        visit = connection.execute(select(Visit)).one()
+        assert visit.note.startswith("ขายผัก") and visit.lat == 7.84 and visit.officer_name
+        assert connection.execute(select(func.count()).select_from(PromiseToPay)).scalar_one() <= 1
