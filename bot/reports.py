@@ -53,7 +53,7 @@ def position_fields(p: Position) -> dict[str, Any]:
 def followup_rows(session: Session, as_of: date, district: str | None = None) -> list[dict[str, Any]]:
     """Time-barred, then the 5-year limit within 180 days, then defaults, then applications."""
     area_ids = area_ids_under(session, district) if district else None
-    facts = open_positions(session, as_of, area_ids=area_ids)
+    facts = open_positions(session, as_of, area_ids=area_ids, owing_only=True)
     contracts = {f.project_code: f for f, _ in facts}
     districts = district_names(session)
     ordered = order_followups((f.project_code, p) for f, p in facts)

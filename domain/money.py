@@ -131,20 +131,44 @@ def allocate(terms: Terms, payments: Iterable[tuple[date, Decimal]], as_of: date
 
 
 def position(terms: Terms, payments: Sequence[tuple[date, Decimal]], as_of: date) -> Position:
-    """Where a contract stands on `as_of` (INTERFACES.md, "Money rules")."""
-    counted = [(paid_on, amount) for paid_on, amount in payments if paid_on <= as_of]
-    installments = allocate(terms, counted, as_of)
-    paid = sum((amount for _, amount in counted), ZERO)
-    overdue = [i for i in installments if i.due < as_of and i.unpaid > 0]
-    upcoming = next((i for i in installments if i.due >= as_of and i.unpaid > 0), None)
-    end = installments[-1].due
-    last_payment = max((paid_on for paid_on, _ in counted), default=terms.contract_date)
-    prescription = last_payment + relativedelta(years=PRESCRIPTION_YEARS)
-    overdue_amount = sum((i.unpaid for i in overdue), ZERO)
+    """Where a contract stands on `as_of` (INTERFACES.md, "Money rules").
+
+    One pass over the (cached) schedule, applying the payments oldest installment first
+    as `allocate` does: the clock runs this for every contract of a province.
+    """
+    paid = ZERO
+    last_payment = terms.contract_date
+    for paid_on, amount in payments:
+        if paid_on <= as_of:
+            paid += amount
+            if paid_on > last_payment:
+                last_payment = paid_on
+    available = paid
+    overdue_amount = not_yet_due = ZERO
+    overdue_count = 0
+    latest_overdue: date | None = None
+    upcoming: tuple[date, Decimal] | None = None
+    interest = Decimal(0)
+    due = as_of
+    for due, amount in _schedule(terms.first_due_date, terms.installment_count, terms.interval_months,
+                                 terms.principal):
+        if available >= amount:
+            available -= amount
+            continue
+        unpaid = amount - available if available > 0 else amount
+        available = ZERO
+        if due < as_of:
+            overdue_count += 1
+            overdue_amount += unpaid
+            latest_overdue = due
+            interest += unpaid * terms.default_rate / 100 * (as_of - due).days / 365
+        else:
+            not_yet_due += unpaid
+            if upcoming is None:
+                upcoming = (due, unpaid)
+    end = due  # the last installment's due date
+    prescription = _prescription(last_payment)
     outstanding = max(ZERO, terms.principal - paid)
-    interest = sum(
-        (i.unpaid * terms.default_rate / 100 * (as_of - i.due).days / 365 for i in overdue), Decimal(0)
-    ).quantize(SATANG, rounding=ROUND_HALF_UP)
     closed = terms.status == "closed"
     ended = as_of > end
     return Position(
@@ -153,19 +177,24 @@ def position(terms: Terms, payments: Sequence[tuple[date, Decimal]], as_of: date
         paid=paid,
         outstanding_principal=outstanding,
         overdue_amount=overdue_amount,
-        overdue_installments=len(overdue),
-        latest_overdue_due=overdue[-1].due if overdue else None,
-        not_yet_due=sum((i.unpaid for i in installments if i.due >= as_of), ZERO),
-        next_due_date=upcoming.due if upcoming else None,
-        next_due_amount=upcoming.unpaid if upcoming else None,
+        overdue_installments=overdue_count,
+        latest_overdue_due=latest_overdue,
+        not_yet_due=not_yet_due,
+        next_due_date=upcoming[0] if upcoming else None,
+        next_due_amount=upcoming[1] if upcoming else None,
         contract_end_date=end,
         last_payment_date=last_payment,
         prescription_date=prescription,
         days_to_prescription=(prescription - as_of).days if ended and outstanding > 0 and not closed else None,
-        default_interest=interest,
-        debtor_class=None if closed else classify(ended, bool(overdue), prescription, as_of),
+        default_interest=interest.quantize(SATANG, rounding=ROUND_HALF_UP),
+        debtor_class=None if closed else classify(ended, overdue_count > 0, prescription, as_of),
         closed=closed,
     )
+
+
+@lru_cache(maxsize=65536)
+def _prescription(last_payment: date) -> date:
+    return last_payment + relativedelta(years=PRESCRIPTION_YEARS)
 
 
 def classify(term_ended: bool, in_default: bool, prescription_date: date, as_of: date) -> int:

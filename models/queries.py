@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, Integer, case, cast, exists, extract, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from domain.group_guard import NameMatcher
@@ -219,11 +219,13 @@ class ContractFacts:
     status: str
 
 
-def open_positions(session: Session, as_of: date, *, contract_ids: Any = None,
-                   area_ids: Sequence[int] | None = None) -> list[tuple[ContractFacts, Position]]:
+def open_positions(session: Session, as_of: date, *, contract_ids: Any = None, area_ids: Sequence[int] | None = None,
+                   owing_only: bool = False) -> list[tuple[ContractFacts, Position]]:
     """Positions of open contracts in two set-based queries: the province-wide path of the clock.
 
-    `contract_ids` may be a subquery selecting contract ids; `area_ids` limits to areas.
+    `contract_ids` may be a subquery selecting contract ids; `area_ids` limits to areas;
+    `owing_only` leaves out, in SQL, contracts that cannot be behind on `as_of` (see
+    `may_be_behind`): the follow-up list and the prescription alerts need no others.
     """
     query = select(Contract.id, Contract.project_code, Contract.project_name, Contract.area_id, Contract.status,
                    Contract.contract_date, Contract.principal, Contract.installment_count,
@@ -233,6 +235,8 @@ def open_positions(session: Session, as_of: date, *, contract_ids: Any = None,
         query = query.where(Contract.id.in_(contract_ids))
     if area_ids is not None:
         query = query.where(Contract.area_id.in_(area_ids))
+    if owing_only:
+        query = query.where(may_be_behind(as_of))
     rows = session.execute(query.order_by(Contract.project_code)).all()
     wanted = query.with_only_columns(Contract.id).order_by(None).scalar_subquery()
     paid: dict[int, list[tuple[date, Decimal]]] = {}
@@ -247,6 +251,33 @@ def open_positions(session: Session, as_of: date, *, contract_ids: Any = None,
         out.append((ContractFacts(r.id, r.project_code, r.project_name, r.area_id, r.status),
                     position(terms, paid.get(r.id, []), as_of)))
     return out
+
+
+def may_be_behind(as_of: date) -> ColumnElement[bool]:
+    """True for every contract that may have an unpaid installment due before `as_of`.
+
+    A superset, cheap enough for the whole province in SQL, in whole satang so that it is
+    exact on every backend: the installments due before `as_of` are at most those whose
+    month is `as_of`'s or earlier (one too many at worst, in the days before a due day),
+    and the first c of them sum to c regular installments (`installment_amounts`: the
+    principal ÷ count rounded half up, or down for tiny principals), or the whole
+    principal once all are due. A contract whose payments up to `as_of` reach that is
+    neither in default nor owing after its term; the money rules run only for the rest.
+    """
+    count = Contract.installment_count
+    principal = cast(func.round(Contract.principal * 100), Integer)
+    half_up = (principal * 2 + count) // (count * 2)
+    regular = case((half_up * (count - 1) > principal, principal // count), else_=half_up)
+    months = (cast(extract("year", Contract.first_due_date), Integer) * 12
+              + cast(extract("month", Contract.first_due_date), Integer))
+    elapsed = (as_of.year * 12 + as_of.month) - months
+    due_count = case((elapsed < 0, 0), else_=elapsed // Contract.interval_months + 1)
+    due_at_most = case((due_count >= count, principal), else_=due_count * regular)
+    paid = (select(Payment.contract_id, func.sum(Payment.amount).label("total"))
+            .where(Payment.paid_on <= as_of).group_by(Payment.contract_id).subquery())
+    # payments are whole satang; half a satang absorbs SQLite's floating-point sums
+    return (due_count > 0) & ~exists().where(paid.c.contract_id == Contract.id,
+                                             paid.c.total * 100 > due_at_most - Decimal("0.5"))
 
 
 def areas_below(session: Session, area_ids: Sequence[int]) -> dict[int, int]:

@@ -209,7 +209,7 @@ def _prescription_alerts(rt: Runtime, session: Session, now: datetime) -> int:
     officers = active_officers(session)
     districts = district_names(session)
     queued = 0
-    for contract, p in open_positions(session, today):
+    for contract, p in open_positions(session, today, owing_only=True):
         threshold = prescription_threshold(p.days_to_prescription) if p.debtor_class == CONTRACT_ENDED else None
         if threshold is None:
             continue

@@ -14,6 +14,7 @@ from domain.money import (
     NORMAL,
     TIME_BARRED,
     Terms,
+    allocate,
     due_date,
     installment_amounts,
     position,
@@ -155,6 +156,27 @@ def test_allocation_and_balances_add_up(data, t, as_of):
     assert p.overdue_amount >= 0 and p.default_interest >= 0
     assert (p.overdue_installments == 0) == (p.overdue_amount == 0)
     assert sum(a for _, a in schedule(t)) == t.principal
+
+
+@settings(max_examples=500)
+@given(data=st.data(), t=contracts(), as_of=dates)
+def test_the_one_pass_position_agrees_with_the_installment_by_installment_rules(data, t, as_of):
+    """`position` is written for speed; the rules read plainly off `allocate` must give the same."""
+    paid = data.draw(payments(t))
+    p = position(t, paid, as_of)
+    installments = allocate(t, paid, as_of)
+    overdue = [i for i in installments if i.due < as_of and i.unpaid > 0]
+    upcoming = next((i for i in installments if i.due >= as_of and i.unpaid > 0), None)
+    assert p.paid == sum((a for d, a in paid if d <= as_of), D(0))
+    assert p.overdue_installments == len(overdue)
+    assert p.overdue_amount == sum((i.unpaid for i in overdue), D(0))
+    assert p.latest_overdue_due == (overdue[-1].due if overdue else None)
+    assert p.not_yet_due == sum((i.unpaid for i in installments if i.due >= as_of), D(0))
+    assert (p.next_due_date, p.next_due_amount) == ((upcoming.due, upcoming.unpaid) if upcoming else (None, None))
+    assert p.contract_end_date == installments[-1].due
+    assert p.last_payment_date == max((d for d, _ in paid if d <= as_of), default=t.contract_date)
+    assert p.default_interest == sum((i.unpaid * t.default_rate / 100 * (as_of - i.due).days / 365 for i in overdue),
+                                     D(0)).quantize(D("0.01"), rounding="ROUND_HALF_UP")
 
 
 @settings(max_examples=300)
