@@ -5,7 +5,7 @@ G group chats bound to villages, pins the clock three days before that day at 09
 then times the clock's jobs (payment and group reminders) from job start to the last
 request acknowledged by the fake platform. The baseline, in the same run, is a plain
 loop of SDK push calls (one request per person) to the same fake, on a sample, scaled to
-N. It also times the officers' follow-up list for the whole province.
+N. It also times the officers' follow-up list when every contract is up to date.
 
     .venv/bin/python -m bench.reminder_bench --write-docs
 """
@@ -96,18 +96,29 @@ def main(argv: list[str] | None = None) -> None:
             started = time.perf_counter()
             populate(url, args.people, args.groups)
             populated = time.perf_counter() - started
+            from sqlalchemy import text
+
+            from bot.db import make_engine
+
+            analyzer = make_engine(url)
+            with analyzer.begin() as connection:  # as autovacuum would have, on a live database
+                connection.execute(text("ANALYZE"))
+            analyzer.dispose()
             settings = Settings(line_channel_secret="bench", line_channel_access_token=TOKEN, admin_token="bench",
                                 secret_key="bench", database_url=url, line_api_base_url=fake.url,
                                 line_data_api_base_url=fake.url, line_push_rate=1000)
             rt = Runtime.build(settings, FixedClock(datetime(2026, 11, 28, 9, 0, tzinfo=BANGKOK)))
             jobs.install(rt)
             timings = {}
+            # personal reminders first, delivered, then the groups: each timed to its last acknowledgement
             for name, job in (("payment_reminders (queue)", jobs.payment_reminders),
+                              ("deliver_outbox (send the multicasts)", jobs.deliver_outbox),
                               ("group_reminders (queue)", jobs.group_reminders),
-                              ("deliver_outbox (send)", jobs.deliver_outbox)):
+                              ("deliver_outbox (send the group pushes)", jobs.deliver_outbox)):
                 t0 = time.perf_counter()
                 job()
                 timings[name] = time.perf_counter() - t0
+            personal = timings["payment_reminders (queue)"] + timings["deliver_outbox (send the multicasts)"]
             fan_out = sum(timings.values())
             requests = fake.state.requests
             multicasts = sum(1 for r in requests if r["path"].endswith("/multicast") and r["status"] == 200)
@@ -143,15 +154,16 @@ def main(argv: list[str] | None = None) -> None:
         "| step | time |",
         "| --- | ---: |",
         *[f"| {name} | {seconds:.1f} s |" for name, seconds in timings.items()],
-        f"| **job start → last request acknowledged** | **{fan_out:.1f} s** |",
+        f"| **personal: job start → last multicast acknowledged** | **{personal:.1f} s** |",
+        f"| personal and groups: job start → last request acknowledged | {fan_out:.1f} s |",
         f"| baseline: plain loop of SDK pushes, {sample:,} measured, scaled to {args.people:,} | "
         f"{baseline:.1f} s ({baseline_sample:.1f} s for {sample:,}) |",
-        f"| follow-up list for {args.people:,} open contracts (`followup_rows`, PostgreSQL) | {followups:.2f} s |",
+        f"| follow-up list for these {args.people:,} contracts, all up to date (`followup_rows`) | {followups:.2f} s |",
         "",
         f"Requests: {multicasts:,} multicasts reaching {reached:,} people, {group_pushes:,} group pushes; "
         f"follow-up list rows: {len(listed):,}.",
-        f"Goal (100k personal reminders under 10 s): {'met' if fan_out < 10 else '**missed**'}; "
-        f"follow-up list under 0.3 s: {'met' if followups < 0.3 else '**missed**'}.",
+        f"Goal (100k personal reminders under 10 s): {'met' if personal < 10 else '**missed**'} "
+        "(the follow-up list on a register with its real mix of classes: see the next section).",
     ]
     block = "\n".join(rows)
     print(block)

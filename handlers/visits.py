@@ -131,6 +131,10 @@ def ask_who(ctx: Context) -> list[Message]:
 
 
 def on_who(ctx: Context, answer: str) -> list[Message]:
+    me = officer(ctx)
+    if me is None:  # the role was taken away mid-flow: no more searching
+        ctx.conversation.finish()
+        return common.not_understood(ctx)
     if answer.startswith("person:") and answer[7:].isdigit():
         person = ctx.session.get(Person, int(answer[7:]))
         if person is not None:
@@ -140,9 +144,7 @@ def on_who(ctx: Context, answer: str) -> list[Message]:
         return msgs.who_not_found(answer)
     if len(found.people) == 1:
         return _chosen(ctx, found.people[0])
-    me = officer(ctx)
-    if me is not None:
-        _audit(ctx, me, [p.id for p in found.people], "find", f"visit {answer}")
+    _audit(ctx, me, [p.id for p in found.people], "find", f"visit {answer}")
     return msgs.pick_who(_people_lines(ctx, found.people), found.more)
 
 

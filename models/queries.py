@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, case, cast, exists, extract, func, or_, select
+from sqlalchemy import ColumnElement, Integer, case, cast, extract, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from domain.group_guard import NameMatcher
@@ -221,39 +221,45 @@ class ContractFacts:
 
 def open_positions(session: Session, as_of: date, *, contract_ids: Any = None, area_ids: Sequence[int] | None = None,
                    owing_only: bool = False) -> list[tuple[ContractFacts, Position]]:
-    """Positions of open contracts in two set-based queries: the province-wide path of the clock.
+    """Positions of open contracts in one set-based query: the province-wide path of the clock.
 
-    `contract_ids` may be a subquery selecting contract ids; `area_ids` limits to areas;
-    `owing_only` leaves out, in SQL, contracts that cannot be behind on `as_of` (see
-    `may_be_behind`): the follow-up list and the prescription alerts need no others.
+    The money rules need of the payments only their sum and the latest date up to `as_of`
+    (payments go to installments oldest first), so the database adds them up: one row per
+    contract comes back, however many payments it has. `contract_ids` may be a subquery
+    selecting contract ids; `area_ids` limits to areas; `owing_only` leaves out, in the
+    same query, contracts that cannot be behind on `as_of` (see `behind_condition`): the
+    follow-up list and the prescription alerts need no others.
     """
-    query = select(Contract.id, Contract.project_code, Contract.project_name, Contract.area_id, Contract.status,
-                   Contract.contract_date, Contract.principal, Contract.installment_count,
-                   Contract.first_due_date, Contract.interval_months, Contract.default_rate
-                   ).where(Contract.status != "closed")
+    chosen = [Contract.status != "closed"]
     if contract_ids is not None:
-        query = query.where(Contract.id.in_(contract_ids))
+        chosen.append(Contract.id.in_(contract_ids))
     if area_ids is not None:
-        query = query.where(Contract.area_id.in_(area_ids))
+        chosen.append(Contract.area_id.in_(area_ids))
+    paid_query = (select(Payment.contract_id, func.sum(Payment.amount).label("total"),
+                         func.max(Payment.paid_on).label("last"))
+                  .where(Payment.paid_on <= as_of).group_by(Payment.contract_id))
+    if contract_ids is not None or area_ids is not None:  # add up only the payments of the contracts asked for
+        paid_query = paid_query.where(Payment.contract_id.in_(select(Contract.id).where(*chosen)))
+    paid = paid_query.subquery()
+    query = (select(Contract.id, Contract.project_code, Contract.project_name, Contract.area_id, Contract.status,
+                    Contract.contract_date, Contract.principal, Contract.installment_count,
+                    Contract.first_due_date, Contract.interval_months, Contract.default_rate,
+                    paid.c.total, paid.c.last)
+             .outerjoin(paid, paid.c.contract_id == Contract.id).where(*chosen))
     if owing_only:
-        query = query.where(may_be_behind(as_of))
-    rows = session.execute(query.order_by(Contract.project_code)).all()
-    wanted = query.with_only_columns(Contract.id).order_by(None).scalar_subquery()
-    paid: dict[int, list[tuple[date, Decimal]]] = {}
-    for contract_id, paid_on, amount in session.execute(
-            select(Payment.contract_id, Payment.paid_on, Payment.amount).where(Payment.contract_id.in_(wanted))):
-        paid.setdefault(contract_id, []).append((paid_on, amount))
+        query = query.where(behind_condition(as_of, paid.c.total))
     out = []
-    for r in rows:
+    for r in session.execute(query.order_by(Contract.project_code)):
         terms = Terms(contract_date=r.contract_date, principal=Decimal(r.principal),
                       installment_count=r.installment_count, first_due_date=r.first_due_date,
                       interval_months=r.interval_months, default_rate=Decimal(r.default_rate), status=r.status)
+        payments = [(r.last, Decimal(r.total))] if r.last is not None else []
         out.append((ContractFacts(r.id, r.project_code, r.project_name, r.area_id, r.status),
-                    position(terms, paid.get(r.id, []), as_of)))
+                    position(terms, payments, as_of)))
     return out
 
 
-def may_be_behind(as_of: date) -> ColumnElement[bool]:
+def behind_condition(as_of: date, paid_total: Any) -> ColumnElement[bool]:
     """True for every contract that may have an unpaid installment due before `as_of`.
 
     A superset, cheap enough for the whole province in SQL, in whole satang so that it is
@@ -261,8 +267,9 @@ def may_be_behind(as_of: date) -> ColumnElement[bool]:
     month is `as_of`'s or earlier (one too many at worst, in the days before a due day),
     and the first c of them sum to c regular installments (`installment_amounts`: the
     principal ÷ count rounded half up, or down for tiny principals), or the whole
-    principal once all are due. A contract whose payments up to `as_of` reach that is
-    neither in default nor owing after its term; the money rules run only for the rest.
+    principal once all are due. A contract whose payments up to `as_of` (`paid_total`)
+    reach that is neither in default nor owing after its term; the money rules run only
+    for the rest.
     """
     count = Contract.installment_count
     principal = cast(func.round(Contract.principal * 100), Integer)
@@ -273,11 +280,8 @@ def may_be_behind(as_of: date) -> ColumnElement[bool]:
     elapsed = (as_of.year * 12 + as_of.month) - months
     due_count = case((elapsed < 0, 0), else_=elapsed // Contract.interval_months + 1)
     due_at_most = case((due_count >= count, principal), else_=due_count * regular)
-    paid = (select(Payment.contract_id, func.sum(Payment.amount).label("total"))
-            .where(Payment.paid_on <= as_of).group_by(Payment.contract_id).subquery())
     # payments are whole satang; half a satang absorbs SQLite's floating-point sums
-    return (due_count > 0) & ~exists().where(paid.c.contract_id == Contract.id,
-                                             paid.c.total * 100 > due_at_most - Decimal("0.5"))
+    return (due_count > 0) & (func.coalesce(paid_total, 0) * 100 < due_at_most - Decimal("0.5"))
 
 
 def areas_below(session: Session, area_ids: Sequence[int]) -> dict[int, int]:

@@ -6,10 +6,12 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
 from domain.followups import reason_for
-from models.queries import open_positions
+from models import Contract
+from models.queries import open_positions, position_of
 from tests import factories as f
 
 
@@ -35,6 +37,11 @@ def test_every_contract_behind_is_kept_and_most_others_are_left_out(db):  # type
                     if amount > 0:
                         f.payment(session, contract, first_due + timedelta(days=rng.randint(-20, 900)), str(amount))
         session.commit()
+        # the database's sums and latest dates give the positions the payments one by one give
+        contracts = {c.id: c for c in session.scalars(select(Contract).options(selectinload(Contract.payments)))}
+        for as_of in (date(2026, 11, 20), date(2024, 12, 15)):
+            for facts, p in open_positions(session, as_of):
+                assert p == position_of(contracts[facts.id], as_of), (facts.project_code, as_of)
         for as_of in (date(2026, 11, 20), date(2026, 11, 30), date(2025, 2, 28), date(2031, 3, 1),
                       date(2024, 12, 15), date(2026, 10, 31)):
             everything = open_positions(session, as_of)
