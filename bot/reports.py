@@ -20,7 +20,7 @@ from messages.followups import (
     promise_text,
     reason_text,
 )
-from models import Area, Booking, Contract, FieldUpdate, LineGroup, MeasureApplication
+from models import Area, Booking, Contract, FieldUpdate, LineGroup, MeasureApplication, StaffMember
 from models.history import promises_to_follow
 from models.queries import applications_awaiting, area_ids_under, bookings_on, open_positions
 
@@ -105,9 +105,11 @@ def field_update_rows(session: Session, as_of: date, area_ids: list[int] | None 
     query = (select(FieldUpdate, Contract.project_code, Contract.project_name)
              .join(Contract, Contract.id == FieldUpdate.contract_id, isouter=True)
              .where(FieldUpdate.created_at >= since).order_by(FieldUpdate.created_at))
-    if area_ids is not None:  # about a contract of the district, or posted in one of its groups
-        query = query.where(or_(Contract.area_id.in_(area_ids), FieldUpdate.group_id.in_(
-            select(LineGroup.group_id).where(LineGroup.area_id.in_(area_ids)))))
+    if area_ids is not None:  # about a contract of the district, posted in one of its groups, or by its people
+        query = query.where(or_(
+            Contract.area_id.in_(area_ids),
+            FieldUpdate.group_id.in_(select(LineGroup.group_id).where(LineGroup.area_id.in_(area_ids))),
+            FieldUpdate.author.in_(select(StaffMember.line_user_id).where(StaffMember.district_id.in_(area_ids)))))
     rows = []
     for update, code, name in session.execute(query):
         rows.append({

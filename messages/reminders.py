@@ -80,3 +80,10 @@ def group_after(due: date) -> list[Message]:
         text=f"สวัสดีค่ะ 🌼 ใครที่ยังไม่สะดวกชำระงวดวันที่ {thai_date(due)} ไม่ต้องกังวลนะคะ "
         "กองทุนมีทางเลือกให้ เช่น ผ่อนเป็นส่วน ๆ มาตรการช่วยเหลือ และคลินิกแก้หนี้\n"
         f"{_private_balance()} แล้วพิมพ์ \"มาตรการ\" เพื่อดูทางเลือกที่เหมาะกับตัวเอง")]
+
+
+def group_note_held(groups: int) -> list[Message]:
+    """For officers: the privacy guard refused today's generic group note (nothing was sent)."""
+    return [TextMessage(text=f"⚠️ แจ้งเจ้าหน้าที่: ข้อความแจ้งเตือนกลุ่มวันนี้ถูกระงับ {groups} กลุ่ม "
+                             "เพราะตัวกรองความเป็นส่วนตัวพบคำที่ตรงกับชื่อหรือข้อมูลในทะเบียน จึงไม่ได้ส่ง "
+                             "กรุณาตรวจข้อความแม่แบบหรือชื่อในทะเบียน (รายละเอียดอยู่ใน log ของระบบ)")]

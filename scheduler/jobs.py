@@ -23,6 +23,7 @@ from bot.db import session_scope
 from bot.reports import district_names, followup_rows
 from bot.runtime import Runtime
 from domain.contact_hours import contact_day, is_rest_day, may_contact
+from domain.group_guard import GroupPrivacyError
 from domain.money import CONTRACT_ENDED
 from domain.reminders import Reminder, group_reminder, personal_reminders, prescription_threshold
 from domain.visits import district_report, report_day_on_or_before, report_period
@@ -163,19 +164,30 @@ def _group_reminders(rt: Runtime, session: Session, now: datetime) -> int:
     guard = rt.group_guard(session)
     groups = bound_groups(session)
     positions = group_positions(session, groups, today)
-    sent = 0
+    sent = refusals = 0
     for group in groups:
         reminder = group_reminder(group.group_id, positions[group.group_id], today)
         if reminder is None or _already(session, reminder, today):
             continue
-        row = outbox.enqueue_push(session, to=group.group_id, messages=_group_messages(rt, reminder),
-                                  origin=f"job.{reminder.purpose}", now=now, send_at=now,
-                                  dedupe_key=reminder.key, group_guard=guard)
+        try:
+            row = outbox.enqueue_push(session, to=group.group_id, messages=_group_messages(rt, reminder),
+                                      origin=f"job.{reminder.purpose}", now=now, send_at=now,
+                                      dedupe_key=reminder.key, group_guard=guard)
+        except GroupPrivacyError as refused:  # held, never sent; the other groups still get theirs
+            log.warning("group note refused by the privacy guard",
+                        extra={"job": "group_reminders", "purpose": reminder.purpose, "error": str(refused)[:300]})
+            refusals += 1
+            continue
         if row is None:
             continue
         session.flush()
         _record_contact(session, group.group_id, reminder.purpose, reminder.key, row.id, now)
         sent += 1
+    if refusals:  # someone must look at the template: tell the officers, once a day
+        for officer in active_officers(session):
+            outbox.enqueue_push(session, to=officer.line_user_id, messages=msgs.group_note_held(refusals),
+                                origin="job.group_note_held", now=now, send_at=now,
+                                dedupe_key=f"group_note_held:{officer.line_user_id}:{today.isoformat()}")
     return sent
 
 

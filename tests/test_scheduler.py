@@ -227,3 +227,17 @@ def test_a_spent_monthly_quota_pauses_pushes_until_next_month_and_officers_are_t
     assert "โควตา" not in line.say("ช่วยเหลือ")[0].get("altText", "")  # debtors are not told
     run_clock(app, clock, at(date(2026, 12, 1), 9))  # the quota renews: the held reminder goes
     assert [r["status"] for r in fake.requests("/v2/bot/message/multicast")][-1] == 200
+
+
+def test_a_refused_group_note_is_held_and_the_officers_are_told_once(app, fake, clock, province, db):
+    """A register name that happens to be a word of the template: fail closed, and say so."""
+    with Session(db) as session:
+        f.person(session, first_name="สบายดี", last_name="ทดลองชื่อ")  # a word of the group note
+        session.commit()
+    run_clock(app, clock, at(date(2026, 11, 28), 9))
+    run_clock(app, clock, at(date(2026, 11, 28), 11))
+    pushes = sent(fake, "/v2/bot/message/push")
+    assert not [p for p in pushes if p["body"]["to"] == GROUP]
+    held = [p for p in pushes if "ถูกระงับ" in json.dumps(p["body"], ensure_ascii=False)]
+    assert sorted(p["body"]["to"] for p in held) == sorted([OFFICER, PROVINCE_OFFICER])  # once each, that day
+    assert sent(fake, "/v2/bot/message/multicast")  # personal reminders went on regardless

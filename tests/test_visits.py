@@ -236,3 +236,20 @@ def test_api_views_are_audited_and_the_cli_prints_the_trail(app, line, db, regis
     assert "4 recorded view(s)" in again.output and "audit.trail" in again.output  # reading it is recorded too
     wrong = app.test_cli_runner().invoke(args=["audit", "person", "1234567890123"])
     assert wrong.exit_code != 0 and "check_digit" in wrong.output
+
+
+def test_field_updates_reach_the_list_of_their_district_only(app, line, db, register):
+    with Session(db) as session:
+        volunteer = session.scalars(select(StaffMember).where(StaffMember.line_user_id == VOLUNTEER)).one()
+        officer = session.scalars(select(StaffMember).where(StaffMember.line_user_id == OFFICER)).one()
+        volunteer.district_id = officer.district_id
+        f.area(session, "กะทู้", "ป่าตอง")
+        session.commit()
+    line.say("#อัปเดต ลงพื้นที่หมู่ 3 แล้ว ทุกบ้านสบายดี", user=VOLUNTEER)  # 1:1, naming nobody
+    line.say("#อัปเดต ประชุมกลุ่มที่ศาลา", user=VOLUNTEER, group=GROUP)
+    client = app.test_client()
+    mine = [r for r in client.get("/api/followups?district=เมืองภูเก็ต", headers=AUTH).get_json()
+            if r["reason"] == "field_update"]
+    other = [r for r in client.get("/api/followups?district=กะทู้", headers=AUTH).get_json()
+             if r["reason"] == "field_update"]
+    assert len(mine) == 2 and other == []
