@@ -97,6 +97,26 @@ def help_menu() -> list[Message]:
     return [FlexMessage(alt_text=alt, contents=bubble)]
 
 
+STAFF_WORDS = {
+    "officer": [("รายการวันนี้", "วันนี้"), ("ค้นหา", "ค้นหา"), ("บันทึกเยี่ยม", "บันทึกเยี่ยม")],
+    "volunteer": [],
+}
+
+
+def staff_help(role: str) -> list[Message]:
+    """The words of an officer's or a volunteer's role, after the ordinary menu."""
+    if role == "officer":
+        text = ("สำหรับเจ้าหน้าที่ค่ะ\n• วันนี้: รายการติดตามวันนี้\n"
+                "• ค้นหา ชื่อ/เลขบัตร 4 ตัวท้าย/เบอร์โทร/รหัสโครงการ: ดูประวัติลูกหนี้\n"
+                "• บันทึกเยี่ยม: บันทึกผลการเยี่ยมและนัดชำระ\n"
+                "• #อัปเดต ข้อความ: ข่าวจากพื้นที่ (ส่งรูปหรือตำแหน่งตามได้ใน 10 นาที)")
+    else:
+        text = ("สำหรับอาสาสมัครค่ะ\n• #อัปเดต ข้อความ: ส่งข่าวจากพื้นที่ในกลุ่มหรือแชตนี้ "
+                "แล้วส่งรูปหรือตำแหน่งตามได้ภายใน 10 นาที\nไม่ต้องใส่ยอดเงินหรือเรื่องหนี้ของใครในกลุ่มนะคะ")
+    items = [QuickReplyItem(action=MessageAction(label=label, text=word)) for label, word in STAFF_WORDS[role]]
+    return [TextMessage(text=text, quick_reply=QuickReply(items=items) if items else None)]
+
+
 def not_understood() -> list[Message]:
     """An unknown word in a 1:1 chat: kind, and shows what is possible."""
     return [
