@@ -7,6 +7,7 @@ meant nothing, so the commands are not revealed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -66,13 +67,19 @@ def find(ctx: Context) -> list[Message]:
 
 def on_person_card(ctx: Context, payload: PersonCard) -> list[Message]:
     """A search result was tapped."""
+    return _for_officer(ctx, payload.person, lambda me, person: _card(
+        ctx, me, person, detail="opened from a search result"))
+
+
+def _for_officer(ctx: Context, person_id: int, then: Callable[[StaffMember, Person], list[Message]]) -> list[Message]:
+    """A button about a person: only an officer, only 1:1, only a person still in the register."""
     me = officer(ctx)
     if me is None or ctx.in_group:
-        return msgs.not_an_officer_card() if not ctx.in_group else []
-    person = ctx.session.get(Person, payload.person)
+        return [] if ctx.in_group else msgs.not_an_officer_card()
+    person = ctx.session.get(Person, person_id)
     if person is None:
-        return msgs.not_found(str(payload.person))
-    return _card(ctx, me, person, detail="opened from a search result")
+        return msgs.not_found(str(person_id))
+    return then(me, person)
 
 
 def _card(ctx: Context, me: StaffMember, person: Person, *, detail: str) -> list[Message]:
@@ -116,14 +123,12 @@ def start(ctx: Context) -> list[Message]:
 
 def start_for(ctx: Context, payload: VisitFor) -> list[Message]:
     """The `บันทึกเยี่ยม` button on a history card: the person is already known."""
-    me = officer(ctx)
-    if me is None or ctx.in_group:
-        return msgs.not_an_officer_card() if not ctx.in_group else []
-    person = ctx.session.get(Person, payload.person)
-    if person is None:
-        return msgs.not_found(str(payload.person))
-    ctx.conversation.start(msgs.FLOW, "who")
-    return _chosen(ctx, person)
+
+    def visit(_me: StaffMember, person: Person) -> list[Message]:
+        ctx.conversation.start(msgs.FLOW, "who")
+        return _chosen(ctx, person)
+
+    return _for_officer(ctx, payload.person, visit)
 
 
 def ask_who(ctx: Context) -> list[Message]:
