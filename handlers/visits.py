@@ -258,7 +258,8 @@ def on_note(ctx: Context, answer: str) -> list[Message]:
     data = ctx.conversation.data
     contract = ctx.session.get(Contract, data["contract_id"]) if data.get("contract_id") else None
     visit = Visit(officer=me.line_user_id, officer_name=me.name, person_id=data["person_id"],
-                  contract_id=contract.id if contract else None, district_id=_district_of(contract),
+                  contract_id=contract.id if contract else None,
+                  district_id=_district_of(contract) or me.district_id,  # no open contract: the officer's
                   visited_on=ctx.today, outcome=data["outcome"], measure_id=data.get("measure"), note=note,
                   created_at=ctx.now)
     ctx.session.add(visit)

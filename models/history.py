@@ -201,9 +201,10 @@ def report_facts(session: Session, start: date, end: date, district: str | None)
         return query if area_ids is None else query.join(Contract, Contract.id == column).where(
             Contract.area_id.in_(area_ids))
 
-    visits = [VisitFact(v.person_id, v.visited_on, v.outcome) for v in session.execute(in_area(
-        select(Visit.person_id, Visit.visited_on, Visit.outcome).where(Visit.visited_on.between(start, end)),
-        Visit.contract_id))]
+    visit_query = select(Visit.person_id, Visit.visited_on, Visit.outcome).where(Visit.visited_on.between(start, end))
+    if area_ids is not None:  # the district recorded with the visit (the contract's, else the officer's)
+        visit_query = visit_query.where(Visit.district_id.in_(area_ids))
+    visits = [VisitFact(v.person_id, v.visited_on, v.outcome) for v in session.execute(visit_query)]
     promises = list(session.scalars(in_area(
         select(PromiseToPay).where(PromiseToPay.made_on.between(start, end)), PromiseToPay.contract_id)))
     found = statuses(session, promises, end)

@@ -261,3 +261,14 @@ def test_help_shows_staff_their_own_words_and_nobody_else(line, register):
     assert "#อัปเดต" in texts(line.say("help", user=VOLUNTEER)[1:])
     debtor_help = line.say("ช่วยเหลือ", user=USER)
     assert len(debtor_help) == 1 and "บันทึกเยี่ยม" not in texts(debtor_help)
+
+
+def test_a_visit_to_someone_without_a_contract_counts_in_the_officers_district(app, line, register):
+    asked = line.say("บันทึกเยี่ยม มาลี ทองคำ", user=OFFICER)
+    asked = tap(line, asked[0], "พบตัว")
+    assert "มาตรการ" in texts(asked)  # no open contract: no promise step
+    asked = tap(line, asked[0], "ไม่ได้คุย")
+    tap(line, asked[0], "ไม่มีบันทึก")
+    report = app.test_client().get("/api/reports/visits?from=2026-11-16&to=2026-12-06&district=เมืองภูเก็ต",
+                                   headers=AUTH).get_json()
+    assert (report["visits"], report["people_met"], report["promises_made"]) == (1, 1, 0)
