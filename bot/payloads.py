@@ -57,3 +57,12 @@ class PinAction(Postback):
 
     op: str  # yes | no
     update: int
+
+
+@postback("lu")
+@dataclass(frozen=True)
+class LinkUpdate(Postback):
+    """The author of an ambiguous field update says which person it is about (0: none of them)."""
+
+    update: int
+    person: int

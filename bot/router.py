@@ -15,7 +15,7 @@ from typing import Any
 from linebot.v3.messaging import Message
 
 from bot.context import Context
-from bot.payloads import Answer, BookingAction, FlowControl, PersonCard, PinAction, VisitFor
+from bot.payloads import Answer, BookingAction, FlowControl, LinkUpdate, PersonCard, PinAction, VisitFor
 from bot.postback import PostbackError, unpack
 from bot.textnorm import command_key, split_command
 from handlers import (
@@ -140,6 +140,7 @@ POSTBACKS: dict[type, Callable[[Context, Any], list[Message]]] = {
     PersonCard: visits.on_person_card,  # officers: a search result tapped
     VisitFor: visits.start_for,  # officers: `บันทึกเยี่ยม` on a history card
     PinAction: visits.on_pin_action,  # the author of a field update confirms its map pin
+    LinkUpdate: field.on_link_update,  # the author says which of several same-named people an update is about
 }
 
 

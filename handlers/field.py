@@ -9,10 +9,12 @@ from linebot.v3.messaging import Message
 from sqlalchemy import literal, select
 
 from bot.context import Context
+from bot.payloads import LinkUpdate
 from domain.field import ATTACH_WINDOW_MINUTES, named_people, picture_kind, project_codes, update_text
 from handlers import common, visits
 from messages import field as msgs
 from models import Contract, FieldUpdate, Person, StaffMember
+from models.queries import area_path
 
 
 def _reporter(ctx: Context) -> StaffMember | None:
@@ -38,6 +40,7 @@ def on_update(ctx: Context) -> list[Message]:
     codes = project_codes(body)
     contract = ctx.session.scalars(select(Contract).where(Contract.project_code.in_(codes))).first() if codes else None
     linked = None
+    matches: list[int] = []
     if contract is not None:
         update.contract_id, linked = contract.id, contract.project_code
     else:
@@ -47,10 +50,37 @@ def on_update(ctx: Context) -> list[Message]:
         matches = named_people(body, people)
         if len(matches) == 1:
             update.person_id = matches[0]
-        elif len(matches) > 1:
-            ctx.push(ctx.user_id or "", msgs.which_one(len(matches)), origin="field.ambiguous")
     ctx.session.add(update)
+    if len(matches) > 1:  # ask the author, 1:1 and never in the group
+        ctx.session.flush()
+        ctx.push(ctx.user_id or "", msgs.which_one(update.id, _choices(ctx, matches)), origin="field.ambiguous")
     return msgs.update_received(linked, ctx.in_group)
+
+
+def _choices(ctx: Context, person_ids: list[int]) -> list[tuple[int, str]]:
+    """How the author tells people of the same name apart: their projects and villages (no IDs)."""
+    choices = []
+    for person in ctx.session.scalars(select(Person).where(Person.id.in_(person_ids)).order_by(Person.id)):
+        places = [f"{m.contract.project_code} {area_path(m.contract.area).get('village') or ''}".strip()
+                  for m in person.memberships]
+        choices.append((person.id, f"{person.first_name} {person.last_name}" + (
+            f" ({', '.join(places[:2])})" if places else " (ไม่มีสัญญาในทะเบียน)")))
+    return choices
+
+
+def on_link_update(ctx: Context, payload: LinkUpdate) -> list[Message]:
+    """The author's answer to "which one?": only they may link their own update."""
+    update = ctx.session.get(FieldUpdate, payload.update)
+    if ctx.in_group or update is None or update.author != ctx.user_id or _reporter(ctx) is None:
+        return [] if ctx.in_group else common.not_understood(ctx)
+    if payload.person == 0:
+        return msgs.left_unlinked()
+    person = ctx.session.get(Person, payload.person)
+    if person is None or not named_people(update.text, [(person.id, person.first_name, person.last_name)]):
+        return common.not_understood(ctx)  # not one of the people the update names
+    update.person_id, update.updated_at = person.id, ctx.now
+    visits.offer_pin(ctx, update)  # a location already attached can now become their pin
+    return msgs.linked_to(f"{person.first_name} {person.last_name}")
 
 
 def on_location(ctx: Context) -> list[Message]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from linebot.v3.messaging import Message, TextMessage
+from linebot.v3.messaging import Message, PostbackAction, QuickReply, QuickReplyItem, TextMessage
+
+from bot.payloads import LinkUpdate
 
 
 def update_received(linked: str | None, in_group: bool) -> list[Message]:
@@ -22,7 +24,21 @@ def empty_update() -> list[Message]:
     return [TextMessage(text="พิมพ์ #อัปเดต ตามด้วยเรื่องที่พบ เช่น #อัปเดต เยี่ยมบ้าน PKT-2568-0001 ผู้กู้ขอผ่อนเพิ่ม")]
 
 
-def which_one(count: int) -> list[Message]:
+def which_one(update_id: int, choices: list[tuple[int, str]]) -> list[Message]:
     """Sent 1:1 to the author (never in the group) when an update could be about several people."""
-    return [TextMessage(text=f"อัปเดตล่าสุดของคุณตรงกับลูกหนี้ {count} คน ช่วยส่ง #อัปเดต อีกครั้งพร้อมรหัสโครงการ "
-                             "(เช่น PKT-2568-0001) เพื่อให้ผูกกับคนที่ถูกต้องนะคะ")]
+    items = [QuickReplyItem(action=PostbackAction(label=f"คนที่ {n}", display_text=f"คนที่ {n}: {label}"[:300],
+                                                  data=LinkUpdate(update=update_id, person=person_id).pack()))
+             for n, (person_id, label) in enumerate(choices[:12], 1)]
+    items.append(QuickReplyItem(action=PostbackAction(label="ไม่ใช่ทุกคน", display_text="ไม่ใช่ทุกคน",
+                                                      data=LinkUpdate(update=update_id, person=0).pack())))
+    lines = "\n".join(f"{n}. {label}" for n, (_, label) in enumerate(choices[:12], 1))
+    return [TextMessage(text=f"อัปเดตล่าสุดของคุณตรงกับลูกหนี้ {len(choices)} คน เรื่องนี้เป็นของคนไหนคะ\n{lines}",
+                        quick_reply=QuickReply(items=items))]
+
+
+def linked_to(name: str) -> list[Message]:
+    return [TextMessage(text=f"ผูกอัปเดตกับ {name} แล้วค่ะ ขอบคุณค่ะ")]
+
+
+def left_unlinked() -> list[Message]:
+    return [TextMessage(text="รับทราบค่ะ อัปเดตนี้จะไม่ผูกกับใคร เจ้าหน้าที่ยังเห็นข้อความตามเดิม")]

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.fakeline import events as ev
-from models import FieldUpdate, StaffMember
+from models import FieldUpdate, Person, StaffMember
 from tests import factories as f
-from tests.helpers import GROUP, USER, texts
+from tests.helpers import GROUP, USER, quick_replies, texts
 
 VOLUNTEER = "U" + "ab" * 16
 AUTH = {"Authorization": "Bearer test-admin-token"}
@@ -66,7 +66,7 @@ def test_late_or_foreign_media_and_bad_pictures(line, fake, clock, field):
 
 def test_an_ambiguous_name_is_asked_about_privately(line, db, fake, field):
     ack = line.say("#อัปเดต คุยกับมาลี ทองดี แล้ว", user=VOLUNTEER, group=GROUP)
-    assert ack[0]["text"].startswith("รับอัปเดตแล้ว")
+    assert ack[0]["text"].startswith("รับอัปเดตแล้ว") and "มาลี" not in texts(ack)
     import time
 
     deadline = time.monotonic() + 5
@@ -74,7 +74,14 @@ def test_an_ambiguous_name_is_asked_about_privately(line, db, fake, field):
         time.sleep(0.05)
     [push] = fake.requests("/v2/bot/message/push")
     assert push["body"]["to"] == VOLUNTEER and "2 คน" in push["body"]["messages"][0]["text"]
+    question = push["body"]["messages"][0]
+    assert "38301" not in texts([question])  # people are told apart by project and village, never by ID
+    second = next(a for a in quick_replies(question) if a["label"] == "คนที่ 2")
+    assert "ยังไม่เข้าใจ" in texts(line.tap(second["data"], user=USER))  # only the author may answer
+    assert "ผูกอัปเดตกับ มาลี ทองดี แล้ว" in texts(line.tap(second["data"], user=VOLUNTEER))
     line.say("#อัปเดต สมศรี แก้วประดับ ขอเลื่อนนัด", user=VOLUNTEER)
     with db.connect() as connection:
         linked = connection.execute(select(FieldUpdate.person_id).order_by(FieldUpdate.id)).scalars().all()
-    assert linked[0] is None and linked[1] is not None
+        people = connection.execute(select(Person.id).where(Person.first_name == "มาลี").order_by(Person.id)
+                                    ).scalars().all()
+    assert linked[0] == people[1] and linked[1] is not None
