@@ -21,6 +21,7 @@ from handlers import officers, verify
 from messages import appointments as msgs
 from models import AppointmentSession, Area, Booking, Person
 from models.booking import active_bookings, book, seats_of, taken_seats
+from models.history import record_access
 from models.queries import holdings, linked_person
 
 FLOW = msgs.FLOW
@@ -136,12 +137,18 @@ def _officer_view(ctx: Context) -> list[Message]:
         AppointmentSession.status == "open", AppointmentSession.starts_at >= start,
         AppointmentSession.starts_at < start + timedelta(days=2)).order_by(AppointmentSession.starts_at)).all()
     out = []
+    seen: list[int] = []
     for row in rows:
+        bookings = ctx.session.scalars(select(Booking).where(Booking.session_id == row.id, Booking.status == "booked")
+                                       .order_by(Booking.seat)).all()
+        seen += [b.person_id for b in bookings]
         roster = [(f"{b.slot_start.astimezone(ctx.now.tzinfo):%H:%M}", f"{b.person.first_name} {b.person.last_name}")
-                  for b in ctx.session.scalars(select(Booking).where(Booking.session_id == row.id,
-                                                                     Booking.status == "booked")
-                                               .order_by(Booking.seat))]
+                  for b in bookings]
         out.append((_session_view(ctx, row), roster))
+    me = officers.officer(ctx)
+    if me is not None and seen:  # names on a roster are personal data: the audit trail records the look
+        record_access(ctx.session, seen, viewer=me.line_user_id, viewer_name=me.name, channel="line",
+                      action="roster", detail="นัดหมาย (today and tomorrow)", now=ctx.now)
     return msgs.officer_sessions(out)
 
 

@@ -270,6 +270,11 @@ def test_officers_see_rosters_cancel_a_session_and_record_outcomes(app, line, db
 
     client = app.test_client()
     [booking] = client.get(f"/api/sessions/{court}/bookings", headers=AUTH).get_json()["bookings"]
+    from models import DataAccess
+
+    with db.connect() as connection:  # both looks at the roster are on the audit trail
+        assert connection.execute(select(DataAccess.action, DataAccess.viewer_name).order_by(DataAccess.id)
+                                  ).all() == [("roster", "กมลชนก"), ("api.roster", "ADMIN_TOKEN")]
     url = f"/api/bookings/{booking['booking_id']}"
     refused = client.post(url, headers=AUTH, json={"officer": "กมลชนก", "checklist": {"nonsense": True}})
     assert refused.status_code == 400
