@@ -151,6 +151,8 @@ def understands(text: str, *, in_group: bool = False) -> bool:
     """Whether a typed word starts something here (the simulator shows only such hints)."""
     key = command_key(text)
     head, _ = split_command(text)
+    if field.is_update(text):  # `#อัปเดต …`, in a group or 1:1
+        return True
     if in_group:
         return key in GROUP_COMMANDS or key in PRIVATE_ONLY
     return key in USER_COMMANDS or head in USER_COMMANDS or key in UNIVERSAL_CANCEL

@@ -82,7 +82,8 @@ def digest(rows: list[dict[str, object]], as_of: date, area: str) -> list[Messag
     for row in rows:
         counts[str(row["reason"])] = counts.get(str(row["reason"]), 0) + 1
     summary = " · ".join(f"{REASON_TITLES[r]} {n}" for r, n in counts.items())
-    pages = [rows[i:i + ROWS_PER_PAGE] for i in range(0, len(rows), ROWS_PER_PAGE)][:MAX_PAGES]
+    chosen = _fit(rows, ROWS_PER_PAGE * MAX_PAGES)
+    pages = [chosen[i:i + ROWS_PER_PAGE] for i in range(0, len(chosen), ROWS_PER_PAGE)]
     bubbles = []
     for number, page in enumerate(pages, start=1):
         lines: list[FlexText | FlexSeparator] = [FlexText(
@@ -102,6 +103,26 @@ def digest(rows: list[dict[str, object]], as_of: date, area: str) -> list[Messag
     if shown < len(rows):
         messages.append(TextMessage(text=f"แสดง {shown} จาก {len(rows)} รายการ รายการทั้งหมดอยู่ที่ GET /api/followups"))
     return messages
+
+
+REGISTER_REASONS = frozenset({"time_barred", "prescription_near", "in_default"})
+RESERVED_FOR_OTHERS = 24  # promises, applications, today's appointments and field updates
+
+
+def _fit(rows: list[dict[str, object]], room: int) -> list[dict[str, object]]:
+    """The rows a LINE digest has room for, still in priority order.
+
+    A long register list must not push today's appointments, promises, applications and
+    field updates off the end: they keep up to RESERVED_FOR_OTHERS places, and the
+    register's most urgent rows fill the rest (the full list is in the API).
+    """
+    if len(rows) <= room:
+        return rows
+    register = [i for i, row in enumerate(rows) if row["reason"] in REGISTER_REASONS]
+    others = [i for i, row in enumerate(rows) if row["reason"] not in REGISTER_REASONS]
+    take_others = min(len(others), max(RESERVED_FOR_OTHERS, room - len(register)))
+    keep = sorted(others[:take_others] + register[:room - take_others])
+    return [rows[i] for i in keep]
 
 
 REASON_TITLES = {"time_barred": "ขาดอายุความ", "prescription_near": "ใกล้ครบ 5 ปี", "in_default": "ผิดนัด",

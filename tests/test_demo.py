@@ -205,3 +205,29 @@ def test_an_officer_finds_a_debtor_and_records_a_visit_in_the_simulator(demo, db
         visit = connection.execute(select(Visit)).one()
         assert visit.note.startswith("ขายผัก") and visit.lat == 7.84 and visit.officer_name
         assert connection.execute(select(func.count()).select_from(PromiseToPay)).scalar_one() <= 1
+
+
+def test_a_volunteers_update_with_photo_and_location_reaches_the_officer_in_the_simulator(demo):
+    """Issue 7's walk-through: the group sees one short line; the officer sees the update on the list and card."""
+    hints = {p["id"]: p["hints"] for p in _get(f"{demo.app_url}/simulator/api/personas")}
+    assert any(h.startswith("#อัปเดต") for h in hints["group-chalong"])  # the simulator offers it
+    png = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQ"
+           "AAAABJRU5ErkJggg==")
+    _send(demo, "group-chalong", {"type": "text", "text": "#อัปเดต เยี่ยม PKT-2568-0001 สมศรีขอผ่อนเพิ่ม"})
+    _send(demo, "group-chalong", {"type": "image", "data_url": png})
+    _send(demo, "group-chalong", {"type": "location", "title": "บ้าน", "address": "ฉลอง",
+                                  "latitude": 7.84, "longitude": 98.34})
+    group = [m["message"] for m in _chat(demo, "group-chalong") if m.get("direction") == "bot"]
+    shown = json.dumps(group, ensure_ascii=False)
+    assert "รับอัปเดตแล้ว" in shown and "แนบรูป" in shown and "แนบตำแหน่ง" in shown
+    assert "PKT-2568-0001" not in shown and "บาท" not in shown  # nothing personal in the group
+    _send(demo, "officer-mueang", {"type": "text", "text": "วันนี้"})
+    listed = json.dumps([m["message"] for m in _chat(demo, "officer-mueang")], ensure_ascii=False)
+    assert "อัปเดตจากพื้นที่" in listed and "รูป 1" in listed and "มีพิกัด" in listed
+    _send(demo, "officer-mueang", {"type": "text", "text": "ค้นหา PKT-2568-0001"})
+    messages = [m["message"] for m in _chat(demo, "officer-mueang")]
+    if messages[-1]["type"] == "text":  # the project has several members: open the borrower
+        pick = next(i["action"] for i in messages[-1]["quickReply"]["items"] if "สมศรี" in i["action"]["label"])
+        _send(demo, "officer-mueang", {"type": "postback", "data": pick["data"], "display_text": pick["displayText"]})
+    card = json.dumps(_chat(demo, "officer-mueang")[-1]["message"], ensure_ascii=False)
+    assert "สมศรีขอผ่อนเพิ่ม" in card
