@@ -34,6 +34,7 @@ from models.register import Contract, Membership, Payment, Person
 from models.visits import DataAccess, PromiseToPay, Visit
 
 SEARCH_LIMIT = 10
+TITLES = ("นางสาว", "น.ส.", "นาง", "นาย", "คุณ", "ด.ญ.", "ด.ช.")
 _CODE_LIKE = re.compile(r"^[A-Za-z]{2,5}-[\dA-Za-z-]*$")
 
 # --- search ---------------------------------------------------------------------------------
@@ -48,7 +49,7 @@ class Found:
 def find_people(session: Session, text: str) -> Found:
     """People by project code, name (every word), national ID digits or phone digits."""
     query = to_ascii_digits(text).strip()
-    words = query.split()
+    words = [w for w in (_without_title(word) for word in query.split()) if w]
     if not words:
         return Found([], False)
     stmt = select(Person).order_by(Person.first_name, Person.last_name, Person.id).limit(SEARCH_LIMIT + 1)
@@ -69,6 +70,18 @@ def find_people(session: Session, text: str) -> Found:
                                      Person.last_name.contains(w, autoescape=True)) for w in words)))
     people = list(session.scalars(stmt))
     return Found(people[:SEARCH_LIMIT], len(people) > SEARCH_LIMIT)
+
+
+def _without_title(word: str) -> str:
+    """`นางสมศรี` → `สมศรี`: people type a title before the name; the register has none.
+
+    Search is by "contains", so cutting a title never loses a match (`นางนวล` still
+    finds นางนวล).
+    """
+    for title in TITLES:
+        if word.startswith(title) and len(word) > len(title):
+            return word[len(title):]
+    return "" if word in TITLES else word
 
 
 # --- promises -------------------------------------------------------------------------------

@@ -81,14 +81,15 @@ def test_find_shows_the_history_card_and_is_audited(line, db, register):
     assert "สมศรี แก้วประดับ" in shown and CODE in shown and "ค้าง" in shown and "0899990001" in shown
     assert register["national_id"] not in json.dumps(card, ensure_ascii=False)  # the ID is masked even here
     assert "ยังไม่มีบันทึกการเยี่ยม" in shown
-    several = line.say("ค้นหา มาลี", user=OFFICER)
+    assert "สมศรี แก้วประดับ" in texts(line.say("ค้นหา นางสมศรี", user=OFFICER))  # a title typed before the name
+    several = line.say("ค้นหา คุณ มาลี", user=OFFICER)
     assert "พบ 2 คน" in texts(several)
     opened = tap(line, several[0], "มาลี ทองคำ")
     assert "มาลี ทองคำ" in texts(opened)
     with db.connect() as connection:
         trail = connection.execute(select(DataAccess.action, DataAccess.viewer_name)
                                    .order_by(DataAccess.id)).all()
-    assert [a for a, _ in trail] == ["history_card", "find", "find", "history_card"]
+    assert [a for a, _ in trail] == ["history_card", "history_card", "find", "find", "history_card"]
     assert {name for _, name in trail} == {"กมลชนก"}
 
 
