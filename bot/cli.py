@@ -315,9 +315,9 @@ def reports() -> None:
 
 @reports.command("district")
 @click.option("--district", help="a district's name; the whole province without it")
-@click.option("--week", "week", metavar="DATE",
-              help="a day (YYYY-MM-DD) in the week of the report; the latest report Monday on or before it "
-              "(weeks 1 and 3 of a month) names the period; default today")
+@click.option("--week", "week", metavar="DATE|YYYY-Www",
+              help="a day (YYYY-MM-DD) or an ISO week (2026-W50) of the report: the latest report Monday "
+              "on or before it (weeks 1 and 3 of a month) names the period; default today")
 def reports_district(district: str | None, week: str | None) -> None:
     """Print the district report: visits, people met, promises, applications, mediations, updates."""
     from domain.visits import district_report, report_day_on_or_before, report_period
@@ -327,9 +327,14 @@ def reports_district(district: str | None, week: str | None) -> None:
 
     rt = runtime()
     try:
-        day = date.fromisoformat(week) if week else rt.clock.today()
+        if week and "-W" in week.upper():
+            year, number = week.upper().split("-W")
+            day = date.fromisocalendar(int(year), int(number), 7)  # the whole week: its Sunday
+        else:
+            day = date.fromisoformat(week) if week else rt.clock.today()
     except ValueError:
-        raise click.BadParameter(f"expected a C.E. date YYYY-MM-DD, got {week!r}", param_hint="--week") from None
+        raise click.BadParameter(f"expected a C.E. date YYYY-MM-DD or an ISO week YYYY-Www, got {week!r}",
+                                 param_hint="--week") from None
     start, end = report_period(report_day_on_or_before(day))
     with rt.sessions() as session:
         if district and not area_ids_under(session, district):

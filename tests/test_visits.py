@@ -190,6 +190,11 @@ def test_the_district_report_in_line_the_cli_and_the_api(app, line, db, clock, r
     assert printed.exit_code == 0, printed.output
     assert "16 พ.ย. 2569 – 6 ธ.ค. 2569" in printed.output and "เยี่ยม 1 ครั้ง · พบตัว 1 คน" in printed.output
     assert "ชำระตามนัด 1" in printed.output
+    by_week = app.test_cli_runner().invoke(args=["reports", "district", "--district", "เมืองภูเก็ต",
+                                                 "--week", "2026-W50"])  # 7–13 Dec: the report of 7 Dec
+    assert by_week.output == printed.output
+    wrong = app.test_cli_runner().invoke(args=["reports", "district", "--week", "ธันวา"])
+    assert wrong.exit_code == 2 and "YYYY-Www" in wrong.output
     # the clock sends it on the Monday of week 1, once, to the district's officers
     fake.reset()
     clock.set(datetime(2026, 12, 7, 8, 45, tzinfo=BANGKOK))
