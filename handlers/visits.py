@@ -24,9 +24,9 @@ from handlers import common
 from handlers.officers import officer
 from messages import visits as msgs
 from models import Contract, FieldUpdate, Person, PromiseToPay, StaffMember, Visit
-from models.history import find_people, history, record_access
+from models.history import find_people, history, in_scope, record_access
 from models.measure_store import measures_in_db
-from models.queries import holdings
+from models.queries import area_ids_under, holdings
 
 MAX_NOTE = 1000
 
@@ -38,6 +38,19 @@ def _people_lines(ctx: Context, people: list[Person]) -> list[msgs.PersonLine]:
         lines.append(msgs.PersonLine(person.id, f"{person.first_name} {person.last_name}",
                                      mask_national_id(person.national_id), codes))
     return lines
+
+
+def _areas(ctx: Context, me: StaffMember) -> list[int] | None:
+    """The areas a district officer looks after (None: a province officer sees everyone)."""
+    if me.district is None:
+        return None
+    return area_ids_under(ctx.session, me.district.name)
+
+
+def _may_see(ctx: Context, me: StaffMember, person: Person) -> bool:
+    areas = _areas(ctx, me)
+    return areas is None or ctx.session.scalar(select(Person.id).where(
+        Person.id == person.id, in_scope(areas))) is not None
 
 
 def _audit(ctx: Context, me: StaffMember, people: list[int], action: str, detail: str) -> None:
@@ -56,7 +69,7 @@ def find(ctx: Context) -> list[Message]:
     _, text = split_command(ctx.event.message.text)
     if not text:
         return msgs.search_help()
-    found = find_people(ctx.session, text)
+    found = find_people(ctx.session, text, _areas(ctx, me))
     if not found.people:
         return msgs.not_found(text)
     if len(found.people) == 1:
@@ -77,7 +90,7 @@ def _for_officer(ctx: Context, person_id: int, then: Callable[[StaffMember, Pers
     if me is None or ctx.in_group:
         return [] if ctx.in_group else msgs.not_an_officer_card()
     person = ctx.session.get(Person, person_id)
-    if person is None:
+    if person is None or not _may_see(ctx, me, person):
         return msgs.not_found(str(person_id))
     return then(me, person)
 
@@ -142,9 +155,9 @@ def on_who(ctx: Context, answer: str) -> list[Message]:
         return common.not_understood(ctx)
     if answer.startswith("person:") and answer[7:].isdigit():
         person = ctx.session.get(Person, int(answer[7:]))
-        if person is not None:
+        if person is not None and _may_see(ctx, me, person):
             return _chosen(ctx, person)
-    found = find_people(ctx.session, answer)
+    found = find_people(ctx.session, answer, _areas(ctx, me))
     if not found.people:
         return msgs.who_not_found(answer)
     if len(found.people) == 1:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select, true
 from sqlalchemy.orm import Session, selectinload
 
 from bot.clock import BANGKOK
@@ -46,13 +46,27 @@ class Found:
     more: bool  # there were more than SEARCH_LIMIT: ask for a narrower search
 
 
-def find_people(session: Session, text: str) -> Found:
-    """People by project code, name (every word), national ID digits or phone digits."""
+def in_scope(area_ids: Sequence[int] | None) -> ColumnElement[bool]:
+    """People an officer may look at: on a contract of their district (None: the province).
+
+    PDPA: access only for those who need it. Someone on no contract at all has no district
+    to scope by and stays visible to every officer.
+    """
+    if area_ids is None:
+        return true()
+    on_any = select(Membership.person_id)
+    here = select(Membership.person_id).join(Contract).where(Contract.area_id.in_(area_ids))
+    return or_(Person.id.in_(here), Person.id.not_in(on_any))
+
+
+def find_people(session: Session, text: str, area_ids: Sequence[int] | None = None) -> Found:
+    """People by project code, name (every word), national ID digits or phone digits, within `area_ids`."""
     query = to_ascii_digits(text).strip()
     words = [w for w in (_without_title(word) for word in query.split()) if w]
     if not words:
         return Found([], False)
-    stmt = select(Person).order_by(Person.first_name, Person.last_name, Person.id).limit(SEARCH_LIMIT + 1)
+    stmt = (select(Person).where(in_scope(area_ids))
+            .order_by(Person.first_name, Person.last_name, Person.id).limit(SEARCH_LIMIT + 1))
     compact = re.sub(r"[\s\-]", "", query)
     if _CODE_LIKE.match(query):
         on_contract = select(Membership.person_id).join(Contract).where(

@@ -278,3 +278,22 @@ def test_a_visit_to_someone_without_a_contract_counts_in_the_officers_district(a
     report = app.test_client().get("/api/reports/visits?from=2026-11-16&to=2026-12-06&district=เมืองภูเก็ต",
                                    headers=AUTH).get_json()
     assert (report["visits"], report["people_met"], report["promises_made"]) == (1, 1, 0)
+
+
+def test_a_district_officer_sees_only_people_of_their_district(line, db, clock, register):
+    province_officer = "U" + "0e" * 16
+    with Session(db) as session:
+        patong = f.area(session, "กะทู้", "ป่าตอง")
+        contract = f.contract(session, where=patong, code="PKT-2567-0888")
+        elsewhere = f.person(session, first_name="ฮาลีมะ", last_name="หมัดหลี")
+        f.member(session, contract, elsewhere)
+        session.add(StaffMember(line_user_id=province_officer, name="ธนากร", role="officer", created_at=clock.now()))
+        session.commit()
+        hidden = elsewhere.id
+    assert "ไม่พบ" in texts(line.say("ค้นหา ฮาลีมะ", user=OFFICER))
+    assert "ไม่พบ" in texts(line.say("ค้นหา PKT-2567-0888", user=OFFICER))
+    from bot.payloads import PersonCard, VisitFor
+
+    assert "ไม่พบ" in texts(line.tap(PersonCard(person=hidden).pack(), user=OFFICER))  # nor by a forged button
+    assert "ไม่พบ" in texts(line.tap(VisitFor(person=hidden).pack(), user=OFFICER))
+    assert "ฮาลีมะ หมัดหลี" in texts(line.say("ค้นหา ฮาลีมะ", user=province_officer))
