@@ -103,3 +103,22 @@ def texts(messages: list[dict[str, Any]]) -> str:
 def quick_replies(message: dict[str, Any]) -> list[dict[str, Any]]:
     """The actions of a message's quick-reply buttons."""
     return [item["action"] for item in (message.get("quickReply") or {}).get("items", [])]
+
+
+def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every tappable action of a message: quick replies, and the footer buttons of each card."""
+    actions = quick_replies(message)
+    if message.get("type") == "flex":
+        contents = message["contents"]
+        for bubble in contents.get("contents") or [contents]:
+            actions += [c["action"] for c in (bubble.get("footer") or {}).get("contents", [])
+                        if c.get("type") == "button"]
+    return actions
+
+
+def press(line: LineChat, message: dict[str, Any], label: str, *, user: str = USER) -> list[dict[str, Any]]:
+    """Tap the first button labelled `label` (or, with none, the one button whose label contains it)."""
+    actions = buttons(message)
+    found = [a for a in actions if a.get("label") == label][:1] or [a for a in actions if label in a.get("label", "")]
+    assert len(found) == 1, f"{len(found)} buttons match {label!r}: {[a.get('label') for a in actions]}"
+    return line.tap(found[0]["data"], user=user)

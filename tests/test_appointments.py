@@ -14,7 +14,7 @@ from bot.clock import BANGKOK
 from bot.fakeline import events as ev
 from models import Booking, Conversation
 from tests import factories as f
-from tests.helpers import USER, texts
+from tests.helpers import USER, press, texts
 
 AUTH = {"Authorization": "Bearer test-admin-token"}
 
@@ -46,29 +46,17 @@ def add_session(app, **options) -> int:  # type: ignore[no-untyped-def]
     return int(result.output.split()[1].rstrip(":"))
 
 
-def tap(line, message: dict, label: str) -> list[dict]:  # type: ignore[no-untyped-def]
-    actions = [i["action"] for i in (message.get("quickReply") or {}).get("items", [])]
-    if message["type"] == "flex":
-        bubbles = message["contents"].get("contents") or [message["contents"]]
-        for bubble in bubbles:
-            actions += [c["action"] for c in (bubble.get("footer") or {}).get("contents", [])]
-    for action in actions:
-        if action["label"] == label:
-            return line.tap(action["data"])
-    raise AssertionError(f"no button {label!r}")
-
-
 def test_book_a_court_slot_get_the_card_and_the_calendar(app, line, db, in_default):
     court = add_session(app, kind="court", start="2026-12-03T09:00", end="2026-12-03T12:00",
                         place="ศาลแขวงภูเก็ต", capacity=9, slot_minutes=20, document="บัตรประจำตัวประชาชน",
                         map_url="https://maps.google.com/?q=7.88,98.39")
     replies = line.say("นัดหมาย")
     assert "ไกล่เกลี่ยก่อนฟ้อง" in texts(replies) and "ว่าง 9 ที่" in texts(replies)
-    slots = tap(line, replies[1], "เลือกรอบนี้")[0]
+    slots = press(line, replies[1], "เลือกรอบนี้")[0]
     assert [i["action"]["label"] for i in slots["quickReply"]["items"]][:3] == ["09:00 น.", "09:20 น.", "09:40 น."]
-    confirm = tap(line, slots, "09:40 น.")[0]
+    confirm = press(line, slots, "09:40 น.")[0]
     assert "3 ธ.ค. 2569 เวลา 09:40 น." in confirm["text"]
-    card = tap(line, confirm, "ยืนยันนัด")[0]
+    card = press(line, confirm, "ยืนยันนัด")[0]
     said = texts([card])
     assert "3 ธ.ค. 2569 เวลา 09:40 น." in said and "ศาลแขวงภูเก็ต" in said and "บัตรประจำตัวประชาชน" in said
     calendar_link = next(c["action"]["uri"] for c in card["contents"]["footer"]["contents"]
@@ -87,16 +75,16 @@ def test_book_a_court_slot_get_the_card_and_the_calendar(app, line, db, in_defau
 
     # change: same booking (same UID), a later sequence
     mine = line.say("นัดหมาย")[0]
-    slots = tap(line, mine, "เปลี่ยนนัด")
-    slots = tap(line, slots[1], "เลือกรอบนี้")[0]
-    card = tap(line, tap(line, slots, "10:00 น.")[0], "ยืนยันนัด")[0]
+    slots = press(line, mine, "เปลี่ยนนัด")
+    slots = press(line, slots[1], "เลือกรอบนี้")[0]
+    card = press(line, press(line, slots, "10:00 น.")[0], "ยืนยันนัด")[0]
     assert "10:00 น." in texts([card])
     again = Calendar.from_ical(app.test_client().get("/" + path).data)
     moved = next(c for c in again.walk("VEVENT"))
     assert str(moved["uid"]) == str(event["uid"]) and int(moved["sequence"]) == 1
 
     # cancel: METHOD:CANCEL in the same file
-    cancelled = tap(line, line.say("นัดหมาย")[0], "ยกเลิกนัด")[0]
+    cancelled = press(line, line.say("นัดหมาย")[0], "ยกเลิกนัด")[0]
     assert "ยกเลิกนัด" in cancelled["text"]
     gone = Calendar.from_ical(app.test_client().get("/" + path).data)
     assert str(gone["method"]) == "CANCEL" and int(gone.walk("VEVENT")[0]["sequence"]) == 2
@@ -121,11 +109,11 @@ def test_one_booking_per_kind_and_a_kind_full_message(app, line, db, in_default)
                         place="สำนักงาน", capacity=1)
     add_session(app, kind="clinic", start="2026-12-11T09:00", end="2026-12-11T12:00", place="สำนักงาน", capacity=1)
     replies = line.say("นัดหมาย")
-    confirm = tap(line, replies[1], "เลือกรอบนี้")[0]
-    tap(line, confirm, "ยืนยันนัด")
+    confirm = press(line, replies[1], "เลือกรอบนี้")[0]
+    press(line, confirm, "ยืนยันนัด")
     with db.connect() as connection:
         assert connection.execute(select(Booking.session_id)).scalar_one() == first
-    more = tap(line, line.say("นัดหมาย")[0], "จองนัดเพิ่ม")
+    more = press(line, line.say("นัดหมาย")[0], "จองนัดเพิ่ม")
     assert "ยังไม่มีรอบนัด" in more[0]["text"]  # clinic held already; no other kind open
 
 
@@ -211,7 +199,7 @@ def run_clock(app, clock, when: datetime) -> None:  # type: ignore[no-untyped-de
 def test_reminders_the_day_before_at_nine_and_the_morning_at_eight(app, line, db, fake, clock, in_default):
     add_session(app, kind="clinic", start="2026-12-04T13:00", end="2026-12-04T16:00", place="สำนักงานพัฒนาชุมชน",
                 capacity=5, document="สมุดบัญชีเงินกู้")
-    tap(line, tap(line, line.say("นัดหมาย")[1], "เลือกรอบนี้")[0], "ยืนยันนัด")
+    press(line, press(line, line.say("นัดหมาย")[1], "เลือกรอบนี้")[0], "ยืนยันนัด")
     fake.reset()
 
     def pushed() -> list[str]:
@@ -241,7 +229,7 @@ def test_an_appointment_reminder_wins_and_the_payment_reminder_waits_a_day(app, 
         f.payment(session, due, date(2026, 11, 1), "3000.00")
         session.commit()
     add_session(app, kind="clinic", start="2026-12-02T09:00", end="2026-12-02T12:00", place="สำนักงาน", capacity=5)
-    tap(line, tap(line, line.say("นัดหมาย")[1], "เลือกรอบนี้")[0], "ยืนยันนัด")
+    press(line, press(line, line.say("นัดหมาย")[1], "เลือกรอบนี้")[0], "ยืนยันนัด")
     fake.reset()
     run_clock(app, clock, at(date(2026, 12, 1), 10, 0))  # appointment tomorrow, payment due in 2 days
     sent = [r for r in fake.requests() if r["status"] == 200 and r["path"] != "/v2/bot/message/reply"]
@@ -262,8 +250,8 @@ def test_officers_see_rosters_cancel_a_session_and_record_outcomes(app, line, db
         session.commit()
     court = add_session(app, kind="court", start="2026-11-21T09:00", end="2026-11-21T12:00", place="ศาลแขวงภูเก็ต",
                         capacity=9, slot_minutes=20)
-    slots = tap(line, line.say("นัดหมาย")[1], "เลือกรอบนี้")[0]
-    tap(line, tap(line, slots, "09:20 น.")[0], "ยืนยันนัด")
+    slots = press(line, line.say("นัดหมาย")[1], "เลือกรอบนี้")[0]
+    press(line, press(line, slots, "09:20 น.")[0], "ยืนยันนัด")
 
     roster = line.say("นัดหมาย", user=officer)[0]["text"]
     assert "จองแล้ว 1/9" in roster and "09:20 สมศรี แก้วประดับ" in roster
@@ -292,7 +280,7 @@ def test_officers_see_rosters_cancel_a_session_and_record_outcomes(app, line, db
 
     other = add_session(app, kind="clinic", start="2026-12-10T09:00", end="2026-12-10T12:00", place="สำนักงาน",
                         capacity=5)
-    tap(line, tap(line, tap(line, line.say("นัดหมาย")[0], "จองนัดเพิ่ม")[1], "เลือกรอบนี้")[0], "ยืนยันนัด")
+    press(line, press(line, press(line, line.say("นัดหมาย")[0], "จองนัดเพิ่ม")[1], "เลือกรอบนี้")[0], "ยืนยันนัด")
     fake.reset()
     result = app.test_cli_runner().invoke(args=["sessions", "cancel", str(other)])
     assert result.exit_code == 0 and "1 booked" in result.output, result.output
@@ -321,7 +309,7 @@ def test_the_quiz_and_the_balance_card_lead_to_booking(app, line, db, in_default
 
 def test_todays_appointments_are_on_the_officers_list(app, line, db, clock, in_default):
     add_session(app, kind="clinic", start="2026-11-20T13:00", end="2026-11-20T16:00", place="สำนักงาน", capacity=5)
-    tap(line, tap(line, line.say("นัดหมาย")[1], "เลือกรอบนี้")[0], "ยืนยันนัด")
+    press(line, press(line, line.say("นัดหมาย")[1], "เลือกรอบนี้")[0], "ยืนยันนัด")
     rows = app.test_client().get("/api/followups", headers=AUTH).get_json()
     [today] = [r for r in rows if r["reason"] == "appointment"]
     assert today["booked"] == 1 and "13:00 น." in today["reason_text"]

@@ -12,16 +12,9 @@ from sqlalchemy.orm import Session
 from models import MeasureApplication
 from models.measure_store import BUNDLED
 from tests import factories as f
-from tests.helpers import USER, texts
+from tests.helpers import USER, press, texts
 
 AUTH = {"Authorization": "Bearer test-admin-token"}
-
-
-def tap(line, message: dict, label: str) -> list[dict]:  # type: ignore[no-untyped-def]
-    for item in (message.get("quickReply") or {}).get("items", []):
-        if item["action"]["label"] == label:
-            return line.tap(item["action"]["data"])
-    raise AssertionError(f"no button {label!r} under {message.get('text')!r}")
 
 
 def card_ids(message: dict) -> list[str]:  # type: ignore[type-arg]
@@ -51,7 +44,7 @@ def test_an_unverified_guarantor_gets_general_answers_in_six_taps(line, db):
     question = replies[1]
     answers = ["ผู้ค้ำประกัน", "ค้างบางงวด", "ได้หนังสือทวงถาม", "ไม่มี", "ภายใน 30 วัน", "ขอออกจากการค้ำ"]
     for number, label in enumerate(answers, start=1):
-        replies = tap(line, question, label)
+        replies = press(line, question, label)
         question = replies[0]
         if number < len(answers):
             assert question["type"] == "text" and question["quickReply"], number
@@ -67,8 +60,8 @@ def test_an_unverified_guarantor_gets_general_answers_in_six_taps(line, db):
 def test_a_verified_debtor_is_asked_only_what_the_register_cannot_say(line, db, in_default, app):
     replies = line.say("relief")
     assert replies[1]["text"].startswith("ตอนนี้มีเรื่องใดตรงกับคุณ")  # no role, class or court question
-    replies = tap(line, replies[1], "ไม่มี")
-    replies = tap(line, replies[0], "ปิดได้ทันที")
+    replies = press(line, replies[1], "ไม่มี")
+    replies = press(line, replies[0], "ปิดได้ทันที")
     carousel = replies[0]
     assert card_ids(carousel) == ["M5"]  # class 3 borrower, new-rate contract, can pay off now
 
@@ -97,11 +90,11 @@ def test_back_and_cancel_at_every_step(line, db):
     replies = line.say("มาตรการ")
     first = replies[1]
     assert [i["action"]["label"] for i in first["quickReply"]["items"]][-1] == "ยกเลิก"
-    second = tap(line, first, "ผู้กู้หลัก")[0]
-    back = tap(line, second, "ย้อนกลับ")[0]
+    second = press(line, first, "ผู้กู้หลัก")[0]
+    back = press(line, second, "ย้อนกลับ")[0]
     assert back["text"] == first["text"]
-    assert "ยกเลิกรายการเรียบร้อย" in tap(line, back, "ยกเลิก")[0]["text"]
-    assert "ปุ่มนี้ใช้ไม่ได้แล้ว" in tap(line, second, "ค้างบางงวด")[0]["text"]
+    assert "ยกเลิกรายการเรียบร้อย" in press(line, back, "ยกเลิก")[0]["text"]
+    assert "ปุ่มนี้ใช้ไม่ได้แล้ว" in press(line, second, "ค้างบางงวด")[0]["text"]
 
 
 def test_typing_an_answer_instead_of_tapping(line, db):
@@ -117,8 +110,8 @@ def test_a_new_measures_file_takes_effect_without_a_restart(line, db, in_default
     result = app.test_cli_runner().invoke(args=["measures", "load", str(path)])
     assert result.exit_code == 0 and "1 updated" in result.output, result.output
     replies = line.say("มาตรการ")
-    replies = tap(line, replies[1], "ไม่มี")
-    carousel = tap(line, replies[0], "ภายใน 30 วัน")[0]
+    replies = press(line, replies[1], "ไม่มี")
+    carousel = press(line, replies[0], "ภายใน 30 วัน")[0]
     assert "มาตรการ 45 วัน" in texts([carousel])
     listing = app.test_cli_runner().invoke(args=["measures", "list"])
     assert "มาตรการ 45 วัน" in listing.output and "M7" in listing.output
@@ -143,7 +136,7 @@ def test_someone_with_two_contracts_picks_one(line, db, in_default):
         session.commit()
     replies = line.say("มาตรการ")
     assert "หลายสัญญา" in replies[1]["text"]
-    replies = tap(line, replies[1], "PKT-2560-0099")
+    replies = press(line, replies[1], "PKT-2560-0099")
     assert replies[0]["text"].startswith("ตอนนี้มีเรื่องใดตรงกับคุณ")  # role and class from the register
 
 
@@ -172,15 +165,15 @@ def test_only_one_open_application_per_measure_even_at_once(db, in_default):
 
 def test_typing_while_the_results_show_asks_for_a_tap(line, db, in_default):
     replies = line.say("มาตรการ")
-    replies = tap(line, replies[1], "ไม่มี")
-    tap(line, replies[0], "ปิดได้ทันที")
+    replies = press(line, replies[1], "ไม่มี")
+    press(line, replies[0], "ปิดได้ทันที")
     assert "แตะปุ่มบนการ์ด" in line.say("สนใจค่ะ")[0]["text"]
 
 
 def test_officers_move_an_application_along_and_the_person_sees_it(line, db, in_default, app):
     replies = line.say("มาตรการ")
-    replies = tap(line, replies[1], "ไม่มี")
-    carousel = tap(line, replies[0], "ปิดได้ทันที")[0]
+    replies = press(line, replies[1], "ไม่มี")
+    carousel = press(line, replies[0], "ปิดได้ทันที")[0]
     line.tap(carousel["contents"]["contents"][0]["footer"]["contents"][0]["action"]["data"])
     client = app.test_client()
     [row] = client.get("/api/applications?status=submitted", headers=AUTH).get_json()

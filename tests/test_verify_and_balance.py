@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from models import LineLink, Person, VerificationAttempt
 from tests import factories as f
-from tests.helpers import GROUP, USER, texts
+from tests.helpers import GROUP, USER, press, texts
 
 OTHER = "U" + "3" * 32
 THIRD = "U" + "4" * 32
@@ -38,19 +38,9 @@ def debtor(db):  # type: ignore[no-untyped-def]
         return who.id
 
 
-def _tap(line, message: dict, label: str, user: str = USER) -> list[dict]:  # type: ignore[no-untyped-def]
-    actions = [i["action"] for i in (message.get("quickReply") or {}).get("items", [])]
-    footer = message.get("contents", {}).get("footer", {}).get("contents", []) if message["type"] == "flex" else []
-    actions += [c["action"] for c in footer if c.get("type") == "button"]
-    for action in actions:
-        if action["label"] == label:
-            return line.tap(action["data"], user=user)
-    raise AssertionError(f"no button {label!r}")
-
-
 def _verify(line, national: str, secret: str, user: str = USER) -> list[dict]:  # type: ignore[no-untyped-def]
     notice = line.say("ยืนยันตัวตน", user=user)
-    _tap(line, notice[0], "ยินยอม ดำเนินการต่อ", user=user)
+    press(line, notice[0], "ยินยอม ดำเนินการต่อ", user=user)
     line.say(national, user=user)
     return line.say(secret, user=user)
 
@@ -59,7 +49,7 @@ def test_balance_asks_an_unverified_person_to_verify_then_shows_the_balance(line
     notice = line.say("ยอดหนี้")
     assert notice[0]["type"] == "flex" and "ขอยืนยันตัวตนก่อน" in texts(notice)
     assert "เลขบัตรประชาชน" in texts(notice)  # the notice says what is collected and why
-    asked = _tap(line, notice[0], "ยินยอม ดำเนินการต่อ")
+    asked = press(line, notice[0], "ยินยอม ดำเนินการต่อ")
     assert "13 หลัก" in asked[0]["text"]
     asked_secret = line.say("3 8301 00622 19 1")[0]["text"]
     assert "วันเดือนปีเกิด" in asked_secret
@@ -86,7 +76,7 @@ def test_balance_asks_an_unverified_person_to_verify_then_shows_the_balance(line
 
 def test_no_birth_date_on_file_uses_the_last_four_phone_digits(line, debtor):
     notice = line.say("verify")
-    _tap(line, notice[0], "ยินยอม ดำเนินการต่อ")
+    press(line, notice[0], "ยินยอม ดำเนินการต่อ")
     assert "4 ตัวท้าย" in line.say("5830100009267")[0]["text"]
     assert "ไม่ตรงกับทะเบียน" in line.say("01/01/2520")[0]["text"]  # no birth date on file to match
     line.say("5830100009267")
@@ -96,7 +86,7 @@ def test_no_birth_date_on_file_uses_the_last_four_phone_digits(line, debtor):
 
 def test_a_typo_in_the_national_id_gets_a_specific_answer(line, debtor):
     notice = line.say("ยืนยันตัวตน")
-    _tap(line, notice[0], "ยินยอม ดำเนินการต่อ")
+    press(line, notice[0], "ยินยอม ดำเนินการต่อ")
     assert "พิมพ์ผิดไป 1 หลัก" in line.say("3830100622192")[0]["text"]
     assert "มี 12 หลัก" in line.say("383010062219")[0]["text"]
     line.say("3830100622191")
@@ -106,7 +96,7 @@ def test_a_typo_in_the_national_id_gets_a_specific_answer(line, debtor):
 def test_the_questions_never_reveal_whether_an_id_exists(line, debtor):
     questions = []
     for national, user in (("3830100622191", USER), ("5830100009267", OTHER), (f.national_id(9_999_998), THIRD)):
-        _tap(line, line.say("ยืนยันตัวตน", user=user)[0], "ยินยอม ดำเนินการต่อ", user=user)
+        press(line, line.say("ยืนยันตัวตน", user=user)[0], "ยินยอม ดำเนินการต่อ", user=user)
         questions.append(line.say(national, user=user)[0]["text"])
     assert len(set(questions)) == 1
 
@@ -121,7 +111,7 @@ def test_the_answer_never_reveals_whether_an_id_exists(line, debtor):
 
 
 def test_five_failures_in_a_day_lock_verification(line, db, debtor, clock):
-    _tap(line, line.say("ยืนยันตัวตน")[0], "ยินยอม ดำเนินการต่อ")
+    press(line, line.say("ยืนยันตัวตน")[0], "ยินยอม ดำเนินการต่อ")
     for _ in range(5):
         line.say("3830100622191")
         reply = line.say("02/02/2502")
@@ -136,7 +126,7 @@ def test_five_failures_in_a_day_lock_verification(line, db, debtor, clock):
 
 def test_declining_consent_stores_nothing(line, db, debtor):
     notice = line.say("ยืนยันตัวตน")
-    assert "จะไม่ถามข้อมูลส่วนตัว" in _tap(line, notice[0], "ไม่ยินยอม")[0]["text"]
+    assert "จะไม่ถามข้อมูลส่วนตัว" in press(line, notice[0], "ไม่ยินยอม")[0]["text"]
     assert line.say("3830100622191")[0]["text"].startswith("ขออภัยค่ะ ยังไม่เข้าใจ")
     with db.connect() as connection:
         assert connection.execute(select(func.count()).select_from(LineLink)).scalar_one() == 0
@@ -170,7 +160,7 @@ def test_how_to_pay_lists_the_persons_own_project_codes(line, db, debtor):
 
 def test_verification_expires_like_any_conversation(line, debtor, clock):
     notice = line.say("ยืนยันตัวตน")
-    _tap(line, notice[0], "ยินยอม ดำเนินการต่อ")
+    press(line, notice[0], "ยินยอม ดำเนินการต่อ")
     clock.advance(minutes=31)
     replies = line.say("3830100622191")
     assert "หมดเวลา" in replies[0]["text"]

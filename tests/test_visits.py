@@ -17,7 +17,7 @@ from bot.clock import BANGKOK
 from bot.fakeline import events as ev
 from models import DataAccess, FieldUpdate, LineGroup, Person, PromiseToPay, StaffMember, Visit
 from tests import factories as f
-from tests.helpers import GROUP, OFFICER, USER, quick_replies, texts
+from tests.helpers import GROUP, OFFICER, USER, press, quick_replies, texts
 
 VOLUNTEER = "U" + "ab" * 16
 AUTH = {"Authorization": "Bearer test-admin-token"}
@@ -44,12 +44,6 @@ def register(db, clock):  # type: ignore[no-untyped-def]
                               bound_at=clock.now()))
         session.commit()
         return {"somsri": somsri.id, "national_id": somsri.national_id}
-
-
-def tap(line, message: dict[str, Any], label: str, *, user: str = OFFICER) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
-    [action] = [a for a in quick_replies(message)
-                if a.get("label", "").endswith(label) or a.get("label", "").startswith(label)]
-    return line.tap(action["data"], user=user)
 
 
 def rows(app, as_of: date) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
@@ -84,7 +78,7 @@ def test_find_shows_the_history_card_and_is_audited(line, db, register):
     assert "สมศรี แก้วประดับ" in texts(line.say("ค้นหา นางสมศรี", user=OFFICER))  # a title typed before the name
     several = line.say("ค้นหา คุณ มาลี", user=OFFICER)
     assert "พบ 2 คน" in texts(several)
-    opened = tap(line, several[0], "มาลี ทองคำ")
+    opened = press(line, several[0], "มาลี ทองคำ", user=OFFICER)
     assert "มาลี ทองคำ" in texts(opened)
     with db.connect() as connection:
         trail = connection.execute(select(DataAccess.action, DataAccess.viewer_name)
@@ -106,12 +100,12 @@ def test_find_is_for_officers_only_and_says_nothing_to_others(line, db, register
 def record_visit_with_promise(line, db) -> None:  # type: ignore[no-untyped-def]
     asked = line.say("บันทึกเยี่ยม สมศรี แก้วประดับ", user=OFFICER)
     assert "ผลเป็นอย่างไร" in texts(asked)
-    asked = tap(line, asked[0], "พบตัว")
+    asked = press(line, asked[0], "พบตัว", user=OFFICER)
     assert "นัดชำระ" in texts(asked)
     assert "ผ่านไปแล้ว" in texts(line.say("500 1/11/2569", user=OFFICER))
     asked = line.say("๕๐๐ ๓๐/๑๑/๒๕๖๙", user=OFFICER)
     assert "มาตรการ" in texts(asked)
-    asked = tap(line, asked[0], "M2 ")
+    asked = press(line, asked[0], "M2 ", user=OFFICER)
     assert "บันทึกสิ่งที่ได้รู้" in texts(asked)
     # a note that starts with an officer word stays a note
     saved = line.say("วันนี้ ขายขนมที่ตลาด รายได้ไม่แน่นอน คุยตอนเย็นดีที่สุด", user=OFFICER)
@@ -150,9 +144,9 @@ def test_a_broken_promise_stays_on_the_list_until_someone_visits_again(app, line
     assert kinds.index("in_default") < kinds.index("promise_broken")  # after the register's own urgencies
     clock.set(datetime(2026, 12, 3, 10, 0, tzinfo=BANGKOK))
     asked = line.say("บันทึกเยี่ยม 0899990001", user=OFFICER)  # found by phone
-    asked = tap(line, asked[0], "ไม่อยู่บ้าน")
+    asked = press(line, asked[0], "ไม่อยู่บ้าน", user=OFFICER)
     assert "บันทึกสิ่งที่ได้รู้" in texts(asked)  # nobody met: no promise, no measure
-    assert "บันทึกการเยี่ยม" in texts(tap(line, asked[0], "ไม่มีบันทึก"))
+    assert "บันทึกการเยี่ยม" in texts(press(line, asked[0], "ไม่มีบันทึก", user=OFFICER))
     assert not [r for r in rows(app, date(2026, 12, 3)) if r["reason"].startswith("promise")]
 
 
@@ -163,7 +157,7 @@ def test_the_visit_flow_goes_back_and_cancels_and_keeps_others_out(line, db, reg
     assert "ไม่พบ" in texts(line.say("ไม่มีใครชื่อนี้", user=OFFICER))
     several = line.say("มาลี", user=OFFICER)
     assert "พบหลายคน" in texts(several)
-    outcome = tap(line, several[0], "มาลี ทองดี")
+    outcome = press(line, several[0], "มาลี ทองดี", user=OFFICER)
     assert "เยี่ยม มาลี ทองดี" in texts(outcome)
     assert "ผลการเยี่ยม" in texts(line.say("ดีมาก", user=OFFICER))  # not an outcome
     assert "เยี่ยมใคร" in texts(line.say("ย้อนกลับ", user=OFFICER))
@@ -271,10 +265,10 @@ def test_help_shows_staff_their_own_words_and_nobody_else(line, register):
 
 def test_a_visit_to_someone_without_a_contract_counts_in_the_officers_district(app, line, register):
     asked = line.say("บันทึกเยี่ยม มาลี ทองคำ", user=OFFICER)
-    asked = tap(line, asked[0], "พบตัว")
+    asked = press(line, asked[0], "พบตัว", user=OFFICER)
     assert "มาตรการ" in texts(asked)  # no open contract: no promise step
-    asked = tap(line, asked[0], "ไม่ได้คุย")
-    tap(line, asked[0], "ไม่มีบันทึก")
+    asked = press(line, asked[0], "ไม่ได้คุย", user=OFFICER)
+    press(line, asked[0], "ไม่มีบันทึก", user=OFFICER)
     report = app.test_client().get("/api/reports/visits?from=2026-11-16&to=2026-12-06&district=เมืองภูเก็ต",
                                    headers=AUTH).get_json()
     assert (report["visits"], report["people_met"], report["promises_made"]) == (1, 1, 0)

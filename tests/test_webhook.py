@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from bot.fakeline import events as ev
 from models import ContactRequest, Conversation, LineUser, Outbox, ProcessedEvent
-from tests.helpers import GROUP, USER, load_payload, texts
+from tests.helpers import GROUP, USER, load_payload, press, texts
 
 OTHER = "U" + "2" * 32
 
@@ -127,13 +127,6 @@ def _start_contact(line) -> list[dict]:  # type: ignore[no-untyped-def]
     return replies
 
 
-def _tap_quick_reply(line, message: dict, label: str) -> list[dict]:  # type: ignore[no-untyped-def]
-    for item in message["quickReply"]["items"]:
-        if item["action"]["label"] == label:
-            return line.tap(item["action"]["data"])
-    raise AssertionError(f"no quick reply {label!r} in {message}")
-
-
 def test_contact_flow_saves_the_message_and_tells_officers(line, db, fake, clock):
     from models import StaffMember
 
@@ -142,7 +135,7 @@ def test_contact_flow_saves_the_message_and_tells_officers(line, db, fake, clock
         connection.execute(StaffMember.__table__.insert().values(
             line_user_id=officer, name="เจ้าหน้าที่ทดสอบ", role="officer", created_at=clock.now()))
     replies = _start_contact(line)
-    replies = _tap_quick_reply(line, replies[0], "มาตรการช่วยเหลือ")
+    replies = press(line, replies[0], "มาตรการช่วยเหลือ")
     assert "พิมพ์สิ่งที่อยากบอก" in replies[0]["text"]
     replies = line.say("อยากทราบเรื่องลดดอกเบี้ยค่ะ")
     assert "โทรกลับ" in replies[0]["text"]
@@ -166,7 +159,7 @@ def test_contact_flow_saves_the_message_and_tells_officers(line, db, fake, clock
 
 def test_back_returns_to_the_previous_question_and_forgets_its_answer(line, db):
     replies = _start_contact(line)
-    _tap_quick_reply(line, replies[0], "นัดหมาย")
+    press(line, replies[0], "นัดหมาย")
     replies = line.say("ย้อนกลับ")
     assert "อยากคุยเรื่องอะไร" in replies[0]["text"]
     with db.connect() as connection:
@@ -177,7 +170,7 @@ def test_back_returns_to_the_previous_question_and_forgets_its_answer(line, db):
 
 def test_cancel_leaves_the_flow_from_any_step(line, db):
     replies = _start_contact(line)
-    _tap_quick_reply(line, replies[0], "เรื่องอื่น ๆ")
+    press(line, replies[0], "เรื่องอื่น ๆ")
     replies = line.say("ยกเลิก")
     assert "ยกเลิกรายการเรียบร้อย" in replies[0]["text"]
     assert _count(db, Conversation) == 0
@@ -187,17 +180,17 @@ def test_cancel_leaves_the_flow_from_any_step(line, db):
 def test_cancel_button_and_stale_buttons(line, db):
     replies = _start_contact(line)
     topic_question = replies[0]
-    replies = _tap_quick_reply(line, topic_question, "ยกเลิก")
+    replies = press(line, topic_question, "ยกเลิก")
     assert "ยกเลิกรายการเรียบร้อย" in replies[0]["text"]
     # a button from the finished conversation is out of date, and says so
-    replies = _tap_quick_reply(line, topic_question, "นัดหมาย")
+    replies = press(line, topic_question, "นัดหมาย")
     assert "ปุ่มนี้ใช้ไม่ได้แล้ว" in replies[0]["text"]
     assert "ปุ่มนี้ใช้ไม่ได้แล้ว" in line.tap("no-such-action?x=1")[0]["text"]
 
 
 def test_idle_conversation_expires_and_the_person_is_told_kindly(line, db, clock):
     replies = _start_contact(line)
-    _tap_quick_reply(line, replies[0], "นัดหมาย")
+    press(line, replies[0], "นัดหมาย")
     clock.advance(minutes=31)
     replies = line.say("อยากเลื่อนนัดค่ะ")
     assert "หมดเวลาแล้ว" in replies[0]["text"]
@@ -209,7 +202,7 @@ def test_idle_conversation_expires_and_the_person_is_told_kindly(line, db, clock
 def test_activity_keeps_a_conversation_alive(line, db, clock):
     replies = _start_contact(line)
     clock.advance(minutes=20)
-    _tap_quick_reply(line, replies[0], "นัดหมาย")
+    press(line, replies[0], "นัดหมาย")
     clock.advance(minutes=20)
     replies = line.say("ขอเลื่อนนัดเป็นสัปดาห์หน้าค่ะ")
     assert "โทรกลับ" in replies[0]["text"]
