@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 from linebot.v3.messaging import Message
-from sqlalchemy import select
 
 from bot.context import Context
 from messages import common as msgs
 from messages import groups as group_msgs
-from models import StaffMember
+from models.queries import staff_member
 
 
 def help_menu(ctx: Context) -> list[Message]:
     """`ช่วยเหลือ` / `help` / `เมนู`; officers and volunteers also see their own words (1:1 only)."""
     if ctx.in_group:
         return group_msgs.group_help()
-    role = None
-    if ctx.user_id:
-        role = ctx.session.scalar(select(StaffMember.role).where(
-            StaffMember.line_user_id == ctx.user_id, StaffMember.revoked_at.is_(None)))
-    return msgs.help_menu() + (msgs.staff_help(role) if role else [])
+    staff = staff_member(ctx.session, ctx.user_id)
+    return msgs.help_menu() + (msgs.staff_help(staff.role) if staff else [])
 
 
 def cancel(ctx: Context) -> list[Message]:

@@ -14,14 +14,12 @@ from domain.field import ATTACH_WINDOW_MINUTES, named_people, picture_kind, proj
 from handlers import common, visits
 from messages import field as msgs
 from models import Contract, FieldUpdate, Person, StaffMember
-from models.queries import area_path
+from models.queries import area_path, staff_member
 
 
 def _reporter(ctx: Context) -> StaffMember | None:
-    if not ctx.user_id:
-        return None
-    return ctx.session.scalars(select(StaffMember).where(
-        StaffMember.line_user_id == ctx.user_id, StaffMember.revoked_at.is_(None))).one_or_none()
+    """A volunteer or an officer: the people whose updates count."""
+    return staff_member(ctx.session, ctx.user_id)
 
 
 def is_update(text: str) -> bool:

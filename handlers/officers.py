@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from linebot.v3.messaging import Message
-from sqlalchemy import select
 
 from bot.context import Context
 from bot.outbox import QUOTA_FLAG
@@ -11,15 +10,12 @@ from bot.reports import followup_rows
 from handlers import common
 from messages.followups import digest, quota_paused
 from models import PlatformFlag, StaffMember
+from models.queries import staff_member
 
 
 def officer(ctx: Context) -> StaffMember | None:
     """The active officer behind this LINE account, if it is one."""
-    if not ctx.user_id:
-        return None
-    return ctx.session.scalars(select(StaffMember).where(
-        StaffMember.line_user_id == ctx.user_id, StaffMember.role == "officer",
-        StaffMember.revoked_at.is_(None))).one_or_none()
+    return staff_member(ctx.session, ctx.user_id, "officer")
 
 
 def today(ctx: Context) -> list[Message]:

@@ -26,7 +26,7 @@ from messages import visits as msgs
 from models import Contract, FieldUpdate, Person, PromiseToPay, StaffMember, Visit
 from models.history import find_people, history, in_scope, record_access
 from models.measure_store import measures_in_db
-from models.queries import area_ids_under, holdings
+from models.queries import area_ids_under, holdings, staff_member
 
 MAX_NOTE = 1000
 
@@ -338,8 +338,7 @@ def offer_pin(ctx: Context, update: FieldUpdate) -> None:
 def on_pin_action(ctx: Context, payload: PinAction) -> list[Message]:
     """The author's answer: only they may turn their update's location into the pin."""
     update = ctx.session.get(FieldUpdate, payload.update)
-    reporter = ctx.session.scalars(select(StaffMember).where(
-        StaffMember.line_user_id == (ctx.user_id or ""), StaffMember.revoked_at.is_(None))).one_or_none()
+    reporter = staff_member(ctx.session, ctx.user_id)
     if (ctx.in_group or update is None or reporter is None or update.author != ctx.user_id
             or update.person_id is None or update.lat is None):
         return [] if ctx.in_group else common.not_understood(ctx)

@@ -174,6 +174,16 @@ def group_positions(session: Session, groups: Sequence[LineGroup], as_of: date) 
     return {g.group_id: by_area.get(g.area_id, []) if g.area_id is not None else [] for g in groups}
 
 
+def staff_member(session: Session, line_user_id: str | None, role: str | None = None) -> StaffMember | None:
+    """The officer or volunteer behind a LINE account, while they hold the role (`role` narrows it)."""
+    if not line_user_id:
+        return None
+    query = select(StaffMember).where(StaffMember.line_user_id == line_user_id, StaffMember.revoked_at.is_(None))
+    if role is not None:
+        query = query.where(StaffMember.role == role)
+    return session.scalars(query).one_or_none()
+
+
 def active_officers(session: Session) -> Sequence[StaffMember]:
     return session.scalars(select(StaffMember).where(
         StaffMember.role == "officer", StaffMember.revoked_at.is_(None))
