@@ -24,20 +24,17 @@ from handlers import common
 from handlers.officers import officer
 from messages import visits as msgs
 from models import Contract, FieldUpdate, Person, PromiseToPay, StaffMember, Visit
-from models.history import find_people, history, in_scope, record_access
+from models.history import contracts_of, find_people, history, in_scope, record_access
 from models.measure_store import measures_in_db
-from models.queries import area_ids_under, holdings, staff_member
+from models.queries import area_ids_under, staff_member
 
 MAX_NOTE = 1000
 
 
 def _people_lines(ctx: Context, people: list[Person]) -> list[msgs.PersonLine]:
-    lines = []
-    for person in people:
-        codes = " ".join(h.contract.project_code for h in holdings(ctx.session, person, ctx.today)[:3])
-        lines.append(msgs.PersonLine(person.id, f"{person.first_name} {person.last_name}",
-                                     mask_national_id(person.national_id), codes))
-    return lines
+    codes = contracts_of(ctx.session, [p.id for p in people])
+    return [msgs.PersonLine(person.id, f"{person.first_name} {person.last_name}", mask_national_id(person.national_id),
+                            " ".join(code for _, code in codes[person.id][:3])) for person in people]
 
 
 def _areas(ctx: Context, me: StaffMember) -> list[int] | None:
@@ -168,20 +165,19 @@ def on_who(ctx: Context, answer: str) -> list[Message]:
 
 def _chosen(ctx: Context, person: Person) -> list[Message]:
     name = f"{person.first_name} {person.last_name}"
-    open_ones = [h for h in holdings(ctx.session, person, ctx.today) if h.contract.status != "closed"]
+    open_ones = contracts_of(ctx.session, [person.id], open_only=True)[person.id]
     if len(open_ones) > 1:
         ctx.conversation.advance("contract", person_id=person.id, name=name)
-        return msgs.pick_contract(name, [(h.contract.id, h.contract.project_code) for h in open_ones])
-    contract_id = open_ones[0].contract.id if open_ones else None
+        return msgs.pick_contract(name, open_ones)
+    contract_id = open_ones[0][0] if open_ones else None
     ctx.conversation.advance("outcome", person_id=person.id, name=name, contract_id=contract_id)
     return msgs.ask_outcome(name)
 
 
 def ask_contract(ctx: Context) -> list[Message]:
     data = ctx.conversation.data
-    person = ctx.session.get(Person, data["person_id"])
-    open_ones = [h for h in holdings(ctx.session, person, ctx.today) if h.contract.status != "closed"] if person else []
-    return msgs.pick_contract(data["name"], [(h.contract.id, h.contract.project_code) for h in open_ones])
+    return msgs.pick_contract(data["name"], contracts_of(ctx.session, [data["person_id"]], open_only=True)[
+        data["person_id"]])
 
 
 def on_contract(ctx: Context, answer: str) -> list[Message]:
@@ -191,9 +187,8 @@ def on_contract(ctx: Context, answer: str) -> list[Message]:
     if answer.startswith("contract:") and answer[9:].isdigit():
         query = select(Contract.id).where(Contract.id == int(answer[9:]))
     contract_id = ctx.session.scalar(query)
-    person = ctx.session.get(Person, data["person_id"])
-    if contract_id is None or person is None or contract_id not in {h.contract.id for h in holdings(
-            ctx.session, person, ctx.today)}:
+    offered = {cid for cid, _ in contracts_of(ctx.session, [data["person_id"]], open_only=True)[data["person_id"]]}
+    if contract_id not in offered:
         return ask_contract(ctx)
     ctx.conversation.advance("outcome", contract_id=contract_id)
     return msgs.ask_outcome(data["name"])

@@ -98,6 +98,19 @@ def _without_title(word: str) -> str:
     return "" if word in TITLES else word
 
 
+def contracts_of(session: Session, person_ids: Sequence[int], *,
+                 open_only: bool = False) -> dict[int, list[tuple[int, str]]]:
+    """person id → [(contract id, project code)], oldest contract first: no payments, no money rules."""
+    query = (select(Membership.person_id, Contract.id, Contract.project_code).join(Contract)
+             .where(Membership.person_id.in_(person_ids)).order_by(Contract.contract_date, Contract.project_code))
+    if open_only:
+        query = query.where(Contract.status != "closed")
+    found: dict[int, list[tuple[int, str]]] = {person_id: [] for person_id in person_ids}
+    for person_id, contract_id, code in session.execute(query):
+        found[person_id].append((contract_id, code))
+    return found
+
+
 # --- promises -------------------------------------------------------------------------------
 
 

@@ -291,3 +291,23 @@ def test_a_district_officer_sees_only_people_of_their_district(line, db, clock, 
     assert "ไม่พบ" in texts(line.tap(PersonCard(person=hidden).pack(), user=OFFICER))  # nor by a forged button
     assert "ไม่พบ" in texts(line.tap(VisitFor(person=hidden).pack(), user=OFFICER))
     assert "ฮาลีมะ หมัดหลี" in texts(line.say("ค้นหา ฮาลีมะ", user=province_officer))
+
+
+def test_someone_on_two_open_contracts_is_asked_which_one(line, db, register):
+    with Session(db) as session:
+        second = f.contract(session, where=f.area(session), code="PKT-2568-0999", contract_date=date(2026, 1, 1),
+                            first_due_date=date(2026, 2, 1))
+        f.member(session, second, session.get(Person, register["somsri"]), role="guarantor")
+        closed = f.contract(session, where=f.area(session), code="PKT-2560-0001", status="closed")
+        f.member(session, closed, session.get(Person, register["somsri"]))
+        session.commit()
+    asked = line.say("บันทึกเยี่ยม สมศรี", user=OFFICER)
+    assert "หลายสัญญา" in texts(asked)
+    offered = [a["label"] for a in quick_replies(asked[0])]
+    assert CODE in offered and "PKT-2568-0999" in offered and "PKT-2560-0001" not in offered  # closed: not offered
+    assert "หลายสัญญา" in texts(line.say("PKT-2560-0001", user=OFFICER))  # typed, but not one of those offered
+    asked = line.say("pkt-2568-0999", user=OFFICER)  # typed, any case
+    press(line, press(line, asked[0], "ไม่อยู่บ้าน", user=OFFICER)[0], "ไม่มีบันทึก", user=OFFICER)
+    with Session(db) as session:
+        visit = session.scalars(select(Visit)).one()
+        assert visit.contract is not None and visit.contract.project_code == "PKT-2568-0999"
