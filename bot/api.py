@@ -19,10 +19,10 @@ from domain.applications import NEXT_STATUSES, can_move
 from domain.appointments import ATTENDANCE, COURT_CHECKLIST, OUTCOMES
 from domain.identity import mask_national_id
 from domain.measures import Situation, recommended_ids
-from domain.visits import district_report, report_day_on_or_before, report_period
+from domain.visits import report_day_on_or_before, report_period
 from models import AppointmentSession, Booking, Contract, MeasureApplication, Membership, Outbox
 from models.booking import create_session, seats_of, taken_seats
-from models.history import record_access, report_facts
+from models.history import district_report_for, record_access
 from models.measure_store import measures_in_db
 from models.queries import area_ids_under, contract_by_code, position_of
 
@@ -337,8 +337,6 @@ def visits_report():  # type: ignore[no-untyped-def]
     with runtime().sessions() as session:
         if district and not area_ids_under(session, district):
             return jsonify({"error": "not_found", "detail": f"no district {district!r}"}), 404
-        facts = report_facts(session, start, end, district)
-    report = district_report(start, end, facts.visits, facts.promises, facts.applications, facts.mediations,
-                             facts.updates)
+        report = district_report_for(session, start, end, district)
     counts = {k: v for k, v in dataclasses.asdict(report).items() if k not in {"start", "end"}}
     return jsonify({"from": start.isoformat(), "to": end.isoformat(), "district": district, **counts})

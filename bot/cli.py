@@ -320,9 +320,9 @@ def reports() -> None:
               "on or before it (weeks 1 and 3 of a month) names the period; default today")
 def reports_district(district: str | None, week: str | None) -> None:
     """Print the district report: visits, people met, promises, applications, mediations, updates."""
-    from domain.visits import district_report, report_day_on_or_before, report_period
+    from domain.visits import report_day_on_or_before, report_period
     from messages.visits import district_report_text
-    from models.history import report_facts
+    from models.history import district_report_for
     from models.queries import area_ids_under
 
     rt = runtime()
@@ -339,9 +339,7 @@ def reports_district(district: str | None, week: str | None) -> None:
     with rt.sessions() as session:
         if district and not area_ids_under(session, district):
             raise click.ClickException(f"no district {district!r} in the register")
-        facts = report_facts(session, start, end, district)
-    report = district_report(start, end, facts.visits, facts.promises, facts.applications, facts.mediations,
-                             facts.updates)
+        report = district_report_for(session, start, end, district)
     click.echo(district_report_text(report, district or "ทั้งจังหวัด"))
 
 

@@ -85,7 +85,7 @@ def parse_promise(text: str, today: date) -> Promise:
     return Promise(amount.quantize(Decimal("0.01")), due)
 
 
-def promise_to_show(status: PromiseStatus, due_on: date, as_of: date, revisited: bool) -> str | None:
+def promise_to_show(status: PromiseStatus, as_of: date, revisited: bool) -> str | None:
     """Whether a promise belongs on today's follow-up list, and as what.
 
     Broken: until someone visits again after the due date. Kept: for a week, to thank them.

@@ -26,6 +26,7 @@ from linebot.v3.messaging import (
 from bot.payloads import Answer, PersonCard, PinAction, VisitFor
 from domain.visits import DistrictReport
 from messages.appointments import KIND_NAMES
+from messages.balance import ROLE_NAMES
 from messages.common import flow_controls
 from messages.format import baht, thai_date
 from messages.quiz import STATUS_NAMES
@@ -35,7 +36,6 @@ FLOW = "visit"
 OUTCOME_NAMES = {"met": "พบตัว", "not_home": "ไม่อยู่บ้าน", "moved": "ย้ายที่อยู่", "deceased": "เสียชีวิต",
                  "refused": "ไม่ยอมพบ/ปฏิเสธ"}
 PROMISE_STATES = {"pending": "รอถึงกำหนด", "kept": "ชำระตามสัญญาแล้ว ✅", "broken": "ไม่เป็นไปตามสัญญา ⚠️"}
-ROLE_NAMES = {"borrower": "ผู้กู้", "co_debtor": "ผู้กู้ร่วม", "guarantor": "ผู้ค้ำประกัน"}
 NO_PROMISE, NO_MEASURE, NO_NOTE, SKIP_PIN = "ไม่มีนัดชำระ", "ไม่ได้คุยเรื่องมาตรการ", "ไม่มีบันทึก", "ข้าม"
 
 
@@ -67,14 +67,18 @@ def not_found(text: str) -> list[Message]:
                              "เลขบัตร 4 ตัวท้าย เบอร์โทร หรือรหัสโครงการ")]
 
 
+def _numbered(people: Sequence[PersonLine], more: bool) -> str:
+    """Several people found, one line each, told apart by masked ID and projects."""
+    lines = [f"{n}. {p.name} ({p.national_id_masked}) {p.contracts}".rstrip() for n, p in enumerate(people, 1)]
+    return "\n".join(lines) + ("\nพบมากกว่านี้ ลองพิมพ์ให้เจาะจงขึ้น" if more else "")
+
+
 def choose_person(people: Sequence[PersonLine], more: bool) -> list[Message]:
     """Several matches: a short list, each with a button that opens the card."""
-    lines = [f"{n}. {p.name} ({p.national_id_masked}) {p.contracts}".rstrip() for n, p in enumerate(people, 1)]
-    tail = "\nพบมากกว่านี้ ลองพิมพ์ให้เจาะจงขึ้น" if more else ""
     items = [QuickReplyItem(action=PostbackAction(label=f"{n}. {p.name}"[:20], display_text=p.name,
                                                   data=PersonCard(person=p.person_id).pack()))
              for n, p in enumerate(people, 1)]
-    return [TextMessage(text=f"พบ {len(people)} คน แตะชื่อเพื่อดูประวัติ\n" + "\n".join(lines) + tail,
+    return [TextMessage(text=f"พบ {len(people)} คน แตะชื่อเพื่อดูประวัติ\n" + _numbered(people, more),
                         quick_reply=QuickReply(items=items[:13]))]
 
 
@@ -196,10 +200,8 @@ def who_not_found(text: str) -> list[Message]:
 
 
 def pick_who(people: Sequence[PersonLine], more: bool) -> list[Message]:
-    lines = [f"{n}. {p.name} ({p.national_id_masked}) {p.contracts}".rstrip() for n, p in enumerate(people, 1)]
-    tail = "\nพบมากกว่านี้ ลองพิมพ์ให้เจาะจงขึ้น" if more else ""
     items = [_answer("who", f"{n}. {p.name}", f"person:{p.person_id}") for n, p in enumerate(people, 1)]
-    return [TextMessage(text="พบหลายคน เยี่ยมคนไหนคะ\n" + "\n".join(lines) + tail,
+    return [TextMessage(text="พบหลายคน เยี่ยมคนไหนคะ\n" + _numbered(people, more),
                         quick_reply=QuickReply(items=items[:11] + flow_controls(back=False)))]
 
 

@@ -18,10 +18,12 @@ from sqlalchemy.orm import Session, selectinload
 from bot.clock import BANGKOK
 from bot.textnorm import to_ascii_digits
 from domain.visits import (
+    DistrictReport,
     MediationFact,
     PromiseFact,
     PromiseStatus,
     VisitFact,
+    district_report,
     promise_status,
     promise_to_show,
 )
@@ -157,7 +159,7 @@ def promises_to_follow(session: Session, as_of: date, district: str | None = Non
     rows = []
     for promise in promises:
         revisited = any(c == promise.contract_id and day > promise.due_on for c, day in later_visits)
-        reason = promise_to_show(found[promise.id], promise.due_on, as_of, revisited)
+        reason = promise_to_show(found[promise.id], as_of, revisited)
         if reason:
             rows.append(PromiseRow(promise, found[promise.id], reason))
     return sorted(rows, key=lambda r: (r.reason != "promise_broken", r.promise.due_on, r.promise.id))
@@ -268,3 +270,10 @@ def report_facts(session: Session, start: date, end: date, district: str | None)
     updates = [at.astimezone(BANGKOK).date() for at in session.scalars(update_query)]
     return ReportFacts(visits, [PromiseFact(p.made_on, found[p.id]) for p in promises], applications,
                        mediations, updates)
+
+
+def district_report_for(session: Session, start: date, end: date, district: str | None) -> DistrictReport:
+    """The district report (or the province's, for None) from `start` to `end`: facts read, rule applied."""
+    facts = report_facts(session, start, end, district)
+    return district_report(start, end, facts.visits, facts.promises, facts.applications, facts.mediations,
+                           facts.updates)

@@ -26,13 +26,13 @@ from domain.contact_hours import contact_day, is_rest_day, may_contact
 from domain.group_guard import GroupPrivacyError
 from domain.money import CONTRACT_ENDED
 from domain.reminders import Reminder, group_reminder, personal_reminders, prescription_threshold
-from domain.visits import district_report, report_day_on_or_before, report_period
+from domain.visits import report_day_on_or_before, report_period
 from messages import appointments as appointment_msgs
 from messages import reminders as msgs
 from messages import visits as visit_msgs
 from messages.followups import digest, prescription_alert
 from models import ProactiveContact
-from models.history import report_facts
+from models.history import district_report_for
 from models.queries import (
     active_officers,
     bookings_on,
@@ -253,10 +253,8 @@ def _district_reports(rt: Runtime, session: Session, now: datetime) -> int:
     for officer in active_officers(session):
         district = officer.district.name if officer.district else None
         if district not in texts:
-            facts = report_facts(session, start, end, district)
-            texts[district] = visit_msgs.district_report(
-                district_report(start, end, facts.visits, facts.promises, facts.applications, facts.mediations,
-                                facts.updates), district or "ทั้งจังหวัด")
+            texts[district] = visit_msgs.district_report(district_report_for(session, start, end, district),
+                                                         district or "ทั้งจังหวัด")
         queued += outbox.enqueue_push(
             session, to=officer.line_user_id, messages=texts[district], origin="job.district_report", now=now,
             send_at=now, dedupe_key=f"district_report:{officer.line_user_id}:{report_day.isoformat()}") is not None
