@@ -9,12 +9,13 @@ from datetime import date, datetime
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, abort, jsonify, request
+from flask import Blueprint, abort, jsonify, request, url_for
 from sqlalchemy import select
 
 from bot.clock import BANGKOK
-from bot.reports import application_row, district_names, followup_rows, position_fields
+from bot.reports import application_row, district_names, followup_list, position_fields
 from bot.runtime import runtime
+from bot.textnorm import to_ascii_digits
 from domain.applications import NEXT_STATUSES, can_move
 from domain.appointments import ATTENDANCE, COURT_CHECKLIST, OUTCOMES
 from domain.identity import mask_national_id
@@ -112,10 +113,28 @@ def contract(project_code: str):  # type: ignore[no-untyped-def]
 def followups():  # type: ignore[no-untyped-def]
     """The ordered follow-up list on `as_of`, optionally for one district."""
     as_of = parse_day(request.args.get("as_of"))
+    offset = parse_count(request.args.get("offset"), "offset") or 0
+    limit = parse_count(request.args.get("limit"), "limit")
     with runtime().sessions() as session:
-        rows = followup_rows(session, as_of, request.args.get("district") or None)
+        listed = followup_list(session, as_of, request.args.get("district") or None, offset=offset, limit=limit)
+        rows = listed.rows
         audit(session, [int(r["applicant"]["person_id"]) for r in rows if r.get("applicant")], "api.followups")
-        return jsonify(rows)
+    response = jsonify(rows)
+    response.headers["X-Total-Count"] = str(listed.total)
+    if limit is not None and offset + limit < listed.total:
+        following = request.args.to_dict() | {"offset": str(offset + limit), "limit": str(limit)}
+        response.headers["Link"] = f'<{url_for(".followups", **following)}>; rel="next"'
+    return response
+
+
+def parse_count(raw: str | None, name: str) -> int | None:
+    """A whole number ≥ 0 (Thai digits too), or None when absent."""
+    if raw is None or raw == "":
+        return None
+    text = to_ascii_digits(raw.strip())
+    if not text.isdigit():
+        abort(400, description=f"{name} must be a whole number 0 or more, got {raw!r}")
+    return int(text)
 
 
 @bp.get("/applications")

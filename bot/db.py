@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, cast
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, Table, TypeDecorator, create_engine, event, insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -64,3 +65,44 @@ def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+WRITE_BATCH = 5000  # rows per executemany
+
+
+def table_of(model: type[Any]) -> Table:
+    return cast(Table, model.__table__)
+
+
+def bulk_insert(session: Session, model: type[Any], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """Insert plain rows (tuples in `columns` order): COPY on PostgreSQL, executemany in batches
+    of WRITE_BATCH elsewhere. Returns how many rows were written."""
+    table = table_of(model)
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        count = 0
+        statement = insert(table)
+        batch: list[dict[str, Any]] = []
+        for row in rows:
+            batch.append(dict(zip(columns, row, strict=True)))
+            if len(batch) >= WRITE_BATCH:
+                session.execute(statement, batch)
+                count, batch = count + len(batch), []
+        if batch:
+            session.execute(statement, batch)
+        return count + len(batch)
+    dialect = connection.dialect
+    convert = [(i, cast(TypeDecorator[Any], table.c[name].type)) for i, name in enumerate(columns)
+               if isinstance(table.c[name].type, TypeDecorator)]  # e.g. aware → naive UTC
+    driver: Any = connection.connection.driver_connection  # psycopg.Connection
+    count = 0
+    quoted = ", ".join(columns)
+    with driver.cursor() as cursor, cursor.copy(f"COPY {table.name} ({quoted}) FROM STDIN") as copy:
+        for row in rows:
+            if convert:
+                row = list(row)
+                for i, type_ in convert:
+                    row[i] = type_.process_bind_param(row[i], dialect)
+            copy.write_row(row)
+            count += 1
+    return count

@@ -45,16 +45,16 @@ from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
 from sys import intern
-from typing import Any, cast
+from typing import Any
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import Table as SqlTable
-from sqlalchemy import TypeDecorator, func, insert, literal, select, update
+from sqlalchemy import func, insert, literal, select, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from bot.db import WRITE_BATCH, bulk_insert, table_of
 from bot.textnorm import to_ascii_digits
 from bot.thaiparse import parse_money, parse_national_id, parse_register_date
 from models import Area, Contract, Fund, Membership, Payment, Person
@@ -71,7 +71,6 @@ DEFAULT_PENALTY = Decimal("7.5")
 LOOKUP_CHUNK = 500  # keys per `IN (...)` lookup (SQLite and others)
 LOOKUP_CHUNK_POSTGRES = 20000  # keys per `unnest(:array)` lookup
 PAYMENT_LOOKUP_CHUNK = 2000  # contracts per lookup of stored payments (~10 rows each: keeps memory flat)
-WRITE_BATCH = 5000  # rows per executemany
 PENDING_ROWS = 5000  # rows read before their project codes are looked up together
 
 COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {  # kind → (required, optional)
@@ -573,44 +572,6 @@ def lookup(session: Session, columns: Sequence[Any], key: Any, values: Iterable[
         return
     for chunk in _chunks(wanted, LOOKUP_CHUNK):
         yield from session.execute(select(*columns).where(key.in_(chunk)))
-
-
-def table_of(model: type[Any]) -> SqlTable:
-    return cast(SqlTable, model.__table__)
-
-
-def bulk_insert(session: Session, model: type[Any], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-    """Insert plain rows (tuples in `columns` order): COPY on PostgreSQL, executemany in batches
-    of WRITE_BATCH elsewhere. Returns how many rows were written."""
-    table = table_of(model)
-    connection = session.connection()
-    if connection.dialect.name != "postgresql":
-        count = 0
-        statement = insert(table)
-        batch: list[dict[str, Any]] = []
-        for row in rows:
-            batch.append(dict(zip(columns, row, strict=True)))
-            if len(batch) >= WRITE_BATCH:
-                session.execute(statement, batch)
-                count, batch = count + len(batch), []
-        if batch:
-            session.execute(statement, batch)
-        return count + len(batch)
-    dialect = connection.dialect
-    convert = [(i, cast(TypeDecorator[Any], table.c[name].type)) for i, name in enumerate(columns)
-               if isinstance(table.c[name].type, TypeDecorator)]  # e.g. aware → naive UTC
-    driver: Any = connection.connection.driver_connection  # psycopg.Connection
-    count = 0
-    quoted = ", ".join(columns)
-    with driver.cursor() as cursor, cursor.copy(f"COPY {table.name} ({quoted}) FROM STDIN") as copy:
-        for row in rows:
-            if convert:
-                row = list(row)
-                for i, type_ in convert:
-                    row[i] = type_.process_bind_param(row[i], dialect)
-            copy.write_row(row)
-            count += 1
-    return count
 
 
 def bulk_update(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:
@@ -1139,6 +1100,17 @@ def _read(session: Session, source: Source, now: datetime, state: ImportState, r
     return loader
 
 
+def refresh_stored_list(session: Session, now: datetime) -> None:
+    """Store the follow-up list again when the import changed the register (`bot.standing`),
+    so that officers' lists read it at once rather than computing it until the clock does."""
+    from bot import standing
+    from bot.reports import refresh_followups
+
+    if not standing.is_fresh(session, now.date()):
+        refresh_followups(session, now.date(), now)
+        session.commit()
+
+
 @click.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @with_appcontext
@@ -1150,6 +1122,7 @@ def import_command(files: tuple[Path, ...]) -> None:
     rt = runtime()
     with rt.sessions() as session:
         reports = import_files(session, files, rt.clock.now())
+        refresh_stored_list(session, rt.clock.now())
     click.echo(format_report(reports))
     if not all(report.ok for report in reports):
         raise click.exceptions.Exit(1)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from bot import standing
 from bot.clock import BANGKOK
+from domain.followups import Followup
 from domain.followups import followups as order_followups
 from domain.identity import mask_national_id
 from domain.money import Position
@@ -20,9 +24,16 @@ from messages.followups import (
     promise_text,
     reason_text,
 )
-from models import Area, Booking, Contract, FieldUpdate, LineGroup, MeasureApplication, StaffMember
+from models import Booking, Contract, FieldUpdate, LineGroup, MeasureApplication, StaffMember
 from models.history import promises_to_follow
-from models.queries import applications_awaiting, area_ids_under, bookings_on, open_positions
+from models.queries import (
+    ContractFacts,
+    applications_awaiting,
+    area_ids_under,
+    bookings_on,
+    district_of_areas,
+    open_positions,
+)
 
 
 def money(value: Any) -> str | None:
@@ -50,27 +61,98 @@ def position_fields(p: Position) -> dict[str, Any]:
     }
 
 
-def followup_rows(session: Session, as_of: date, district: str | None = None) -> list[dict[str, Any]]:
-    """Time-barred, then the 5-year limit within 180 days, then defaults, then applications."""
-    area_ids = area_ids_under(session, district) if district else None
-    facts = open_positions(session, as_of, area_ids=area_ids, owing_only=True)
-    contracts = {f.project_code: f for f, _ in facts}
-    districts = district_names(session)
-    ordered = order_followups((f.project_code, p) for f, p in facts)
-    rows = [{
+def register_row(item: Followup, project_name: str, district: str | None) -> dict[str, Any]:
+    """A register row of the list: why the contract is on it, what to do, and its position."""
+    return {
         "project_code": item.project_code,
-        "project_name": contracts[item.project_code].project_name,
-        "district": districts.get(contracts[item.project_code].area_id),
+        "project_name": project_name,
+        "district": district,
         "reason": item.reason,
         "reason_text": reason_text(item),
         "next_action": NEXT_ACTION[item.reason],
         **position_fields(item.position),
-    } for item in ordered]
-    rows += promise_rows(session, as_of, district, districts)
-    rows += [application_row(a, districts) for a in applications_awaiting(session, district)]
-    rows += appointment_rows(session, as_of)
-    rows += field_update_rows(session, as_of, area_ids)
-    return rows
+    }
+
+
+def live_register(session: Session, as_of: date,
+                  area_ids: list[int] | None) -> tuple[list[Followup], dict[str, ContractFacts]]:
+    """The register part computed now: the money rules over every contract that may be behind."""
+    facts = open_positions(session, as_of, area_ids=area_ids, owing_only=True)
+    return order_followups((f.project_code, p) for f, p in facts), {f.project_code: f for f, _ in facts}
+
+
+def refresh_followups(session: Session, as_of: date, now: datetime) -> int:
+    """Compute the province's register rows for `as_of` and store them (`bot.standing`)."""
+    def compute() -> Iterator[tuple[int, int | None, dict[str, Any]]]:
+        items, facts = live_register(session, as_of, None)  # every query first: the rows are
+        districts = district_of_areas(session)  # built while the connection is busy writing them
+
+        def rows() -> Iterator[tuple[int, int | None, dict[str, Any]]]:
+            for item in items:
+                contract = facts[item.project_code]
+                district = districts.get(contract.area_id)
+                yield (contract.id, district.id if district else None,
+                       register_row(item, contract.project_name, district.name if district else None))
+        return rows()
+
+    return standing.refresh(session, as_of, now, compute)
+
+
+@dataclass(frozen=True)
+class FollowupList:
+    """One officer's list, or a page of it, with what the whole list holds."""
+
+    rows: list[dict[str, Any]]
+    total: int  # rows in the whole list
+    counts: dict[str, int]  # the whole list's rows per reason, in the list's order
+    stored: bool  # the register rows were read from the stored list, not computed now
+
+
+def followup_list(session: Session, as_of: date, district: str | None = None, *, offset: int = 0,
+                  limit: int | None = None, register_limit: int | None = None) -> FollowupList:
+    """Time-barred, then the 5-year limit within 180 days, then defaults, then promises,
+    applications, today's appointments and field updates: rows offset..offset+limit.
+
+    The register rows come from the stored list when it was computed for `as_of` from the
+    register as it is now (`bot.standing`), else they are computed here. `register_limit`
+    keeps at most that many register rows and every other row (the LINE digest's need).
+    """
+    districts = district_names(session)
+    area_ids = area_ids_under(session, district) if district else None
+    others = (promise_rows(session, as_of, district, districts)
+              + [application_row(a, districts) for a in applications_awaiting(session, district)]
+              + appointment_rows(session, as_of)
+              + field_update_rows(session, as_of, area_ids))
+    stored = standing.stored_part(session, as_of, district)
+    fetch: Callable[[int, int], list[dict[str, Any]]]
+    if stored is not None:
+        counts = stored.counts()
+        fetch = stored.rows
+    else:
+        items, facts = live_register(session, as_of, area_ids)
+        counts = {}
+        for item in items:
+            counts[item.reason] = counts.get(item.reason, 0) + 1
+
+        def fetch(start: int, stop: int) -> list[dict[str, Any]]:
+            return [register_row(item, facts[item.project_code].project_name,
+                                 districts.get(facts[item.project_code].area_id)) for item in items[start:stop]]
+    in_register = sum(counts.values())
+    for row in others:
+        counts[row["reason"]] = counts.get(row["reason"], 0) + 1
+    offset = max(0, offset)
+    stop = None if limit is None else offset + max(0, limit)
+    register_stop = in_register if stop is None else min(stop, in_register)
+    if register_limit is not None:
+        register_stop = min(register_stop, register_limit)
+    rows = fetch(offset, register_stop) if offset < register_stop else []
+    rows += others[max(0, offset - in_register):None if stop is None else max(0, stop - in_register)]
+    return FollowupList(rows, in_register + len(others), counts, stored is not None)
+
+
+def followup_rows(session: Session, as_of: date, district: str | None = None) -> list[dict[str, Any]]:
+    """The whole ordered follow-up list (see `followup_list`)."""
+    return followup_list(session, as_of, district).rows
 
 
 def promise_rows(session: Session, as_of: date, district: str | None,
@@ -173,14 +255,4 @@ def application_row(application: MeasureApplication, districts: dict[int, str]) 
 
 def district_names(session: Session) -> dict[int, str]:
     """area id → the name of the district it lies in (one query for the whole tree)."""
-    rows = {a.id: a for a in session.scalars(select(Area))}
-
-    def district_of(area_id: int | None) -> str | None:
-        while area_id is not None:
-            area = rows[area_id]
-            if area.level == "district":
-                return area.name
-            area_id = area.parent_id
-        return None
-
-    return {area_id: name for area_id in rows if (name := district_of(area_id))}
+    return {area_id: district.name for area_id, district in district_of_areas(session).items()}

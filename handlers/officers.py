@@ -6,9 +6,9 @@ from linebot.v3.messaging import Message
 
 from bot.context import Context
 from bot.outbox import QUOTA_FLAG
-from bot.reports import followup_rows
+from bot.reports import followup_list
 from handlers import common
-from messages.followups import digest, quota_paused
+from messages.followups import DIGEST_ROWS, digest, quota_paused
 from models import PlatformFlag, StaffMember
 from models.queries import staff_member
 
@@ -24,7 +24,8 @@ def today(ctx: Context) -> list[Message]:
     if me is None:
         return common.not_understood(ctx)
     district = me.district.name if me.district else None
-    return digest(followup_rows(ctx.session, ctx.today, district), ctx.today, district or "ทั้งจังหวัด")
+    listed = followup_list(ctx.session, ctx.today, district, register_limit=DIGEST_ROWS)
+    return digest(listed.rows, ctx.today, district or "ทั้งจังหวัด", listed.counts)
 
 
 def quota_notice(ctx: Context) -> list[Message]:

@@ -72,17 +72,25 @@ def reason_text(item: Followup) -> str:
 
 ROWS_PER_PAGE = 6
 MAX_PAGES = 10
+DIGEST_ROWS = ROWS_PER_PAGE * MAX_PAGES
 
 
-def digest(rows: list[dict[str, object]], as_of: date, area: str) -> list[Message]:
-    """The morning list for one officer: a summary line and pages of what to do, most urgent first."""
-    if not rows:
+def digest(rows: list[dict[str, object]], as_of: date, area: str,
+           counts: dict[str, int] | None = None) -> list[Message]:
+    """The morning list for one officer: a summary line and pages of what to do, most urgent first.
+
+    `rows` is the list, or its most urgent part with every non-register row; `counts`
+    gives the whole list's rows per reason (counted from `rows` when not given).
+    """
+    if counts is None:
+        counts = {}
+        for row in rows:
+            counts[str(row["reason"])] = counts.get(str(row["reason"]), 0) + 1
+    total = sum(counts.values())
+    if not total:
         return [TextMessage(text=f"รายการติดตาม {area} วันที่ {thai_date(as_of)}: วันนี้ไม่มีรายการเร่งด่วนค่ะ 🌼")]
-    counts: dict[str, int] = {}
-    for row in rows:
-        counts[str(row["reason"])] = counts.get(str(row["reason"]), 0) + 1
     summary = " · ".join(f"{REASON_TITLES[r]} {n}" for r, n in counts.items())
-    chosen = _fit(rows, ROWS_PER_PAGE * MAX_PAGES)
+    chosen = _fit(rows, DIGEST_ROWS)
     pages = [chosen[i:i + ROWS_PER_PAGE] for i in range(0, len(chosen), ROWS_PER_PAGE)]
     bubbles = []
     for number, page in enumerate(pages, start=1):
@@ -97,11 +105,11 @@ def digest(rows: list[dict[str, object]], as_of: date, area: str) -> list[Messag
         bubbles.append(FlexBubble(size="mega", body=FlexBox(layout="vertical", spacing="xs", contents=lines)))
     shown = sum(len(page) for page in pages)
     messages: list[Message] = [
-        TextMessage(text=f"สวัสดีค่ะ รายการติดตามวันนี้ ({area}) {len(rows)} รายการ: {summary}"),
-        FlexMessage(alt_text=f"รายการติดตามวันนี้ {len(rows)} รายการ", contents=FlexCarousel(contents=bubbles)),
+        TextMessage(text=f"สวัสดีค่ะ รายการติดตามวันนี้ ({area}) {total} รายการ: {summary}"),
+        FlexMessage(alt_text=f"รายการติดตามวันนี้ {total} รายการ", contents=FlexCarousel(contents=bubbles)),
     ]
-    if shown < len(rows):
-        messages.append(TextMessage(text=f"แสดง {shown} จาก {len(rows)} รายการ รายการทั้งหมดอยู่ที่ GET /api/followups"))
+    if shown < total:
+        messages.append(TextMessage(text=f"แสดง {shown} จาก {total} รายการ รายการทั้งหมดอยู่ที่ GET /api/followups"))
     return messages
 
 

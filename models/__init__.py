@@ -27,9 +27,13 @@ from models.register import (
 )
 from models.roles import GroupCode, InviteCode, RoleCodeAttempt
 from models.scheduling import ClockLock, Holiday, ProactiveContact, apscheduler_jobs
+from models.standing import FollowupStanding, RegisterVersion, StandingState
 from models.visits import DataAccess, PromiseToPay, Visit
 
 __all__ = [
+    "FollowupStanding",
+    "RegisterVersion",
+    "StandingState",
     "DataAccess",
     "PromiseToPay",
     "Visit",

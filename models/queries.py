@@ -102,6 +102,21 @@ def area_ids_under(session: Session, district: str) -> list[int]:
     return found
 
 
+def district_of_areas(session: Session) -> dict[int, Area]:
+    """area id → the district area it lies in (one query for the whole tree)."""
+    rows = {a.id: a for a in session.scalars(select(Area))}
+
+    def district_of(area_id: int | None) -> Area | None:
+        while area_id is not None:
+            area = rows[area_id]
+            if area.level == "district":
+                return area
+            area_id = area.parent_id
+        return None
+
+    return {area_id: found for area_id in rows if (found := district_of(area_id))}
+
+
 def applications_awaiting(session: Session, district: str | None = None) -> Sequence[MeasureApplication]:
     """Measure applications an officer still has to act on, oldest first."""
     query = (select(MeasureApplication)

@@ -16,11 +16,11 @@ from linebot.v3.messaging import Message
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from bot import outbox
+from bot import outbox, reports, standing
 from bot.clock import BANGKOK
 from bot.conversation import purge_expired
 from bot.db import session_scope
-from bot.reports import district_names, followup_rows
+from bot.reports import district_names, followup_list
 from bot.runtime import Runtime
 from domain.contact_hours import contact_day, is_rest_day, may_contact
 from domain.group_guard import GroupPrivacyError
@@ -30,7 +30,7 @@ from domain.visits import report_day_on_or_before, report_period
 from messages import appointments as appointment_msgs
 from messages import reminders as msgs
 from messages import visits as visit_msgs
-from messages.followups import digest, prescription_alert
+from messages.followups import DIGEST_ROWS, digest, prescription_alert
 from models import ProactiveContact
 from models.history import district_report_for
 from models.queries import (
@@ -198,17 +198,33 @@ def officer_digests() -> None:
 
 def _officer_digests(rt: Runtime, session: Session, now: datetime) -> int:
     today = now.date()
-    lists: dict[str | None, list[dict[str, object]]] = {}
+    lists: dict[str | None, reports.FollowupList] = {}
     queued = 0
     for officer in active_officers(session):
         district = officer.district.name if officer.district else None
         if district not in lists:
-            lists[district] = followup_rows(session, today, district)
+            lists[district] = followup_list(session, today, district, register_limit=DIGEST_ROWS)
+        listed = lists[district]
         queued += outbox.enqueue_push(session, to=officer.line_user_id,
-                                      messages=digest(lists[district], today, district or "ทั้งจังหวัด"),
+                                      messages=digest(listed.rows, today, district or "ทั้งจังหวัด", listed.counts),
                                       origin="job.officer_digest", now=now, send_at=now,
                                       dedupe_key=f"digest:{officer.line_user_id}:{today.isoformat()}") is not None
     return queued
+
+
+def refresh_followups() -> None:
+    """Keep the stored follow-up list current: for each new day, and after the register changes.
+
+    Any hour (nothing is sent); cheap when the stored list is current (one query). Until
+    it runs, officers' lists are computed live, never read stale (`bot.standing`).
+    """
+    rt = _rt()
+    now = rt.clock.now()
+    with session_scope(rt.sessions) as session:
+        if standing.is_fresh(session, now.date()):
+            return
+        stored = reports.refresh_followups(session, now.date(), now)
+    log.info("job done", extra={"job": "refresh_followups", "rows": stored})
 
 
 def prescription_alerts() -> None:
@@ -319,11 +335,13 @@ class JobSpec:
     coalesce: bool = True
 
 
-# Order matters for `--once`: appointment reminders go before payment reminders (and the
-# payment job also steps aside for anyone with an appointment reminder today), so on a
-# day with both the appointment wins and the payment reminder waits for the next allowed
-# day; delivery runs last and sends what the others queued.
+# Order matters for `--once`: the follow-up list is stored first, for the digests;
+# appointment reminders go before payment reminders (and the payment job also steps
+# aside for anyone with an appointment reminder today), so on a day with both the
+# appointment wins and the payment reminder waits for the next allowed day; delivery
+# runs last and sends what the others queued.
 JOBS: tuple[JobSpec, ...] = (
+    JobSpec("refresh_followups", refresh_followups, "cron", {"minute": "*/10"}, misfire_grace_time=600),
     JobSpec("appointment_reminders", appointment_reminders, "cron", {"hour": "8-19", "minute": 0}),
     JobSpec("officer_digests", officer_digests, "cron", {"hour": "8-17", "minute": 0}),
     JobSpec("prescription_alerts", prescription_alerts, "cron", {"hour": "8-17", "minute": 10}),

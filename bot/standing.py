@@ -1,0 +1,135 @@
+"""The follow-up list's register part, stored ranked for a day and read a page at a time.
+
+`refresh` runs the money rules over the whole register (seconds on a province) and stores
+the rows the list shows, in its order (`models.standing`). The importer calls it after an
+import and the clock's `refresh_followups` job keeps it current (each new day, and after
+any change to the register). `stored_part` hands the stored rows to `bot.reports` only
+when they were computed for the day asked about from the register as it is now (the
+trigger-kept `register_version`); otherwise the list is computed live, so a stale row is
+never shown.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from bot.db import bulk_insert
+from messages.followups import NEXT_ACTION
+from models import Area, FollowupStanding, RegisterVersion, StandingState
+
+log = logging.getLogger(__name__)
+
+# Raise when the stored rows change shape or wording: rows of an older format are stale.
+FORMAT = 1
+STATE_ID = 1
+
+# the stored columns, in the order they are read, and the list's key for each
+_READ = (
+    ("project_code", "project_code"), ("project_name", "project_name"), ("district", "district"),
+    ("reason", "reason"), ("reason_text", "reason_text"), ("debtor_class", "class"), ("class_name", "class_name"),
+    ("outstanding_principal", "outstanding_principal"), ("overdue_amount", "overdue_amount"),
+    ("overdue_installments", "overdue_installments"), ("next_due_date", "next_due_date"),
+    ("next_due_amount", "next_due_amount"), ("last_payment_date", "last_payment_date"),
+    ("contract_end_date", "contract_end_date"), ("days_to_prescription", "days_to_prescription"),
+    ("default_interest", "default_interest"),
+)
+_COLUMNS = [getattr(FollowupStanding, column) for column, _ in _READ]
+_KEYS = [key for _, key in _READ]
+_WRITE = ("contract_id", "rank", "district_id", *(column for column, _ in _READ))
+REGISTER_REASONS = ("time_barred", "prescription_near", "in_default")
+
+
+def register_version(session: Session) -> int | None:
+    """The register's version now (None before anything was ever imported)."""
+    return session.scalar(select(RegisterVersion.version).where(RegisterVersion.id == STATE_ID))
+
+
+def is_fresh(session: Session, as_of: date) -> bool:
+    """Whether the stored rows are the list for `as_of` on the register as it is now."""
+    row = session.execute(
+        select(StandingState.as_of, StandingState.register_version, StandingState.format, RegisterVersion.version)
+        .outerjoin(RegisterVersion, RegisterVersion.id == StandingState.id)
+        .where(StandingState.id == STATE_ID)).first()
+    return (row is not None and row.as_of == as_of and row.format == FORMAT
+            and row.version is not None and row.register_version == row.version)
+
+
+Computed = Iterable[tuple[int, int | None, dict[str, Any]]]  # (contract id, district id, row), in order
+
+
+def refresh(session: Session, as_of: date, now: datetime, compute: Callable[[], Computed]) -> int:
+    """Store the register part of the list for `as_of`, as `compute` gives it; returns its row count.
+
+    `compute` may query; the rows it returns are written as they come (COPY on PostgreSQL),
+    so iterating them must not use the session.
+
+    One refresh at a time: the first statement writes the state row, which locks it on
+    PostgreSQL until commit (and SQLite sessions hold the write lock from BEGIN). The
+    register's version is read before the register itself, so a change committed while
+    this runs leaves the stored rows marked with the older version: stale, never wrongly
+    fresh. The caller commits.
+    """
+    if session.get(StandingState, STATE_ID) is None:
+        session.add(StandingState(id=STATE_ID))
+        session.flush()
+    session.execute(update(StandingState).where(StandingState.id == STATE_ID).values(started_at=now))
+    version = register_version(session)
+    if version is None:  # a register never written yet: start the count the triggers keep
+        session.add(RegisterVersion(id=STATE_ID, version=0))
+        session.flush()
+        version = 0
+    computed = compute()
+    session.execute(delete(FollowupStanding))
+    count = bulk_insert(session, FollowupStanding, _WRITE, (
+        (contract_id, rank, district_id, *(row[key] for key in _KEYS))
+        for rank, (contract_id, district_id, row) in enumerate(computed, start=1)))
+    session.execute(update(StandingState).where(StandingState.id == STATE_ID).values(
+        as_of=as_of, register_version=version, format=FORMAT, rows=count, refreshed_at=now))
+    log.info("follow-up list stored", extra={"as_of": as_of.isoformat(), "rows": count, "version": version})
+    return count
+
+
+@dataclass(frozen=True)
+class StoredPart:
+    """The stored register rows of one list (the province's, or a district's)."""
+
+    session: Session
+    district_ids: Sequence[int] | None
+
+    def _where(self) -> list[Any]:
+        return [] if self.district_ids is None else [FollowupStanding.district_id.in_(self.district_ids)]
+
+    def counts(self) -> dict[str, int]:
+        """Rows per reason, in the list's order."""
+        found = dict(self.session.execute(select(FollowupStanding.reason, func.count())
+                                          .where(*self._where()).group_by(FollowupStanding.reason)).all())
+        return {reason: found[reason] for reason in REGISTER_REASONS if found.get(reason)}
+
+    def rows(self, start: int, stop: int | None) -> list[dict[str, Any]]:
+        """Rows start..stop (stop None: to the end), in the list's order."""
+        query = select(*_COLUMNS).where(*self._where()).order_by(FollowupStanding.rank).offset(start)
+        if stop is not None:
+            query = query.limit(max(0, stop - start))
+        out = []
+        for values in self.session.execute(query):
+            row = dict(zip(_KEYS, values, strict=True))
+            row["next_action"] = NEXT_ACTION[row["reason"]]
+            out.append(row)
+        return out
+
+
+def stored_part(session: Session, as_of: date, district: str | None) -> StoredPart | None:
+    """The stored rows of this list when they can be trusted for `as_of`, else None."""
+    if not is_fresh(session, as_of):
+        return None
+    if district is None:
+        return StoredPart(session, None)
+    ids = list(session.scalars(select(Area.id).where(Area.level == "district", Area.name == district)))
+    return StoredPart(session, ids)

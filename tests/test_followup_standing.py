@@ -1,0 +1,209 @@
+"""The stored follow-up list: the live list exactly, used only while it is current, refreshed by the clock."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import delete, select, text, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from bot import standing
+from bot.db import bulk_insert
+from bot.reports import followup_list, refresh_followups
+from models import Area, Contract, FollowupStanding, Payment, RegisterVersion, StandingState, Visit
+from tests import factories as f
+from tests.conftest import ADMIN, NOW
+
+TODAY = NOW.date()  # 2026-11-20
+
+
+def version(session: Session) -> int:
+    return session.scalar(select(RegisterVersion.version)) or 0
+
+
+def varied_register(session: Session, contracts: int = 120) -> None:
+    """Contracts of every kind in two districts: up to date, in default, ended, time-barred."""
+    rng = random.Random(2569)
+    places = [f.area(session, "เมืองภูเก็ต", "ฉลอง"), f.area(session, "เมืองภูเก็ต", "ราไวย์"),
+              f.area(session, "กะทู้", "ป่าตอง")]
+    for n in range(contracts):
+        first_due = rng.choice([date(2019, 3, 31), date(2020, 2, 29), date(2021, 6, 15), date(2024, 1, 31),
+                                date(2026, 5, 1)])
+        count = rng.choice([4, 12, 24])
+        interval = 6 if count == 4 else 1
+        principal = Decimal(rng.choice(["12000.00", "24000.00", "30000.00", "7000.01"]))
+        contract = f.contract(session, where=places[n % 3], first_due_date=first_due, installment_count=count,
+                              interval_months=interval, contract_date=first_due - timedelta(days=30),
+                              principal=principal, project_name=f"กลุ่มอาชีพที่ {n}")
+        share = rng.choice([0, 0.2, 0.5, 0.8, 1, 1])
+        if share:
+            paid_on = first_due + timedelta(days=rng.randint(0, 60 * 30))
+            amount = (principal * Decimal(str(share))).quantize(Decimal("0.01"))
+            f.payment(session, contract, min(paid_on, TODAY), str(amount))
+    session.commit()
+
+
+def test_every_change_to_the_register_raises_its_version_and_nothing_else_does(db):  # type: ignore[no-untyped-def]
+    with Session(db) as session:
+        seen = [version(session)]
+
+        def changed() -> bool:
+            session.commit()
+            seen.append(version(session))
+            return seen[-1] > seen[-2]
+
+        where = f.area(session)
+        assert changed()  # a new area
+        contract = f.contract(session, where=where)
+        assert changed()
+        session.execute(update(Contract).where(Contract.id == contract.id).values(status="litigation"))
+        assert changed()
+        payment = f.payment(session, contract, date(2026, 1, 5), "1000.00")
+        assert changed()
+        session.execute(update(Payment).where(Payment.id == payment.id).values(amount=Decimal("900.00")))
+        assert changed()
+        bulk_insert(session, Payment, ("contract_id", "paid_on", "amount", "reference"),
+                    [(contract.id, date(2026, 2, 5), Decimal("1000.00"), "bulk")])  # COPY on PostgreSQL
+        assert changed()
+        session.execute(delete(Payment).where(Payment.contract_id == contract.id))
+        assert changed()
+        session.execute(update(Area).where(Area.id == where.id).values(name="ฉลองใหม่"))
+        assert changed()
+        # what the list does not depend on leaves the version alone
+        session.add(Visit(contract_id=contract.id, officer="U" + "0" * 32, officer_name="กมลชนก", outcome="met",
+                          visited_on=TODAY, created_at=NOW))
+        assert not changed()
+        refresh_followups(session, TODAY, NOW)
+        assert not changed()
+        session.execute(delete(Visit))
+        assert not changed()
+        session.execute(delete(Contract).where(Contract.id == contract.id))
+        assert changed()
+
+
+def test_the_stored_list_is_the_live_list_page_by_page(db):  # type: ignore[no-untyped-def]
+    with Session(db) as session:
+        varied_register(session)
+        lists = {}
+        for district in (None, "เมืองภูเก็ต", "กะทู้", "ไม่มีอำเภอนี้"):
+            live = followup_list(session, TODAY, district)
+            assert not live.stored
+            lists[district] = live
+        assert refresh_followups(session, TODAY, NOW) == lists[None].total > 0
+        session.commit()
+        kinds = {row["reason"] for row in lists[None].rows}
+        assert {"time_barred", "prescription_near", "in_default"} <= kinds, kinds
+        for district, live in lists.items():
+            stored = followup_list(session, TODAY, district)
+            assert stored.stored
+            assert stored.rows == live.rows and stored.counts == live.counts and stored.total == live.total
+            for offset, limit in ((0, 1), (0, 5), (3, 7), (max(0, live.total - 2), 5), (live.total, 3), (2, 0)):
+                page = followup_list(session, TODAY, district, offset=offset, limit=limit)
+                assert page.stored and page.total == live.total
+                assert page.rows == live.rows[offset:offset + limit], (district, offset, limit)
+        head = followup_list(session, TODAY, None, register_limit=4)
+        assert [r["project_code"] for r in head.rows] == [r["project_code"] for r in lists[None].rows[:4]]
+        assert head.counts == lists[None].counts
+
+
+def test_a_stored_list_is_never_read_for_another_day_or_a_changed_register(db):  # type: ignore[no-untyped-def]
+    with Session(db) as session:
+        varied_register(session, contracts=30)
+        refresh_followups(session, TODAY, NOW)
+        session.commit()
+        listed = followup_list(session, TODAY)
+        assert listed.stored
+        assert not followup_list(session, TODAY + timedelta(days=1)).stored
+        # a payment clears the most urgent contract in default: the stored rows are stale at once
+        first = next(row for row in listed.rows if row["reason"] == "in_default")
+        contract = session.scalars(select(Contract).where(Contract.project_code == first["project_code"])).one()
+        f.payment(session, contract, TODAY, str(contract.principal))
+        session.commit()
+        now_listed = followup_list(session, TODAY)
+        assert not now_listed.stored
+        assert first["project_code"] not in {row["project_code"] for row in now_listed.rows}
+        assert now_listed.total == listed.total - 1
+        refresh_followups(session, TODAY, NOW)
+        session.commit()
+        again = followup_list(session, TODAY)
+        assert again.stored and again.rows == now_listed.rows
+        # stored rows of an older format are stale too
+        session.execute(update(StandingState).values(format=standing.FORMAT - 1))
+        session.commit()
+        assert not followup_list(session, TODAY).stored
+
+
+def test_a_change_during_a_refresh_leaves_the_stored_list_stale(db):  # type: ignore[no-untyped-def]
+    """The version is read before the register: a change that lands meanwhile is never hidden."""
+    with Session(db) as session:
+        varied_register(session, contracts=10)
+        contract_id = session.scalars(select(Contract.id)).first()
+
+    def pay_meanwhile() -> list:  # type: ignore[type-arg]
+        with db.connect() as other:
+            if db.dialect.name == "sqlite":  # SQLite: the refresh holds the write lock; the change must wait
+                other.exec_driver_sql("PRAGMA busy_timeout=200")
+                with pytest.raises(OperationalError, match="locked"):
+                    other.execute(Payment.__table__.insert().values(
+                        contract_id=contract_id, paid_on=TODAY, amount=Decimal("5.00"), reference="meanwhile"))
+                    other.commit()
+                return []
+            other.execute(Payment.__table__.insert().values(
+                contract_id=contract_id, paid_on=TODAY, amount=Decimal("5.00"), reference="meanwhile"))
+            other.commit()
+        return []
+
+    with Session(db) as session:
+        session.execute(text("SELECT 1"))
+        standing.refresh(session, TODAY, NOW, pay_meanwhile)
+        session.commit()
+        assert standing.is_fresh(session, TODAY) is (db.dialect.name == "sqlite")
+
+
+def test_import_stores_the_list_and_the_clock_keeps_it_current(app, db, clock, tmp_path):  # type: ignore[no-untyped-def]
+    from bot.sampledata import generate
+
+    generate(contracts=60, as_of=TODAY).write_csv(tmp_path)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["import", *(str(tmp_path / f"{k}.csv") for k in ("contracts", "members", "payments"))])
+    assert result.exit_code == 0, result.output
+    with Session(db) as session:
+        assert standing.is_fresh(session, TODAY)
+        stored = session.scalar(select(StandingState.rows))
+        assert stored == len(session.scalars(select(FollowupStanding.contract_id)).all()) > 0
+        assert followup_list(session, TODAY).stored
+    # the next morning the clock stores the new day's list; once current, it leaves it alone
+    clock.set(clock.now() + timedelta(days=1))
+    assert runner.invoke(args=["scheduler", "--once"]).exit_code == 0
+    with Session(db) as session:
+        first = session.scalar(select(StandingState.refreshed_at))
+        assert standing.is_fresh(session, TODAY + timedelta(days=1))
+    assert runner.invoke(args=["scheduler", "--once"]).exit_code == 0
+    with Session(db) as session:
+        assert session.scalar(select(StandingState.refreshed_at)) == first
+
+
+def test_the_api_pages_the_list(app, db, clock):  # type: ignore[no-untyped-def]
+    with Session(db) as session:
+        varied_register(session, contracts=40)
+        refresh_followups(session, TODAY, NOW)
+        session.commit()
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {ADMIN}"}
+    whole = client.get("/api/followups?as_of=2026-11-20", headers=headers)
+    assert whole.status_code == 200
+    rows = whole.get_json()
+    assert whole.headers["X-Total-Count"] == str(len(rows)) and len(rows) > 10
+    page = client.get("/api/followups?as_of=2026-11-20&offset=๓&limit=4", headers=headers)
+    assert page.get_json() == rows[3:7] and page.headers["X-Total-Count"] == str(len(rows))
+    assert "offset=7" in page.headers["Link"] and 'rel="next"' in page.headers["Link"]
+    last = client.get(f"/api/followups?as_of=2026-11-20&offset={len(rows) - 2}&limit=4", headers=headers)
+    assert last.get_json() == rows[-2:] and "Link" not in last.headers
+    for bad in ("limit=-1", "offset=abc", "limit=2.5"):
+        refused = client.get(f"/api/followups?{bad}", headers=headers)
+        assert refused.status_code == 400
+        assert "whole number" in refused.get_json()["detail"]
