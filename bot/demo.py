@@ -22,6 +22,7 @@ from bot import migrate
 from bot.clock import BANGKOK, clock_for, parse_fund_now
 from bot.db import session_scope
 from bot.fakeline import FakeLineClient, FakeLinePlatform
+from bot.reports import refresh_followups
 from bot.seed import DEMO_DATA, seed_people_in_line, seed_register
 from bot.settings import DEFAULT_INSTANCE, Settings
 from models.booking import create_session
@@ -86,6 +87,7 @@ def start_demo(host: str = "127.0.0.1", port: int = 5000, fake_port: int = 5001,
         register = seed_register(session, data_dir, now)
         staff = seed_people_in_line(session, personas, now)
         seed_sessions(session, now)
+        refresh_followups(session, now.date(), now)  # as `import` does: officers' lists read it
     logging.getLogger(__name__).info("demo seeded", extra={
         "contracts": register.contracts, "members": register.memberships, "payments": register.payments,
         "staff": staff.staff, "groups": staff.groups})

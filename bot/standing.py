@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from bot.db import bulk_insert
+from bot.db import bulk_insert, fetch_tuples
 from messages.followups import NEXT_ACTION
 from models import Area, FollowupStanding, RegisterVersion, StandingState
 
@@ -118,7 +118,7 @@ class StoredPart:
         if stop is not None:
             query = query.limit(max(0, stop - start))
         out = []
-        for values in self.session.execute(query):
+        for values in fetch_tuples(self.session, query):  # tens of thousands at a time
             row = dict(zip(_KEYS, values, strict=True))
             row["next_action"] = NEXT_ACTION[row["reason"]]
             out.append(row)

@@ -224,6 +224,7 @@ def test_a_volunteers_update_with_photo_and_location_reaches_the_officer_in_the_
     _send(demo, "officer-mueang", {"type": "text", "text": "วันนี้"})
     listed = json.dumps([m["message"] for m in _chat(demo, "officer-mueang")], ensure_ascii=False)
     assert "อัปเดตจากพื้นที่" in listed and "รูป 1" in listed and "มีพิกัด" in listed
+    assert "ผิดนัดชำระ" in listed and "ขาดอายุความ" in listed  # the register's part, stored when seeded
     _send(demo, "officer-mueang", {"type": "text", "text": "ค้นหา PKT-2568-0001"})
     messages = [m["message"] for m in _chat(demo, "officer-mueang")]
     if messages[-1]["type"] == "text":  # the project has several members: open the borrower
