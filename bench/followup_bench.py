@@ -101,6 +101,7 @@ def main(argv: list[str] | None = None) -> None:
     from bot.clock import BANGKOK
     from bot.db import make_engine
     from bot.reports import followup_list, refresh_followups
+    from domain.followups import REASONS
     from messages.followups import DIGEST_ROWS
     from models import Area, Contract, Payment
 
@@ -128,7 +129,7 @@ def main(argv: list[str] | None = None) -> None:
                 fast, listed = timed(lambda where=where: followup_list(session, AS_OF, where), args.repeat)
                 assert not listed.stored
                 if [(r["project_code"], r["reason"]) for r in listed.rows
-                        if r["reason"] in {"time_barred", "prescription_near", "in_default"}] != expected:
+                        if r["reason"] in REASONS] != expected:
                     raise SystemExit(f"the pre-filtered list differs from the baseline for {where or 'province'}")
                 results["baseline"][where], results["live"][where], live[where] = slow, fast, listed
 
@@ -154,7 +155,7 @@ def main(argv: list[str] | None = None) -> None:
                     whole = live[where]
                     start = whole.total // 2 if name == "middle page" else 0
                     wanted = (whole.rows[:DIGEST_ROWS] + [r for r in whole.rows[DIGEST_ROWS:] if r["reason"] not in
-                                                          {"time_barred", "prescription_near", "in_default"}]
+                                                          REASONS]
                               if name == "digest" else
                               whole.rows if name == "whole list" else whole.rows[start:start + PAGE])
                     if not listed.stored or listed.rows != wanted or listed.counts != whole.counts:

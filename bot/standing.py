@@ -21,6 +21,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.db import bulk_insert, fetch_tuples
+from domain.followups import REASONS
 from messages.followups import NEXT_ACTION
 from models import Area, FollowupStanding, RegisterVersion, StandingState
 
@@ -43,7 +44,6 @@ _READ = (
 _COLUMNS = [getattr(FollowupStanding, column) for column, _ in _READ]
 _KEYS = [key for _, key in _READ]
 _WRITE = ("contract_id", "rank", "district_id", *(column for column, _ in _READ))
-REGISTER_REASONS = ("time_barred", "prescription_near", "in_default")
 
 
 def register_version(session: Session) -> int | None:
@@ -110,7 +110,7 @@ class StoredPart:
         """Rows per reason, in the list's order."""
         found = dict(self.session.execute(select(FollowupStanding.reason, func.count())
                                           .where(*self._where()).group_by(FollowupStanding.reason)).all())
-        return {reason: found[reason] for reason in REGISTER_REASONS if found.get(reason)}
+        return {reason: found[reason] for reason in REASONS if found.get(reason)}
 
     def rows(self, start: int, stop: int | None) -> list[dict[str, Any]]:
         """Rows start..stop (stop None: to the end), in the list's order."""

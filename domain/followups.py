@@ -9,6 +9,7 @@ from decimal import Decimal
 from domain.money import CONTRACT_ENDED, TIME_BARRED, Position
 
 NEAR_PRESCRIPTION_DAYS = 180
+REASONS = ("time_barred", "prescription_near", "in_default")  # the register's reasons, in the list's order
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from linebot.v3.messaging import (
     TextMessage,
 )
 
-from domain.followups import Followup
+from domain.followups import REASONS, Followup
 from messages.format import baht, thai_date
 
 NEXT_ACTION = {
@@ -113,7 +113,7 @@ def digest(rows: list[dict[str, object]], as_of: date, area: str,
     return messages
 
 
-REGISTER_REASONS = frozenset({"time_barred", "prescription_near", "in_default"})
+REGISTER_REASONS = frozenset(REASONS)
 RESERVED_FOR_OTHERS = 24  # promises, applications, today's appointments and field updates
 
 
