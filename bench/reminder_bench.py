@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> None:
 
     from bot.clock import BANGKOK, FixedClock
     from bot.fakeline import FakeLinePlatform
-    from bot.reports import followup_rows
+    from bot.reports import followup_list
     from bot.runtime import Runtime
     from bot.settings import Settings
     from scheduler import jobs
@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> None:
                                and r["body"]["to"].startswith("C"))
             with rt.sessions() as session:
                 t0 = time.perf_counter()
-                listed = followup_rows(session, date(2026, 11, 28))
+                listed = followup_list(session, date(2026, 11, 28)).rows
                 followups = time.perf_counter() - t0
             rt.close()
 
@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> None:
         f"| personal and groups: job start → last request acknowledged | {fan_out:.1f} s |",
         f"| baseline: plain loop of SDK pushes, {sample:,} measured, scaled to {args.people:,} | "
         f"{baseline:.1f} s ({baseline_sample:.1f} s for {sample:,}) |",
-        f"| follow-up list for these {args.people:,} contracts, all up to date (`followup_rows`) | {followups:.2f} s |",
+        f"| follow-up list for these {args.people:,} contracts, all up to date (`followup_list`) | {followups:.2f} s |",
         "",
         f"Requests: {multicasts:,} multicasts reaching {reached:,} people, {group_pushes:,} group pushes; "
         f"follow-up list rows: {len(listed):,}.",

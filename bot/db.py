@@ -126,6 +126,6 @@ def fetch_tuples(session: Session, statement: Executable) -> list[tuple[Any, ...
     cursor = connection.connection.cursor()
     try:
         cursor.execute(compiled.string, params)
-        return [tuple(row) for row in cursor.fetchall()]
+        return cast(list[tuple[Any, ...]], cursor.fetchall())  # both drivers' rows are tuples
     finally:
         cursor.close()

@@ -54,7 +54,9 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from bot import standing
 from bot.db import WRITE_BATCH, bulk_insert, table_of
+from bot.reports import refresh_followups
 from bot.textnorm import to_ascii_digits
 from bot.thaiparse import parse_money, parse_national_id, parse_register_date
 from models import Area, Contract, Fund, Membership, Payment, Person
@@ -1103,9 +1105,6 @@ def _read(session: Session, source: Source, now: datetime, state: ImportState, r
 def refresh_stored_list(session: Session, now: datetime) -> None:
     """Store the follow-up list again when the import changed the register (`bot.standing`),
     so that officers' lists read it at once rather than computing it until the clock does."""
-    from bot import standing
-    from bot.reports import refresh_followups
-
     if not standing.is_fresh(session, now.date()):
         refresh_followups(session, now.date(), now)
         session.commit()

@@ -123,7 +123,7 @@ def followup_list(session: Session, as_of: date, district: str | None = None, *,
               + [application_row(a, districts) for a in applications_awaiting(session, district)]
               + appointment_rows(session, as_of)
               + field_update_rows(session, as_of, area_ids))
-    stored = standing.stored_part(session, as_of, district)
+    stored = standing.stored_part(session, as_of, area_ids)
     fetch: Callable[[int, int], list[dict[str, Any]]]
     if stored is not None:
         counts = stored.counts()
@@ -148,11 +148,6 @@ def followup_list(session: Session, as_of: date, district: str | None = None, *,
     rows = fetch(offset, register_stop) if offset < register_stop else []
     rows += others[max(0, offset - in_register):None if stop is None else max(0, stop - in_register)]
     return FollowupList(rows, in_register + len(others), counts, stored is not None)
-
-
-def followup_rows(session: Session, as_of: date, district: str | None = None) -> list[dict[str, Any]]:
-    """The whole ordered follow-up list (see `followup_list`)."""
-    return followup_list(session, as_of, district).rows
 
 
 def promise_rows(session: Session, as_of: date, district: str | None,

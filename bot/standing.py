@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from bot.db import bulk_insert, fetch_tuples
 from domain.followups import REASONS
 from messages.followups import NEXT_ACTION
-from models import Area, FollowupStanding, RegisterVersion, StandingState
+from models import FollowupStanding, RegisterVersion, StandingState
 
 log = logging.getLogger(__name__)
 
@@ -101,10 +101,10 @@ class StoredPart:
     """The stored register rows of one list (the province's, or a district's)."""
 
     session: Session
-    district_ids: Sequence[int] | None
+    area_ids: Sequence[int] | None  # a district's and those below it (rows are stored with their district's)
 
     def _where(self) -> list[Any]:
-        return [] if self.district_ids is None else [FollowupStanding.district_id.in_(self.district_ids)]
+        return [] if self.area_ids is None else [FollowupStanding.district_id.in_(self.area_ids)]
 
     def counts(self) -> dict[str, int]:
         """Rows per reason, in the list's order."""
@@ -125,11 +125,7 @@ class StoredPart:
         return out
 
 
-def stored_part(session: Session, as_of: date, district: str | None) -> StoredPart | None:
-    """The stored rows of this list when they can be trusted for `as_of`, else None."""
-    if not is_fresh(session, as_of):
-        return None
-    if district is None:
-        return StoredPart(session, None)
-    ids = list(session.scalars(select(Area.id).where(Area.level == "district", Area.name == district)))
-    return StoredPart(session, ids)
+def stored_part(session: Session, as_of: date, area_ids: Sequence[int] | None) -> StoredPart | None:
+    """The stored rows of this list (all, or those of the districts among `area_ids`) when
+    they can be trusted for `as_of`, else None."""
+    return StoredPart(session, area_ids) if is_fresh(session, as_of) else None

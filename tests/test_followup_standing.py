@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -158,7 +158,6 @@ def test_a_change_during_a_refresh_leaves_the_stored_list_stale(db):  # type: ig
         return []
 
     with Session(db) as session:
-        session.execute(text("SELECT 1"))
         standing.refresh(session, TODAY, NOW, pay_meanwhile)
         session.commit()
         assert standing.is_fresh(session, TODAY) is (db.dialect.name == "sqlite")
