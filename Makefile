@@ -17,8 +17,9 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/flask --app bot demo
 
-## make test: every test, on SQLite and then on PostgreSQL (127.0.0.1:5432, database test)
+## make test: the import contract, then every test on SQLite and then on PostgreSQL (127.0.0.1:5432, database test)
 test: $(STAMP)
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest --db=sqlite
 	$(BIN)/python -m pytest --db=postgresql
 
@@ -29,6 +30,7 @@ test-postgresql: $(STAMP)
 	$(BIN)/python -m pytest --db=postgresql
 
 lint: $(STAMP)
+	$(BIN)/lint-imports
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 

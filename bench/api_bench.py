@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
 
-    from bot.clock import BANGKOK
+    from domain.clock import BANGKOK
 
     with tempfile.TemporaryDirectory(prefix="wdf-api-bench-") as tmp:
         data = args.data or Path(tmp)
@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> None:
                    "FUND_NOW": "2026-11-20T10:00", "LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT)}
             server = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-                 "--threads", "4", "bot.wsgi:app"], env=env, cwd=ROOT,
+                 "--threads", "4", "web.wsgi:app"], env=env, cwd=ROOT,
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             try:
                 wait_for(port)

@@ -60,7 +60,7 @@ def baseline_rows(session: Any, as_of: date, district: str | None) -> list[tuple
     from domain.followups import followups
     from domain.money import Terms, position
     from models import Contract, Payment
-    from models.queries import area_ids_under
+    from services.queries import area_ids_under
 
     query = select(Contract.id, Contract.project_code, Contract.status, Contract.contract_date, Contract.principal,
                    Contract.installment_count, Contract.first_due_date, Contract.interval_months,
@@ -98,12 +98,12 @@ def main(argv: list[str] | None = None) -> None:
     from sqlalchemy import func, select, text
     from sqlalchemy.orm import Session
 
-    from bot.clock import BANGKOK
-    from bot.db import make_engine
-    from bot.reports import followup_list, refresh_followups
+    from domain.clock import BANGKOK
     from domain.followups import REASONS
     from messages.followups import DIGEST_ROWS
     from models import Area, Contract, Payment
+    from models.db import make_engine
+    from services.reports import followup_list, refresh_followups
 
     logging.disable(logging.INFO)
     now = datetime(2026, 11, 20, 7, tzinfo=BANGKOK)

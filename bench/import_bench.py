@@ -51,8 +51,8 @@ def child(url: str, now_iso: str, paths: list[str]) -> None:
     """Import the files one after the other (one import_files call each) and print JSON."""
     from sqlalchemy.orm import Session
 
-    from bot.db import make_engine
-    from bot.importer import import_files
+    from models.db import make_engine
+    from register.importer import import_files
 
     now = datetime.fromisoformat(now_iso)
     engine = make_engine(url)
@@ -151,8 +151,8 @@ def migrated_schema(base_url: str, prefix: str) -> Iterator[tuple[str, str]]:
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
-    from bot import migrate
-    from bot.db import make_engine
+    from models import migrate
+    from models.db import make_engine
 
     schema = f"{prefix}_{uuid.uuid4().hex[:8]}"
     admin = create_engine(base_url, isolation_level="AUTOCOMMIT")
@@ -172,7 +172,7 @@ def migrated_schema(base_url: str, prefix: str) -> Iterator[tuple[str, str]]:
 
 
 def generate(contracts: int, out: Path) -> tuple[dict[str, int], float]:
-    from bot.sampledata import SampleData
+    from devtools.sampledata import SampleData
 
     started = time.perf_counter()
     counts = SampleData(contracts=contracts).write_csv(out)
@@ -188,7 +188,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
 
-    from bot.clock import BANGKOK
+    from domain.clock import BANGKOK
 
     with tempfile.TemporaryDirectory(prefix="wdf-import-bench-") as tmp:
         data = args.data or Path(tmp)

@@ -30,9 +30,9 @@ def populate(url: str, people: int, groups: int) -> None:
     """People, contracts, memberships, LINE links and bound groups, in bulk."""
     from sqlalchemy import insert
 
-    from bot.db import make_engine
     from domain.identity import national_id_check_digit
     from models import Area, Contract, Fund, LineGroup, LineLink, Membership, Payment, Person
+    from models.db import make_engine
 
     engine = make_engine(url)
     now = datetime(2026, 11, 1, tzinfo=UTC)
@@ -82,12 +82,12 @@ def main(argv: list[str] | None = None) -> None:
 
     from linebot.v3.messaging import ApiClient, Configuration, MessagingApi, PushMessageRequest, TextMessage
 
-    from bot.clock import BANGKOK, FixedClock
-    from bot.fakeline import FakeLinePlatform
-    from bot.reports import followup_list
     from bot.runtime import Runtime
-    from bot.settings import Settings
+    from config.settings import Settings
+    from devtools.fakeline import FakeLinePlatform
+    from domain.clock import BANGKOK, FixedClock
     from scheduler import jobs
+    from services.reports import followup_list
 
     logging.disable(logging.INFO)
     fake = FakeLinePlatform(TOKEN).start()
@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> None:
             populated = time.perf_counter() - started
             from sqlalchemy import text
 
-            from bot.db import make_engine
+            from models.db import make_engine
 
             analyzer = make_engine(url)
             with analyzer.begin() as connection:  # as autovacuum would have, on a live database

@@ -1,22 +1,9 @@
-"""The WDF LINE bot. `flask --app bot ...` finds `create_app` here.
+"""The LINE edge: webhook, dispatch, router, gateway and outbox.
 
-The factory is imported lazily so that pure modules (bot.textnorm, bot.thaiparse) stay
-cheap to import from domain/ and from tools that never build the app.
+`flask --app bot ...` finds `create_app` here: the one import this package makes of the
+web layer above it (the import contract names it as the entry point).
 """
 
-from __future__ import annotations
-
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from flask import Flask
-
-
-def create_app(*args: Any, **kwargs: Any) -> Flask:
-    """Build the web app (see bot.app.create_app)."""
-    from bot.app import create_app as factory
-
-    return factory(*args, **kwargs)
-
+from web.app import create_app
 
 __all__ = ["create_app"]

@@ -15,13 +15,14 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
-from bot import outbox, router
-from bot.context import Context
+from bot import router
 from bot.runtime import Runtime
 from handlers import officers
+from handlers.context import Context
 from handlers.lifecycle import remember_user
 from messages import common as msgs
 from models import Outbox, ProcessedEvent
+from services import outbox
 
 log = logging.getLogger("bot.events")
 

@@ -27,7 +27,7 @@ from linebot.v3.messaging import (
     ReplyMessageRequest,
 )
 
-from bot.settings import Settings
+from config.settings import Settings
 
 log = logging.getLogger(__name__)
 

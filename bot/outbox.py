@@ -11,126 +11,27 @@ from __future__ import annotations
 
 import logging
 import threading
-import uuid
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
-from typing import Any
 
-from linebot.v3.messaging import Message
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.clock import BANGKOK, Clock
 from bot.line import LineGateway, SendResult
-from bot.settings import Settings
+from config.settings import Settings
+from domain.clock import Clock
 from domain.contact_hours import may_contact, next_contact_time
-from domain.group_guard import GroupPrivacyError
-from models import Outbox, PlatformFlag
-
-QUOTA_FLAG = "line_monthly_quota"
-
-GroupGuard = Callable[[list[dict[str, Any]]], None]
+from models import Outbox
+from services.outbox import (
+    pause_for_quota,
+    quota_paused_until,
+)
 
 log = logging.getLogger(__name__)
 
 CLAIM_SECONDS = 120  # a row being sent is someone's for this long; then it is due again
 
-
-def as_dicts(messages: Iterable[Message | dict[str, Any]]) -> list[dict[str, Any]]:
-    """Messages in their JSON form, as stored and as sent."""
-    return [m if isinstance(m, dict) else m.to_dict() for m in messages]
-
-
-def summary_of(messages: Sequence[dict[str, Any]]) -> str:
-    """What a person would see in a notification: the text, or the alt text of a card."""
-    parts = []
-    for message in messages:
-        kind = message.get("type")
-        if kind == "text":
-            parts.append(message.get("text", ""))
-        elif kind in {"flex", "template", "imagemap"}:
-            parts.append(message.get("altText", ""))
-        else:
-            parts.append(f"[{kind}]")
-    return "\n".join(parts)
-
-
-def recipient_kind(recipient: str) -> str:
-    return "group" if recipient.startswith(("C", "R")) else "user"
-
-
-def enqueue_push(session: Session, *, to: str, messages: Sequence[Message | dict[str, Any]],
-                 origin: str, now: datetime, dedupe_key: str | None = None,
-                 send_at: datetime | None = None, group_guard: GroupGuard | None = None) -> Outbox | None:
-    """Queue a push; returns None when `dedupe_key` was already queued (a job re-run).
-
-    `send_at` marks a proactive message (not a reply to anyone): it is sent no earlier and
-    only inside the legal contact hours. Anything for a group passes the group guard, and
-    a push to a group without one is refused.
-    """
-    payload = as_dicts(messages)
-    if recipient_kind(to) == "group":
-        if group_guard is None:
-            raise GroupPrivacyError("a message for a group must pass the group guard")
-        group_guard(payload)
-    return _enqueue(session, kind="push", recipients=[to], messages=payload, origin=origin,
-                    now=now, dedupe_key=dedupe_key, send_at=send_at)
-
-
-def enqueue_multicast(session: Session, *, to: Sequence[str], messages: Sequence[Message | dict[str, Any]],
-                      origin: str, now: datetime, dedupe_key: str | None = None,
-                      send_at: datetime | None = None) -> Outbox | None:
-    """Queue one multicast (at most 500 users)."""
-    if not 1 <= len(to) <= 500:
-        raise ValueError("a multicast takes 1 to 500 recipients")
-    return _enqueue(session, kind="multicast", recipients=list(to), messages=messages,
-                    origin=origin, now=now, dedupe_key=dedupe_key, send_at=send_at)
-
-
-def record_reply(session: Session, *, chat: str, messages: Sequence[dict[str, Any]], origin: str,
-                 now: datetime) -> Outbox:
-    """Record a reply about to be sent (status `sending`); the webhook sets the outcome."""
-    return _add(session, kind="reply", recipients=[chat], messages=list(messages), origin=origin, now=now,
-                status="sending", attempts=1)
-
-
-def _enqueue(session: Session, *, kind: str, recipients: list[str],
-             messages: Sequence[Message | dict[str, Any]], origin: str, now: datetime,
-             dedupe_key: str | None, send_at: datetime | None = None) -> Outbox | None:
-    if dedupe_key is not None and session.scalar(
-        select(Outbox.id).where(Outbox.dedupe_key == dedupe_key)
-    ) is not None:
-        return None
-    payload = as_dicts(messages)
-    if not 1 <= len(payload) <= 5:
-        raise ValueError("LINE takes 1 to 5 messages a request")
-    row = _add(session, kind=kind, recipients=recipients, messages=payload, origin=origin, now=now,
-               status="queued", attempts=0, dedupe_key=dedupe_key)
-    if send_at is not None:
-        row.proactive, row.next_attempt_at = True, send_at
-    return row
-
-
-def _add(session: Session, *, kind: str, recipients: list[str], messages: list[dict[str, Any]], origin: str,
-         now: datetime, status: str, attempts: int, dedupe_key: str | None = None) -> Outbox:
-    row = Outbox(
-        retry_key=str(uuid.uuid4()),
-        dedupe_key=dedupe_key,
-        kind=kind,
-        recipient_kind="users" if kind == "multicast" else recipient_kind(recipients[0]),
-        recipient=recipients[0],
-        recipients=recipients,
-        messages=messages,
-        summary=summary_of(messages),
-        origin=origin,
-        status=status,
-        attempts=attempts,
-        next_attempt_at=now,
-        created_at=now,
-    )
-    session.add(row)
-    return row
 
 
 def backoff_delay(attempts: int, base: float, cap: float, retry_after: float | None = None) -> float:
@@ -239,24 +140,6 @@ def _hold(session: Session, row: Outbox, until: datetime) -> bool:
     return False
 
 
-def quota_paused_until(session: Session, now: datetime) -> datetime | None:
-    """When pushes resume after LINE said the monthly quota is spent, or None if not paused."""
-    flag = session.get(PlatformFlag, QUOTA_FLAG)
-    return flag.until if flag is not None and flag.until is not None and flag.until > now else None
-
-
-def pause_for_quota(session: Session, now: datetime) -> datetime:
-    """Pause pushes until the quota renews (the 1st of next month, Bangkok) and note it once."""
-    local = now.astimezone(BANGKOK)
-    first = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    renews = (first + timedelta(days=32)).replace(day=1)
-    flag = session.get(PlatformFlag, QUOTA_FLAG)
-    if flag is None:
-        session.add(PlatformFlag(name=QUOTA_FLAG, until=renews, set_at=now, told=[]))
-    elif flag.until is None or flag.until <= now:
-        flag.until, flag.set_at, flag.told = renews, now, []
-    session.flush()
-    return renews
 
 
 class OutboxWorker:

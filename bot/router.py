@@ -14,10 +14,7 @@ from typing import Any
 
 from linebot.v3.messaging import Message
 
-from bot.context import Context
-from bot.payloads import Answer, BookingAction, FlowControl, LinkUpdate, PersonCard, PinAction, VisitFor
-from bot.postback import PostbackError, unpack
-from bot.textnorm import command_key, split_command
+from domain.textnorm import command_key, split_command
 from handlers import (
     appointments,
     balance,
@@ -33,7 +30,10 @@ from handlers import (
     verify,
     visits,
 )
+from handlers.context import Context
 from messages import common as msgs
+from messages.payloads import Answer, BookingAction, FlowControl, LinkUpdate, PersonCard, PinAction, VisitFor
+from messages.postback import PostbackError, unpack
 
 log = logging.getLogger(__name__)
 

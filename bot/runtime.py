@@ -10,13 +10,14 @@ from linebot.v3.webhook import WebhookParser
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.clock import Clock, clock_for
-from bot.db import make_engine, make_session_factory
 from bot.line import LineGateway
-from bot.outbox import GroupGuard, OutboxSender, OutboxWorker
-from bot.settings import Settings
+from bot.outbox import OutboxSender, OutboxWorker
+from config.settings import Settings
+from domain.clock import Clock, clock_for
 from domain.group_guard import check_group_message
-from models.queries import NameIndex, holidays_in
+from models.db import make_engine, make_session_factory
+from services.outbox import GroupGuard
+from services.queries import NameIndex, holidays_in
 
 
 @dataclass

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date, datetime, time, timedelta
 
-from bot.clock import BANGKOK
+from domain.clock import BANGKOK
 
 WINDOW_START = time(8)
 WORKDAY_END = time(20)

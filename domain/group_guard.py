@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from bot.textnorm import to_ascii_digits
+from domain.textnorm import to_ascii_digits
 
 TEXT_KEYS = frozenset({"text", "altText", "label", "title", "displayText"})
 CLASS_WORDS = (

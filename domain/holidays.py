@@ -1,4 +1,4 @@
-"""A year's public holidays from a holidays file (bot/data/holidays-*.toml), checked before loading.
+"""A year's public holidays from a holidays file (domain/data/holidays-*.toml), checked before loading.
 
 The list is data: the Cabinet adds special holidays during the year, so a wrong or
 outdated file must fail loudly, naming the entry, rather than shift the contact hours.

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from bot.textnorm import to_ascii_digits
+from domain.textnorm import to_ascii_digits
 
 BE_OFFSET = 543
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
-from bot.textnorm import to_ascii_digits
 from domain.identity import parse_typed_date
+from domain.textnorm import to_ascii_digits
 
 OUTCOMES = ("met", "not_home", "moved", "deceased", "refused")
 PROMISE_HORIZON_DAYS = 366  # a promise further out than a year is not a promise an officer can follow

@@ -12,17 +12,17 @@ from typing import Any
 from linebot.v3.messaging import Message
 from sqlalchemy import func, select
 
-from bot import outbox
-from bot.calendar import calendar_url
-from bot.context import Context
-from bot.payloads import BookingAction
 from domain.appointments import bookable, court_allowed
 from handlers import officers, verify
+from handlers.context import Context
 from messages import appointments as msgs
+from messages.payloads import BookingAction
 from models import AppointmentSession, Area, Booking, Person
-from models.booking import active_bookings, book, seats_of, taken_seats
-from models.history import record_access
-from models.queries import holdings, linked_person
+from services import outbox
+from services.booking import active_bookings, book, seats_of, taken_seats
+from services.history import record_access
+from services.queries import holdings, linked_person
+from web.calendar import calendar_url
 
 FLOW = msgs.FLOW
 

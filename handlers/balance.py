@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from linebot.v3.messaging import Message
 
-from bot.context import Context
 from handlers import verify
+from handlers.context import Context
 from handlers.statements import balance_for
 from messages import balance as msgs
-from models.queries import holdings, linked_person
+from services.queries import holdings, linked_person
 
 
 def balance(ctx: Context) -> list[Message]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from linebot.v3.messaging import Message
 
-from bot.context import Context
+from handlers.context import Context
 from messages import common as msgs
 from messages import groups as group_msgs
-from models.queries import staff_member
+from services.queries import staff_member
 
 
 def help_menu(ctx: Context) -> list[Message]:

@@ -7,8 +7,8 @@ import re
 from linebot.v3.messaging import Message, TextMessage
 from sqlalchemy import select
 
-from bot.context import Context
-from bot.textnorm import to_ascii_digits
+from domain.textnorm import to_ascii_digits
+from handlers.context import Context
 from messages import contact as msgs
 from models import ContactRequest, StaffMember
 

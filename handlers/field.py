@@ -8,13 +8,13 @@ from pathlib import Path
 from linebot.v3.messaging import Message
 from sqlalchemy import literal, select
 
-from bot.context import Context
-from bot.payloads import LinkUpdate
 from domain.field import ATTACH_WINDOW_MINUTES, named_people, picture_kind, project_codes, update_text
 from handlers import common, visits
+from handlers.context import Context
 from messages import field as msgs
+from messages.payloads import LinkUpdate
 from models import Contract, FieldUpdate, Person, StaffMember
-from models.queries import area_path, staff_member
+from services.queries import area_path, staff_member
 
 
 def _reporter(ctx: Context) -> StaffMember | None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from linebot.v3.messaging import Message
 from sqlalchemy import select
 
-from bot.context import Context
-from bot.textnorm import split_command
 from domain.invites import normalize_code
+from domain.textnorm import split_command
 from handlers import officers
+from handlers.context import Context
 from messages import groups as msgs
 from models import GroupCode, GroupMember, LineGroup
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from linebot.v3.messaging import Message
 
-from bot.context import Context
-from bot.outbox import QUOTA_FLAG
-from bot.reports import followup_list
 from handlers import common
+from handlers.context import Context
 from messages.followups import DIGEST_ROWS, digest, quota_paused
 from models import PlatformFlag, StaffMember
-from models.queries import staff_member
+from services.outbox import QUOTA_FLAG
+from services.queries import staff_member
+from services.reports import followup_list
 
 
 def officer(ctx: Context) -> StaffMember | None:

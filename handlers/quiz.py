@@ -13,14 +13,14 @@ from linebot.v3.messaging import Message
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from bot.context import Context
 from domain.measures import Situation, eligible
 from domain.quiz import QUESTIONS, next_question
+from handlers.context import Context
 from messages import quiz as msgs
 from models import Contract, MeasureApplication, Person
-from models.measure_store import measures_in_db
 from models.measures import OPEN_APPLICATION_STATUSES
-from models.queries import Holding, holdings, linked_person
+from services.measure_store import measures_in_db
+from services.queries import Holding, holdings, linked_person
 
 FLOW = msgs.FLOW
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from linebot.v3.messaging import Message
 from sqlalchemy import select
 
-from bot.context import Context
+from handlers.context import Context
 from messages import reminders as msgs
 from models import LineLink
 

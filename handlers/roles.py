@@ -5,10 +5,10 @@ from __future__ import annotations
 from linebot.v3.messaging import Message
 from sqlalchemy import func, select
 
-from bot.context import Context
-from bot.textnorm import split_command
 from domain.invites import MAX_WRONG, WRONG_WINDOW, normalize_code
+from domain.textnorm import split_command
 from handlers import contact
+from handlers.context import Context
 from messages import roles as msgs
 from models import InviteCode, RoleCodeAttempt, StaffMember
 

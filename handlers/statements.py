@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from linebot.v3.messaging import Message
 
-from bot.context import Context
+from handlers.context import Context
 from messages import balance as msgs
 from models import Person
-from models.queries import holdings
+from services.queries import holdings
 
 
 def balance_for(ctx: Context, person: Person) -> list[Message]:

@@ -7,12 +7,12 @@ from datetime import date, datetime, timedelta
 from linebot.v3.messaging import Message
 from sqlalchemy import func, select
 
-from bot.context import Context
 from domain.identity import check_national_id, parse_birth_date, phone_last_four
+from handlers.context import Context
 from handlers.statements import balance_for
 from messages import verify as msgs
 from models import LineLink, Person, VerificationAttempt
-from models.queries import linked_person
+from services.queries import linked_person
 
 FLOW = msgs.FLOW
 WINDOW = timedelta(hours=24)

@@ -14,19 +14,19 @@ from decimal import Decimal
 from linebot.v3.messaging import Message
 from sqlalchemy import select
 
-from bot.clock import BANGKOK
-from bot.context import Context
-from bot.payloads import PersonCard, PinAction, VisitFor
-from bot.textnorm import split_command
+from domain.clock import BANGKOK
 from domain.identity import mask_national_id
+from domain.textnorm import split_command
 from domain.visits import OUTCOMES, PromiseError, parse_promise
 from handlers import common
+from handlers.context import Context
 from handlers.officers import officer
 from messages import visits as msgs
+from messages.payloads import PersonCard, PinAction, VisitFor
 from models import Contract, FieldUpdate, Person, PromiseToPay, StaffMember, Visit
-from models.history import contracts_of, find_people, history, in_scope, record_access
-from models.measure_store import measures_in_db
-from models.queries import area_ids_under, staff_member
+from services.history import contracts_of, find_people, history, in_scope, record_access
+from services.measure_store import measures_in_db
+from services.queries import area_ids_under, staff_member
 
 MAX_NOTE = 1000
 

@@ -22,10 +22,10 @@ from linebot.v3.messaging import (
     URIAction,
 )
 
-from bot.clock import BANGKOK
-from bot.payloads import Answer, BookingAction
+from domain.clock import BANGKOK
 from messages.common import flow_controls
 from messages.format import thai_date
+from messages.payloads import Answer, BookingAction
 
 FLOW = "appt"
 KIND_NAMES = {"court": "ไกล่เกลี่ยก่อนฟ้อง (ศาล)", "clinic": "คลินิกแก้หนี้", "mobile": "หน่วยเคลื่อนที่เร็ว"}

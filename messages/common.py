@@ -17,7 +17,7 @@ from linebot.v3.messaging import (
     TextMessage,
 )
 
-from bot.payloads import FlowControl
+from messages.payloads import FlowControl
 
 # What the help menu offers, in order: (button label, the word it sends).
 # A feature appears here only once it works end to end.

@@ -10,8 +10,8 @@ from linebot.v3.messaging import (
     TextMessage,
 )
 
-from bot.payloads import Answer
 from messages.common import flow_controls
+from messages.payloads import Answer
 
 FLOW = "contact"
 

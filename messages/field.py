@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from linebot.v3.messaging import Message, PostbackAction, QuickReply, QuickReplyItem, TextMessage
 
-from bot.payloads import LinkUpdate
+from messages.payloads import LinkUpdate
 
 
 def update_received(linked: str | None, in_group: bool) -> list[Message]:

@@ -22,10 +22,10 @@ from linebot.v3.messaging import (
     TextMessage,
 )
 
-from bot.payloads import Answer
 from domain.measures import Fit
 from messages.common import flow_controls
 from messages.format import thai_date
+from messages.payloads import Answer
 
 FLOW = "relief"
 START_AGAIN = "ประเมินมาตรการ"  # a word that always starts the quiz afresh

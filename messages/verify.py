@@ -15,7 +15,7 @@ from linebot.v3.messaging import (
     TextMessage,
 )
 
-from bot.payloads import Answer, FlowControl
+from messages.payloads import Answer, FlowControl
 
 FLOW = "verify"
 NOTICE_VERSION = "verify-2026-11"

@@ -23,12 +23,12 @@ from linebot.v3.messaging import (
     URIAction,
 )
 
-from bot.payloads import Answer, PersonCard, PinAction, VisitFor
 from domain.visits import DistrictReport
 from messages.appointments import KIND_NAMES
 from messages.balance import ROLE_NAMES
 from messages.common import flow_controls
 from messages.format import baht, thai_date
+from messages.payloads import Answer, PersonCard, PinAction, VisitFor
 from messages.quiz import STATUS_NAMES
 
 FLOW = "visit"

@@ -9,8 +9,8 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask.cli import with_appcontext
 
-from bot.clock import BANGKOK
 from bot.runtime import runtime
+from domain.clock import BANGKOK
 from scheduler import jobs
 from scheduler.lock import ClockBusy, clock_lock
 

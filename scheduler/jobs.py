@@ -16,12 +16,8 @@ from linebot.v3.messaging import Message
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from bot import outbox, reports, standing
-from bot.clock import BANGKOK
-from bot.conversation import purge_expired
-from bot.db import session_scope
-from bot.reports import district_names, followup_list
 from bot.runtime import Runtime
+from domain.clock import BANGKOK
 from domain.contact_hours import contact_day, is_rest_day, may_contact
 from domain.group_guard import GroupPrivacyError
 from domain.money import CONTRACT_ENDED
@@ -32,8 +28,11 @@ from messages import reminders as msgs
 from messages import visits as visit_msgs
 from messages.followups import DIGEST_ROWS, digest, prescription_alert
 from models import ProactiveContact
-from models.history import district_report_for
-from models.queries import (
+from models.db import session_scope
+from services import outbox, reports, standing
+from services.conversation import purge_expired
+from services.history import district_report_for
+from services.queries import (
     active_officers,
     bookings_on,
     bound_groups,
@@ -42,6 +41,7 @@ from models.queries import (
     open_positions,
     reminder_audience,
 )
+from services.reports import district_names, followup_list
 
 log = logging.getLogger(__name__)
 

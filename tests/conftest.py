@@ -14,13 +14,13 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
-from bot import create_app, migrate
-from bot.clock import BANGKOK, FixedClock
-from bot.db import make_engine, session_scope
-from bot.fakeline import FakeLineClient, FakeLinePlatform
-from bot.settings import Settings
-from models import Base
-from models.measure_store import ensure_measures
+from bot import create_app
+from config.settings import Settings
+from devtools.fakeline import FakeLineClient, FakeLinePlatform
+from domain.clock import BANGKOK, FixedClock
+from models import Base, migrate
+from models.db import make_engine, session_scope
+from services.measure_store import ensure_measures
 from tests.helpers import LineChat
 
 SECRET = "test-channel-secret"

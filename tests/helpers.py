@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from bot.fakeline import FakeLineClient
-from bot.fakeline import events as ev
+from devtools.fakeline import FakeLineClient
+from devtools.fakeline import events as ev
 
 PAYLOADS = Path(__file__).with_name("payloads")
 USER = "U" + "1" * 32

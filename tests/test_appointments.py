@@ -10,8 +10,8 @@ from icalendar import Calendar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.clock import BANGKOK
-from bot.fakeline import events as ev
+from devtools.fakeline import events as ev
+from domain.clock import BANGKOK
 from models import Booking, Conversation
 from tests import factories as f
 from tests.helpers import USER, press, texts

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import inspect
 
-from bot.db import make_engine
+from models.db import make_engine
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -41,9 +41,9 @@ def test_scheduler_once_delivers_the_outbox_and_exits(tmp_path, fake_line, fake)
     assert _flask("db", "upgrade", env={"DATABASE_URL": url}).returncode == 0
     from linebot.v3.messaging import TextMessage
 
-    from bot import outbox
-    from bot.clock import FixedClock
-    from bot.db import make_session_factory
+    from domain.clock import FixedClock
+    from models.db import make_session_factory
+    from services import outbox
     from tests.conftest import NOW, TOKEN
     from tests.helpers import USER
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.clock import BANGKOK
+from domain.clock import BANGKOK
 from domain.contact_hours import (
     REST_DAY_END,
     WINDOW_START,

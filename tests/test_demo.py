@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot.demo import start_demo
+from devtools.demo import start_demo
 from models import Contract, LineGroup, Payment, Person, StaffMember
 
 

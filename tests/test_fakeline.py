@@ -26,7 +26,7 @@ from linebot.v3.messaging import (
     TextMessage,
 )
 
-from bot.fakeline import events as ev
+from devtools.fakeline import events as ev
 from tests.conftest import TOKEN
 from tests.helpers import GROUP, USER
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.fakeline import events as ev
+from devtools.fakeline import events as ev
 from models import FieldUpdate, Person, StaffMember
 from tests import factories as f
 from tests.helpers import GROUP, USER, quick_replies, texts

@@ -11,10 +11,10 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from bot import standing
-from bot.db import bulk_insert
-from bot.reports import followup_list, refresh_followups
 from models import Area, Contract, FollowupStanding, Payment, RegisterVersion, StandingState, Visit
+from models.db import bulk_insert
+from services import standing
+from services.reports import followup_list, refresh_followups
 from tests import factories as f
 from tests.conftest import ADMIN, NOW
 
@@ -164,7 +164,7 @@ def test_a_change_during_a_refresh_leaves_the_stored_list_stale(db):  # type: ig
 
 
 def test_import_stores_the_list_and_the_clock_keeps_it_current(app, db, clock, tmp_path):  # type: ignore[no-untyped-def]
-    from bot.sampledata import generate
+    from devtools.sampledata import generate
 
     generate(contracts=60, as_of=TODAY).write_csv(tmp_path)
     runner = app.test_cli_runner()

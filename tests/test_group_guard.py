@@ -66,8 +66,8 @@ def test_a_generic_flex_message_passes():
 
 
 def test_the_products_own_group_messages_pass():
-    from bot.outbox import as_dicts
     from messages import groups, reminders
+    from services.outbox import as_dicts
 
     due = date(2026, 12, 5)
     bank, biller = "ธนาคารกรุงไทย", "Bill Payment กองทุนพัฒนาบทบาทสตรี (Comp Code 0000)"

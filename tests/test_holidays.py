@@ -1,4 +1,4 @@
-"""Holidays files (bot/data/holidays-*.toml): validated before they change the contact hours."""
+"""Holidays files (domain/data/holidays-*.toml): validated before they change the contact hours."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from domain.contact_hours import is_rest_day
 from domain.holidays import HolidayFileError, parse_holidays
 
-FILE_2569 = Path(__file__).resolve().parents[1] / "bot" / "data" / "holidays-2569.toml"
+FILE_2569 = Path(__file__).resolve().parents[1] / "domain" / "data" / "holidays-2569.toml"
 
 
 def document(*entries: dict, year: object = 2026) -> dict:  # type: ignore[type-arg]

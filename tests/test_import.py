@@ -14,7 +14,11 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from bot.importer import (
+from devtools.seed import DEMO_DATA
+from domain.identity import national_id_check_digit
+from domain.thaiparse import parse_national_id, parse_register_date
+from models import Area, Base, Contract, Fund, Membership, Payment, Person
+from register.importer import (
     FileReport,
     Rejection,
     format_report,
@@ -23,10 +27,6 @@ from bot.importer import (
     kind_of,
     plan_sources,
 )
-from bot.seed import DEMO_DATA
-from bot.thaiparse import parse_national_id, parse_register_date
-from domain.identity import national_id_check_digit
-from models import Area, Base, Contract, Fund, Membership, Payment, Person
 from tests.conftest import NOW
 
 DATA = Path(__file__).with_name("data") / "import"
@@ -459,7 +459,7 @@ def test_format_report_for_officers():
 
 
 def test_cells_from_a_workbook(tmp_path, db):
-    from bot import importer
+    from register import importer
 
     assert importer._date(datetime(2023, 1, 15)) == date(2023, 1, 15)
     assert importer._money(2500) == Decimal("2500.00") and importer._money(0.1) == Decimal("0.10")

@@ -41,7 +41,7 @@ def test_rate_limiter_does_not_bank_idle_time_beyond_now():
 
 
 def test_gateway_reply_and_push_report_lines_answers(app, fake):
-    from bot.fakeline import events as ev
+    from devtools.fakeline import events as ev
     from tests.helpers import USER
 
     line = app.extensions["wdf"].line

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from domain.measures import MeasureFileError, Situation, eligible, parse_measures, recommended_ids
-from models.measure_store import BUNDLED, read_measures_file
+from services.measure_store import BUNDLED, read_measures_file
 
 TODAY = date(2026, 11, 20)
 NEW = date(2024, 1, 10)  # a contract on or after 2023-09-30: already on the low rate

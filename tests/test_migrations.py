@@ -5,9 +5,8 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from bot import migrate
-from bot.db import make_engine
-from models import Base
+from models import Base, migrate
+from models.db import make_engine
 
 
 def test_models_and_migrations_agree(database_url, db):

@@ -199,8 +199,8 @@ def test_the_sample_register_has_the_classes_it_was_built_with():
     """Cross-check with the sample-data generator, written independently from the same rules."""
     from collections import defaultdict
 
-    from bot.sampledata import generate
-    from bot.thaiparse import parse_money, parse_register_date
+    from devtools.sampledata import generate
+    from domain.thaiparse import parse_money, parse_register_date
 
     as_of = date(2026, 11, 20)
     data = generate(contracts=400, as_of=as_of, seed=7)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from bot import outbox
 from bot.line import SendResult
 from models import Outbox
+from services import outbox as queue
 from tests.helpers import USER, texts
 
 PUSH = "/v2/bot/message/push"
@@ -21,7 +22,7 @@ def rt(app):  # type: ignore[no-untyped-def]
 
 def _queue(rt, to: str = USER, text: str = "สวัสดีค่ะ", **kwargs) -> int:  # type: ignore[no-untyped-def]
     with rt.sessions() as session:
-        row = outbox.enqueue_push(session, to=to, messages=[TextMessage(text=text)], origin="test",
+        row = queue.enqueue_push(session, to=to, messages=[TextMessage(text=text)], origin="test",
                                   now=rt.clock.now(), **kwargs)
         session.commit()
         return row.id
@@ -119,7 +120,7 @@ def test_gives_up_after_the_configured_attempts(rt, fake, clock, settings):
 def test_a_job_key_is_queued_only_once(rt):
     first = _queue(rt, dedupe_key="reminder:U1:2026-12-05")
     with rt.sessions() as session:
-        again = outbox.enqueue_push(session, to=USER, messages=[TextMessage(text="x")], origin="test",
+        again = queue.enqueue_push(session, to=USER, messages=[TextMessage(text="x")], origin="test",
                                     now=rt.clock.now(), dedupe_key="reminder:U1:2026-12-05")
     assert first and again is None
 
@@ -127,7 +128,7 @@ def test_a_job_key_is_queued_only_once(rt):
 def test_multicast_goes_in_one_request_to_every_recipient(rt, fake):
     users = [f"U{n:032x}" for n in range(3)]
     with rt.sessions() as session:
-        row = outbox.enqueue_multicast(session, to=users, messages=[TextMessage(text="ครบกำหนดชำระ")],
+        row = queue.enqueue_multicast(session, to=users, messages=[TextMessage(text="ครบกำหนดชำระ")],
                                        origin="test", now=rt.clock.now())
         session.commit()
     rt.outbox_sender.deliver_due()
@@ -136,7 +137,7 @@ def test_multicast_goes_in_one_request_to_every_recipient(rt, fake):
     assert all(fake.chat(f"user:{user}") for user in users)
     assert _row(rt, row.id).recipient_kind == "users"
     with pytest.raises(ValueError):
-        outbox.enqueue_multicast(session, to=[USER] * 501, messages=[TextMessage(text="x")],
+        queue.enqueue_multicast(session, to=[USER] * 501, messages=[TextMessage(text="x")],
                                  origin="test", now=rt.clock.now())
 
 

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.payloads import Answer, FlowControl
-from bot.postback import MAX_POSTBACK_DATA, PostbackError, unpack
+from messages.payloads import Answer, FlowControl
+from messages.postback import MAX_POSTBACK_DATA, PostbackError, unpack
 
 
 @given(flow=st.text(min_size=1, max_size=20), step=st.text(min_size=1, max_size=20),

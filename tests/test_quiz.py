@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import MeasureApplication
-from models.measure_store import BUNDLED
+from services.measure_store import BUNDLED
 from tests import factories as f
 from tests.helpers import USER, press, texts
 
@@ -143,7 +143,7 @@ def test_someone_with_two_contracts_picks_one(line, db, in_default):
 def test_only_one_open_application_per_measure_even_at_once(db, in_default):
     from sqlalchemy.exc import IntegrityError
 
-    from bot.clock import BANGKOK
+    from domain.clock import BANGKOK
 
     with Session(db) as session:
         from models import Person

@@ -15,7 +15,7 @@ from itertools import islice
 import pytest
 from dateutil.relativedelta import relativedelta
 
-from bot.sampledata import (
+from devtools.sampledata import (
     CONTRACT_COLUMNS,
     LAT_RANGE,
     LNG_RANGE,

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot import outbox
-from bot.clock import BANGKOK
+from domain.clock import BANGKOK
 from domain.group_guard import GroupPrivacyError
 from models import LineGroup, Outbox, ProactiveContact, StaffMember
+from services import outbox
 from tests import factories as f
 from tests.helpers import GROUP, USER
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.clock import BANGKOK, FixedClock, SystemClock, clock_for
-from bot.settings import Settings, SettingsError
+from config.settings import Settings, SettingsError
+from domain.clock import BANGKOK, FixedClock, SystemClock, clock_for
 
 FULL = {"LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_ACCESS_TOKEN": "t", "ADMIN_TOKEN": "a", "SECRET_KEY": "k"}
 

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.clock import BANGKOK
-from bot.fakeline import events as ev
+from devtools.fakeline import events as ev
+from domain.clock import BANGKOK
 from models import DataAccess, FieldUpdate, LineGroup, Person, PromiseToPay, StaffMember, Visit
 from tests import factories as f
 from tests.helpers import GROUP, OFFICER, USER, press, quick_replies, texts
@@ -286,7 +286,7 @@ def test_a_district_officer_sees_only_people_of_their_district(line, db, clock, 
         hidden = elsewhere.id
     assert "ไม่พบ" in texts(line.say("ค้นหา ฮาลีมะ", user=OFFICER))
     assert "ไม่พบ" in texts(line.say("ค้นหา PKT-2567-0888", user=OFFICER))
-    from bot.payloads import PersonCard, VisitFor
+    from messages.payloads import PersonCard, VisitFor
 
     assert "ไม่พบ" in texts(line.tap(PersonCard(person=hidden).pack(), user=OFFICER))  # nor by a forged button
     assert "ไม่พบ" in texts(line.tap(VisitFor(person=hidden).pack(), user=OFFICER))

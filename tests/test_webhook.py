@@ -7,7 +7,7 @@ import time
 
 from sqlalchemy import func, select
 
-from bot.fakeline import events as ev
+from devtools.fakeline import events as ev
 from models import ContactRequest, Conversation, LineUser, Outbox, ProcessedEvent
 from tests.helpers import GROUP, USER, load_payload, press, texts
 

@@ -8,8 +8,8 @@ from flask import Blueprint, Response, abort
 from icalendar import Calendar, Event
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from bot.clock import BANGKOK
 from bot.runtime import runtime
+from domain.clock import BANGKOK
 from models import AppointmentSession, Booking
 
 bp = Blueprint("calendar", __name__)

@@ -12,20 +12,20 @@ from typing import Any
 from flask import Blueprint, abort, jsonify, request, url_for
 from sqlalchemy import select
 
-from bot.clock import BANGKOK
-from bot.reports import application_row, district_names, followup_list, position_fields
 from bot.runtime import runtime
-from bot.textnorm import to_ascii_digits
 from domain.applications import NEXT_STATUSES, can_move
 from domain.appointments import ATTENDANCE, COURT_CHECKLIST, OUTCOMES
+from domain.clock import BANGKOK
 from domain.identity import mask_national_id
 from domain.measures import Situation, recommended_ids
+from domain.textnorm import to_ascii_digits
 from domain.visits import report_day_on_or_before, report_period
 from models import AppointmentSession, Booking, Contract, MeasureApplication, Membership, Outbox
-from models.booking import create_session, seats_of, taken_seats
-from models.history import district_report_for, record_access
-from models.measure_store import measures_in_db
-from models.queries import area_ids_under, contract_by_code, position_of
+from services.booking import create_session, seats_of, taken_seats
+from services.history import district_report_for, record_access
+from services.measure_store import measures_in_db
+from services.queries import area_ids_under, contract_by_code, position_of
+from services.reports import application_row, district_names, followup_list, position_fields
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 MAX_ROWS = 1000

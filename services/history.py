@@ -15,8 +15,8 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, and_, func, or_, select, true
 from sqlalchemy.orm import Session, selectinload
 
-from bot.clock import BANGKOK
-from bot.textnorm import to_ascii_digits
+from domain.clock import BANGKOK
+from domain.textnorm import to_ascii_digits
 from domain.visits import (
     DistrictReport,
     MediationFact,
@@ -31,9 +31,9 @@ from models.appointments import AppointmentSession, Booking
 from models.field import FieldUpdate
 from models.measures import MeasureApplication
 from models.platform import LineGroup
-from models.queries import Holding, area_ids_under, holdings
 from models.register import Contract, Membership, Payment, Person
 from models.visits import DataAccess, PromiseToPay, Visit
+from services.queries import Holding, area_ids_under, holdings
 
 SEARCH_LIMIT = 10
 TITLES = ("นางสาว", "น.ส.", "นาง", "นาย", "คุณ", "ด.ญ.", "ด.ช.")

@@ -11,10 +11,10 @@ from typing import Any
 from linebot.v3.messaging import Message
 from sqlalchemy.orm import Session
 
-from bot import outbox
-from bot.clock import Clock
-from bot.conversation import ChatKey, ConversationStore
-from bot.settings import Settings
+from config.settings import Settings
+from domain.clock import Clock
+from services import outbox
+from services.conversation import ChatKey, ConversationStore
 
 
 @dataclass

@@ -10,8 +10,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from bot import standing
-from bot.clock import BANGKOK
+from domain.clock import BANGKOK
 from domain.followups import Followup
 from domain.followups import followups as order_followups
 from domain.identity import mask_national_id
@@ -25,8 +24,9 @@ from messages.followups import (
     reason_text,
 )
 from models import Booking, Contract, FieldUpdate, LineGroup, MeasureApplication, StaffMember
-from models.history import promises_to_follow
-from models.queries import (
+from services import standing
+from services.history import promises_to_follow
+from services.queries import (
     ContractFacts,
     applications_awaiting,
     area_ids_under,

@@ -15,10 +15,10 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, jsonify, request, send_from_directory
 
-from bot.fakeline import FakeLineClient
-from bot.fakeline import events as ev
 from bot.router import understands
 from bot.runtime import runtime
+from devtools.fakeline import FakeLineClient
+from devtools.fakeline import events as ev
 
 STATIC = Path(__file__).with_name("static")
 MAX_IMAGE_BYTES = 1024 * 1024

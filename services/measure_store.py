@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from domain.measures import Measure, MeasureFileError, parse_measures
 from models.measures import MeasureRow
 
-BUNDLED = Path(__file__).resolve().parents[1] / "bot" / "data" / "measures-2568-11.toml"
+BUNDLED = Path(__file__).resolve().parents[1] / "domain" / "data" / "measures-2568-11.toml"
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from flask import Flask
 
-from bot.clock import Clock
+from bot import webhook
 from bot.logs import configure_logging
 from bot.runtime import Runtime
-from bot.settings import Settings, SettingsError
+from config.settings import Settings, SettingsError
+from domain.clock import Clock
+from web import api, calendar, cli, health
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Flask:
@@ -22,8 +24,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     configure_logging(settings.log_level, settings.log_json)
     register_runtime(app, settings, clock)
-    register_blueprints(app, settings)
-    register_commands(app)
+    register_blueprints(app)
+    cli.register(app)
     return app
 
 
@@ -31,20 +33,9 @@ def register_runtime(app: Flask, settings: Settings, clock: Clock | None) -> Non
     app.extensions["wdf"] = Runtime.build(settings, clock)
 
 
-def register_blueprints(app: Flask, settings: Settings) -> None:
-    from bot import api, calendar, health, webhook
-
+def register_blueprints(app: Flask) -> None:
+    """The product's routes. The demo adds its simulator itself (devtools is never imported here)."""
     app.register_blueprint(webhook.bp)
     app.register_blueprint(calendar.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)
-    if settings.demo:
-        from bot.simulator import views as simulator
-
-        app.register_blueprint(simulator.bp)
-
-
-def register_commands(app: Flask) -> None:
-    from bot import cli
-
-    cli.register(app)

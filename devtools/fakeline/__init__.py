@@ -5,7 +5,7 @@
 webhook events the way LINE does.
 """
 
-from bot.fakeline.control import FakeLineClient
-from bot.fakeline.server import FakeLinePlatform, create_fake_line
+from devtools.fakeline.control import FakeLineClient
+from devtools.fakeline.server import FakeLinePlatform, create_fake_line
 
 __all__ = ["FakeLineClient", "FakeLinePlatform", "create_fake_line"]

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
-from bot.clock import BANGKOK, parse_fund_now
+from domain.clock import BANGKOK, parse_fund_now
 
 DEFAULT_INSTANCE = Path.cwd() / "instance"
 

@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.importer import format_report, import_files
 from models import Area, LineGroup, StaffMember
+from register.importer import format_report, import_files
 
 DEMO_DATA = Path(__file__).resolve().parents[1] / "demo" / "data"
 

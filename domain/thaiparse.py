@@ -6,8 +6,8 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from bot.textnorm import to_ascii_digits
 from domain.identity import check_national_id
+from domain.textnorm import to_ascii_digits
 
 BE_OFFSET = 543
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")

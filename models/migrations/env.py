@@ -3,8 +3,8 @@
 from alembic import context
 from sqlalchemy import pool
 
-from bot.db import make_engine
 from models import Base
+from models.db import make_engine
 
 config = context.config
 target_metadata = Base.metadata

@@ -18,16 +18,18 @@ from typing import Any
 import click
 from werkzeug.serving import make_server
 
-from bot import migrate
-from bot.clock import BANGKOK, clock_for, parse_fund_now
-from bot.db import session_scope
-from bot.fakeline import FakeLineClient, FakeLinePlatform
-from bot.reports import refresh_followups
-from bot.seed import DEMO_DATA, seed_people_in_line, seed_register
-from bot.settings import DEFAULT_INSTANCE, Settings
-from models.booking import create_session
-from models.measure_store import ensure_measures
-from models.queries import load_bundled_holidays
+from config.settings import DEFAULT_INSTANCE, Settings
+from devtools.fakeline import FakeLineClient, FakeLinePlatform
+from devtools.seed import DEMO_DATA, seed_people_in_line, seed_register
+from devtools.simulator import views as simulator
+from domain.clock import BANGKOK, clock_for, parse_fund_now
+from models import migrate
+from models.db import session_scope
+from services.booking import create_session
+from services.measure_store import ensure_measures
+from services.queries import load_bundled_holidays
+from services.reports import refresh_followups
+from web.app import create_app
 
 # The sample data describes the register as of this day; the demo's clock is pinned to
 # it (override with FUND_NOW) so that every class of debtor is present when you try it.
@@ -70,15 +72,13 @@ def demo_settings(fake_url: str, database_url: str | None = None,
 def start_demo(host: str = "127.0.0.1", port: int = 5000, fake_port: int = 5001,
                database_url: str | None = None, data_dir: Path = DEMO_DATA) -> DemoStack:
     """Seed a fresh demo database and serve the fake platform and the bot (threads)."""
-    from bot import create_app
-    from bot.simulator.views import load_personas
-
     fake = FakeLinePlatform("demo-channel-access-token", host=host, port=fake_port).start()
     settings = demo_settings(fake.url, database_url, f"http://{host}:{port}")
     _fresh_database(settings)
     app = create_app(settings)
+    app.register_blueprint(simulator.bp)
     rt = app.extensions["wdf"]
-    personas = load_personas(data_dir / "personas.json")
+    personas = simulator.load_personas(data_dir / "personas.json")
     migrate.upgrade(rt.engine)
     now = clock_for(settings.fund_now).now()
     with session_scope(rt.sessions) as session:

@@ -20,10 +20,10 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from bot.db import bulk_insert, fetch_tuples
 from domain.followups import REASONS
 from messages.followups import NEXT_ACTION
 from models import FollowupStanding, RegisterVersion, StandingState
+from models.db import bulk_insert, fetch_tuples
 
 log = logging.getLogger(__name__)
 

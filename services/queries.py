@@ -217,14 +217,14 @@ def find_area(session: Session, district: str, subdistrict: str = "", village: s
 
 
 def load_bundled_holidays(session: Session) -> int:
-    """The holiday files shipped in bot/data/ (the demo; production loads each year with the CLI)."""
+    """The holiday files shipped in domain/data/ (the demo; production loads each year with the CLI)."""
     import tomllib
     from pathlib import Path
 
     from domain.holidays import parse_holidays
 
     loaded = 0
-    for path in sorted((Path(__file__).resolve().parents[1] / "bot" / "data").glob("holidays-*.toml")):
+    for path in sorted((Path(__file__).resolve().parents[1] / "domain" / "data").glob("holidays-*.toml")):
         with path.open("rb") as handle:
             _, days = parse_holidays(tomllib.load(handle))
         known = set(session.scalars(select(Holiday.day)))
@@ -324,7 +324,7 @@ def areas_below(session: Session, area_ids: Sequence[int]) -> dict[int, int]:
 
 def bookings_on(session: Session, days: Sequence[date]) -> list[Booking]:
     """Active bookings whose appointment falls on one of these Bangkok days."""
-    from bot.clock import BANGKOK
+    from domain.clock import BANGKOK
 
     first, last = min(days), max(days)
     start = datetime(first.year, first.month, first.day, tzinfo=BANGKOK)

@@ -54,13 +54,13 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from bot import standing
-from bot.db import WRITE_BATCH, bulk_insert, table_of
-from bot.reports import refresh_followups
-from bot.textnorm import to_ascii_digits
-from bot.thaiparse import parse_money, parse_national_id, parse_register_date
+from domain.textnorm import to_ascii_digits
+from domain.thaiparse import parse_money, parse_national_id, parse_register_date
 from models import Area, Contract, Fund, Membership, Payment, Person
+from models.db import WRITE_BATCH, bulk_insert, table_of
 from models.register import CONTRACT_STATUSES, ROLES
+from services import standing
+from services.reports import refresh_followups
 
 KINDS = ("contracts", "members", "payments")
 KIND_WORDS = {  # in a file or sheet name, case ignored

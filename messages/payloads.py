@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.postback import Postback, postback
+from messages.postback import Postback, postback
 
 
 @postback("flow")

@@ -15,22 +15,21 @@ from flask import Flask
 from flask.cli import AppGroup, FlaskGroup
 from sqlalchemy import delete, select
 
-from bot import migrate
-from bot.clock import BANGKOK
-from bot.db import session_scope
 from bot.runtime import runtime
+from domain.clock import BANGKOK
 from domain.holidays import HolidayFileError, parse_holidays
 from domain.invites import VALID_FOR, new_code
 from domain.measures import MeasureFileError
-from models import Area, GroupCode, Holiday, InviteCode, LineGroup, StaffMember
-from models.booking import create_session, seats_of
-from models.measure_store import ensure_measures, measures_in_db, read_measures_file, store_measures
-from models.queries import area_path, find_area
+from models import Area, GroupCode, Holiday, InviteCode, LineGroup, StaffMember, migrate
+from models.db import session_scope
+from services.booking import create_session, seats_of
+from services.measure_store import ensure_measures, measures_in_db, read_measures_file, store_measures
+from services.queries import area_path, find_area
 
 
 def register(app: Flask) -> None:
     """Attach the commands that need a configured app."""
-    from bot.importer import import_command
+    from register.importer import import_command
 
     app.cli.add_command(db)
     app.cli.add_command(outbox)
@@ -75,7 +74,7 @@ def db_revision(message: str) -> None:
     migrate.revision(runtime().engine, message)
 
 
-@click.group(cls=AppGroup, help="Relief measures (data: a TOML file, see bot/data/).")
+@click.group(cls=AppGroup, help="Relief measures (data: a TOML file, see domain/data/).")
 def measures() -> None:
     pass
 
@@ -322,8 +321,8 @@ def reports_district(district: str | None, week: str | None) -> None:
     """Print the district report: visits, people met, promises, applications, mediations, updates."""
     from domain.visits import report_day_on_or_before, report_period
     from messages.visits import district_report_text
-    from models.history import district_report_for
-    from models.queries import area_ids_under
+    from services.history import district_report_for
+    from services.queries import area_ids_under
 
     rt = runtime()
     try:
@@ -359,7 +358,7 @@ def audit_person(national_id: str) -> None:
 
     from domain.identity import check_national_id, mask_national_id
     from models import Person
-    from models.history import access_trail, record_access
+    from services.history import access_trail, record_access
 
     checked = check_national_id(national_id)
     if checked.problem is not None:

@@ -1,0 +1,1 @@
+"""The register importer: sources, cell parsers, loaders and the report."""

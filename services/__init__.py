@@ -1,0 +1,1 @@
+"""Queries and changes, one module per feature: functions of a session that never commit."""

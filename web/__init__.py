@@ -1,0 +1,1 @@
+"""The web app: factory, JSON API, calendar files, health, command line."""
