@@ -101,3 +101,8 @@ def phone_last_four(raw: str) -> str | None:
     """Four digits typed for the phone factor, or None."""
     text = re.sub(r"[\s\-]", "", to_ascii_digits(raw))
     return text if re.fullmatch(r"\d{4}", text) else None
+
+
+def full_name(first_name: str, last_name: str) -> str:
+    """A person's name as people read it: first name, one space, last name."""
+    return f"{first_name} {last_name}"

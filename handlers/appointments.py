@@ -142,7 +142,7 @@ def _officer_view(ctx: Context) -> list[Message]:
         bookings = ctx.session.scalars(select(Booking).where(Booking.session_id == row.id, Booking.status == "booked")
                                        .order_by(Booking.seat)).all()
         seen += [b.person_id for b in bookings]
-        roster = [(f"{b.slot_start.astimezone(ctx.now.tzinfo):%H:%M}", f"{b.person.first_name} {b.person.last_name}")
+        roster = [(f"{b.slot_start.astimezone(ctx.now.tzinfo):%H:%M}", b.person.full_name)
                   for b in bookings]
         out.append((_session_view(ctx, row), roster))
     me = officers.officer(ctx)

@@ -61,7 +61,7 @@ def _choices(ctx: Context, person_ids: list[int]) -> list[tuple[int, str]]:
     for person in ctx.session.scalars(select(Person).where(Person.id.in_(person_ids)).order_by(Person.id)):
         places = [f"{m.contract.project_code} {area_path(m.contract.area).get('village') or ''}".strip()
                   for m in person.memberships]
-        choices.append((person.id, f"{person.first_name} {person.last_name}" + (
+        choices.append((person.id, person.full_name + (
             f" ({', '.join(places[:2])})" if places else " (ไม่มีสัญญาในทะเบียน)")))
     return choices
 
@@ -78,7 +78,7 @@ def on_link_update(ctx: Context, payload: LinkUpdate) -> list[Message]:
         return common.not_understood(ctx)  # not one of the people the update names
     update.person_id, update.updated_at = person.id, ctx.now
     visits.offer_pin(ctx, update)  # a location already attached can now become their pin
-    return msgs.linked_to(f"{person.first_name} {person.last_name}")
+    return msgs.linked_to(person.full_name)
 
 
 def on_location(ctx: Context) -> list[Message]:

@@ -33,7 +33,7 @@ MAX_NOTE = 1000
 
 def _people_lines(ctx: Context, people: list[Person]) -> list[msgs.PersonLine]:
     codes = contracts_of(ctx.session, [p.id for p in people])
-    return [msgs.PersonLine(person.id, f"{person.first_name} {person.last_name}", mask_national_id(person.national_id),
+    return [msgs.PersonLine(person.id, person.full_name, mask_national_id(person.national_id),
                             " ".join(code for _, code in codes[person.id][:3])) for person in people]
 
 
@@ -97,7 +97,7 @@ def _card(ctx: Context, me: StaffMember, person: Person, *, detail: str) -> list
     h = history(ctx.session, person, ctx.today)
     card = msgs.Card(
         person_id=person.id,
-        name=f"{person.first_name} {person.last_name}",
+        name=person.full_name,
         national_id_masked=mask_national_id(person.national_id),
         phone=person.phone, address=person.address,
         pin=(person.lat, person.lng) if person.lat is not None and person.lng is not None else None,
@@ -164,7 +164,7 @@ def on_who(ctx: Context, answer: str) -> list[Message]:
 
 
 def _chosen(ctx: Context, person: Person) -> list[Message]:
-    name = f"{person.first_name} {person.last_name}"
+    name = person.full_name
     open_ones = contracts_of(ctx.session, [person.id], open_only=True)[person.id]
     if len(open_ones) > 1:
         ctx.conversation.advance("contract", person_id=person.id, name=name)
@@ -326,7 +326,7 @@ def offer_pin(ctx: Context, update: FieldUpdate) -> None:
     if person is None:
         return
     ctx.session.flush()
-    ctx.push(ctx.user_id, msgs.confirm_pin(update.id, f"{person.first_name} {person.last_name}",
+    ctx.push(ctx.user_id, msgs.confirm_pin(update.id, person.full_name,
                                            update.lat, update.lng), origin="field.pin_offer")
 
 
@@ -343,4 +343,4 @@ def on_pin_action(ctx: Context, payload: PinAction) -> list[Message]:
     assert person is not None
     person.lat, person.lng = update.lat, update.lng
     update.pinned_at = ctx.now
-    return msgs.pin_saved(f"{person.first_name} {person.last_name}")
+    return msgs.pin_saved(person.full_name)

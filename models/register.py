@@ -13,6 +13,7 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from domain.identity import full_name
 from models.base import Base
 
 Money = Numeric(14, 2)
@@ -107,6 +108,11 @@ class Person(Base):
     lng: Mapped[float | None]
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="person")
+
+    @property
+    def full_name(self) -> str:
+        """First and last name, as people read it (one rule: domain.identity.full_name)."""
+        return full_name(self.first_name, self.last_name)
 
 
 class Membership(Base):

@@ -241,7 +241,7 @@ def application_row(application: MeasureApplication, districts: dict[int, str]) 
         "measure": application.measure_id,
         "status": application.status,
         "applicant": {"person_id": person.id, "national_id_masked": mask_national_id(person.national_id),
-                      "name": f"{person.first_name} {person.last_name}"},
+                      "name": person.full_name},
         "submitted_at": application.submitted_at.astimezone(BANGKOK).isoformat(),
         "status_changed_at": application.status_changed_at.astimezone(BANGKOK).isoformat(),
         "officer": application.officer,

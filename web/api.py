@@ -89,7 +89,7 @@ def contract(project_code: str):  # type: ignore[no-untyped-def]
         p = position_of(found, as_of)
         roles = ("borrower", "co_debtor", "guarantor")
         members = [{"national_id_masked": mask_national_id(m.person.national_id),
-                    "name": f"{m.person.first_name} {m.person.last_name}", "role": m.role}
+                    "name": m.person.full_name, "role": m.role}
                    for m in sorted(found.memberships, key=lambda m: (roles.index(m.role), m.person.first_name))]
         situation = Situation(
             debtor_class=p.debtor_class, contract_date=found.contract_date, status=found.status,
@@ -224,7 +224,7 @@ def session_bookings(session_id: int):  # type: ignore[no-untyped-def]
         return jsonify({**body, "bookings": [{
             "booking_id": b.id, "seat": b.seat, "status": b.status,
             "time": b.slot_start.astimezone(BANGKOK).isoformat(),
-            "name": f"{b.person.first_name} {b.person.last_name}",
+            "name": b.person.full_name,
             "national_id_masked": mask_national_id(b.person.national_id),
             "attendance": b.attendance, "outcome": b.outcome} for b in bookings]})
 

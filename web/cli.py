@@ -369,7 +369,7 @@ def audit_person(national_id: str) -> None:
         if person is None:
             raise click.ClickException(f"no person {mask_national_id(checked.digits)} in the register")
         trail = access_trail(session, person.id)
-        click.echo(f"{person.first_name} {person.last_name} ({mask_national_id(person.national_id)}): "
+        click.echo(f"{person.full_name} ({mask_national_id(person.national_id)}): "
                    f"{len(trail)} recorded view(s)")
         for row in trail:
             click.echo(f"{row.at.astimezone(BANGKOK):%Y-%m-%d %H:%M}  {row.channel:<4} {row.action:<16} "
