@@ -15,11 +15,9 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
-from bot import router
+from bot import middleware
 from bot.runtime import Runtime
-from handlers import officers
 from handlers.context import Context
-from handlers.lifecycle import remember_user
 from messages import common as msgs
 from models import Outbox, ProcessedEvent
 from services import outbox
@@ -66,10 +64,7 @@ def _handle_one(ctx: Context) -> PendingReply | None:
             savepoint.rollback()
             _log(event_id, event_type, "duplicate", "skipped", started, event)
             return None
-        if ctx.user_id and not ctx.in_group:
-            remember_user(ctx)
-        routed = router.dispatch(ctx)
-        routed = router.Routed(routed.handler, [*officers.quota_notice(ctx), *routed.messages])
+        routed = middleware.run(ctx)
         handler = routed.handler
         ctx.session.flush()
         row = ctx.session.get(ProcessedEvent, event_id)

@@ -1,18 +1,30 @@
-"""The whole surface of the bot in one place: events, words, postbacks and flow states.
+"""The whole surface of the bot in one place: events, words, buttons and flows, with who may
+use each and where.
 
 Read top to bottom: which handler answers which event type, which typed word, which
-button payload, and which step of which conversation. Anything unmatched falls to a
+button payload, and which conversation. Each word and button says who may use it
+(anyone, a verified debtor, an officer, a volunteer, any staff) and where (a 1:1 chat,
+a group, both); a button and a flow's answers obey the rules of the word that starts
+them. The router checks them before any handler runs; anything unmatched falls to a
 logged default.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from enum import Enum, Flag, auto
 from typing import Any
 
 from linebot.v3.messaging import Message
+from linebot.v3.models.events import UnknownEvent
+from linebot.v3.webhooks import (
+    LocationMessageContent,
+    MessageEvent,
+    PostbackEvent,
+    TextMessageContent,
+)
 
 from domain.textnorm import command_key, split_command
 from handlers import (
@@ -31,23 +43,67 @@ from handlers import (
     visits,
 )
 from handlers.context import Context
+from handlers.flow import Flow, Handler, Step
 from messages import common as msgs
 from messages.payloads import Answer, BookingAction, FlowControl, LinkUpdate, PersonCard, PinAction, VisitFor
-from messages.postback import PostbackError, unpack
+from messages.postback import Postback, PostbackError, unpack
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Context], list[Message]]
-StepHandler = Callable[[Context, str], list[Message]]
+
+class Who(Enum):
+    """Who may use a word, a button or a flow."""
+
+    ANYONE = auto()
+    DEBTOR = auto()  # a verified debtor: this LINE account is linked to a person
+    OFFICER = auto()
+    VOLUNTEER = auto()
+    STAFF = auto()  # an officer or a volunteer
+
+
+class Where(Flag):
+    """Where a word, a button or a flow may be used."""
+
+    PRIVATE = auto()  # a 1:1 chat with the bot
+    GROUP = auto()  # a group chat (or room)
+    BOTH = PRIVATE | GROUP
 
 
 @dataclass(frozen=True)
-class State:
-    """One step of a flow: how to read the answer, and how to ask the question again."""
+class Access:
+    """Who and where, and what someone else is told (by default: nothing is revealed)."""
 
-    handle: StepHandler
-    prompt: Handler
+    who: Who = Who.ANYONE
+    where: Where = Where.PRIVATE
+    denied: Handler = common.not_understood
 
+
+@dataclass(frozen=True)
+class Route:
+    """Typed words (the first word decides: `เจ้าหน้าที่ CODE`), or a prefix test, and their handler."""
+
+    words: tuple[str, ...]
+    handler: Handler
+    access: Access = Access()
+    personal: bool = False  # typed in a group: only an invitation to a 1:1 chat, never an answer
+    test: Callable[[str], bool] | None = None  # instead of words: e.g. a message starting `#อัปเดต`
+
+    def matches(self, key: str, head: str, *, alone: bool = False) -> bool:
+        """Whether typed text (its command key and first word) calls this route."""
+        if alone:
+            return key in self.words
+        return key in self.words or head in self.words
+
+
+# --- who and where, in the words of the people involved -----------------------------------------
+
+ANYONE_1TO1 = Access()
+ANYONE_ANYWHERE = Access(where=Where.BOTH)
+DEBTOR_1TO1 = Access(Who.DEBTOR, denied=verify.start)
+OFFICER_1TO1 = Access(Who.OFFICER)
+OFFICER_IN_GROUP = Access(Who.OFFICER, Where.GROUP, denied=lambda ctx: [])  # silence reveals nothing
+STAFF_1TO1 = Access(Who.STAFF)
+STAFF_ANYWHERE = Access(Who.STAFF, Where.BOTH)
 
 # --- events, by type -------------------------------------------------------------------
 
@@ -76,71 +132,53 @@ MESSAGES: dict[str, Handler] = {
 UNIVERSAL_CANCEL = {"ยกเลิก", "cancel"}
 UNIVERSAL_BACK = {"ย้อนกลับ", "back"}
 
-USER_COMMANDS: dict[str, Handler] = {
-    "ช่วยเหลือ": common.help_menu, "help": common.help_menu, "เมนู": common.help_menu,
-    "menu": common.help_menu,
-    "ติดต่อเจ้าหน้าที่": contact.start, "contact": contact.start,
-    "ยอดหนี้": balance.balance, "balance": balance.balance,
-    "ยืนยันตัวตน": verify.start, "verify": verify.start,
-    "วิธีชำระ": balance.how_to_pay, "วิธีชำระเงิน": balance.how_to_pay, "pay": balance.how_to_pay,
-    "มาตรการ": quiz.start, "relief": quiz.start, "ประเมินมาตรการ": quiz.start_again,
-    "นัดหมาย": appointments.start, "appointment": appointments.start,
-    "หยุดแจ้งเตือน": reminders.stop, "stopreminders": reminders.stop,
-    "แจ้งเตือน": reminders.resume, "reminders": reminders.resume,
-    # words with an argument: the first word decides (`เจ้าหน้าที่ ABCD2345`)
-    "เจ้าหน้าที่": roles.take_officer, "officer": roles.take_officer,
-    "อาสา": roles.take_volunteer, "volunteer": roles.take_volunteer,
-    # officers only (others get the ordinary "not understood")
-    "วันนี้": officers.today, "today": officers.today,
-    "ค้นหา": visits.find, "find": visits.find,  # `ค้นหา TEXT`: a person or project, then the history card
-    "บันทึกเยี่ยม": visits.start, "visit": visits.start,  # the visit flow below
+# The first route that matches the words and whose `who` fits the person answers; when
+# none fits, the last matching route's `denied` does.
+ROUTES: tuple[Route, ...] = (
+    # `#อัปเดต …` from a volunteer or officer, in their area's group or 1:1
+    Route((), field.on_update, STAFF_ANYWHERE, test=field.is_update),
+    Route(("ช่วยเหลือ", "help", "เมนู", "menu"), common.help_menu, ANYONE_ANYWHERE),
+    Route(("ลงทะเบียนกลุ่ม", "register"), groups.register, OFFICER_IN_GROUP),  # with a code
+    Route(("ติดต่อเจ้าหน้าที่", "contact"), contact.start, personal=True),
+    Route(("ยอดหนี้", "balance"), balance.balance, Access(Who.DEBTOR, denied=balance.verify_first), personal=True),
+    Route(("ยืนยันตัวตน", "verify"), verify.start, personal=True),
+    Route(("วิธีชำระ", "วิธีชำระเงิน", "pay"), balance.how_to_pay, personal=True),
+    Route(("มาตรการ", "relief"), quiz.start, personal=True),
+    Route(("ประเมินมาตรการ",), quiz.start_again, personal=True),
+    # `นัดหมาย`: officers see today's and tomorrow's rosters; a verified debtor books
+    Route(("นัดหมาย", "appointment"), appointments.rosters, OFFICER_1TO1),
+    Route(("นัดหมาย", "appointment"), appointments.start, DEBTOR_1TO1, personal=True),
+    Route(("หยุดแจ้งเตือน", "stopreminders"), reminders.stop, personal=True),
+    Route(("แจ้งเตือน", "reminders"), reminders.resume, personal=True),
+    Route(("เจ้าหน้าที่", "officer"), roles.take_officer),  # with an invite code
+    Route(("อาสา", "volunteer"), roles.take_volunteer),  # with an invite code
+    Route(("วันนี้", "today"), officers.today, OFFICER_1TO1),
+    Route(("ค้นหา", "find"), visits.find, OFFICER_1TO1),  # `ค้นหา TEXT`: a person or project
+    Route(("บันทึกเยี่ยม", "visit"), visits.start, OFFICER_1TO1),  # the visit flow
+)
+
+# --- conversations: each flow module declares its steps; here, who may hold it and where ----
+
+FLOWS: dict[str, tuple[Flow, Access]] = {
+    flow.name: (flow, access) for flow, access in (
+        (contact.FLOW, ANYONE_1TO1),
+        (verify.FLOW, ANYONE_1TO1),
+        (quiz.FLOW, ANYONE_1TO1),
+        (appointments.FLOW, DEBTOR_1TO1),
+        (visits.FLOW, OFFICER_1TO1),
+    )
 }
 
-GROUP_COMMANDS: dict[str, Handler] = {
-    "ช่วยเหลือ": common.help_menu, "help": common.help_menu, "เมนู": common.help_menu,
-    "ลงทะเบียนกลุ่ม": groups.register, "register": groups.register,  # officers only, with a code
-}
+# --- buttons that act on their own (not an answer to the current step) ---------------------
 
-# Personal words that must never be answered in a group, only with an invitation to 1:1.
-PRIVATE_ONLY = {"ยอดหนี้", "balance", "ยืนยันตัวตน", "verify", "นัดหมาย", "appointment",
-                "มาตรการ", "relief", "ประเมินมาตรการ", "ติดต่อเจ้าหน้าที่", "contact", "วิธีชำระ", "pay",
-                "หยุดแจ้งเตือน", "stopreminders", "แจ้งเตือน", "reminders"}
+OFFICER_CARD = Access(Who.OFFICER, denied=visits.not_an_officer)
 
-# --- conversation states: (flow, step) -> State ------------------------------------------
-
-STATES: dict[tuple[str, str], State] = {
-    ("contact", "topic"): State(contact.on_topic, contact.ask_topic),
-    ("contact", "message"): State(contact.on_message, contact.ask_message),
-    ("contact", "phone"): State(contact.on_phone, contact.ask_phone),
-    ("verify", "consent"): State(verify.on_consent, verify.ask_consent),
-    ("verify", "national_id"): State(verify.on_national_id, verify.ask_national_id),
-    ("verify", "secret"): State(verify.on_secret, verify.ask_secret),
-    **{("relief", step): State(quiz.on_answer, quiz.ask) for step in quiz.QUESTIONS},
-    ("relief", "results"): State(quiz.on_results, quiz.ask),
-    ("appt", "session"): State(appointments.on_session, appointments.ask_session),
-    ("appt", "slot"): State(appointments.on_slot, appointments.ask_slot),
-    ("appt", "confirm"): State(appointments.on_confirm, appointments.ask_confirm),
-    ("visit", "who"): State(visits.on_who, visits.ask_who),
-    ("visit", "contract"): State(visits.on_contract, visits.ask_contract),
-    ("visit", "outcome"): State(visits.on_outcome, visits.ask_outcome),
-    ("visit", "promise"): State(visits.on_promise, visits.ask_promise),
-    ("visit", "measure"): State(visits.on_measure, visits.ask_measure),
-    ("visit", "note"): State(visits.on_note, visits.ask_note),
-    ("visit", "pin"): State(visits.on_pin_text, visits.ask_pin),  # the visit is saved; a location pins it
-}
-
-# Steps that take a location message rather than text.
-LOCATION_STATES: dict[tuple[str, str], Handler] = {
-    ("visit", "pin"): visits.on_pin,
-}
-
-# Buttons that act on their own (not an answer to the current step).
-POSTBACKS: dict[type, Callable[[Context, Any], list[Message]]] = {
-    BookingAction: appointments.on_booking_action,
-    PersonCard: visits.on_person_card,  # officers: a search result tapped
-    VisitFor: visits.start_for,  # officers: `บันทึกเยี่ยม` on a history card
-    PinAction: visits.on_pin_action,  # the author of a field update confirms its map pin
-    LinkUpdate: field.on_link_update,  # the author says which of several same-named people an update is about
+POSTBACKS: dict[type[Postback], tuple[Callable[[Context, Any], list[Message]], Access]] = {
+    BookingAction: (appointments.on_booking_action, DEBTOR_1TO1),  # change / cancel a booking
+    PersonCard: (visits.on_person_card, OFFICER_CARD),  # a search result tapped
+    VisitFor: (visits.start_for, OFFICER_CARD),  # `บันทึกเยี่ยม` on a history card
+    PinAction: (visits.on_pin_action, STAFF_1TO1),  # a field update's author confirms its map pin
+    LinkUpdate: (field.on_link_update, STAFF_1TO1),  # which of several same-named people an update is about
 }
 
 
@@ -151,11 +189,14 @@ def understands(text: str, *, in_group: bool = False) -> bool:
     """Whether a typed word starts something here (the simulator shows only such hints)."""
     key = command_key(text)
     head, _ = split_command(text)
-    if field.is_update(text):  # `#อัปเดต …`, in a group or 1:1
-        return True
-    if in_group:
-        return key in GROUP_COMMANDS or key in PRIVATE_ONLY
-    return key in USER_COMMANDS or head in USER_COMMANDS or key in UNIVERSAL_CANCEL
+    here = Where.GROUP if in_group else Where.PRIVATE
+    for route in ROUTES:
+        if route.test is not None:
+            if route.test(text) and here in route.access.where:
+                return True
+        elif route.matches(key, head) and (here in route.access.where or (in_group and route.personal)):
+            return True
+    return not in_group and key in UNIVERSAL_CANCEL
 
 
 @dataclass(frozen=True)
@@ -168,22 +209,53 @@ class Routed:
 
 def dispatch(ctx: Context) -> Routed:
     """Route one event to its handler and return the reply."""
-    kind = ctx.event.type
-    if type(ctx.event).__name__ == "UnknownEvent":  # a type or shape the SDK does not know
+    event = ctx.event
+    if isinstance(event, UnknownEvent):  # a type or shape the SDK does not know
+        kind = getattr(event, "type", "unknown")
         log.info("no handler", extra={"route": f"unknown:{kind}"})
         return Routed(f"default:unknown:{kind}", [])
-    if kind == "message":
-        content = ctx.event.message.type
-        if content == "text":
-            return _with_expiry_notice(ctx, _on_text(ctx, ctx.event.message.text))
-        if content == "location" and not ctx.in_group and ctx.conversation.active:
-            located = LOCATION_STATES.get((ctx.conversation.flow or "", ctx.conversation.step or ""))
-            if located is not None:
-                return _run(located, ctx, default="message:location")
-        return _run(MESSAGES.get(content), ctx, default=f"message:{content}")
-    if kind == "postback":
-        return _with_expiry_notice(ctx, _on_postback(ctx, ctx.event.postback.data))
-    return _run(EVENTS.get(kind), ctx, default=kind)
+    if isinstance(event, MessageEvent):
+        message = event.message
+        if isinstance(message, TextMessageContent):
+            return _with_expiry_notice(ctx, _on_text(ctx, message.text))
+        if isinstance(message, LocationMessageContent) and not ctx.in_group and ctx.conversation.active:
+            step = _current_step(ctx)
+            if step is not None and step.location is not None:  # a step that takes a location
+                return _answer(ctx, step.location)
+        return _run(MESSAGES.get(message.type), ctx, default=f"message:{message.type}")
+    if isinstance(event, PostbackEvent):
+        return _with_expiry_notice(ctx, _on_postback(ctx, event.postback.data))
+    return _run(EVENTS.get(event.type), ctx, default=event.type)
+
+
+def allowed(ctx: Context, access: Access) -> bool:
+    """Whether the person writing, here, may use what `access` guards."""
+    return _here(ctx) in access.where and _fits(ctx, access.who)
+
+
+def _here(ctx: Context) -> Where:
+    return Where.GROUP if ctx.in_group else Where.PRIVATE
+
+
+def _fits(ctx: Context, who: Who) -> bool:
+    match who:
+        case Who.ANYONE:
+            return True
+        case Who.DEBTOR:
+            return ctx.person is not None
+        case Who.OFFICER:
+            return ctx.officer is not None
+        case Who.VOLUNTEER:
+            return ctx.staff is not None and ctx.staff.role == "volunteer"
+        case Who.STAFF:
+            return ctx.staff is not None
+
+
+def _deny(ctx: Context, access: Access) -> list[Message]:
+    """The wrong place gets the ordinary answer for it (silence in a group); the wrong person, `denied`."""
+    if _here(ctx) not in access.where:
+        return common.not_understood(ctx)
+    return access.denied(ctx)
 
 
 def _run(handler: Handler | None, ctx: Context, *, default: str) -> Routed:
@@ -193,18 +265,44 @@ def _run(handler: Handler | None, ctx: Context, *, default: str) -> Routed:
     return Routed(_name(handler), handler(ctx))
 
 
+def _routes_for(text: str, key: str, head: str, *, alone: bool = False) -> list[Route]:
+    """The routes these words call, in order (a prefix route only with its prefix)."""
+    found = []
+    for route in ROUTES:
+        if route.test is not None:
+            if not alone and route.test(text):
+                found.append(route)
+        elif route.matches(key, head, alone=alone):
+            found.append(route)
+    return found
+
+
+def _call(ctx: Context, routes: Iterable[Route]) -> Routed | None:
+    """The first route whose who/where fits answers; else the last one's denial; None if none."""
+    last = None
+    for route in routes:
+        if allowed(ctx, route.access):
+            return Routed(_name(route.handler), route.handler(ctx))
+        last = route
+    if last is None:
+        return None
+    return Routed(f"denied:{_name(last.handler)}", _deny(ctx, last.access))
+
+
 def _on_text(ctx: Context, text: str) -> Routed:
     key = command_key(text)
     head, _argument = split_command(text)
-    if field.is_update(text):  # `#อัปเดต …`, in a group or 1:1
-        return Routed(_name(field.on_update), field.on_update(ctx))
     if ctx.in_group:
-        group_command = GROUP_COMMANDS.get(key) or GROUP_COMMANDS.get(head)
-        if group_command is not None:
-            return Routed(_name(group_command), group_command(ctx))
-        if key in PRIVATE_ONLY:
+        routes = _routes_for(text, key, head)
+        here = [r for r in routes if Where.GROUP in r.access.where]
+        if here:
+            return _call(ctx, here) or Routed("default:group_text", [])
+        if any(r.personal and key in r.words for r in routes):
             return Routed(_name(common.private_only), common.private_only(ctx))
         return Routed("default:group_text", [])
+    private = [r for r in _routes_for(text, key, head) if Where.PRIVATE in r.access.where]
+    if private and private[0].test is not None:  # `#อัปเดต …` is never an answer to a step
+        return _call(ctx, private[:1]) or Routed("default:text", [])
     if key in UNIVERSAL_CANCEL:
         return Routed(_name(common.cancel), common.cancel(ctx))
     conversation = ctx.conversation
@@ -213,21 +311,42 @@ def _on_text(ctx: Context, text: str) -> Routed:
             return _back(ctx)
         # a menu word typed alone leaves the flow and does what it says (only alone: a note
         # such as "วันนี้ ไม่อยู่บ้าน" is an answer, not the `วันนี้` command)
-        command = USER_COMMANDS.get(key)
-        if command is not None:
+        alone = [r for r in private if r.test is None and r.matches(key, head, alone=True)]
+        if alone:
             conversation.finish()
-            return Routed(_name(command), command(ctx))
-        state = STATES.get((conversation.flow or "", conversation.step or ""))
-        if state is None:  # a step that no longer exists (after a deploy): start over kindly
-            log.warning("unknown conversation state", extra={"route": f"{conversation.flow}:{conversation.step}"})
-            conversation.finish()
-            return Routed("default:stale_state", msgs.button_out_of_date())
-        return Routed(_name(state.handle), state.handle(ctx, text))
-    command = USER_COMMANDS.get(key) or USER_COMMANDS.get(head)
-    if command is not None:
-        return Routed(_name(command), command(ctx))
+            return _call(ctx, alone) or Routed("default:text", [])
+        return _answer(ctx, text)
+    routed = _call(ctx, [r for r in private if r.test is None])
+    if routed is not None:
+        return routed
     log.info("no handler", extra={"route": "text"})
     return Routed("default:text", common.not_understood(ctx))
+
+
+def _current_step(ctx: Context) -> Step | None:
+    declared = FLOWS.get(ctx.conversation.flow or "")
+    if declared is None:
+        return None
+    flow, _access = declared
+    return next((step for name, step in flow.table.items() if name.value == ctx.conversation.step), None)
+
+
+def _answer(ctx: Context, answer: str | Handler) -> Routed:
+    """A typed or tapped answer (or, for a step that takes one, a location) to the current step."""
+    conversation = ctx.conversation
+    declared = FLOWS.get(conversation.flow or "")
+    step = _current_step(ctx)
+    if declared is None or step is None:  # a step that no longer exists (after a deploy): start over kindly
+        log.warning("unknown conversation state", extra={"route": f"{conversation.flow}:{conversation.step}"})
+        conversation.finish()
+        return Routed("default:stale_state", msgs.button_out_of_date())
+    _flow, access = declared
+    if not allowed(ctx, access):  # the role ended mid-flow
+        conversation.finish()
+        return Routed(f"denied:{conversation.flow}", _deny(ctx, access))
+    if callable(answer):
+        return Routed(_name(answer), answer(ctx))
+    return Routed(_name(step.handle), step.handle(ctx, answer))
 
 
 def _on_postback(ctx: Context, data: str) -> Routed:
@@ -245,11 +364,13 @@ def _on_postback(ctx: Context, data: str) -> Routed:
         return Routed("default:back", msgs.button_out_of_date())
     acting = POSTBACKS.get(type(payload))
     if acting is not None:
-        return Routed(_name(acting), acting(ctx, payload))
+        handler, access = acting
+        if not allowed(ctx, access):
+            return Routed(f"denied:{_name(handler)}", _deny(ctx, access))
+        return Routed(_name(handler), handler(ctx, payload))
     if isinstance(payload, Answer):
         if conversation.flow == payload.flow and conversation.step == payload.step:
-            state = STATES[(payload.flow, payload.step)]
-            return Routed(_name(state.handle), state.handle(ctx, payload.value))
+            return _answer(ctx, payload.value)
         return Routed("default:stale_answer", msgs.button_out_of_date())
     log.warning("postback without a route", extra={"route": payload.action})
     return Routed("default:postback", msgs.button_out_of_date())
@@ -260,8 +381,11 @@ def _back(ctx: Context) -> Routed:
     previous = conversation.back()
     if previous is None:
         return Routed("flow.back", msgs.nothing_to_go_back_to())
-    state = STATES[(conversation.flow or "", previous)]
-    return Routed("flow.back", state.prompt(ctx))
+    step = _current_step(ctx)
+    if step is None:
+        conversation.finish()
+        return Routed("default:stale_state", msgs.button_out_of_date())
+    return Routed("flow.back", step.prompt(ctx))
 
 
 def _with_expiry_notice(ctx: Context, routed: Routed) -> Routed:
@@ -274,3 +398,4 @@ def _with_expiry_notice(ctx: Context, routed: Routed) -> Routed:
 def _name(handler: Callable[..., object]) -> str:
     module = handler.__module__.rsplit(".", 1)[-1]
     return f"{module}.{handler.__name__}"
+

@@ -15,7 +15,9 @@ from sqlalchemy import func, select
 from domain.appointments import bookable, court_allowed
 from handlers import officers, verify
 from handlers.context import Context
+from handlers.flow import Flow, Step
 from messages import appointments as msgs
+from messages.flows import AppointmentStep
 from messages.payloads import BookingAction
 from models import AppointmentSession, Area, Booking, Person
 from services import outbox
@@ -24,12 +26,10 @@ from services.history import record_access
 from services.queries import holdings, linked_person
 from web.calendar import calendar_url
 
-FLOW = msgs.FLOW
-
 
 def start(ctx: Context) -> list[Message]:
     if officers.officer(ctx) is not None:
-        return _officer_view(ctx)
+        return rosters(ctx)
     person = linked_person(ctx.session, ctx.user_id or "")
     if person is None:
         return verify.start(ctx)
@@ -61,7 +61,7 @@ def _offer(ctx: Context, person: Person, moving: Booking | None = None) -> list[
     if not views:
         ctx.conversation.finish()
         return msgs.no_sessions(ctx.settings.office_phone)
-    ctx.conversation.start(FLOW, "session", person_id=person.id, moving=moving.id if moving else None)
+    ctx.conversation.start(AppointmentStep.SESSION, person_id=person.id, moving=moving.id if moving else None)
     return msgs.choose_session(views)
 
 
@@ -79,9 +79,9 @@ def on_session(ctx: Context, answer: str) -> list[Message]:
     appointment = ctx.session.get(AppointmentSession, int(answer))
     assert appointment is not None
     if appointment.slot_minutes:
-        ctx.conversation.advance("slot", session_id=appointment.id)
+        ctx.conversation.advance(AppointmentStep.SLOT, session_id=appointment.id)
         return msgs.choose_slot(_free_slots(ctx, appointment))
-    ctx.conversation.advance("confirm", session_id=appointment.id, seat=None)
+    ctx.conversation.advance(AppointmentStep.CONFIRM, session_id=appointment.id, seat=None)
     return msgs.confirm(offered[appointment.id], appointment.starts_at)
 
 
@@ -95,7 +95,7 @@ def on_slot(ctx: Context, answer: str) -> list[Message]:
     free = dict(_free_slots(ctx, appointment)) if appointment else {}
     if not answer.isdigit() or int(answer) not in free or appointment is None:
         return ask_slot(ctx)
-    ctx.conversation.advance("confirm", seat=int(answer))
+    ctx.conversation.advance(AppointmentStep.CONFIRM, seat=int(answer))
     return msgs.confirm(_session_view(ctx, appointment), free[int(answer)])
 
 
@@ -130,7 +130,7 @@ def on_confirm(ctx: Context, answer: str) -> list[Message]:
     return msgs.booked(booking_view(result.booking))
 
 
-def _officer_view(ctx: Context) -> list[Message]:
+def rosters(ctx: Context) -> list[Message]:
     """Today's and tomorrow's sessions, with counts and who is coming when."""
     start = datetime(ctx.today.year, ctx.today.month, ctx.today.day, tzinfo=ctx.now.tzinfo)
     rows = ctx.session.scalars(select(AppointmentSession).where(
@@ -227,3 +227,12 @@ def booking_view(booking: Booking) -> msgs.BookingView:
     end = appointment.ends_at if not appointment.slot_minutes else None  # a slot shows its start only
     return msgs.BookingView(booking.id, appointment.kind, appointment.title, appointment.place, appointment.map_url,
                             booking.slot_start, end, list(appointment.documents), calendar_url(booking.id))
+
+
+# --- the flow, declared ----------------------------------------------------------------
+
+FLOW = Flow(AppointmentStep, {
+    AppointmentStep.SESSION: Step(on_session, ask_session),
+    AppointmentStep.SLOT: Step(on_slot, ask_slot),
+    AppointmentStep.CONFIRM: Step(on_confirm, ask_confirm),
+})

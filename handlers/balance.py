@@ -19,6 +19,11 @@ def balance(ctx: Context) -> list[Message]:
     return balance_for(ctx, person)
 
 
+def verify_first(ctx: Context) -> list[Message]:
+    """`ยอดหนี้` before this LINE account is verified: verify, then see the balance right after."""
+    return verify.start(ctx, then="balance")
+
+
 def how_to_pay(ctx: Context) -> list[Message]:
     """Payment instructions; a verified person also sees their own project codes."""
     person = linked_person(ctx.session, ctx.user_id or "") if ctx.user_id else None

@@ -9,7 +9,9 @@ from sqlalchemy import select
 
 from domain.textnorm import to_ascii_digits
 from handlers.context import Context
+from handlers.flow import Flow, Step
 from messages import contact as msgs
+from messages.flows import ContactStep
 from models import ContactRequest, StaffMember
 
 MAX_MESSAGE = 1000
@@ -18,7 +20,7 @@ _PHONE = re.compile(r"^0\d{8,9}$")
 
 def start(ctx: Context) -> list[Message]:
     """`ติดต่อเจ้าหน้าที่` / `contact`."""
-    ctx.conversation.start(msgs.FLOW, "topic")
+    ctx.conversation.start(ContactStep.TOPIC)
     return msgs.ask_topic()
 
 
@@ -30,7 +32,7 @@ def on_topic(ctx: Context, answer: str) -> list[Message]:
     topic = answer if answer in msgs.TOPICS else _topic_from_label(answer)
     if topic is None:
         return msgs.topic_not_recognised()
-    ctx.conversation.advance("message", topic=topic)
+    ctx.conversation.advance(ContactStep.MESSAGE, topic=topic)
     return msgs.ask_message(topic)
 
 
@@ -42,7 +44,7 @@ def on_message(ctx: Context, answer: str) -> list[Message]:
     text = answer.strip()
     if not text or len(text) > MAX_MESSAGE:
         return msgs.message_too_long(MAX_MESSAGE)
-    ctx.conversation.advance("phone", message=text)
+    ctx.conversation.advance(ContactStep.PHONE, message=text)
     return msgs.ask_phone()
 
 
@@ -80,3 +82,11 @@ def _tell_officers(ctx: Context, request: ContactRequest) -> None:
     for officer in officers:
         ctx.push(officer, notice, origin="contact.new_request")
 
+
+# --- the flow, declared ----------------------------------------------------------------
+
+FLOW = Flow(ContactStep, {
+    ContactStep.TOPIC: Step(on_topic, ask_topic),
+    ContactStep.MESSAGE: Step(on_message, ask_message),
+    ContactStep.PHONE: Step(on_phone, ask_phone),
+})

@@ -1,4 +1,8 @@
-"""What a handler gets: the event, the chat, its conversation, the session and the clock."""
+"""What a handler gets: the event, the chat, its conversation, the session and the clock.
+
+Handlers read the event through the typed accessors here (`text`, `location`,
+`message_id`, `joined`, `left`), never through the SDK's nested models directly.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +13,27 @@ from functools import cached_property
 from typing import Any
 
 from linebot.v3.messaging import Message
+from linebot.v3.models.events import UnknownEvent
+from linebot.v3.webhooks import (
+    Event,
+    LocationMessageContent,
+    MemberJoinedEvent,
+    MemberLeftEvent,
+    MessageEvent,
+    TextMessageContent,
+)
 from sqlalchemy.orm import Session
 
 from config.settings import Settings
 from domain.clock import Clock
+from models import Person, StaffMember
 from services import outbox
 from services.conversation import ChatKey, ConversationStore
+from services.queries import linked_person, staff_member
+
+# What LINE's webhook parser gives: one of the SDK's event classes, or UnknownEvent for a
+# type the SDK does not know yet.
+LineEvent = Event | UnknownEvent
 
 
 @dataclass
@@ -24,7 +43,7 @@ class Context:
     session: Session
     settings: Settings
     clock: Clock
-    event: Any  # a linebot.v3.webhooks event
+    event: LineEvent
     queued_pushes: list[int] = field(default_factory=list)
     group_guard: Callable[[list[dict[str, Any]]], None] | None = None  # checks every group-bound message
     fetch_content: Callable[[str], bytes | None] | None = None  # a picture someone sent, from LINE
@@ -36,6 +55,54 @@ class Context:
     @property
     def today(self) -> date:
         return self.now.date()
+
+    @property
+    def text(self) -> str:
+        """What was typed, for a text message ("" for anything else)."""
+        if isinstance(self.event, MessageEvent) and isinstance(self.event.message, TextMessageContent):
+            return self.event.message.text
+        return ""
+
+    @property
+    def location(self) -> tuple[float, float] | None:
+        """(latitude, longitude) of a location message."""
+        if isinstance(self.event, MessageEvent) and isinstance(self.event.message, LocationMessageContent):
+            return self.event.message.latitude, self.event.message.longitude
+        return None
+
+    @property
+    def message_id(self) -> str:
+        """The id LINE gave a message (its content, such as a photo, is fetched by it)."""
+        return self.event.message.id if isinstance(self.event, MessageEvent) else ""
+
+    @property
+    def joined(self) -> list[str]:
+        """User ids of the people who just joined the group."""
+        if not isinstance(self.event, MemberJoinedEvent):
+            return []
+        return [m.user_id for m in self.event.joined.members or [] if getattr(m, "user_id", None)]
+
+    @property
+    def left(self) -> list[str]:
+        """User ids of the people who just left the group."""
+        if not isinstance(self.event, MemberLeftEvent):
+            return []
+        return [m.user_id for m in self.event.left.members or [] if getattr(m, "user_id", None)]
+
+    @cached_property
+    def staff(self) -> StaffMember | None:
+        """The officer or volunteer writing, while they hold the role (looked up once per event)."""
+        return staff_member(self.session, self.user_id)
+
+    @property
+    def officer(self) -> StaffMember | None:
+        """The officer writing, if it is one."""
+        return self.staff if self.staff is not None and self.staff.role == "officer" else None
+
+    @cached_property
+    def person(self) -> Person | None:
+        """The debtor this LINE account was proven to be (verification), if any."""
+        return linked_person(self.session, self.user_id) if self.user_id else None
 
     @property
     def source_type(self) -> str:

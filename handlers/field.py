@@ -30,7 +30,7 @@ def on_update(ctx: Context) -> list[Message]:
     """A new field update; anyone who is not a volunteer or officer is answered as usual."""
     if _reporter(ctx) is None:
         return common.not_understood(ctx)
-    body = update_text(ctx.event.message.text) or ""
+    body = update_text(ctx.text) or ""
     if not body:
         return msgs.empty_update()
     update = FieldUpdate(author=ctx.user_id or "", group_id=ctx.group_id, text=body, photos=[],
@@ -85,7 +85,7 @@ def on_location(ctx: Context) -> list[Message]:
     update = _recent_update(ctx)
     if update is None:
         return common.media_received(ctx)
-    update.lat, update.lng = ctx.event.message.latitude, ctx.event.message.longitude
+    update.lat, update.lng = ctx.location or (None, None)
     update.updated_at = ctx.now
     visits.offer_pin(ctx, update)  # about one person: ask the author 1:1 whether it is their home
     return msgs.attached("ตำแหน่ง")
@@ -95,7 +95,7 @@ def on_image(ctx: Context) -> list[Message]:
     update = _recent_update(ctx)
     if update is None or ctx.fetch_content is None:
         return common.media_received(ctx)
-    data = ctx.fetch_content(ctx.event.message.id)
+    data = ctx.fetch_content(ctx.message_id)
     if data is None:
         return msgs.picture_refused("ดึงรูปจาก LINE ไม่ได้ ลองส่งใหม่อีกครั้ง")
     if len(data) > ctx.settings.upload_max_bytes:
@@ -106,7 +106,7 @@ def on_image(ctx: Context) -> list[Message]:
     ctx.session.flush()  # the update's id names its folder
     folder = Path(ctx.settings.uploads_dir) / str(update.id)
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{ctx.event.message.id}.{kind[1]}"
+    path = folder / f"{ctx.message_id}.{kind[1]}"
     path.write_bytes(data)
     update.photos = [*update.photos, {"path": str(path), "content_type": kind[0], "bytes": len(data)}]
     update.updated_at = ctx.now

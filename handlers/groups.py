@@ -38,14 +38,14 @@ def on_leave(ctx: Context) -> list[Message]:
 
 
 def on_member_joined(ctx: Context) -> list[Message]:
-    for member in getattr(ctx.event.joined, "members", []) or []:
-        _set_member(ctx, member.user_id, present=True)
+    for user_id in ctx.joined:
+        _set_member(ctx, user_id, present=True)
     return []
 
 
 def on_member_left(ctx: Context) -> list[Message]:
-    for member in getattr(ctx.event.left, "members", []) or []:
-        _set_member(ctx, member.user_id, present=False)
+    for user_id in ctx.left:
+        _set_member(ctx, user_id, present=False)
     return []
 
 
@@ -73,7 +73,7 @@ def register(ctx: Context) -> list[Message]:
         return []
     if officers.officer(ctx) is None:
         return []
-    _, argument = split_command(ctx.event.message.text)
+    _, argument = split_command(ctx.text)
     code = normalize_code(argument)
     found = ctx.session.scalars(select(GroupCode).where(GroupCode.code == code)).one_or_none() if code else None
     if found is None:

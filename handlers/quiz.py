@@ -16,13 +16,13 @@ from sqlalchemy.exc import IntegrityError
 from domain.measures import Situation, eligible
 from domain.quiz import QUESTIONS, next_question
 from handlers.context import Context
+from handlers.flow import Flow, Step
 from messages import quiz as msgs
+from messages.flows import ReliefStep
 from models import Contract, MeasureApplication, Person
 from models.measures import OPEN_APPLICATION_STATUSES
 from services.measure_store import measures_in_db
 from services.queries import Holding, holdings, linked_person
-
-FLOW = msgs.FLOW
 
 
 def start(ctx: Context) -> list[Message]:
@@ -46,9 +46,9 @@ def _begin(ctx: Context, person: Person | None) -> list[Message]:
     step = next_question(_known(data, open_holdings), verified=person is not None, contracts=len(open_holdings))
     opening = msgs.opening(verified=person is not None)
     if step is None:  # the register already answers everything
-        ctx.conversation.start(FLOW, "results", **data)
+        ctx.conversation.start(ReliefStep.RESULTS, **data)
         return [opening, *_results(ctx, person, _known(data, open_holdings), open_holdings)]
-    ctx.conversation.start(FLOW, step, **data)
+    ctx.conversation.start(ReliefStep(step), **data)
     return [opening, msgs.question(step, back=False, contracts=_choices(open_holdings))]
 
 
@@ -70,7 +70,7 @@ def on_answer(ctx: Context, answer: str) -> list[Message]:
         return msgs.tap_a_button(step, back=ctx.conversation.can_go_back, contracts=_choices(open_holdings))
     known = _known({**data, step: value}, open_holdings)
     following = next_question(known, verified=data.get("person_id") is not None, contracts=len(open_holdings))
-    ctx.conversation.advance(following or "results", **{step: value})
+    ctx.conversation.advance(ReliefStep(following) if following else ReliefStep.RESULTS, **{step: value})
     if following is not None:
         return [msgs.question(following, back=True, contracts=_choices(open_holdings))]
     person = ctx.session.get(Person, data["person_id"]) if data.get("person_id") else None
@@ -185,3 +185,11 @@ def _applications(ctx: Context, person: Person) -> list[tuple[str, str, str, dat
     return [(measures[m].fill(measures[m].name) if m in measures else m, code, status,
              changed.astimezone(ctx.now.tzinfo).date())
             for m, code, status, changed in rows]
+
+
+# --- the flow, declared ----------------------------------------------------------------
+
+FLOW = Flow(ReliefStep, {
+    **{step: Step(on_answer, ask) for step in ReliefStep if step is not ReliefStep.RESULTS},
+    ReliefStep.RESULTS: Step(on_results, ask),
+})

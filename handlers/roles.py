@@ -22,7 +22,7 @@ def take_volunteer(ctx: Context) -> list[Message]:
 
 
 def _take(ctx: Context, role: str) -> list[Message]:
-    _, argument = split_command(ctx.event.message.text)
+    _, argument = split_command(ctx.text)
     code = normalize_code(argument)
     if code is None:
         # "เจ้าหน้าที่ โทรหาหน่อย" is someone asking for an officer, not a role code

@@ -9,12 +9,13 @@ from sqlalchemy import func, select
 
 from domain.identity import check_national_id, parse_birth_date, phone_last_four
 from handlers.context import Context
+from handlers.flow import Flow, Step
 from handlers.statements import balance_for
 from messages import verify as msgs
+from messages.flows import VerifyStep
 from models import LineLink, Person, VerificationAttempt
 from services.queries import linked_person
 
-FLOW = msgs.FLOW
 WINDOW = timedelta(hours=24)
 
 
@@ -26,7 +27,7 @@ def start(ctx: Context, *, then: str | None = None) -> list[Message]:
     if _locked(ctx):
         ctx.conversation.finish()
         return msgs.locked(ctx.settings.office_name, ctx.settings.office_phone)
-    ctx.conversation.start(FLOW, "consent", then=then)
+    ctx.conversation.start(VerifyStep.CONSENT, then=then)
     return msgs.consent_notice(for_balance=then == "balance")
 
 
@@ -36,7 +37,7 @@ def ask_consent(ctx: Context) -> list[Message]:
 
 def on_consent(ctx: Context, answer: str) -> list[Message]:
     if answer == "accept":
-        ctx.conversation.advance("national_id", consented_at=ctx.now.isoformat())
+        ctx.conversation.advance(VerifyStep.NATIONAL_ID, consented_at=ctx.now.isoformat())
         return msgs.ask_national_id()
     if answer == "decline":
         ctx.conversation.finish()
@@ -56,7 +57,7 @@ def on_national_id(ctx: Context, answer: str) -> list[Message]:
     # Everyone gets the same question, whether the ID is on the register or not and
     # whatever factor it will be checked against: the replies reveal nothing until both
     # factors match.
-    ctx.conversation.advance("secret", person_id=person.id if person else None)
+    ctx.conversation.advance(VerifyStep.SECRET, person_id=person.id if person else None)
     return msgs.ask_secret()
 
 
@@ -95,7 +96,7 @@ def _failed(ctx: Context) -> list[Message]:
         ctx.conversation.finish()
         return msgs.locked(ctx.settings.office_name, ctx.settings.office_phone)
     then = ctx.conversation.data.get("then")
-    ctx.conversation.start(FLOW, "national_id", then=then, consented_at=ctx.conversation.data.get("consented_at"))
+    ctx.conversation.start(VerifyStep.NATIONAL_ID, then=then, consented_at=ctx.conversation.data.get("consented_at"))
     return msgs.no_match(left)
 
 
@@ -132,3 +133,12 @@ def _failures(ctx: Context) -> int:
 
 def _locked(ctx: Context) -> bool:
     return _failures(ctx) >= ctx.settings.verify_max_failures
+
+
+# --- the flow, declared ----------------------------------------------------------------
+
+FLOW = Flow(VerifyStep, {
+    VerifyStep.CONSENT: Step(on_consent, ask_consent),
+    VerifyStep.NATIONAL_ID: Step(on_national_id, ask_national_id),
+    VerifyStep.SECRET: Step(on_secret, ask_secret),
+})

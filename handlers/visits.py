@@ -20,8 +20,10 @@ from domain.textnorm import split_command
 from domain.visits import OUTCOMES, PromiseError, parse_promise
 from handlers import common
 from handlers.context import Context
+from handlers.flow import Flow, Step
 from handlers.officers import officer
 from messages import visits as msgs
+from messages.flows import VisitStep
 from messages.payloads import PersonCard, PinAction, VisitFor
 from models import Contract, FieldUpdate, Person, PromiseToPay, StaffMember, Visit
 from services.history import contracts_of, find_people, history, in_scope, record_access
@@ -63,7 +65,7 @@ def find(ctx: Context) -> list[Message]:
     me = officer(ctx)
     if me is None or ctx.in_group:
         return common.not_understood(ctx)
-    _, text = split_command(ctx.event.message.text)
+    _, text = split_command(ctx.text)
     if not text:
         return msgs.search_help()
     found = find_people(ctx.session, text, _areas(ctx, me))
@@ -79,6 +81,11 @@ def on_person_card(ctx: Context, payload: PersonCard) -> list[Message]:
     """A search result was tapped."""
     return _for_officer(ctx, payload.person, lambda me, person: _card(
         ctx, me, person, detail="opened from a search result"))
+
+
+def not_an_officer(ctx: Context) -> list[Message]:
+    """A button about a person tapped by someone who is not an officer: say only that."""
+    return [] if ctx.in_group else msgs.not_an_officer_card()
 
 
 def _for_officer(ctx: Context, person_id: int, then: Callable[[StaffMember, Person], list[Message]]) -> list[Message]:
@@ -126,8 +133,8 @@ def start(ctx: Context) -> list[Message]:
     me = officer(ctx)
     if me is None or ctx.in_group:
         return common.not_understood(ctx)
-    ctx.conversation.start(msgs.FLOW, "who")
-    _, text = split_command(ctx.event.message.text)
+    ctx.conversation.start(VisitStep.WHO)
+    _, text = split_command(ctx.text)
     return on_who(ctx, text) if text else msgs.ask_who()
 
 
@@ -135,7 +142,7 @@ def start_for(ctx: Context, payload: VisitFor) -> list[Message]:
     """The `บันทึกเยี่ยม` button on a history card: the person is already known."""
 
     def visit(_me: StaffMember, person: Person) -> list[Message]:
-        ctx.conversation.start(msgs.FLOW, "who")
+        ctx.conversation.start(VisitStep.WHO)
         return _chosen(ctx, person)
 
     return _for_officer(ctx, payload.person, visit)
@@ -167,10 +174,10 @@ def _chosen(ctx: Context, person: Person) -> list[Message]:
     name = person.full_name
     open_ones = contracts_of(ctx.session, [person.id], open_only=True)[person.id]
     if len(open_ones) > 1:
-        ctx.conversation.advance("contract", person_id=person.id, name=name)
+        ctx.conversation.advance(VisitStep.CONTRACT, person_id=person.id, name=name)
         return msgs.pick_contract(name, open_ones)
     contract_id = open_ones[0][0] if open_ones else None
-    ctx.conversation.advance("outcome", person_id=person.id, name=name, contract_id=contract_id)
+    ctx.conversation.advance(VisitStep.OUTCOME, person_id=person.id, name=name, contract_id=contract_id)
     return msgs.ask_outcome(name)
 
 
@@ -190,7 +197,7 @@ def on_contract(ctx: Context, answer: str) -> list[Message]:
     offered = {cid for cid, _ in contracts_of(ctx.session, [data["person_id"]], open_only=True)[data["person_id"]]}
     if contract_id not in offered:
         return ask_contract(ctx)
-    ctx.conversation.advance("outcome", contract_id=contract_id)
+    ctx.conversation.advance(VisitStep.OUTCOME, contract_id=contract_id)
     return msgs.ask_outcome(data["name"])
 
 
@@ -205,12 +212,12 @@ def on_outcome(ctx: Context, answer: str) -> list[Message]:
     if outcome is None:
         return msgs.outcome_not_recognised(data["name"])
     if outcome != "met":  # nobody to promise or discuss with: straight to the note
-        ctx.conversation.advance("note", outcome=outcome, promise=None, measure=None)
+        ctx.conversation.advance(VisitStep.NOTE, outcome=outcome, promise=None, measure=None)
         return msgs.ask_note()
     if data.get("contract_id") is None:  # no open contract: nothing to promise on
-        ctx.conversation.advance("measure", outcome=outcome, promise=None)
+        ctx.conversation.advance(VisitStep.MEASURE, outcome=outcome, promise=None)
         return ask_measure(ctx)
-    ctx.conversation.advance("promise", outcome=outcome)
+    ctx.conversation.advance(VisitStep.PROMISE, outcome=outcome)
     return msgs.ask_promise()
 
 
@@ -220,13 +227,13 @@ def ask_promise(ctx: Context) -> list[Message]:
 
 def on_promise(ctx: Context, answer: str) -> list[Message]:
     if answer == "none" or answer.strip() == msgs.NO_PROMISE:
-        ctx.conversation.advance("measure", promise=None)
+        ctx.conversation.advance(VisitStep.MEASURE, promise=None)
         return ask_measure(ctx)
     try:
         promise = parse_promise(answer, ctx.today)
     except PromiseError as exc:
         return msgs.promise_problem(exc.reason)
-    ctx.conversation.advance("measure", promise=[str(promise.amount), promise.due_on.isoformat()])
+    ctx.conversation.advance(VisitStep.MEASURE, promise=[str(promise.amount), promise.due_on.isoformat()])
     return ask_measure(ctx)
 
 
@@ -241,13 +248,13 @@ def ask_measure(ctx: Context) -> list[Message]:
 
 def on_measure(ctx: Context, answer: str) -> list[Message]:
     if answer == "none" or answer.strip() == msgs.NO_MEASURE:
-        ctx.conversation.advance("note", measure=None)
+        ctx.conversation.advance(VisitStep.NOTE, measure=None)
         return msgs.ask_note()
     known = {mid.casefold(): mid for mid, _ in _measures(ctx)}
     measure = known.get(answer.strip().split(" ")[0].casefold())
     if measure is None:
         return msgs.measure_not_recognised(_measures(ctx))
-    ctx.conversation.advance("note", measure=measure)
+    ctx.conversation.advance(VisitStep.NOTE, measure=measure)
     return msgs.ask_note()
 
 
@@ -277,7 +284,7 @@ def on_note(ctx: Context, answer: str) -> list[Message]:
         promise = (Decimal(data["promise"][0]), date.fromisoformat(data["promise"][1]))
         ctx.session.add(PromiseToPay(visit_id=visit.id, contract_id=contract.id, person_id=data["person_id"],
                                      amount=promise[0], made_on=ctx.today, due_on=promise[1]))
-    ctx.conversation.advance("pin", visit_id=visit.id)
+    ctx.conversation.advance(VisitStep.PIN, visit_id=visit.id)
     return msgs.saved(data["name"], data["outcome"], promise, data.get("measure"))
 
 
@@ -307,7 +314,7 @@ def on_pin(ctx: Context) -> list[Message]:
     ctx.conversation.finish()
     if visit is None:
         return msgs.pin_skipped()
-    lat, lng = ctx.event.message.latitude, ctx.event.message.longitude
+    lat, lng = ctx.location or (None, None)
     visit.lat, visit.lng = lat, lng
     person = visit.person
     if person is not None and visit.outcome not in {"moved", "deceased"}:
@@ -344,3 +351,16 @@ def on_pin_action(ctx: Context, payload: PinAction) -> list[Message]:
     person.lat, person.lng = update.lat, update.lng
     update.pinned_at = ctx.now
     return msgs.pin_saved(person.full_name)
+
+
+# --- the flow, declared ----------------------------------------------------------------
+
+FLOW = Flow(VisitStep, {
+    VisitStep.WHO: Step(on_who, ask_who),
+    VisitStep.CONTRACT: Step(on_contract, ask_contract),
+    VisitStep.OUTCOME: Step(on_outcome, ask_outcome),
+    VisitStep.PROMISE: Step(on_promise, ask_promise),
+    VisitStep.MEASURE: Step(on_measure, ask_measure),
+    VisitStep.NOTE: Step(on_note, ask_note),
+    VisitStep.PIN: Step(on_pin_text, ask_pin, location=on_pin),  # the visit is saved; a location pins it
+})

@@ -24,10 +24,10 @@ from linebot.v3.messaging import (
 
 from domain.clock import BANGKOK
 from messages.common import flow_controls
+from messages.flows import AppointmentStep, answer
 from messages.format import thai_date
-from messages.payloads import Answer, BookingAction
+from messages.payloads import BookingAction
 
-FLOW = "appt"
 KIND_NAMES = {"court": "ไกล่เกลี่ยก่อนฟ้อง (ศาล)", "clinic": "คลินิกแก้หนี้", "mobile": "หน่วยเคลื่อนที่เร็ว"}
 
 
@@ -70,7 +70,7 @@ def choose_session(sessions: Sequence[SessionView]) -> list[Message]:
         FlexText(text=f"ว่าง {s.seats_left} ที่", size="xs", color="#C0392B" if s.seats_left < 3 else "#1B5E20"),
     ]), footer=FlexBox(layout="vertical", contents=[FlexButton(style="primary", color="#06C755", height="sm",
         action=PostbackAction(label="เลือกรอบนี้", display_text=f"เลือก {s.title}",
-                              data=Answer(flow=FLOW, step="session", value=str(s.id)).pack()))]))
+                              data=answer(AppointmentStep.SESSION, str(s.id))))]))
         for s in sessions[:10]]
     return [TextMessage(text="เลือกรอบนัดที่สะดวกได้เลยค่ะ 🗓️"),
             FlexMessage(alt_text="รอบนัดที่เปิดให้จอง", contents=FlexCarousel(contents=bubbles),
@@ -85,13 +85,13 @@ def no_sessions(office_phone: str) -> list[Message]:
 def choose_slot(slots: Sequence[tuple[int, datetime]]) -> list[Message]:
     items = [QuickReplyItem(action=PostbackAction(
         label=f"{start.astimezone(BANGKOK):%H:%M} น.", display_text=f"{start.astimezone(BANGKOK):%H:%M} น.",
-        data=Answer(flow=FLOW, step="slot", value=str(seat)).pack())) for seat, start in slots[:11]]
+        data=answer(AppointmentStep.SLOT, str(seat)))) for seat, start in slots[:11]]
     return [TextMessage(text="เลือกเวลาที่สะดวกค่ะ", quick_reply=QuickReply(items=items + flow_controls(back=True)))]
 
 
 def confirm(view: SessionView, start: datetime) -> list[Message]:
     yes = QuickReplyItem(action=PostbackAction(label="ยืนยันนัด", display_text="ยืนยันนัด",
-                                               data=Answer(flow=FLOW, step="confirm", value="yes").pack()))
+                                               data=answer(AppointmentStep.CONFIRM, "yes")))
     return [TextMessage(text=f"ยืนยันนัดนี้ไหมคะ\n{KIND_NAMES[view.kind]}: {view.title}\n{_when(start)}\n{view.place}",
                         quick_reply=QuickReply(items=[yes, *flow_controls(back=True)]))]
 

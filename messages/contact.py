@@ -11,9 +11,7 @@ from linebot.v3.messaging import (
 )
 
 from messages.common import flow_controls
-from messages.payloads import Answer
-
-FLOW = "contact"
+from messages.flows import ContactStep, answer
 
 # topic value -> label shown on its button (at most 20 characters: LINE's limit)
 TOPICS: dict[str, str] = {
@@ -28,7 +26,7 @@ NO_CALLBACK = "ไม่ต้องโทรกลับ"
 def ask_topic() -> list[Message]:
     items = [
         QuickReplyItem(action=PostbackAction(
-            label=label, data=Answer(flow=FLOW, step="topic", value=value).pack(), display_text=label))
+            label=label, data=answer(ContactStep.TOPIC, value), display_text=label))
         for value, label in TOPICS.items()
     ]
     return [
@@ -63,7 +61,7 @@ def message_too_long(limit: int) -> list[Message]:
 
 def ask_phone() -> list[Message]:
     items = [QuickReplyItem(action=PostbackAction(
-        label=NO_CALLBACK, data=Answer(flow=FLOW, step="phone", value="none").pack(),
+        label=NO_CALLBACK, data=answer(ContactStep.PHONE, "none"),
         display_text=NO_CALLBACK))]
     return [
         TextMessage(

@@ -24,10 +24,9 @@ from linebot.v3.messaging import (
 
 from domain.measures import Fit
 from messages.common import flow_controls
+from messages.flows import ReliefStep, answer
 from messages.format import thai_date
-from messages.payloads import Answer
 
-FLOW = "relief"
 START_AGAIN = "ประเมินมาตรการ"  # a word that always starts the quiz afresh
 
 QUESTION_TEXT = {
@@ -92,7 +91,7 @@ def question(step: str, *, back: bool, contracts: Sequence[tuple[str, str]] = ()
     """A question with one button per answer (and back/cancel)."""
     options = [(code, code) for code, _ in contracts] if step == "contract" else list(ANSWER_LABELS[step].items())
     items = [QuickReplyItem(action=PostbackAction(
-        label=label, display_text=label, data=Answer(flow=FLOW, step=step, value=value).pack()))
+        label=label, display_text=label, data=answer(ReliefStep(step), value)))
         for value, label in options]
     text = QUESTION_TEXT[step]
     if step == "contract":
@@ -138,7 +137,7 @@ def _card(card: Card) -> FlexBubble:
     if card.apply_value is not None:
         button = FlexButton(style="primary", color="#06C755", height="sm", action=PostbackAction(
             label=NEXT_STEP_BUTTON[m.next_step], display_text=NEXT_STEP_BUTTON[m.next_step],
-            data=Answer(flow=FLOW, step="results", value=card.apply_value).pack()))
+            data=answer(ReliefStep.RESULTS, card.apply_value)))
     else:
         button = FlexButton(style="secondary", height="sm",
                             action=MessageAction(label="ยืนยันตัวตนเพื่อส่งคำขอ", text="ยืนยันตัวตน"))

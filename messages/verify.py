@@ -15,9 +15,9 @@ from linebot.v3.messaging import (
     TextMessage,
 )
 
-from messages.payloads import Answer, FlowControl
+from messages.flows import VerifyStep, answer
+from messages.payloads import FlowControl
 
-FLOW = "verify"
 NOTICE_VERSION = "verify-2026-11"
 
 NOTICE_TEXT = (
@@ -46,10 +46,10 @@ def consent_notice(for_balance: bool) -> list[Message]:
         footer=FlexBox(layout="vertical", spacing="sm", contents=[
             FlexButton(style="primary", color="#06C755", height="sm", action=PostbackAction(
                 label="ยินยอม ดำเนินการต่อ", display_text="ยินยอม",
-                data=Answer(flow=FLOW, step="consent", value="accept").pack())),
+                data=answer(VerifyStep.CONSENT, "accept"))),
             FlexButton(style="secondary", height="sm", action=PostbackAction(
                 label="ไม่ยินยอม", display_text="ไม่ยินยอม",
-                data=Answer(flow=FLOW, step="consent", value="decline").pack())),
+                data=answer(VerifyStep.CONSENT, "decline"))),
         ]),
     )
     return [FlexMessage(alt_text="ขอความยินยอมก่อนยืนยันตัวตน", contents=bubble)]

@@ -27,11 +27,10 @@ from domain.visits import DistrictReport
 from messages.appointments import KIND_NAMES
 from messages.balance import ROLE_NAMES
 from messages.common import flow_controls
+from messages.flows import VisitStep, answer
 from messages.format import baht, thai_date
-from messages.payloads import Answer, PersonCard, PinAction, VisitFor
+from messages.payloads import PersonCard, PinAction, VisitFor
 from messages.quiz import STATUS_NAMES
-
-FLOW = "visit"
 
 OUTCOME_NAMES = {"met": "พบตัว", "not_home": "ไม่อยู่บ้าน", "moved": "ย้ายที่อยู่", "deceased": "เสียชีวิต",
                  "refused": "ไม่ยอมพบ/ปฏิเสธ"}
@@ -49,9 +48,9 @@ class PersonLine:
     contracts: str  # project codes
 
 
-def _answer(step: str, label: str, value: str) -> QuickReplyItem:
+def _answer(step: VisitStep, label: str, value: str) -> QuickReplyItem:
     return QuickReplyItem(action=PostbackAction(label=label[:20], display_text=label,
-                                                data=Answer(flow=FLOW, step=step, value=value).pack()))
+                                                data=answer(step, value)))
 
 
 # --- search (`ค้นหา`) -------------------------------------------------------------------------
@@ -200,19 +199,19 @@ def who_not_found(text: str) -> list[Message]:
 
 
 def pick_who(people: Sequence[PersonLine], more: bool) -> list[Message]:
-    items = [_answer("who", f"{n}. {p.name}", f"person:{p.person_id}") for n, p in enumerate(people, 1)]
+    items = [_answer(VisitStep.WHO, f"{n}. {p.name}", f"person:{p.person_id}") for n, p in enumerate(people, 1)]
     return [TextMessage(text="พบหลายคน เยี่ยมคนไหนคะ\n" + _numbered(people, more),
                         quick_reply=QuickReply(items=items[:11] + flow_controls(back=False)))]
 
 
 def pick_contract(name: str, codes: Sequence[tuple[int, str]]) -> list[Message]:
-    items = [_answer("contract", code, f"contract:{contract_id}") for contract_id, code in codes]
+    items = [_answer(VisitStep.CONTRACT, code, f"contract:{contract_id}") for contract_id, code in codes]
     return [TextMessage(text=f"{name} มีหลายสัญญา เยี่ยมเรื่องสัญญาไหนคะ",
                         quick_reply=QuickReply(items=items[:11] + flow_controls(back=True)))]
 
 
 def ask_outcome(name: str) -> list[Message]:
-    items = [_answer("outcome", label, value) for value, label in OUTCOME_NAMES.items()]
+    items = [_answer(VisitStep.OUTCOME, label, value) for value, label in OUTCOME_NAMES.items()]
     return [TextMessage(text=f"เยี่ยม {name}: ผลเป็นอย่างไรคะ",
                         quick_reply=QuickReply(items=items + flow_controls(back=True)))]
 
@@ -223,7 +222,7 @@ def outcome_not_recognised(name: str) -> list[Message]:
 
 def ask_promise() -> list[Message]:
     return [TextMessage(text="มีนัดชำระไหมคะ พิมพ์ยอดเงินและวันที่ เช่น 500 30/12/2569 หรือ 1,200 5 ม.ค. 70",
-                        quick_reply=QuickReply(items=[_answer("promise", NO_PROMISE, "none"),
+                        quick_reply=QuickReply(items=[_answer(VisitStep.PROMISE, NO_PROMISE, "none"),
                                                       *flow_controls(back=True)]))]
 
 
@@ -241,9 +240,9 @@ def promise_problem(reason: str) -> list[Message]:
 
 
 def ask_measure(measures: Sequence[tuple[str, str]]) -> list[Message]:
-    items = [_answer("measure", f"{mid} {name}", mid) for mid, name in measures][:10]
+    items = [_answer(VisitStep.MEASURE, f"{mid} {name}", mid) for mid, name in measures][:10]
     return [TextMessage(text="คุยเรื่องมาตรการช่วยเหลือไหนคะ",
-                        quick_reply=QuickReply(items=[*items, _answer("measure", NO_MEASURE, "none"),
+                        quick_reply=QuickReply(items=[*items, _answer(VisitStep.MEASURE, NO_MEASURE, "none"),
                                                       *flow_controls(back=True)]))]
 
 
@@ -254,7 +253,8 @@ def measure_not_recognised(measures: Sequence[tuple[str, str]]) -> list[Message]
 def ask_note() -> list[Message]:
     return [TextMessage(text="บันทึกสิ่งที่ได้รู้ไว้ให้คนต่อไปค่ะ เช่น อาชีพ รายได้ ภาระครอบครัว "
                              "ควรคุยอย่างไร (ไม่เกิน 1,000 ตัวอักษร)",
-                        quick_reply=QuickReply(items=[_answer("note", NO_NOTE, "none"), *flow_controls(back=True)]))]
+                        quick_reply=QuickReply(items=[_answer(VisitStep.NOTE, NO_NOTE, "none"),
+                                                      *flow_controls(back=True)]))]
 
 
 def note_too_long(limit: int) -> list[Message]:
@@ -272,7 +272,7 @@ def saved(name: str, outcome: str, promise: tuple[Decimal, date] | None, measure
 
 
 def ask_pin() -> list[Message]:
-    items = [QuickReplyItem(action=LocationAction(label="ส่งตำแหน่งบ้าน")), _answer("pin", SKIP_PIN, "none")]
+    items = [QuickReplyItem(action=LocationAction(label="ส่งตำแหน่งบ้าน")), _answer(VisitStep.PIN, SKIP_PIN, "none")]
     return [TextMessage(text="ถ้าอยู่ที่บ้านลูกหนี้ ส่งตำแหน่งเพื่อปักหมุดบ้านไว้ให้คนต่อไปได้ค่ะ",
                         quick_reply=QuickReply(items=items))]
 

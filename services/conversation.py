@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from domain.flows import Steps
 from models import Conversation
 
 
@@ -67,15 +68,16 @@ class ConversationStore:
     def data(self) -> dict[str, Any]:
         return dict(self._row.data) if self._row else {}
 
-    def start(self, flow: str, step: str, **data: Any) -> None:
-        """Begin `flow` at `step`, replacing whatever was in progress."""
+    def start(self, step: Steps, **data: Any) -> None:
+        """Begin `step`'s flow at `step`, replacing whatever was in progress."""
+        flow = step.flow
         if self._row is None:
             self._row = Conversation(
                 source_type=self.key.source_type,
                 user_id=self.key.user_id,
                 group_id=self.key.group_id,
                 flow=flow,
-                step=step,
+                step=step.value,
                 data=dict(data),
                 history=[],
                 expires_at=self.now + self.timeout,
@@ -83,16 +85,18 @@ class ConversationStore:
             )
             self.session.add(self._row)
         else:
-            self._row.flow, self._row.step = flow, step
+            self._row.flow, self._row.step = flow, step.value
             self._row.data, self._row.history = dict(data), []
             self._touch()
 
-    def advance(self, step: str, **answers: Any) -> None:
+    def advance(self, step: Steps, **answers: Any) -> None:
         """Record answers and move to `step`; the current step is remembered for `back`."""
         row = self._require()
+        if step.flow != row.flow:
+            raise ValueError(f"step {step.flow}:{step.value} is not a step of the {row.flow} flow")
         row.history = [*row.history, {"step": row.step, "keys": sorted(answers)}]
         row.data = {**row.data, **answers}
-        row.step = step
+        row.step = step.value
         self._touch()
 
     def update(self, **answers: Any) -> None:
