@@ -44,6 +44,7 @@ from handlers import (
 )
 from handlers.context import Context
 from handlers.flow import Flow, Handler, Step
+from messages import commands as words
 from messages import common as msgs
 from messages.payloads import Answer, BookingAction, FlowControl, LinkUpdate, PersonCard, PinAction, VisitFor
 from messages.postback import Postback, PostbackError, unpack
@@ -127,34 +128,34 @@ MESSAGES: dict[str, Handler] = {
     "sticker": common.media_received,
 }
 
-# --- words people type (keys are compared without case, spaces or Thai/Arabic digit form) ---
+# --- words people type (messages/commands.py; compared without case, spaces or digit form) ---
 
-UNIVERSAL_CANCEL = {"ยกเลิก", "cancel"}
-UNIVERSAL_BACK = {"ย้อนกลับ", "back"}
+UNIVERSAL_CANCEL = set(words.CANCEL)
+UNIVERSAL_BACK = set(words.BACK)
 
 # The first route that matches the words and whose `who` fits the person answers; when
 # none fits, the last matching route's `denied` does.
 ROUTES: tuple[Route, ...] = (
     # `#อัปเดต …` from a volunteer or officer, in their area's group or 1:1
     Route((), field.on_update, STAFF_ANYWHERE, test=field.is_update),
-    Route(("ช่วยเหลือ", "help", "เมนู", "menu"), common.help_menu, ANYONE_ANYWHERE),
-    Route(("ลงทะเบียนกลุ่ม", "register"), groups.register, OFFICER_IN_GROUP),  # with a code
-    Route(("ติดต่อเจ้าหน้าที่", "contact"), contact.start, personal=True),
-    Route(("ยอดหนี้", "balance"), balance.balance, Access(Who.DEBTOR, denied=balance.verify_first), personal=True),
-    Route(("ยืนยันตัวตน", "verify"), verify.start, personal=True),
-    Route(("วิธีชำระ", "วิธีชำระเงิน", "pay"), balance.how_to_pay, personal=True),
-    Route(("มาตรการ", "relief"), quiz.start, personal=True),
-    Route(("ประเมินมาตรการ",), quiz.start_again, personal=True),
+    Route(words.HELP, common.help_menu, ANYONE_ANYWHERE),
+    Route(words.REGISTER_GROUP, groups.register, OFFICER_IN_GROUP),  # with a code
+    Route(words.CONTACT, contact.start, personal=True),
+    Route(words.BALANCE, balance.balance, Access(Who.DEBTOR, denied=balance.verify_first), personal=True),
+    Route(words.VERIFY, verify.start, personal=True),
+    Route(words.PAY, balance.how_to_pay, personal=True),
+    Route(words.RELIEF, quiz.start, personal=True),
+    Route(words.RELIEF_AGAIN, quiz.start_again, personal=True),
     # `นัดหมาย`: officers see today's and tomorrow's rosters; a verified debtor books
-    Route(("นัดหมาย", "appointment"), appointments.rosters, OFFICER_1TO1),
-    Route(("นัดหมาย", "appointment"), appointments.start, DEBTOR_1TO1, personal=True),
-    Route(("หยุดแจ้งเตือน", "stopreminders"), reminders.stop, personal=True),
-    Route(("แจ้งเตือน", "reminders"), reminders.resume, personal=True),
-    Route(("เจ้าหน้าที่", "officer"), roles.take_officer),  # with an invite code
-    Route(("อาสา", "volunteer"), roles.take_volunteer),  # with an invite code
-    Route(("วันนี้", "today"), officers.today, OFFICER_1TO1),
-    Route(("ค้นหา", "find"), visits.find, OFFICER_1TO1),  # `ค้นหา TEXT`: a person or project
-    Route(("บันทึกเยี่ยม", "visit"), visits.start, OFFICER_1TO1),  # the visit flow
+    Route(words.APPOINTMENT, appointments.rosters, OFFICER_1TO1),
+    Route(words.APPOINTMENT, appointments.start, DEBTOR_1TO1, personal=True),
+    Route(words.STOP_REMINDERS, reminders.stop, personal=True),
+    Route(words.RESUME_REMINDERS, reminders.resume, personal=True),
+    Route(words.TAKE_OFFICER, roles.take_officer),  # with an invite code
+    Route(words.TAKE_VOLUNTEER, roles.take_volunteer),  # with an invite code
+    Route(words.TODAY, officers.today, OFFICER_1TO1),
+    Route(words.FIND, visits.find, OFFICER_1TO1),  # `ค้นหา TEXT`: a person or project
+    Route(words.VISIT, visits.start, OFFICER_1TO1),  # the visit flow
 )
 
 # --- conversations: each flow module declares its steps; here, who may hold it and where ----

@@ -30,6 +30,17 @@ from messages.payloads import BookingAction
 
 KIND_NAMES = {"court": "ไกล่เกลี่ยก่อนฟ้อง (ศาล)", "clinic": "คลินิกแก้หนี้", "mobile": "หน่วยเคลื่อนที่เร็ว"}
 
+# The court route's two-day checklist (domain.appointments.COURT_CHECKLIST), as officers read it.
+CHECKLIST_NAMES = {
+    "day1_date_venue_fixed": "วันที่ 1: ศาลกำหนดวันและสถานที่",
+    "day1_civil_record_pulled": "วันที่ 1: คัดทะเบียนราษฎรลูกหนี้",
+    "day1_request_form_printed": "วันที่ 1: พิมพ์คำร้องขอไกล่เกลี่ย",
+    "day1_evidence_ready": "วันที่ 1: เตรียมพยานหลักฐาน",
+    "day2_mediated": "วันที่ 2: ไกล่เกลี่ยแล้ว",
+    "day2_settlement_recorded": "วันที่ 2: บันทึกข้อตกลง",
+    "day2_outcome": "วันที่ 2: บันทึกผล",
+}
+
 
 @dataclass(frozen=True)
 class SessionView:

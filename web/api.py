@@ -248,7 +248,7 @@ def update_booking(booking_id: int):  # type: ignore[no-untyped-def]
         if booking is None:
             return jsonify({"error": "not_found", "detail": f"no booking {booking_id}"}), 404
         ticks = body.get("checklist") or {}
-        known = {key for key, _ in COURT_CHECKLIST}
+        known = set(COURT_CHECKLIST)
         if unknown := sorted(set(ticks) - known):
             abort(400, description=f"unknown checklist items {unknown}; known: {sorted(known)}")
         booking.checklist = {**booking.checklist, **{k: bool(v) for k, v in ticks.items()}}
