@@ -17,9 +17,9 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/flask --app bot demo
 
-## make test: the import contract, then every test on SQLite and then on PostgreSQL (127.0.0.1:5432, database test)
-test: $(STAMP)
-	$(BIN)/lint-imports
+## make test: the checks (import contract, ruff, mypy), then every test on SQLite and then on PostgreSQL
+## (127.0.0.1:5432, database test)
+test: lint
 	$(BIN)/python -m pytest --db=sqlite
 	$(BIN)/python -m pytest --db=postgresql
 

@@ -13,7 +13,6 @@ from functools import cached_property
 from typing import Any
 
 from linebot.v3.messaging import Message
-from linebot.v3.models.events import UnknownEvent
 from linebot.v3.webhooks import (
     Event,
     LocationMessageContent,
@@ -31,10 +30,6 @@ from services import outbox
 from services.conversation import ChatKey, ConversationStore
 from services.queries import linked_person, staff_member
 
-# What LINE's webhook parser gives: one of the SDK's event classes, or UnknownEvent for a
-# type the SDK does not know yet.
-LineEvent = Event | UnknownEvent
-
 
 @dataclass
 class Context:
@@ -43,7 +38,7 @@ class Context:
     session: Session
     settings: Settings
     clock: Clock
-    event: LineEvent
+    event: Event  # one of the SDK's event classes (UnknownEvent, also an Event, for types it does not know)
     queued_pushes: list[int] = field(default_factory=list)
     group_guard: Callable[[list[dict[str, Any]]], None] | None = None  # checks every group-bound message
     fetch_content: Callable[[str], bytes | None] | None = None  # a picture someone sent, from LINE

@@ -24,7 +24,10 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is None:
-        engine = make_engine(config.get_main_option("sqlalchemy.url"), poolclass=pool.NullPool)
+        url = config.get_main_option("sqlalchemy.url")
+        if not url:
+            raise RuntimeError("no database URL: set sqlalchemy.url, or pass a connection (models.migrate)")
+        engine = make_engine(url, poolclass=pool.NullPool)
         with engine.connect() as connection:
             _run(connection)
         engine.dispose()
