@@ -12,6 +12,7 @@ from typing import Any
 from linebot.v3.messaging import Message
 from sqlalchemy import func, select
 
+from config.settings import Settings
 from domain.appointments import bookable, court_allowed
 from handlers import officers, verify
 from handlers.context import Context
@@ -22,9 +23,9 @@ from messages.payloads import BookingAction
 from models import AppointmentSession, Area, Booking, Person
 from services import outbox
 from services.booking import active_bookings, book, seats_of, taken_seats
+from services.calendar import calendar_url
 from services.history import record_access
 from services.queries import holdings, linked_person
-from web.calendar import calendar_url
 
 
 def start(ctx: Context) -> list[Message]:
@@ -35,7 +36,7 @@ def start(ctx: Context) -> list[Message]:
         return verify.start(ctx)
     mine = active_bookings(ctx.session, person.id)
     if mine:
-        return msgs.my_bookings([booking_view(b) for b in mine])
+        return msgs.my_bookings([booking_view(b, ctx.settings) for b in mine])
     return _offer(ctx, person)
 
 
@@ -52,7 +53,7 @@ def on_booking_action(ctx: Context, action: BookingAction) -> list[Message]:
     if action.op == "cancel":
         booking.status, booking.sequence, booking.updated_at = "cancelled", booking.sequence + 1, ctx.now
         ctx.conversation.finish()
-        return msgs.cancelled(booking_view(booking))
+        return msgs.cancelled(booking_view(booking, ctx.settings))
     return _offer(ctx, person, moving=booking)
 
 
@@ -127,7 +128,7 @@ def on_confirm(ctx: Context, answer: str) -> list[Message]:
         others = [v for v in _open_sessions(ctx, person, moving)
                   if appointment is not None and v.kind == appointment.kind and v.id != appointment.id]
         return msgs.full(others[0] if others else None)
-    return msgs.booked(booking_view(result.booking))
+    return msgs.booked(booking_view(result.booking, ctx.settings))
 
 
 def rosters(ctx: Context) -> list[Message]:
@@ -152,7 +153,8 @@ def rosters(ctx: Context) -> list[Message]:
     return msgs.officer_sessions(out)
 
 
-def cancel_session(ctx_session: Any, appointment: AppointmentSession, now: datetime, origin: str) -> int:
+def cancel_session(ctx_session: Any, appointment: AppointmentSession, now: datetime, origin: str,
+                   settings: Settings) -> int:
     """Officers cancel a session: every booked person hears it 1:1, with an apology and alternatives."""
     bookings = ctx_session.scalars(select(Booking).where(Booking.session_id == appointment.id,
                                                          Booking.status == "booked")).all()
@@ -164,7 +166,7 @@ def cancel_session(ctx_session: Any, appointment: AppointmentSession, now: datet
         booking.status, booking.sequence, booking.updated_at = "cancelled", booking.sequence + 1, now
         outbox.enqueue_push(ctx_session, to=booking.line_user_id, origin=origin, now=now,
                             send_at=now, dedupe_key=f"session-cancelled:{appointment.id}:{booking.id}",
-                            messages=msgs.session_cancelled(booking_view(booking), alternatives))
+                            messages=msgs.session_cancelled(booking_view(booking, settings), alternatives))
     return len(bookings)
 
 
@@ -222,11 +224,12 @@ def _free_slots(ctx: Context, appointment: AppointmentSession) -> list[tuple[int
     return [(k, start) for k, start in enumerate(seats_of(appointment), start=1) if k not in taken]
 
 
-def booking_view(booking: Booking) -> msgs.BookingView:
+def booking_view(booking: Booking, settings: Settings) -> msgs.BookingView:
     appointment = booking.session
     end = appointment.ends_at if not appointment.slot_minutes else None  # a slot shows its start only
     return msgs.BookingView(booking.id, appointment.kind, appointment.title, appointment.place, appointment.map_url,
-                            booking.slot_start, end, list(appointment.documents), calendar_url(booking.id))
+                            booking.slot_start, end, list(appointment.documents),
+                            calendar_url(settings, booking.id))
 
 
 # --- the flow, declared ----------------------------------------------------------------

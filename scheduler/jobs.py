@@ -111,7 +111,8 @@ def _appointment_reminders(rt: Runtime, session: Session, now: datetime) -> int:
             continue
         row = outbox.enqueue_push(session, to=booking.line_user_id, origin="job.appointment_reminder", now=now,
                                   send_at=now, dedupe_key=key,
-                                  messages=appointment_msgs.reminder(booking_view(booking), tomorrow=tomorrow))
+                                  messages=appointment_msgs.reminder(booking_view(booking, rt.settings),
+                                                                            tomorrow=tomorrow))
         if row is None:
             continue
         session.flush()

@@ -6,23 +6,13 @@ from datetime import datetime, timedelta
 
 from flask import Blueprint, Response, abort
 from icalendar import Calendar, Event
-from itsdangerous import BadSignature, URLSafeSerializer
 
 from bot.runtime import runtime
 from domain.clock import BANGKOK
 from models import AppointmentSession, Booking
+from services.calendar import booking_of_token
 
 bp = Blueprint("calendar", __name__)
-SALT = "booking-calendar"
-
-
-def _signer() -> URLSafeSerializer:
-    return URLSafeSerializer(runtime().settings.secret_key, salt=SALT)
-
-
-def calendar_url(booking_id: int) -> str:
-    """A link that cannot be guessed from another booking's (works in the clock process too)."""
-    return f"{runtime().settings.public_base_url}/calendar/{_signer().dumps(booking_id)}.ics"
 
 
 def booking_calendar(booking: Booking, appointment: AppointmentSession, now: datetime) -> bytes:
@@ -55,11 +45,10 @@ def booking_calendar(booking: Booking, appointment: AppointmentSession, now: dat
 
 @bp.get("/calendar/<token>.ics")
 def booking_ics(token: str) -> Response:
-    try:
-        booking_id = int(_signer().loads(token))
-    except (BadSignature, ValueError):
-        abort(404)
     rt = runtime()
+    booking_id = booking_of_token(rt.settings, token)
+    if booking_id is None:
+        abort(404)
     with rt.sessions() as session:
         booking = session.get(Booking, booking_id)
         if booking is None:

@@ -237,7 +237,7 @@ def sessions_cancel(session_id: int) -> None:
         row = session.get(AppointmentSession, session_id)
         if row is None or row.status != "open":
             raise click.ClickException(f"no open session {session_id}")
-        told = cancel_session(session, row, rt.clock.now(), origin="cli.sessions_cancel")
+        told = cancel_session(session, row, rt.clock.now(), origin="cli.sessions_cancel", settings=rt.settings)
     click.echo(f"session {session_id} cancelled; {told} booked people will be told")
 
 
