@@ -22,7 +22,7 @@ from messages.flows import AppointmentStep
 from messages.payloads import BookingAction
 from models import AppointmentSession, Area, Booking, Person
 from services import outbox
-from services.booking import active_bookings, book, seats_of, taken_seats
+from services.appointments import active_bookings, book, seats_of, taken_seats
 from services.calendar import calendar_url
 from services.history import record_access
 from services.queries import holdings, linked_person

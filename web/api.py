@@ -21,7 +21,7 @@ from domain.measures import Situation, recommended_ids
 from domain.textnorm import to_ascii_digits
 from domain.visits import report_day_on_or_before, report_period
 from models import AppointmentSession, Booking, Contract, MeasureApplication, Membership, Outbox
-from services.booking import create_session, seats_of, taken_seats
+from services.appointments import create_session, seats_of, taken_seats
 from services.history import district_report_for, record_access
 from services.measure_store import measures_in_db
 from services.queries import area_ids_under, contract_by_code, position_of

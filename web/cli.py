@@ -22,7 +22,7 @@ from domain.invites import VALID_FOR, new_code
 from domain.measures import MeasureFileError
 from models import Area, GroupCode, Holiday, InviteCode, LineGroup, StaffMember, migrate
 from models.db import session_scope
-from services.booking import create_session, seats_of
+from services.appointments import create_session, seats_of
 from services.measure_store import ensure_measures, measures_in_db, read_measures_file, store_measures
 from services.queries import area_path, find_area
 
