@@ -2,9 +2,50 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from domain.money import CONTRACT_ENDED, IN_DEFAULT, TIME_BARRED
+
+
+@dataclass(frozen=True)
+class SessionView:
+    """A session as a person choosing one sees it."""
+
+    id: int
+    kind: str
+    title: str
+    place: str
+    starts_at: datetime
+    ends_at: datetime
+    seats_left: int
+
+
+@dataclass(frozen=True)
+class BookingView:
+    """A booking as its card, reminder or cancellation shows it (a slot shows its start only: no end)."""
+
+    id: int
+    kind: str
+    title: str
+    place: str
+    map_url: str | None
+    starts_at: datetime
+    ends_at: datetime | None
+    documents: Sequence[str]
+    calendar_url: str
+
+
+@dataclass(frozen=True)
+class OpenSession:
+    """What the booking rule needs of a session besides what people see of it."""
+
+    view: SessionView
+    status: str
+    opens_at: datetime | None
+    closes_at: datetime | None
+    district_id: int | None
 
 
 def seat_starts(starts_at: datetime, ends_at: datetime, slot_minutes: int | None, capacity: int) -> list[datetime]:
@@ -29,6 +70,33 @@ def bookable(status: str, starts_at: datetime, opens_at: datetime | None, closes
     """Open, not started, and inside its booking window."""
     return (status == "open" and starts_at > now and (opens_at is None or opens_at <= now)
             and (closes_at is None or now <= closes_at))
+
+
+
+def sessions_to_offer(sessions: Iterable[OpenSession], now: datetime, *, debtor_classes: set[int],
+                      home_districts: set[int], held: Iterable[tuple[int, str]],
+                      moving: tuple[int, str] | None = None) -> list[SessionView]:
+    """Sessions a person may book now, in the order offered.
+
+    Court only when one of their contracts is in default or ended; never a kind they already
+    hold (`held`: their active bookings as (id, kind)), except the booking being moved, which
+    only moves within its kind (`moving`: (id, kind)); full sessions left out; mobile units in
+    their districts (`home_districts`) first, then by start. `sessions` come ordered by start.
+    """
+    have = {kind for booking_id, kind in held if moving is None or booking_id != moving[0]}
+    offered = []
+    for session in sessions:
+        view = session.view
+        if not bookable(session.status, view.starts_at, session.opens_at, session.closes_at, now):
+            continue
+        if view.kind in have or (moving is not None and view.kind != moving[1]):
+            continue
+        if view.kind == "court" and not court_allowed(debtor_classes):
+            continue
+        if view.seats_left > 0:
+            near = view.kind == "mobile" and session.district_id in home_districts
+            offered.append((0 if near else 1, view))
+    return [view for _, view in sorted(offered, key=lambda pair: (pair[0], pair[1].starts_at))]
 
 
 # The province's "finished within two days" route for court mediation (DOMAIN.md).

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from linebot.v3.messaging import (
@@ -22,6 +21,7 @@ from linebot.v3.messaging import (
     URIAction,
 )
 
+from domain.appointments import BookingView, SessionView  # the values the cards show
 from domain.clock import BANGKOK
 from messages.common import flow_controls
 from messages.flows import AppointmentStep, answer
@@ -40,30 +40,6 @@ CHECKLIST_NAMES = {
     "day2_settlement_recorded": "วันที่ 2: บันทึกข้อตกลง",
     "day2_outcome": "วันที่ 2: บันทึกผล",
 }
-
-
-@dataclass(frozen=True)
-class SessionView:
-    id: int
-    kind: str
-    title: str
-    place: str
-    starts_at: datetime
-    ends_at: datetime
-    seats_left: int
-
-
-@dataclass(frozen=True)
-class BookingView:
-    id: int
-    kind: str
-    title: str
-    place: str
-    map_url: str | None
-    starts_at: datetime
-    ends_at: datetime | None
-    documents: Sequence[str]
-    calendar_url: str
 
 
 def _when(start: datetime, end: datetime | None = None) -> str:

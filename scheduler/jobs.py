@@ -30,6 +30,7 @@ from messages.followups import DIGEST_ROWS, digest, prescription_alert
 from models import ProactiveContact
 from models.db import session_scope
 from services import outbox, reports, standing
+from services.appointments import booking_view
 from services.conversation import purge_expired
 from services.history import district_report_for
 from services.queries import (
@@ -97,8 +98,6 @@ def appointment_reminders() -> None:
 
 
 def _appointment_reminders(rt: Runtime, session: Session, now: datetime) -> int:
-    from handlers.appointments import booking_view
-
     today = now.date()
     sent = 0
     for booking in bookings_on(session, [today, today + timedelta(days=1)]):

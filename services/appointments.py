@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from linebot.v3.messaging import Message
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from domain.appointments import seat_starts
+from config.settings import Settings
+from domain.appointments import BookingView, OpenSession, SessionView, seat_starts, sessions_to_offer
 from models.appointments import AppointmentSession, Booking
 from models.register import Person
+from services import outbox
+from services.calendar import calendar_url
+from services.queries import district_of_areas, holdings
 
 
 @dataclass(frozen=True)
@@ -71,7 +78,7 @@ def book(session: Session, session_id: int, person: Person, line_user_id: str, n
 
 def active_bookings(session: Session, person_id: int) -> list[Booking]:
     return list(session.scalars(select(Booking).where(Booking.person_id == person_id, Booking.status == "booked")
-                                .order_by(Booking.slot_start)))
+                                .options(selectinload(Booking.session)).order_by(Booking.slot_start)))
 
 
 def create_session(session: Session, *, kind: str, start: datetime, end: datetime, place: str, capacity: int,
@@ -101,3 +108,131 @@ def create_session(session: Session, *, kind: str, start: datetime, end: datetim
     session.add(row)
     session.flush()
     return row
+
+
+# --- reading sessions and bookings for the booking flow -----------------------------------
+
+
+def appointment_session(session: Session, session_id: int) -> AppointmentSession | None:
+    return session.get(AppointmentSession, session_id)
+
+
+def booking_by_id(session: Session, booking_id: int) -> Booking | None:
+    return session.get(Booking, booking_id)
+
+
+def person_by_id(session: Session, person_id: int) -> Person | None:
+    return session.get(Person, person_id)
+
+
+def own_booking(session: Session, booking_id: int, person_id: int) -> Booking | None:
+    """The booking, when it is this person's and still active."""
+    booking = session.get(Booking, booking_id)
+    if booking is None or booking.person_id != person_id or booking.status != "booked":
+        return None
+    return booking
+
+
+def cancel_booking(booking: Booking, now: datetime) -> None:
+    """Give the seat back; the calendar file's SEQUENCE grows so phones drop the event."""
+    booking.status, booking.sequence, booking.updated_at = "cancelled", booking.sequence + 1, now
+
+
+def seat_start(appointment: AppointmentSession, seat: int | None) -> datetime:
+    """When a seat's appointment starts (no seat chosen: the session's start)."""
+    return seats_of(appointment)[seat - 1] if seat else appointment.starts_at
+
+
+def free_slots(session: Session, appointment: AppointmentSession) -> list[tuple[int, datetime]]:
+    """(seat, start) of each seat nobody holds."""
+    taken = taken_seats(session, appointment.id)
+    return [(k, start) for k, start in enumerate(seats_of(appointment), start=1) if k not in taken]
+
+
+def _taken_counts(session: Session, session_ids: Sequence[int]) -> dict[int, int]:
+    """session id → seats held, for many sessions in one query."""
+    if not session_ids:
+        return {}
+    rows = session.execute(select(Booking.session_id, func.count(func.distinct(Booking.seat)))
+                           .where(Booking.session_id.in_(session_ids), Booking.status == "booked")
+                           .group_by(Booking.session_id)).all()
+    return {session_id: taken for session_id, taken in rows}
+
+
+def _view(row: AppointmentSession, taken: int) -> SessionView:
+    return SessionView(row.id, row.kind, row.title, row.place, row.starts_at, row.ends_at,
+                       len(seats_of(row)) - taken)
+
+
+def session_view(session: Session, appointment: AppointmentSession) -> SessionView:
+    return _view(appointment, len(taken_seats(session, appointment.id)))
+
+
+def sessions_for(session: Session, person: Person, now: datetime, moving: Booking | None = None) -> list[SessionView]:
+    """The sessions this person may book now, in the order offered (the rule: domain.appointments)."""
+    held = holdings(session, person, now.date())
+    rows = session.scalars(select(AppointmentSession).where(
+        AppointmentSession.status == "open", AppointmentSession.starts_at > now)
+        .order_by(AppointmentSession.starts_at)).all()
+    # the whole area tree in one query, and only when a mobile unit could come first
+    districts = district_of_areas(session) if held and any(row.kind == "mobile" for row in rows) else {}
+    taken = _taken_counts(session, [row.id for row in rows])
+    return sessions_to_offer(
+        [OpenSession(_view(row, taken.get(row.id, 0)), row.status, row.opens_at, row.closes_at, row.district_id)
+         for row in rows], now,
+        debtor_classes={h.position.debtor_class for h in held if h.position.debtor_class},
+        home_districts={districts[h.contract.area_id].id for h in held if h.contract.area_id in districts},
+        held=[(b.id, b.kind) for b in active_bookings(session, person.id)],
+        moving=(moving.id, moving.kind) if moving is not None else None)
+
+
+@dataclass(frozen=True)
+class Roster:
+    """A session and who holds its seats, by seat."""
+
+    view: SessionView
+    bookings: list[Booking]
+
+
+def rosters_between(session: Session, start: datetime, end: datetime) -> list[Roster]:
+    """Open sessions starting in [start, end), each with its active bookings and their people."""
+    rows = session.scalars(select(AppointmentSession).where(
+        AppointmentSession.status == "open", AppointmentSession.starts_at >= start,
+        AppointmentSession.starts_at < end).order_by(AppointmentSession.starts_at)).all()
+    by_session: dict[int, list[Booking]] = {row.id: [] for row in rows}
+    if rows:
+        for booking in session.scalars(select(Booking).where(Booking.session_id.in_(by_session),
+                                                             Booking.status == "booked")
+                                       .options(selectinload(Booking.person)).order_by(Booking.seat)):
+            by_session[booking.session_id].append(booking)
+    return [Roster(_view(row, len(by_session[row.id])), by_session[row.id]) for row in rows]
+
+
+def booking_view(booking: Booking, settings: Settings) -> BookingView:
+    """What the card, the reminder and the cancellation show of a booking."""
+    appointment = booking.session
+    end = appointment.ends_at if not appointment.slot_minutes else None  # a slot shows its start only
+    return BookingView(booking.id, appointment.kind, appointment.title, appointment.place, appointment.map_url,
+                       booking.slot_start, end, list(appointment.documents), calendar_url(settings, booking.id))
+
+
+def cancel_session(session: Session, appointment: AppointmentSession, now: datetime, *, origin: str,
+                   settings: Settings,
+                   notice: Callable[[BookingView, int], Sequence[Message | dict[str, Any]]]) -> int:
+    """Officers cancel a session: its bookings are cancelled and each booked person is told 1:1.
+
+    `notice(booking, alternatives)` words the push (alternatives: open sessions of the same
+    kind still to come); one push per booking, once (its dedupe key). Returns how many were booked.
+    """
+    bookings = session.scalars(select(Booking).where(Booking.session_id == appointment.id,
+                                                     Booking.status == "booked")).all()
+    appointment.status = "cancelled"
+    alternatives = session.scalar(select(func.count()).select_from(AppointmentSession).where(
+        AppointmentSession.kind == appointment.kind, AppointmentSession.status == "open",
+        AppointmentSession.starts_at > now)) or 0
+    for booking in bookings:
+        cancel_booking(booking, now)
+        outbox.enqueue_push(session, to=booking.line_user_id, origin=origin, now=now,
+                            send_at=now, dedupe_key=f"session-cancelled:{appointment.id}:{booking.id}",
+                            messages=notice(booking_view(booking, settings), alternatives))
+    return len(bookings)

@@ -229,15 +229,17 @@ def sessions_add(kind: str, start: str, end: str, place: str, capacity: int, tit
 @click.argument("session_id", type=int)
 def sessions_cancel(session_id: int) -> None:
     """Cancel a session; everyone booked is told 1:1 (within contact hours) with an apology."""
-    from handlers.appointments import cancel_session
+    from messages.appointments import session_cancelled
     from models import AppointmentSession
+    from services.appointments import cancel_session
 
     rt = runtime()
     with session_scope(rt.sessions) as session:
         row = session.get(AppointmentSession, session_id)
         if row is None or row.status != "open":
             raise click.ClickException(f"no open session {session_id}")
-        told = cancel_session(session, row, rt.clock.now(), origin="cli.sessions_cancel", settings=rt.settings)
+        told = cancel_session(session, row, rt.clock.now(), origin="cli.sessions_cancel", settings=rt.settings,
+                              notice=session_cancelled)
     click.echo(f"session {session_id} cancelled; {told} booked people will be told")
 
 
