@@ -1,0 +1,81 @@
+"""Which sessions a person is offered: the pure rule behind `นัดหมาย` (domain.appointments)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from domain.appointments import OpenSession, SessionView, sessions_to_offer
+from domain.clock import BANGKOK
+from domain.money import CONTRACT_ENDED, IN_DEFAULT, NORMAL
+
+NOW = datetime(2026, 11, 20, 10, 0, tzinfo=BANGKOK)
+HOME = 7
+
+
+def open_session(id_: int, kind: str, *, days: int = 1, seats: int = 5, district: int | None = None,
+                 opens: datetime | None = None, closes: datetime | None = None, status: str = "open") -> OpenSession:
+    starts = NOW + timedelta(days=days)
+    return OpenSession(SessionView(id_, kind, f"{kind} {id_}", "ที่ไหนสักแห่ง", starts, starts + timedelta(hours=2),
+                                   seats), status, opens, closes, district)
+
+
+def offer(sessions: list[OpenSession], *, classes: set[int] | None = None, held: list[tuple[int, str]] | None = None,
+          moving: tuple[int, str] | None = None) -> list[int]:
+    return [v.id for v in sessions_to_offer(sessions, NOW, debtor_classes={IN_DEFAULT} if classes is None else classes,
+                                            home_districts={HOME}, held=held or [], moving=moving)]
+
+
+def test_court_only_for_a_contract_in_default_or_ended():
+    sessions = [open_session(1, "court"), open_session(2, "clinic", days=2)]
+    assert offer(sessions, classes={IN_DEFAULT}) == [1, 2]
+    assert offer(sessions, classes={CONTRACT_ENDED}) == [1, 2]
+    assert offer(sessions, classes={NORMAL}) == [2]
+    assert offer(sessions, classes=set()) == [2]
+
+
+def test_mobile_units_of_their_district_come_first_then_by_start():
+    sessions = [open_session(1, "clinic", days=1), open_session(2, "mobile", days=2, district=99),
+                open_session(3, "mobile", days=3, district=HOME), open_session(4, "court", days=4)]
+    assert offer(sessions) == [3, 1, 2, 4]
+
+
+def test_full_closed_cancelled_and_outside_the_window_are_not_offered():
+    sessions = [open_session(1, "clinic", seats=0), open_session(2, "clinic", status="cancelled"),
+                open_session(3, "clinic", opens=NOW + timedelta(minutes=1)),
+                open_session(4, "clinic", closes=NOW - timedelta(minutes=1)),
+                open_session(5, "clinic", days=0), open_session(6, "clinic", opens=NOW, closes=NOW)]
+    assert offer(sessions) == [6]
+
+
+def test_a_kind_already_held_is_not_offered_unless_moving_that_booking_within_its_kind():
+    sessions = [open_session(1, "clinic"), open_session(2, "mobile", days=2), open_session(3, "court", days=3)]
+    assert offer(sessions, held=[(10, "clinic")]) == [2, 3]
+    assert offer(sessions, held=[(10, "clinic"), (11, "mobile")], moving=(10, "clinic")) == [1]
+    assert offer(sessions, held=[(10, "clinic"), (11, "mobile")], moving=(11, "mobile")) == [2]
+
+
+kinds = st.sampled_from(["court", "clinic", "mobile"])
+sessions_st = st.lists(st.builds(
+    lambda i, kind, days, seats, district: open_session(i, kind, days=days, seats=seats, district=district),
+    st.integers(1, 10_000), kinds, st.integers(-1, 30), st.integers(0, 3), st.sampled_from([None, HOME, 99])),
+    max_size=12, unique_by=lambda s: s.view.id).map(lambda found: sorted(found, key=lambda s: s.view.starts_at))
+
+
+@given(sessions_st, st.sets(st.sampled_from([NORMAL, IN_DEFAULT, CONTRACT_ENDED])), st.sets(kinds))
+def test_offers_are_bookable_new_kinds_with_near_mobile_units_first(sessions, classes, held_kinds):
+    held = [(1000 + n, kind) for n, kind in enumerate(sorted(held_kinds))]
+    offered = sessions_to_offer(sessions, NOW, debtor_classes=classes, home_districts={HOME}, held=held)
+    by_id = {s.view.id: s for s in sessions}
+    court_ok = bool(classes & {IN_DEFAULT, CONTRACT_ENDED})
+    may_book = {s.view.id for s in sessions if s.view.seats_left > 0 and s.view.starts_at > NOW
+                and s.view.kind not in held_kinds and (s.view.kind != "court" or court_ok)}
+    assert sorted(v.id for v in offered) == sorted(may_book)
+    near = [by_id[v.id].district_id == HOME and v.kind == "mobile" for v in offered]
+    assert near == sorted(near, reverse=True)
+    assert [v.starts_at for v, n in zip(offered, near, strict=True) if n] == sorted(
+        v.starts_at for v, n in zip(offered, near, strict=True) if n)
+    assert [v.starts_at for v, n in zip(offered, near, strict=True) if not n] == sorted(
+        v.starts_at for v, n in zip(offered, near, strict=True) if not n)
