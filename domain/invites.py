@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read out over the phone
 LENGTH = 8
@@ -22,3 +22,28 @@ def normalize_code(raw: str) -> str | None:
     if len(code) != LENGTH or any(ch not in ALPHABET for ch in code) or len(raw.strip()) > 2 * LENGTH:
         return None
     return code
+
+
+def invite_problem(invite_role: str, used_at: datetime | None, expires_at: datetime, role: str,
+                   now: datetime) -> str | None:
+    """Why an invite cannot give this role: "kind" (it is for the other role), "used", "expired"; or None."""
+    if invite_role != role:
+        return "kind"
+    if used_at is not None:
+        return "used"
+    if expires_at <= now:
+        return "expired"
+    return None
+
+
+def group_code_problem(used_in: str | None, used_at: datetime | None, expires_at: datetime, group_id: str,
+                       now: datetime) -> str | None:
+    """Why a group code cannot bind this group: "used" (in another group), "expired"; or None.
+
+    Typing it again in the group it bound binds that group again.
+    """
+    if used_at is not None and used_in != group_id:
+        return "used"
+    if expires_at <= now:
+        return "expired"
+    return None

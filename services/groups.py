@@ -1,0 +1,58 @@
+"""Group chats: the bot joining and leaving, members coming and going, binding a group to an area."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import GroupCode, GroupMember, LineGroup
+
+
+def line_group(session: Session, group_id: str) -> LineGroup | None:
+    return session.scalars(select(LineGroup).where(LineGroup.group_id == group_id)).one_or_none()
+
+
+def joined(session: Session, group_id: str, now: datetime) -> None:
+    """Added to a group (again): it is a group we are in, not yet bound if it never was."""
+    group = line_group(session, group_id)
+    if group is None:
+        session.add(LineGroup(group_id=group_id, joined_at=now))
+    else:
+        group.joined_at, group.left_at = now, None
+
+
+def left(session: Session, group_id: str, now: datetime) -> None:
+    """Removed from a group: every send to it stops."""
+    group = line_group(session, group_id)
+    if group is not None:
+        group.left_at = now
+
+
+def member_seen(session: Session, group_id: str, line_user_id: str, now: datetime, *, present: bool) -> None:
+    """A member joined (present) or left the group."""
+    row = session.scalars(select(GroupMember).where(GroupMember.group_id == group_id,
+                                                    GroupMember.line_user_id == line_user_id)).one_or_none()
+    if row is None:
+        row = GroupMember(group_id=group_id, line_user_id=line_user_id, joined_at=now)
+        session.add(row)
+    if present:
+        row.joined_at, row.left_at = now, None
+    else:
+        row.left_at = now
+
+
+def group_code(session: Session, code: str) -> GroupCode | None:
+    return session.scalars(select(GroupCode).where(GroupCode.code == code)).one_or_none()
+
+
+def bind(session: Session, group_id: str, code: GroupCode, now: datetime) -> str:
+    """Bind the group to the code's area and spend the code; the area's name."""
+    group = line_group(session, group_id)
+    if group is None:
+        group = LineGroup(group_id=group_id, joined_at=now)
+        session.add(group)
+    group.area_id, group.bound_at, group.left_at = code.area_id, now, None
+    code.used_at, code.used_in = now, group_id
+    return code.area.name
