@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from linebot.v3.messaging import Message
-from sqlalchemy import func, select
 
-from domain.invites import MAX_WRONG, WRONG_WINDOW, normalize_code
+from domain.invites import MAX_WRONG, WRONG_WINDOW, invite_problem, normalize_code
 from domain.textnorm import split_command
 from handlers import contact
 from handlers.context import Context
 from messages import roles as msgs
-from models import InviteCode, RoleCodeAttempt, StaffMember
+from services import roles
 
 
 def take_officer(ctx: Context) -> list[Message]:
@@ -30,29 +29,22 @@ def _take(ctx: Context, role: str) -> list[Message]:
     wrong = _wrong_recently(ctx)
     if wrong >= MAX_WRONG:
         return msgs.locked(ctx.settings.office_phone)
-    invite = ctx.session.scalars(select(InviteCode).where(InviteCode.code == code)
-                                 .with_for_update()).one_or_none()
+    invite = roles.invite_to_take(ctx.session, code)
     if invite is None:
-        ctx.session.add(RoleCodeAttempt(line_user_id=ctx.user_id or "", attempted_at=ctx.now))
+        roles.record_wrong_code(ctx.session, ctx.user_id or "", ctx.now)
         left = MAX_WRONG - wrong - 1
         return msgs.locked(ctx.settings.office_phone) if left <= 0 else msgs.wrong_code(left)
-    if invite.role != role:
+    problem = invite_problem(invite.role, invite.used_at, invite.expires_at, role, ctx.now)
+    if problem == "kind":
         return msgs.wrong_kind(role)
-    if invite.used_at is not None:
+    if problem == "used":
         return msgs.used_code()
-    if invite.expires_at <= ctx.now:
+    if problem == "expired":
         return msgs.expired_code()
-    invite.used_at, invite.used_by = ctx.now, ctx.user_id
-    staff = ctx.session.scalars(select(StaffMember).where(StaffMember.line_user_id == ctx.user_id)).one_or_none()
-    if staff is None:
-        staff = StaffMember(line_user_id=ctx.user_id or "", created_at=ctx.now)
-        ctx.session.add(staff)
-    staff.name, staff.role, staff.district_id, staff.revoked_at = invite.name, role, invite.district_id, None
+    roles.take_role(ctx.session, invite, ctx.user_id, ctx.now)
     area = invite.district.name if invite.district else "ทั้งจังหวัด"
     return msgs.welcome(role, invite.name, area)
 
 
 def _wrong_recently(ctx: Context) -> int:
-    return ctx.session.scalar(select(func.count()).select_from(RoleCodeAttempt).where(
-        RoleCodeAttempt.line_user_id == (ctx.user_id or ""),
-        RoleCodeAttempt.attempted_at > ctx.now - WRONG_WINDOW)) or 0
+    return roles.wrong_codes_since(ctx.session, ctx.user_id or "", ctx.now - WRONG_WINDOW)

@@ -1,0 +1,36 @@
+"""Officer and volunteer roles: invite codes taken, wrong codes counted, staff rows kept."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models import InviteCode, RoleCodeAttempt, StaffMember
+
+
+def wrong_codes_since(session: Session, line_user_id: str, since: datetime) -> int:
+    """Wrong role codes this LINE account typed after `since` (exclusive)."""
+    return session.scalar(select(func.count()).select_from(RoleCodeAttempt).where(
+        RoleCodeAttempt.line_user_id == line_user_id, RoleCodeAttempt.attempted_at > since)) or 0
+
+
+def record_wrong_code(session: Session, line_user_id: str, now: datetime) -> None:
+    session.add(RoleCodeAttempt(line_user_id=line_user_id, attempted_at=now))
+
+
+def invite_to_take(session: Session, code: str) -> InviteCode | None:
+    """The invite with this code, locked until the transaction ends (two phones, one code)."""
+    return session.scalars(select(InviteCode).where(InviteCode.code == code).with_for_update()).one_or_none()
+
+
+def take_role(session: Session, invite: InviteCode, line_user_id: str | None, now: datetime) -> StaffMember:
+    """Spend the invite: the account gets its role, name and district (a revoked role comes back)."""
+    invite.used_at, invite.used_by = now, line_user_id
+    staff = session.scalars(select(StaffMember).where(StaffMember.line_user_id == line_user_id)).one_or_none()
+    if staff is None:
+        staff = StaffMember(line_user_id=line_user_id or "", created_at=now)
+        session.add(staff)
+    staff.name, staff.role, staff.district_id, staff.revoked_at = invite.name, invite.role, invite.district_id, None
+    return staff
