@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import re
-
 from linebot.v3.messaging import Message, TextMessage
-from sqlalchemy import select
 
-from domain.textnorm import to_ascii_digits
+from domain.contact import MAX_MESSAGE, callback_phone, message_fits
 from handlers.context import Context
 from handlers.flow import Flow, Step
 from messages import contact as msgs
 from messages.flows import ContactStep
-from models import ContactRequest, StaffMember
-
-MAX_MESSAGE = 1000
-_PHONE = re.compile(r"^0\d{8,9}$")
+from models import ContactRequest
+from services import contact
 
 
 def start(ctx: Context) -> list[Message]:
@@ -42,7 +37,7 @@ def ask_message(ctx: Context) -> list[Message]:
 
 def on_message(ctx: Context, answer: str) -> list[Message]:
     text = answer.strip()
-    if not text or len(text) > MAX_MESSAGE:
+    if not message_fits(text):
         return msgs.message_too_long(MAX_MESSAGE)
     ctx.conversation.advance(ContactStep.PHONE, message=text)
     return msgs.ask_phone()
@@ -55,13 +50,12 @@ def ask_phone(ctx: Context) -> list[Message]:
 def on_phone(ctx: Context, answer: str) -> list[Message]:
     phone: str | None = None
     if answer != "none" and answer.strip() != msgs.NO_CALLBACK:
-        phone = re.sub(r"[\s\-()]", "", to_ascii_digits(answer))
-        if not _PHONE.match(phone):
+        phone = callback_phone(answer)
+        if phone is None:
             return msgs.phone_not_valid()
     data = ctx.conversation.data
-    request = ContactRequest(line_user_id=ctx.user_id or "", topic=data["topic"], message=data["message"],
-                             callback_phone=phone, created_at=ctx.now)
-    ctx.session.add(request)
+    request = contact.leave_request(ctx.session, line_user_id=ctx.user_id or "", topic=data["topic"],
+                                    message=data["message"], callback_phone=phone, now=ctx.now)
     ctx.conversation.finish()
     _tell_officers(ctx, request)
     return msgs.done(ctx.settings.office_phone, callback=phone is not None)
@@ -75,11 +69,8 @@ def _topic_from_label(text: str) -> str | None:
 
 
 def _tell_officers(ctx: Context, request: ContactRequest) -> None:
-    officers = ctx.session.scalars(
-        select(StaffMember.line_user_id).where(StaffMember.role == "officer", StaffMember.revoked_at.is_(None))
-    ).all()
     notice = [TextMessage(text=msgs.officer_notice(request.topic, request.message, request.callback_phone))]
-    for officer in officers:
+    for officer in contact.officers_to_tell(ctx.session):
         ctx.push(officer, notice, origin="contact.new_request")
 
 
