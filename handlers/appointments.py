@@ -19,7 +19,7 @@ from messages.payloads import BookingAction
 from models import Booking, Person
 from services import appointments
 from services.history import record_access
-from services.queries import linked_person
+from services.queries import linked_person, person_by_id
 
 
 def start(ctx: Context) -> list[Message]:
@@ -61,12 +61,12 @@ def _offer(ctx: Context, person: Person, moving: Booking | None = None) -> list[
 
 
 def ask_session(ctx: Context) -> list[Message]:
-    person = appointments.person_by_id(ctx.session, ctx.conversation.data["person_id"])
+    person = person_by_id(ctx.session, ctx.conversation.data["person_id"])
     return msgs.choose_session(appointments.sessions_for(ctx.session, person, ctx.now, _moving(ctx))) if person else []
 
 
 def on_session(ctx: Context, answer: str) -> list[Message]:
-    person = appointments.person_by_id(ctx.session, ctx.conversation.data["person_id"])
+    person = person_by_id(ctx.session, ctx.conversation.data["person_id"])
     offered = {v.id: v for v in appointments.sessions_for(ctx.session, person, ctx.now, _moving(ctx))} \
         if person else {}
     if not answer.isdigit() or int(answer) not in offered:
@@ -107,7 +107,7 @@ def on_confirm(ctx: Context, answer: str) -> list[Message]:
     if answer != "yes":
         return ask_confirm(ctx)
     data = ctx.conversation.data
-    person = appointments.person_by_id(ctx.session, data["person_id"])
+    person = person_by_id(ctx.session, data["person_id"])
     assert person is not None
     moving = _moving(ctx)
     result = appointments.book(ctx.session, data["session_id"], person, ctx.user_id or "", ctx.now,

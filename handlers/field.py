@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-from pathlib import Path
-
 from linebot.v3.messaging import Message
-from sqlalchemy import literal, select
 
-from domain.field import ATTACH_WINDOW_MINUTES, named_people, picture_kind, project_codes, update_text
+from domain.field import named_people, picture_kind, update_text
 from handlers import common, visits
 from handlers.context import Context
 from messages import field as msgs
 from messages.payloads import LinkUpdate
-from models import Contract, FieldUpdate, Person, StaffMember
-from services.queries import area_path, staff_member
+from models import FieldUpdate, StaffMember
+from services import field
+from services.queries import person_by_id, staff_member
 
 
 def _reporter(ctx: Context) -> StaffMember | None:
@@ -33,50 +30,26 @@ def on_update(ctx: Context) -> list[Message]:
     body = update_text(ctx.text) or ""
     if not body:
         return msgs.empty_update()
-    update = FieldUpdate(author=ctx.user_id or "", group_id=ctx.group_id, text=body, photos=[],
-                         created_at=ctx.now, updated_at=ctx.now)
-    codes = project_codes(body)
-    contract = ctx.session.scalars(select(Contract).where(Contract.project_code.in_(codes))).first() if codes else None
-    linked = None
-    matches: list[int] = []
-    if contract is not None:
-        update.contract_id, linked = contract.id, contract.project_code
-    else:
-        # the database finds names inside the text, rather than sending the register here
-        people = ctx.session.execute(select(Person.id, Person.first_name, Person.last_name).where(
-            literal(body).contains(Person.first_name), literal(body).contains(Person.last_name))).all()
-        matches = named_people(body, people)
-        if len(matches) == 1:
-            update.person_id = matches[0]
-    ctx.session.add(update)
-    if len(matches) > 1:  # ask the author, 1:1 and never in the group
-        ctx.session.flush()
-        ctx.push(ctx.user_id or "", msgs.which_one(update.id, _choices(ctx, matches)), origin="field.ambiguous")
-    return msgs.update_received(linked, ctx.in_group)
-
-
-def _choices(ctx: Context, person_ids: list[int]) -> list[tuple[int, str]]:
-    """How the author tells people of the same name apart: their projects and villages (no IDs)."""
-    choices = []
-    for person in ctx.session.scalars(select(Person).where(Person.id.in_(person_ids)).order_by(Person.id)):
-        places = [f"{m.contract.project_code} {area_path(m.contract.area).get('village') or ''}".strip()
-                  for m in person.memberships]
-        choices.append((person.id, person.full_name + (
-            f" ({', '.join(places[:2])})" if places else " (ไม่มีสัญญาในทะเบียน)")))
-    return choices
+    recorded = field.record_update(ctx.session, author=ctx.user_id or "", group_id=ctx.group_id, text=body,
+                                   now=ctx.now)
+    if len(recorded.named) > 1:  # ask the author, 1:1 and never in the group
+        choices = [(c.person_id, msgs.person_choice(c.name, c.places))
+                   for c in field.candidates(ctx.session, recorded.named)]
+        ctx.push(ctx.user_id or "", msgs.which_one(recorded.update.id, choices), origin="field.ambiguous")
+    return msgs.update_received(recorded.project_code, ctx.in_group)
 
 
 def on_link_update(ctx: Context, payload: LinkUpdate) -> list[Message]:
     """The author's answer to "which one?": only they may link their own update."""
-    update = ctx.session.get(FieldUpdate, payload.update)
+    update = field.field_update(ctx.session, payload.update)
     if ctx.in_group or update is None or update.author != ctx.user_id or _reporter(ctx) is None:
         return [] if ctx.in_group else common.not_understood(ctx)
     if payload.person == 0:
         return msgs.left_unlinked()
-    person = ctx.session.get(Person, payload.person)
+    person = person_by_id(ctx.session, payload.person)
     if person is None or not named_people(update.text, [(person.id, person.first_name, person.last_name)]):
         return common.not_understood(ctx)  # not one of the people the update names
-    update.person_id, update.updated_at = person.id, ctx.now
+    field.link_person(update, person.id, ctx.now)
     visits.offer_pin(ctx, update)  # a location already attached can now become their pin
     return msgs.linked_to(person.full_name)
 
@@ -85,8 +58,8 @@ def on_location(ctx: Context) -> list[Message]:
     update = _recent_update(ctx)
     if update is None:
         return common.media_received(ctx)
-    update.lat, update.lng = ctx.location or (None, None)
-    update.updated_at = ctx.now
+    lat, lng = ctx.location or (None, None)
+    field.attach_location(update, lat, lng, ctx.now)
     visits.offer_pin(ctx, update)  # about one person: ask the author 1:1 whether it is their home
     return msgs.attached("ตำแหน่ง")
 
@@ -103,13 +76,8 @@ def on_image(ctx: Context) -> list[Message]:
     kind = picture_kind(data)
     if kind is None:
         return msgs.picture_refused("รับเฉพาะรูป JPEG หรือ PNG")
-    ctx.session.flush()  # the update's id names its folder
-    folder = Path(ctx.settings.uploads_dir) / str(update.id)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{ctx.message_id}.{kind[1]}"
-    path.write_bytes(data)
-    update.photos = [*update.photos, {"path": str(path), "content_type": kind[0], "bytes": len(data)}]
-    update.updated_at = ctx.now
+    field.attach_photo(ctx.session, update, data, name=ctx.message_id, kind=kind,
+                       uploads_dir=ctx.settings.uploads_dir, now=ctx.now)
     return msgs.attached("รูป")
 
 
@@ -117,8 +85,4 @@ def _recent_update(ctx: Context) -> FieldUpdate | None:
     """The same person's update in the same chat within the last ten minutes."""
     if _reporter(ctx) is None:
         return None
-    return ctx.session.scalars(select(FieldUpdate).where(
-        FieldUpdate.author == (ctx.user_id or ""),
-        FieldUpdate.group_id.is_(None) if ctx.group_id is None else FieldUpdate.group_id == ctx.group_id,
-        FieldUpdate.created_at >= ctx.now - timedelta(minutes=ATTACH_WINDOW_MINUTES))
-        .order_by(FieldUpdate.created_at.desc())).first()
+    return field.recent_update(ctx.session, ctx.user_id or "", ctx.group_id, ctx.now)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from linebot.v3.messaging import Message, PostbackAction, QuickReply, QuickReplyItem, TextMessage
 
 from messages.payloads import LinkUpdate
@@ -42,3 +44,8 @@ def linked_to(name: str) -> list[Message]:
 
 def left_unlinked() -> list[Message]:
     return [TextMessage(text="รับทราบค่ะ อัปเดตนี้จะไม่ผูกกับใคร เจ้าหน้าที่ยังเห็นข้อความตามเดิม")]
+
+
+def person_choice(name: str, places: Sequence[str]) -> str:
+    """How the author tells people of the same name apart: two of their projects and villages (no IDs)."""
+    return name + (f" ({', '.join(places[:2])})" if places else " (ไม่มีสัญญาในทะเบียน)")

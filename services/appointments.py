@@ -121,10 +121,6 @@ def booking_by_id(session: Session, booking_id: int) -> Booking | None:
     return session.get(Booking, booking_id)
 
 
-def person_by_id(session: Session, person_id: int) -> Person | None:
-    return session.get(Person, person_id)
-
-
 def own_booking(session: Session, booking_id: int, person_id: int) -> Booking | None:
     """The booking, when it is this person's and still active."""
     booking = session.get(Booking, booking_id)

@@ -56,6 +56,10 @@ def contract_by_code(session: Session, project_code: str) -> Contract | None:
     ).one_or_none()
 
 
+def person_by_id(session: Session, person_id: int) -> Person | None:
+    return session.get(Person, person_id)
+
+
 def linked_person(session: Session, line_user_id: str) -> Person | None:
     """The person this LINE account was proven to be, if any."""
     return session.scalars(
