@@ -25,7 +25,7 @@ from devtools.simulator import views as simulator
 from domain.clock import BANGKOK, clock_for, parse_fund_now
 from models import migrate
 from models.db import session_scope
-from services.booking import create_session
+from services.appointments import create_session
 from services.measure_store import ensure_measures
 from services.queries import load_bundled_holidays
 from services.reports import refresh_followups
