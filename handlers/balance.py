@@ -8,7 +8,8 @@ from handlers import verify
 from handlers.context import Context
 from handlers.statements import balance_for
 from messages import balance as msgs
-from services.queries import holdings, linked_person
+from services.balance import open_holdings
+from services.queries import linked_person
 
 
 def balance(ctx: Context) -> list[Message]:
@@ -27,7 +28,6 @@ def verify_first(ctx: Context) -> list[Message]:
 def how_to_pay(ctx: Context) -> list[Message]:
     """Payment instructions; a verified person also sees their own project codes."""
     person = linked_person(ctx.session, ctx.user_id or "") if ctx.user_id else None
-    codes = [h.contract.project_code for h in holdings(ctx.session, person, ctx.today)
-             if not h.position.closed] if person else []
+    codes = [h.contract.project_code for h in open_holdings(ctx.session, person, ctx.today)] if person else []
     s = ctx.settings
     return msgs.how_to_pay(s.payment_bank, s.payment_biller, s.payment_note, codes, ctx.today)

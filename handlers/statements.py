@@ -7,7 +7,7 @@ from linebot.v3.messaging import Message
 from handlers.context import Context
 from messages import balance as msgs
 from models import Person
-from services.queries import holdings
+from services.balance import holdings
 
 
 def balance_for(ctx: Context, person: Person) -> list[Message]:

@@ -33,7 +33,8 @@ from models.measures import MeasureApplication
 from models.platform import LineGroup
 from models.register import Contract, Membership, Payment, Person
 from models.visits import DataAccess, PromiseToPay, Visit
-from services.queries import Holding, area_ids_under, holdings
+from services.balance import Holding, holdings
+from services.queries import area_ids_under
 
 SEARCH_LIMIT = 10
 TITLES = ("นางสาว", "น.ส.", "นาง", "นาย", "คุณ", "ด.ญ.", "ด.ช.")

@@ -67,26 +67,6 @@ def linked_person(session: Session, line_user_id: str) -> Person | None:
     ).one_or_none()
 
 
-@dataclass(frozen=True)
-class Holding:
-    """One of a person's contracts, their role on it, and where it stands."""
-
-    contract: Contract
-    role: str
-    position: Position
-
-
-def holdings(session: Session, person: Person, as_of: date) -> list[Holding]:
-    """Every contract the person is on (any role), oldest contract first."""
-    memberships: Sequence[Membership] = session.scalars(
-        select(Membership)
-        .where(Membership.person_id == person.id)
-        .options(selectinload(Membership.contract).selectinload(Contract.payments))
-    ).all()
-    found = [Holding(m.contract, m.role, position_of(m.contract, as_of)) for m in memberships]
-    return sorted(found, key=lambda h: (h.contract.contract_date, h.contract.project_code))
-
-
 def area_path(area: Area | None) -> dict[str, str]:
     """{"province": …, "district": …, "subdistrict": …, "village": …} for an area."""
     names: dict[str, str] = {}
