@@ -19,7 +19,7 @@ from messages.payloads import BookingAction
 from models import Booking, Person
 from services import appointments
 from services.history import record_access
-from services.queries import linked_person, person_by_id
+from services.identity import linked_person, person_by_id
 
 
 def start(ctx: Context) -> list[Message]:

@@ -9,7 +9,7 @@ from handlers.context import Context
 from handlers.statements import balance_for
 from messages import balance as msgs
 from services.balance import open_holdings
-from services.queries import linked_person
+from services.identity import linked_person
 
 
 def balance(ctx: Context) -> list[Message]:

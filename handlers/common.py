@@ -7,7 +7,7 @@ from linebot.v3.messaging import Message
 from handlers.context import Context
 from messages import common as msgs
 from messages import groups as group_msgs
-from services.queries import staff_member
+from services.identity import staff_member
 
 
 def help_menu(ctx: Context) -> list[Message]:

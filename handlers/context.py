@@ -28,7 +28,7 @@ from domain.clock import Clock
 from models import Person, StaffMember
 from services import outbox
 from services.conversation import ChatKey, ConversationStore
-from services.queries import linked_person, staff_member
+from services.identity import linked_person, staff_member
 
 
 @dataclass

@@ -11,7 +11,7 @@ from messages import field as msgs
 from messages.payloads import LinkUpdate
 from models import FieldUpdate, StaffMember
 from services import field
-from services.queries import person_by_id, staff_member
+from services.identity import person_by_id, staff_member
 
 
 def _reporter(ctx: Context) -> StaffMember | None:

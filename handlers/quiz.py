@@ -22,8 +22,8 @@ from messages.flows import ReliefStep
 from models import Contract, MeasureApplication, Person
 from models.measures import OPEN_APPLICATION_STATUSES
 from services.balance import Holding, holdings
+from services.identity import linked_person
 from services.measure_store import measures_in_db
-from services.queries import linked_person
 
 
 def start(ctx: Context) -> list[Message]:

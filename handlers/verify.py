@@ -13,8 +13,14 @@ from handlers.flow import Flow, Step
 from handlers.statements import balance_for
 from messages import verify as msgs
 from messages.flows import VerifyStep
-from models import LineLink, Person, VerificationAttempt
-from services.queries import linked_person
+from models import Person, VerificationAttempt
+from services.identity import (
+    link_line_account,
+    linked_person,
+    person_by_id,
+    person_by_national_id,
+    record_verification,
+)
 
 WINDOW = timedelta(hours=24)
 
@@ -53,7 +59,7 @@ def on_national_id(ctx: Context, answer: str) -> list[Message]:
     checked = check_national_id(answer)
     if checked.problem:
         return msgs.national_id_problem(checked.problem, checked.digits)
-    person = ctx.session.scalars(select(Person).where(Person.national_id == checked.digits)).one_or_none()
+    person = person_by_national_id(ctx.session, checked.digits)
     # Everyone gets the same question, whether the ID is on the register or not and
     # whatever factor it will be checked against: the replies reveal nothing until both
     # factors match.
@@ -67,7 +73,7 @@ def ask_secret(ctx: Context) -> list[Message]:
 
 def on_secret(ctx: Context, answer: str) -> list[Message]:
     data = ctx.conversation.data
-    person = ctx.session.get(Person, data["person_id"]) if data.get("person_id") else None
+    person = person_by_id(ctx.session, data.get("person_id"))
     digits = phone_last_four(answer)
     born = None if digits else parse_birth_date(answer)
     if digits is None and born is None:
@@ -76,7 +82,7 @@ def on_secret(ctx: Context, answer: str) -> list[Message]:
         ctx.conversation.finish()
         return msgs.locked(ctx.settings.office_name, ctx.settings.office_phone)
     matched = person is not None and _matches(person, born, digits)
-    ctx.session.add(VerificationAttempt(line_user_id=ctx.user_id or "", attempted_at=ctx.now, succeeded=matched))
+    record_verification(ctx.session, ctx.user_id or "", ctx.now, succeeded=matched)
     if not matched or person is None:
         return _failed(ctx)
     return _link(ctx, person)
@@ -90,7 +96,6 @@ def _matches(person: Person, born: date | None, phone_digits: str | None) -> boo
 
 
 def _failed(ctx: Context) -> list[Message]:
-    ctx.session.flush()
     left = ctx.settings.verify_max_failures - _failures(ctx)
     if left <= 0:
         ctx.conversation.finish()
@@ -103,13 +108,9 @@ def _failed(ctx: Context) -> list[Message]:
 def _link(ctx: Context, person: Person) -> list[Message]:
     data = ctx.conversation.data
     ctx.conversation.finish()
-    taken = ctx.session.scalars(select(LineLink).where(LineLink.person_id == person.id)).one_or_none()
-    if taken is not None and taken.line_user_id != ctx.user_id:
+    if not link_line_account(ctx.session, ctx.user_id or "", person.id, consented_at=_consented_at(ctx, data),
+                             notice_version=msgs.NOTICE_VERSION, at=ctx.now):
         return msgs.linked_elsewhere(ctx.settings.office_phone)
-    ctx.session.add(LineLink(line_user_id=ctx.user_id or "", person_id=person.id,
-                             consented_at=_consented_at(ctx, data), notice_version=msgs.NOTICE_VERSION,
-                             linked_at=ctx.now))
-    ctx.session.flush()
     reply = msgs.verified(person.first_name)
     if data.get("then") == "balance":
         reply += balance_for(ctx, person)  # they asked for it with `ยอดหนี้`

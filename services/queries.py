@@ -25,6 +25,10 @@ from models.platform import LineGroup, LineUser
 from models.register import Area, Contract, LineLink, Membership, Payment, Person, StaffMember
 from models.scheduling import Holiday
 
+# Moved to services.identity (who is behind a LINE account); still importable from here by
+# the handlers that read it, until they import it from there.
+from services.identity import staff_member  # noqa: F401
+
 
 def terms_of(contract: Contract) -> Terms:
     return Terms(
@@ -53,17 +57,6 @@ def contract_by_code(session: Session, project_code: str) -> Contract | None:
         .where(Contract.project_code == project_code)
         .options(selectinload(Contract.payments), selectinload(Contract.memberships).selectinload(Membership.person),
                  selectinload(Contract.area).selectinload(Area.parent))
-    ).one_or_none()
-
-
-def person_by_id(session: Session, person_id: int) -> Person | None:
-    return session.get(Person, person_id)
-
-
-def linked_person(session: Session, line_user_id: str) -> Person | None:
-    """The person this LINE account was proven to be, if any."""
-    return session.scalars(
-        select(Person).join(LineLink, LineLink.person_id == Person.id).where(LineLink.line_user_id == line_user_id)
     ).one_or_none()
 
 
@@ -171,16 +164,6 @@ def group_positions(session: Session, groups: Sequence[LineGroup], as_of: date) 
     for facts, p in open_positions(session, as_of, area_ids=list(owner)):
         by_area.setdefault(owner[facts.area_id], []).append(p)
     return {g.group_id: by_area.get(g.area_id, []) if g.area_id is not None else [] for g in groups}
-
-
-def staff_member(session: Session, line_user_id: str | None, role: str | None = None) -> StaffMember | None:
-    """The officer or volunteer behind a LINE account, while they hold the role (`role` narrows it)."""
-    if not line_user_id:
-        return None
-    query = select(StaffMember).where(StaffMember.line_user_id == line_user_id, StaffMember.revoked_at.is_(None))
-    if role is not None:
-        query = query.where(StaffMember.role == role)
-    return session.scalars(query).one_or_none()
 
 
 def active_officers(session: Session) -> Sequence[StaffMember]:
