@@ -5,11 +5,14 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
+from domain.lockout import Lockout
+
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read out over the phone
 LENGTH = 8
 VALID_FOR = timedelta(days=7)
 MAX_WRONG = 3
 WRONG_WINDOW = timedelta(hours=1)
+LOCKOUT = Lockout(MAX_WRONG, WRONG_WINDOW)  # wrong codes from one LINE account
 
 
 def new_code() -> str:

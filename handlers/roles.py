@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from linebot.v3.messaging import Message
 
-from domain.invites import MAX_WRONG, WRONG_WINDOW, invite_problem, normalize_code
+from domain.invites import LOCKOUT, invite_problem, normalize_code
 from domain.textnorm import split_command
 from handlers import contact
 from handlers.context import Context
 from messages import roles as msgs
 from services import roles
+from services.identity import recent_failures
 
 
 def take_officer(ctx: Context) -> list[Message]:
@@ -26,13 +27,13 @@ def _take(ctx: Context, role: str) -> list[Message]:
     if code is None:
         # "เจ้าหน้าที่ โทรหาหน่อย" is someone asking for an officer, not a role code
         return contact.start(ctx) if argument or role == "officer" else msgs.ask_for_code(role)
-    wrong = _wrong_recently(ctx)
-    if wrong >= MAX_WRONG:
+    wrong = recent_failures(ctx.session, "invite_code", ctx.user_id or "", LOCKOUT, ctx.now)
+    if LOCKOUT.locked(wrong):
         return msgs.locked(ctx.settings.office_phone)
     invite = roles.invite_to_take(ctx.session, code)
     if invite is None:
         roles.record_wrong_code(ctx.session, ctx.user_id or "", ctx.now)
-        left = MAX_WRONG - wrong - 1
+        left = LOCKOUT.tries_left(wrong + 1)  # this wrong code counts too
         return msgs.locked(ctx.settings.office_phone) if left <= 0 else msgs.wrong_code(left)
     problem = invite_problem(invite.role, invite.used_at, invite.expires_at, role, ctx.now)
     if problem == "kind":
@@ -44,7 +45,3 @@ def _take(ctx: Context, role: str) -> list[Message]:
     roles.take_role(ctx.session, invite, ctx.user_id, ctx.now)
     area = invite.district.name if invite.district else "ทั้งจังหวัด"
     return msgs.welcome(role, invite.name, area)
-
-
-def _wrong_recently(ctx: Context) -> int:
-    return roles.wrong_codes_since(ctx.session, ctx.user_id or "", ctx.now - WRONG_WINDOW)

@@ -5,20 +5,21 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from linebot.v3.messaging import Message
-from sqlalchemy import func, select
 
 from domain.identity import check_national_id, parse_birth_date, phone_last_four
+from domain.lockout import Lockout
 from handlers.context import Context
 from handlers.flow import Flow, Step
 from handlers.statements import balance_for
 from messages import verify as msgs
 from messages.flows import VerifyStep
-from models import Person, VerificationAttempt
+from models import Person
 from services.identity import (
     link_line_account,
     linked_person,
     person_by_id,
     person_by_national_id,
+    recent_failures,
     record_verification,
 )
 
@@ -96,8 +97,8 @@ def _matches(person: Person, born: date | None, phone_digits: str | None) -> boo
 
 
 def _failed(ctx: Context) -> list[Message]:
-    left = ctx.settings.verify_max_failures - _failures(ctx)
-    if left <= 0:
+    left = _tries_left(ctx)
+    if left == 0:
         ctx.conversation.finish()
         return msgs.locked(ctx.settings.office_name, ctx.settings.office_phone)
     then = ctx.conversation.data.get("then")
@@ -122,18 +123,14 @@ def _consented_at(ctx: Context, data: dict[str, object]) -> datetime:
     return datetime.fromisoformat(raw) if isinstance(raw, str) else ctx.now
 
 
-def _failures(ctx: Context) -> int:
-    return ctx.session.scalar(
-        select(func.count()).select_from(VerificationAttempt).where(
-            VerificationAttempt.line_user_id == (ctx.user_id or ""),
-            VerificationAttempt.succeeded.is_(False),
-            VerificationAttempt.attempted_at > ctx.now - WINDOW,
-        )
-    ) or 0
+def _tries_left(ctx: Context) -> int:
+    """Tries this LINE account has before verification locks (failures in the last WINDOW)."""
+    lockout = Lockout(ctx.settings.verify_max_failures, WINDOW)
+    return lockout.tries_left(recent_failures(ctx.session, "verification", ctx.user_id or "", lockout, ctx.now))
 
 
 def _locked(ctx: Context) -> bool:
-    return _failures(ctx) >= ctx.settings.verify_max_failures
+    return _tries_left(ctx) == 0
 
 
 # --- the flow, declared ----------------------------------------------------------------

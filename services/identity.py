@@ -1,16 +1,23 @@
 """Who is behind a LINE account: the person it was proven to be, or the staff role it holds.
 
-Linking a LINE account to a person and the record of verification tries. Helpers never commit.
+Linking a LINE account to a person, the record of verification tries, and the count of
+recent failed tries the lockout rule (domain.lockout) decides on. Helpers never commit.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from domain.lockout import Lockout
 from models.register import LineLink, Person, StaffMember, VerificationAttempt
+from models.roles import RoleCodeAttempt
+
+# What was tried and failed: proving who you are, or an officer/volunteer invite code.
+FailureKind = Literal["verification", "invite_code"]
 
 
 def linked_person(session: Session, line_user_id: str) -> Person | None:
@@ -33,7 +40,22 @@ def person_by_national_id(session: Session, national_id: str) -> Person | None:
 def record_verification(session: Session, line_user_id: str, at: datetime, *, succeeded: bool) -> None:
     """Keep one try at verifying: who and when and whether it matched, never what was typed."""
     session.add(VerificationAttempt(line_user_id=line_user_id, attempted_at=at, succeeded=succeeded))
-    session.flush()  # counted right after
+    session.flush()  # counted by recent_failures right after
+
+
+def recent_failures(session: Session, kind: FailureKind, line_user_id: str, lockout: Lockout, now: datetime) -> int:
+    """Failed tries of this kind by this LINE account that still count at `now` (Lockout.counts)."""
+    since = lockout.window_start(now)
+    if kind == "verification":
+        query = select(func.count()).select_from(VerificationAttempt).where(
+            VerificationAttempt.line_user_id == line_user_id,
+            VerificationAttempt.succeeded.is_(False),
+            VerificationAttempt.attempted_at > since)
+    else:  # every stored invite-code attempt is a wrong code
+        query = select(func.count()).select_from(RoleCodeAttempt).where(
+            RoleCodeAttempt.line_user_id == line_user_id,
+            RoleCodeAttempt.attempted_at > since)
+    return session.scalar(query) or 0
 
 
 def link_line_account(session: Session, line_user_id: str, person_id: int, *, consented_at: datetime,

@@ -1,19 +1,13 @@
-"""Officer and volunteer roles: invite codes taken, wrong codes counted, staff rows kept."""
+"""Officer and volunteer roles: invite codes taken, wrong codes recorded (services.identity counts them), staff rows."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import InviteCode, RoleCodeAttempt, StaffMember
-
-
-def wrong_codes_since(session: Session, line_user_id: str, since: datetime) -> int:
-    """Wrong role codes this LINE account typed after `since` (exclusive)."""
-    return session.scalar(select(func.count()).select_from(RoleCodeAttempt).where(
-        RoleCodeAttempt.line_user_id == line_user_id, RoleCodeAttempt.attempted_at > since)) or 0
 
 
 def record_wrong_code(session: Session, line_user_id: str, now: datetime) -> None:
