@@ -6,8 +6,10 @@ At most six questions; a verified person with one contract usually gets one to t
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
+from domain.measures import Situation
 from domain.money import NORMAL
 
 # step → the answers it accepts (the wording lives in messages/quiz.py)
@@ -42,3 +44,31 @@ def next_question(known: Mapping[str, Any], *, verified: bool, contracts: int) -
     if known["role"] != "borrower" and "wish" not in known:
         return "wish"
     return None
+
+
+def register_answers(role: str, debtor_class: int | None, status: str, demand_letter: bool) -> dict[str, str]:
+    """What the register already answers for a verified person's contract (never asked again)."""
+    answers = {"role": role}
+    if debtor_class is not None:  # a closed contract has no class
+        answers["standing"] = str(debtor_class)
+    in_court = status in {"litigation", "judgment"}
+    answers["court"] = status if in_court else ("demand_letter" if demand_letter else "none")
+    return answers
+
+
+def known_answers(answers: Mapping[str, Any], register: Mapping[str, str]) -> dict[str, Any]:
+    """The quiz answers given so far, completed by what the register says (the answers win)."""
+    known = {step: value for step, value in answers.items() if step in QUESTIONS}
+    for step, value in register.items():
+        known.setdefault(step, value)
+    return known
+
+
+def situation(known: Mapping[str, Any], contract_date: date | None) -> Situation:
+    """The complete answers as the measures' rules read them (`next_question` returned None)."""
+    court = known.get("court")
+    return Situation(
+        debtor_class=int(known["standing"]), role=known["role"], contract_date=contract_date,
+        status=court if court in {"litigation", "judgment"} else ("active" if court else None),
+        demand_letter=court == "demand_letter" if court else None,
+        hardship=known.get("hardship"), payoff=known.get("payoff"), wish=known.get("wish"))

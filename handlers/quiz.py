@@ -6,31 +6,29 @@ results step stays open so a person can ask to join one or more of the measures 
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from linebot.v3.messaging import Message
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
-from domain.measures import Situation, eligible
-from domain.quiz import QUESTIONS, next_question
+from domain.measures import eligible
+from domain.quiz import QUESTIONS, known_answers, next_question, register_answers, situation
 from handlers.context import Context
 from handlers.flow import Flow, Step
 from messages import quiz as msgs
 from messages.flows import ReliefStep
-from models import Contract, MeasureApplication, Person
-from models.measures import OPEN_APPLICATION_STATUSES
-from services.balance import Holding, holdings
-from services.identity import linked_person
+from models import Person
+from services import balance
+from services.balance import Holding, holding_of
+from services.identity import linked_person, person_by_id
 from services.measure_store import measures_in_db
+from services.relief import applications_of, measure_in_force, open_application_status, submit_application
 
 
 def start(ctx: Context) -> list[Message]:
     """`มาตรการ`: a verified person with applications sees where they stand; everyone else, the quiz."""
     person = linked_person(ctx.session, ctx.user_id or "")
     if person is not None:
-        rows = _applications(ctx, person)
+        rows = applications_of(ctx.session, person.id, ctx.now.tzinfo)
         if rows:
             return msgs.statuses(rows)
     return _begin(ctx, person)
@@ -74,8 +72,7 @@ def on_answer(ctx: Context, answer: str) -> list[Message]:
     ctx.conversation.advance(ReliefStep(following) if following else ReliefStep.RESULTS, **{step: value})
     if following is not None:
         return [msgs.question(following, back=True, contracts=_choices(open_holdings))]
-    person = ctx.session.get(Person, data["person_id"]) if data.get("person_id") else None
-    return _results(ctx, person, known, open_holdings)
+    return _results(ctx, person_by_id(ctx.session, data.get("person_id")), known, open_holdings)
 
 
 def on_results(ctx: Context, answer: str) -> list[Message]:
@@ -86,24 +83,16 @@ def on_results(ctx: Context, answer: str) -> list[Message]:
     person = linked_person(ctx.session, ctx.user_id or "")
     if person is None:
         return msgs.results([], verified=False, office_phone=ctx.settings.office_phone)
-    contract = ctx.session.get(Contract, int(contract_id))
-    measure = next((m for m in measures_in_db(ctx.session) if m.id == measure_id), None)
-    mine = contract is not None and any(h.contract.id == contract.id for h in holdings(ctx.session, person, ctx.today))
-    if measure is None or contract is None or not mine:
+    measure = measure_in_force(ctx.session, measure_id)
+    holding = holding_of(ctx.session, person, int(contract_id), ctx.today)  # only the person's own contracts
+    if measure is None or holding is None:
         return msgs.results([], verified=True, office_phone=ctx.settings.office_phone)
-    existing = _open_application(ctx, person.id, contract.id, measure_id)
-    if existing is not None:
-        return msgs.already_applied(measure.fill(measure.name), existing.status)
-    savepoint = ctx.session.begin_nested()
-    try:
-        ctx.session.add(MeasureApplication(
-            person_id=person.id, contract_id=contract.id, measure_id=measure_id,
-            answers={k: v for k, v in ctx.conversation.data.items() if k in QUESTIONS},
-            status="submitted", submitted_at=ctx.now, status_changed_at=ctx.now))
-        ctx.session.flush()
-        savepoint.commit()
-    except IntegrityError:  # the same request from another device a moment ago
-        savepoint.rollback()
+    status = open_application_status(ctx.session, person.id, holding.contract.id, measure_id)
+    if status is not None:
+        return msgs.already_applied(measure.fill(measure.name), status)
+    answers = {k: v for k, v in ctx.conversation.data.items() if k in QUESTIONS}
+    if not submit_application(ctx.session, person_id=person.id, contract_id=holding.contract.id,
+                              measure_id=measure_id, answers=answers, at=ctx.now):
         return msgs.already_applied(measure.fill(measure.name), "submitted")
     return msgs.applied(measure.fill(measure.name), measure.next_step, ctx.settings.office_phone)
 
@@ -112,12 +101,10 @@ def on_results(ctx: Context, answer: str) -> list[Message]:
 
 
 def _person_holdings(ctx: Context, data: dict[str, Any]) -> tuple[Person | None, list[Holding]]:
-    if not data.get("person_id"):
-        return None, []
-    person = ctx.session.get(Person, data["person_id"])
+    person = person_by_id(ctx.session, data.get("person_id"))
     if person is None:
         return None, []
-    return person, [h for h in holdings(ctx.session, person, ctx.today) if not h.position.closed]
+    return person, balance.open_holdings(ctx.session, person, ctx.today)
 
 
 def _chosen(data: dict[str, Any], open_holdings: list[Holding]) -> Holding | None:
@@ -128,28 +115,17 @@ def _chosen(data: dict[str, Any], open_holdings: list[Holding]) -> Holding | Non
 
 def _known(data: dict[str, Any], open_holdings: list[Holding]) -> dict[str, Any]:
     """The answers so far, plus what the register says for a verified person's contract."""
-    known = {k: v for k, v in data.items() if k in QUESTIONS}
     holding = _chosen(data, open_holdings)
-    if holding is not None:
-        known.setdefault("role", holding.role)
-        if holding.position.debtor_class is not None:
-            known.setdefault("standing", str(holding.position.debtor_class))
-        court = {"litigation": "litigation", "judgment": "judgment"}.get(holding.contract.status)
-        known.setdefault("court", court or ("demand_letter" if holding.contract.demand_letter_date else "none"))
-    return known
+    register = register_answers(holding.role, holding.position.debtor_class, holding.contract.status,
+                                holding.contract.demand_letter_date is not None) if holding else {}
+    return known_answers(data, register)
 
 
 def _results(ctx: Context, person: Person | None, known: dict[str, Any],
              open_holdings: list[Holding]) -> list[Message]:
     holding = _chosen(ctx.conversation.data, open_holdings)
-    court = known.get("court")
-    situation = Situation(
-        debtor_class=int(known["standing"]), role=known["role"],
-        contract_date=holding.contract.contract_date if holding else None,
-        status=court if court in {"litigation", "judgment"} else ("active" if court else None),
-        demand_letter=court == "demand_letter" if court else None,
-        hardship=known.get("hardship"), payoff=known.get("payoff"), wish=known.get("wish"))
-    fits = eligible(measures_in_db(ctx.session), situation, ctx.today)
+    facts = situation(known, holding.contract.contract_date if holding else None)
+    fits = eligible(measures_in_db(ctx.session), facts, ctx.today)
     cards = [msgs.Card(fit, f"{fit.measure.id}:{holding.contract.id}" if holding else None) for fit in fits]
     if person is None:
         ctx.conversation.finish()  # nothing to apply for without a verified contract
@@ -166,26 +142,6 @@ def _from_label(step: str, text: str) -> str | None:
         if text.strip() == label:
             return value
     return None
-
-
-def _open_application(ctx: Context, person_id: int, contract_id: int, measure_id: str) -> MeasureApplication | None:
-    return ctx.session.scalars(select(MeasureApplication).where(
-        MeasureApplication.person_id == person_id, MeasureApplication.contract_id == contract_id,
-        MeasureApplication.measure_id == measure_id,
-        MeasureApplication.status.in_(OPEN_APPLICATION_STATUSES))).first()
-
-
-def _applications(ctx: Context, person: Person) -> list[tuple[str, str, str, date]]:
-    measures = {m.id: m for m in measures_in_db(ctx.session)}
-    rows = ctx.session.execute(
-        select(MeasureApplication.measure_id, Contract.project_code, MeasureApplication.status,
-               MeasureApplication.status_changed_at)
-        .join(Contract, Contract.id == MeasureApplication.contract_id)
-        .where(MeasureApplication.person_id == person.id)
-        .order_by(MeasureApplication.submitted_at.desc())).all()
-    return [(measures[m].fill(measures[m].name) if m in measures else m, code, status,
-             changed.astimezone(ctx.now.tzinfo).date())
-            for m, code, status, changed in rows]
 
 
 # --- the flow, declared ----------------------------------------------------------------
