@@ -103,6 +103,14 @@ def phone_last_four(raw: str) -> str | None:
     return text if re.fullmatch(r"\d{4}", text) else None
 
 
+def second_factor_matches(birth_date: date | None, phone: str | None,
+                          born: date | None, phone_digits: str | None) -> bool:
+    """The register's birth date proves the person when it has one; otherwise its phone's last four digits."""
+    if birth_date is not None:
+        return born == birth_date
+    return phone_digits is not None and bool(phone) and (phone or "").endswith(phone_digits)
+
+
 def full_name(first_name: str, last_name: str) -> str:
     """A person's name as people read it: first name, one space, last name."""
     return f"{first_name} {last_name}"

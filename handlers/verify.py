@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from linebot.v3.messaging import Message
 
-from domain.identity import check_national_id, parse_birth_date, phone_last_four
+from domain.identity import check_national_id, parse_birth_date, phone_last_four, second_factor_matches
 from domain.lockout import Lockout
 from handlers.context import Context
 from handlers.flow import Flow, Step
@@ -82,18 +82,11 @@ def on_secret(ctx: Context, answer: str) -> list[Message]:
     if _locked(ctx):  # another chat window may have used up the tries meanwhile
         ctx.conversation.finish()
         return msgs.locked(ctx.settings.office_name, ctx.settings.office_phone)
-    matched = person is not None and _matches(person, born, digits)
+    matched = person is not None and second_factor_matches(person.birth_date, person.phone, born, digits)
     record_verification(ctx.session, ctx.user_id or "", ctx.now, succeeded=matched)
     if not matched or person is None:
         return _failed(ctx)
     return _link(ctx, person)
-
-
-def _matches(person: Person, born: date | None, phone_digits: str | None) -> bool:
-    """The birth date when the register has one; otherwise the phone's last four digits."""
-    if person.birth_date is not None:
-        return born == person.birth_date
-    return phone_digits is not None and bool(person.phone) and (person.phone or "").endswith(phone_digits)
 
 
 def _failed(ctx: Context) -> list[Message]:
