@@ -47,8 +47,6 @@ from pathlib import Path
 from sys import intern
 from typing import Any
 
-import click
-from flask.cli import with_appcontext
 from sqlalchemy import func, insert, literal, select, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import SQLAlchemyError
@@ -1109,19 +1107,3 @@ def refresh_stored_list(session: Session, now: datetime) -> None:
         refresh_followups(session, now.date(), now)
         session.commit()
 
-
-@click.command("import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@with_appcontext
-def import_command(files: tuple[Path, ...]) -> None:
-    """Load register files (contracts, members, payments; CSV or XLSX). All-or-nothing per file;
-    exit status 1 when any row or file is rejected."""
-    from bot.runtime import runtime
-
-    rt = runtime()
-    with rt.sessions() as session:
-        reports = import_files(session, files, rt.clock.now())
-        refresh_stored_list(session, rt.clock.now())
-    click.echo(format_report(reports))
-    if not all(report.ok for report in reports):
-        raise click.exceptions.Exit(1)

@@ -22,12 +22,12 @@ from register.importer import (
     FileReport,
     Rejection,
     format_report,
-    import_command,
     import_files,
     kind_of,
     plan_sources,
 )
 from tests.conftest import NOW
+from web.cli.imports import import_command
 
 DATA = Path(__file__).with_name("data") / "import"
 DEMO_FILES = [DEMO_DATA / "contracts.csv", DEMO_DATA / "members.csv", DEMO_DATA / "payments.csv"]

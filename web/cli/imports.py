@@ -1,0 +1,26 @@
+"""`import FILE ...`: load register files (INTERFACES.md, "Register files"); the work is `register`'s."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from bot.runtime import runtime
+from register.importer import format_report, import_files, refresh_stored_list
+
+
+@click.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def import_command(files: tuple[Path, ...]) -> None:
+    """Load register files (contracts, members, payments; CSV or XLSX). All-or-nothing per file;
+    exit status 1 when any row or file is rejected."""
+    rt = runtime()
+    with rt.sessions() as session:
+        reports = import_files(session, files, rt.clock.now())
+        refresh_stored_list(session, rt.clock.now())
+    click.echo(format_report(reports))
+    if not all(report.ok for report in reports):
+        raise click.exceptions.Exit(1)

@@ -1,0 +1,44 @@
+"""`reports district`: the fortnightly district report."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+from flask.cli import AppGroup
+
+from bot.runtime import runtime
+from domain.visits import report_day_on_or_before, report_period
+from messages.visits import district_report_text
+from services.history import district_report_for
+from services.queries import area_ids_under
+
+
+@click.group(cls=AppGroup, help="Reports for officers and the province.")
+def reports() -> None:
+    pass
+
+
+@reports.command("district")
+@click.option("--district", help="a district's name; the whole province without it")
+@click.option("--week", "week", metavar="DATE|YYYY-Www",
+              help="a day (YYYY-MM-DD) or an ISO week (2026-W50) of the report: the latest report Monday "
+              "on or before it (weeks 1 and 3 of a month) names the period; default today")
+def reports_district(district: str | None, week: str | None) -> None:
+    """Print the district report: visits, people met, promises, applications, mediations, updates."""
+    rt = runtime()
+    try:
+        if week and "-W" in week.upper():
+            year, number = week.upper().split("-W")
+            day = date.fromisocalendar(int(year), int(number), 7)  # the whole week: its Sunday
+        else:
+            day = date.fromisoformat(week) if week else rt.clock.today()
+    except ValueError:
+        raise click.BadParameter(f"expected a C.E. date YYYY-MM-DD or an ISO week YYYY-Www, got {week!r}",
+                                 param_hint="--week") from None
+    start, end = report_period(report_day_on_or_before(day))
+    with rt.sessions() as session:
+        if district and not area_ids_under(session, district):
+            raise click.ClickException(f"no district {district!r} in the register")
+        report = district_report_for(session, start, end, district)
+    click.echo(district_report_text(report, district or "ทั้งจังหวัด"))

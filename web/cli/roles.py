@@ -1,0 +1,80 @@
+"""`officers …` and `volunteers …`: invite codes, list, revoke."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from bot.runtime import runtime
+from domain.clock import BANGKOK
+from domain.invites import VALID_FOR, new_code
+from models import InviteCode, StaffMember
+from models.db import session_scope
+from services.queries import find_area
+
+
+def _role_group(role: str, plural: str) -> click.Group:
+    """`officers …` and `volunteers …`: invite, list, revoke."""
+
+    @click.group(plural, cls=AppGroup, help=f"{plural.capitalize()}: invite codes, list, revoke.")
+    def group() -> None:
+        pass
+
+    @group.command("invite")
+    @click.option("--name", required=True)
+    @click.option("--district", help="their district; officers without one are province-wide")
+    @click.option("--subdistrict", default="")
+    @click.option("--village", "villages", multiple=True, help="a village they cover (volunteers; repeatable)")
+    def invite(name: str, district: str | None, subdistrict: str, villages: tuple[str, ...]) -> None:
+        """Print a one-time code, valid for 7 days, to type in LINE."""
+        if role == "volunteer" and not district:
+            raise click.UsageError("a volunteer needs --district (and usually --village)")
+        rt = runtime()
+        now = rt.clock.now()
+        with session_scope(rt.sessions) as session:
+            area = find_area(session, district) if district else None
+            if district and area is None:
+                raise click.ClickException(f"no district {district!r} in the register")
+            village_ids = []
+            for village in villages:
+                found = find_area(session, district or "", subdistrict, village)
+                if found is None or found.level != "village":
+                    raise click.ClickException(f"no village {village!r} under {district} {subdistrict}".rstrip())
+                village_ids.append(found.id)
+            code = new_code()
+            session.add(InviteCode(code=code, role=role, name=name, district_id=area.id if area else None,
+                                   villages=village_ids, created_at=now, expires_at=now + VALID_FOR))
+        word = "เจ้าหน้าที่" if role == "officer" else "อาสา"
+        click.echo(f"{code}\n{name} types in a 1:1 chat with the fund's LINE: {word} {code}  "
+                   f"(valid until {(now + VALID_FOR).astimezone(BANGKOK):%Y-%m-%d %H:%M})")
+
+    @group.command("list")
+    def list_() -> None:
+        """Everyone with this role, and whether they still have it."""
+        rt = runtime()
+        with rt.sessions() as session:
+            for member in session.scalars(select(StaffMember).where(StaffMember.role == role)
+                                          .order_by(StaffMember.id)):
+                area = member.district.name if member.district else "ทั้งจังหวัด"
+                state = "revoked" if member.revoked_at else "active"
+                click.echo(f"{member.line_user_id}  {state:<7} {area:<16} {member.name}")
+
+    @group.command("revoke")
+    @click.argument("line_user_id")
+    def revoke(line_user_id: str) -> None:
+        """Take the role away; their officer-only words stop working at once."""
+        rt = runtime()
+        with session_scope(rt.sessions) as session:
+            member = session.scalars(select(StaffMember).where(StaffMember.line_user_id == line_user_id,
+                                                               StaffMember.role == role)).one_or_none()
+            if member is None:
+                raise click.ClickException(f"no {role} with LINE id {line_user_id}")
+            member.revoked_at = member.revoked_at or rt.clock.now()
+        click.echo(f"{line_user_id} is no longer a {role}")
+
+    return group
+
+
+officers = _role_group("officer", "officers")
+volunteers = _role_group("volunteer", "volunteers")
