@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Area, LineGroup, StaffMember
-from register.importer import format_report, import_files
+from register.importer import import_files
+from register.report import format_report
 
 DEMO_DATA = Path(__file__).resolve().parents[1] / "demo" / "data"
 

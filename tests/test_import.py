@@ -18,14 +18,10 @@ from devtools.seed import DEMO_DATA
 from domain.identity import national_id_check_digit
 from domain.thaiparse import parse_national_id, parse_register_date
 from models import Area, Base, Contract, Fund, Membership, Payment, Person
-from register.importer import (
-    FileReport,
-    Rejection,
-    format_report,
-    import_files,
-    kind_of,
-    plan_sources,
-)
+from register import cells
+from register.importer import import_files
+from register.report import FileReport, Rejection, format_report
+from register.sources import kind_of, plan_sources
 from tests.conftest import NOW
 from web.cli.imports import import_command
 
@@ -459,16 +455,14 @@ def test_format_report_for_officers():
 
 
 def test_cells_from_a_workbook(tmp_path, db):
-    from register import importer
-
-    assert importer._date(datetime(2023, 1, 15)) == date(2023, 1, 15)
-    assert importer._money(2500) == Decimal("2500.00") and importer._money(0.1) == Decimal("0.10")
-    assert importer._phone(817231456) == "0817231456"  # Excel dropped the leading zero
-    assert importer._whole(24.0, 1, 1200) == 24
-    assert importer._text(3830100451231.0) == "3830100451231"
+    assert cells.date(datetime(2023, 1, 15)) == date(2023, 1, 15)
+    assert cells.money(2500) == Decimal("2500.00") and cells.money(0.1) == Decimal("0.10")
+    assert cells.phone(817231456) == "0817231456"  # Excel dropped the leading zero
+    assert cells.whole(24.0, 1, 1200) == 24
+    assert cells.text(3830100451231.0) == "3830100451231"
     for cell, message in ((datetime(2023, 1, 15, 9, 30), "has a time of day"), (45000, "is not a date"),
                           (date(1800, 1, 1), "too far in the past")):
         with pytest.raises(ValueError, match=message):
-            importer._date(cell)
+            cells.date(cell)
     with pytest.raises(ValueError, match="must be more than 0"):
-        importer._money("0.00")
+        cells.money("0.00")

@@ -8,7 +8,8 @@ import click
 from flask.cli import with_appcontext
 
 from bot.runtime import runtime
-from register.importer import format_report, import_files, refresh_stored_list
+from register.importer import import_files, refresh_stored_list
+from register.report import format_report
 
 
 @click.command("import")

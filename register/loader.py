@@ -1,0 +1,156 @@
+"""What every loader does: bind the header, read and check every row, look project codes up in bulk.
+
+A loader (one per kind of file: `register.contracts`, `register.members`,
+`register.payments`) reads all of one source before anything is written: rows are
+streamed into compact values, their project codes looked up PENDING_ROWS at a time, and
+every bad row is recorded in the report. `write` runs only when no row was rejected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from operator import itemgetter
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from models import Contract
+from register import cells
+from register.bulk import lookup
+from register.cells import Reasons
+from register.report import FileReport, Rejection
+from register.sources import FileProblem, Table
+
+PENDING_ROWS = 5000  # rows read before their project codes are looked up together
+
+
+class ContractIndex:
+    """project_code → (id, contract_date), looked up in bulk and cached."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.known: dict[str, tuple[int, date] | None] = {}
+
+    def load(self, codes: Iterable[str]) -> None:
+        missing = {code for code in codes if code not in self.known}
+        if not missing:
+            return
+        columns = (Contract.id, Contract.project_code, Contract.contract_date)
+        for contract_id, code, contract_date in lookup(self.session, columns, Contract.project_code, missing):
+            self.known[code] = (contract_id, contract_date)
+        for code in missing:
+            self.known.setdefault(code, None)
+
+
+@dataclass
+class ImportState:
+    """Shared by the files of one call: codes only found in contracts files that were refused."""
+
+    refused_codes: dict[str, str] = field(default_factory=dict)  # code → file name
+
+
+class Loader:
+    """Reads and checks every row of one source, then writes it (only when nothing was rejected)."""
+
+    kind = ""
+    required_columns: tuple[str, ...] = ()
+    optional_columns: tuple[str, ...] = ()
+
+    def __init__(self, session: Session, table: Table, report: FileReport, now: datetime,
+                 state: ImportState) -> None:
+        self.session = session
+        self.table = table
+        self.report = report
+        self.now = now
+        self.state = state
+        self.contracts = ContractIndex(session)
+        self._pending: list[tuple[int, str | None, Reasons | None, Any]] = []
+        self._extract = self._bind(table.header)
+
+    def _bind(self, header: list[str]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+        """A function from a row's cells to the values of the known columns, required then optional."""
+        required, optional = self.required_columns, self.optional_columns
+        seen: dict[str, int] = {}
+        for index, name in enumerate(header):
+            if name and name in seen:
+                raise FileProblem(f'column "{name}" appears twice in the header')
+            seen[name or f"(column {index + 1}, no name)"] = index
+        missing = [name for name in required if name not in seen]
+        if missing:
+            listed = ", ".join(f'"{name}"' for name in missing)
+            raise FileProblem(f"missing required column{'s' if len(missing) > 1 else ''} {listed} "
+                              f"(the header on {self.table.where(self.table.header_line)} has: "
+                              f"{', '.join(name for name in header if name)})")
+        for name in seen:
+            if name not in required and name not in optional:
+                self.report.notes.append(f'unknown column "{name}" ignored')
+        self.width = len(header)
+        return itemgetter(*(seen.get(name, self.width) for name in required + optional))
+
+    # -- reading
+
+    def read(self) -> None:
+        width = self.width
+        for line, row in self.table.rows():
+            self.report.rows += 1
+            if len(row) != width or not isinstance(row, list):
+                row = list(row)
+                if any(cells.text(c) for c in row[width:]):
+                    self.reject(line, [f"has {len(row)} cells but the header has {width} columns "
+                                       "(a comma inside a value without quotes?)"])
+                    continue
+                del row[width:]
+                row.extend([""] * (width - len(row)))
+            row.append("")  # what a column missing from the header reads as
+            self.row(line, self._extract(row))
+        self._resolve()
+
+    def row(self, line: int, values: tuple[Any, ...]) -> None:
+        raise NotImplementedError
+
+    def reject(self, line: int, reasons: Sequence[str]) -> None:
+        self.report.rejected += 1
+        self.report.rejections.append(Rejection(line, self.table.where(line), "; ".join(reasons)))
+
+    def defer(self, line: int, code: str | None, reasons: Reasons | None, payload: Any) -> None:
+        """Hold a row until its project code is looked up with the others (one query per chunk)."""
+        self._pending.append((line, code, reasons, payload))
+        if len(self._pending) >= PENDING_ROWS:
+            self._resolve()
+
+    def _resolve(self) -> None:
+        pending, self._pending = self._pending, []
+        known = self.contracts.known
+        self.contracts.load(code for _, code, _, _ in pending if code and code not in known)
+        for line, code, reasons, payload in pending:
+            found = known.get(code) if code else None
+            if found is None or reasons:
+                reasons = reasons or Reasons()
+                if code and found is None:
+                    reasons.append(self._unknown_code(code))
+                self.reject(line, reasons)
+                continue
+            problem = self.accept(found, payload)
+            if problem:
+                self.reject(line, [problem])
+
+    def _unknown_code(self, code: str) -> str:
+        refused = self.state.refused_codes.get(code)
+        if refused:
+            return f"project_code {code} is only in {refused}, which was not imported"
+        return (f"project_code {code} is not in the register "
+                "(neither in the database nor in a contracts file of this import)")
+
+    def accept(self, contract: tuple[int, date], payload: Any) -> str | None:
+        """A row whose project code exists; returns a reason to reject it, if any."""
+        return None
+
+    def finish_rejected(self) -> None:
+        """Called when the file is refused: nothing is written."""
+
+    # -- writing
+
+    def write(self) -> None:
+        raise NotImplementedError
