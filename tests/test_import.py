@@ -1,4 +1,4 @@
-"""The register import (`bot.importer`): CSV and XLSX, checks, upserts, the report."""
+"""The register import (`register`, its `import` command in `web.cli`): CSV and XLSX, checks, upserts, the report."""
 
 from __future__ import annotations
 
