@@ -60,7 +60,7 @@ def baseline_rows(session: Any, as_of: date, district: str | None) -> list[tuple
     from domain.followups import followups
     from domain.money import Terms, position
     from models import Contract, Payment
-    from services.queries import area_ids_under
+    from services.areas import area_ids_under
 
     query = select(Contract.id, Contract.project_code, Contract.status, Contract.contract_date, Contract.principal,
                    Contract.installment_count, Contract.first_due_date, Contract.interval_months,

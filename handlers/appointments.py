@@ -18,7 +18,7 @@ from messages.flows import AppointmentStep
 from messages.payloads import BookingAction
 from models import Booking, Person
 from services import appointments
-from services.history import record_access
+from services.audit import record_access
 from services.identity import linked_person, person_by_id
 
 

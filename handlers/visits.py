@@ -26,9 +26,11 @@ from messages import visits as msgs
 from messages.flows import VisitStep
 from messages.payloads import PersonCard, PinAction, VisitFor
 from models import Contract, FieldUpdate, Person, PromiseToPay, StaffMember, Visit
-from services.history import contracts_of, find_people, history, in_scope, record_access
+from services.areas import area_ids_under
+from services.audit import record_access
+from services.history import contracts_of, find_people, history, in_scope
 from services.measure_store import measures_in_db
-from services.queries import area_ids_under, staff_member
+from services.queries import staff_member
 
 MAX_NOTE = 1000
 

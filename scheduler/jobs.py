@@ -31,6 +31,7 @@ from models import ProactiveContact
 from models.db import session_scope
 from services import outbox, reports, standing
 from services.appointments import booking_view
+from services.areas import district_names
 from services.conversation import purge_expired
 from services.history import district_report_for
 from services.queries import (
@@ -42,7 +43,7 @@ from services.queries import (
     open_positions,
     reminder_audience,
 )
-from services.reports import district_names, followup_list
+from services.reports import followup_list
 
 log = logging.getLogger(__name__)
 

@@ -17,9 +17,9 @@ from domain.appointments import BookingView, OpenSession, SessionView, seat_star
 from models.appointments import AppointmentSession, Booking
 from models.register import Person
 from services import outbox
+from services.areas import district_of_areas
 from services.balance import holdings
 from services.calendar import calendar_url
-from services.queries import district_of_areas
 
 
 @dataclass(frozen=True)

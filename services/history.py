@@ -1,7 +1,6 @@
 """Reading what officers need about a person: search, the history card, promises, report facts.
 
-Helpers take a session and never commit, except `record_access`, which adds the audit
-row to the caller's transaction (so a view is logged exactly when its answer is).
+Helpers take a session and never commit.
 """
 
 from __future__ import annotations
@@ -32,9 +31,9 @@ from models.field import FieldUpdate
 from models.measures import MeasureApplication
 from models.platform import LineGroup
 from models.register import Contract, Membership, Payment, Person
-from models.visits import DataAccess, PromiseToPay, Visit
+from models.visits import PromiseToPay, Visit
+from services.areas import area_ids_under
 from services.balance import Holding, holdings
-from services.queries import area_ids_under
 
 SEARCH_LIMIT = 10
 TITLES = ("นางสาว", "น.ส.", "นาง", "นาย", "คุณ", "ด.ญ.", "ด.ช.")
@@ -205,21 +204,6 @@ def history(session: Session, person: Person, as_of: date, *, visits: int = 5, u
                                           .order_by(FieldUpdate.created_at.desc()).limit(updates)))
     return History(person, held, [(v, promised.get(v.id), found.get(promised[v.id].id) if v.id in promised else None)
                                   for v in recent], applications, bookings, recent_updates)
-
-
-# --- the audit trail (PDPA) ------------------------------------------------------------------
-
-
-def record_access(session: Session, people: Sequence[int], *, viewer: str, viewer_name: str, channel: str,
-                  action: str, detail: str, now: datetime) -> None:
-    """Log that `viewer` saw these people's personal data (in the caller's transaction)."""
-    session.add_all([DataAccess(person_id=person_id, viewer=viewer, viewer_name=viewer_name, channel=channel,
-                                action=action, detail=detail[:200], at=now) for person_id in dict.fromkeys(people)])
-
-
-def access_trail(session: Session, person_id: int) -> Sequence[DataAccess]:
-    return session.scalars(select(DataAccess).where(DataAccess.person_id == person_id)
-                           .order_by(DataAccess.at, DataAccess.id)).all()
 
 
 # --- facts for the district report ------------------------------------------------------------

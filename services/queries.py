@@ -24,6 +24,7 @@ from models.measures import MeasureApplication
 from models.platform import LineGroup, LineUser
 from models.register import Area, Contract, LineLink, Membership, Payment, Person, StaffMember
 from models.scheduling import Holiday
+from services.areas import area_ids_under, areas_below
 
 # Moved to services.identity (who is behind a LINE account); still importable from here by
 # the handlers that read it, until they import it from there.
@@ -58,40 +59,6 @@ def contract_by_code(session: Session, project_code: str) -> Contract | None:
         .options(selectinload(Contract.payments), selectinload(Contract.memberships).selectinload(Membership.person),
                  selectinload(Contract.area).selectinload(Area.parent))
     ).one_or_none()
-
-
-def area_path(area: Area | None) -> dict[str, str]:
-    """{"province": …, "district": …, "subdistrict": …, "village": …} for an area."""
-    names: dict[str, str] = {}
-    while area is not None:
-        names[area.level] = area.name
-        area = area.parent
-    return names
-
-
-def area_ids_under(session: Session, district: str) -> list[int]:
-    """Ids of the district named and every area below it."""
-    frontier = list(session.scalars(select(Area.id).where(Area.level == "district", Area.name == district)))
-    found = list(frontier)
-    while frontier:
-        frontier = list(session.scalars(select(Area.id).where(Area.parent_id.in_(frontier))))
-        found.extend(frontier)
-    return found
-
-
-def district_of_areas(session: Session) -> dict[int, Area]:
-    """area id → the district area it lies in (one query for the whole tree)."""
-    rows = {a.id: a for a in session.scalars(select(Area))}
-
-    def district_of(area_id: int | None) -> Area | None:
-        while area_id is not None:
-            area = rows[area_id]
-            if area.level == "district":
-                return area
-            area_id = area.parent_id
-        return None
-
-    return {area_id: found for area_id in rows if (found := district_of(area_id))}
 
 
 def applications_awaiting(session: Session, district: str | None = None) -> Sequence[MeasureApplication]:
@@ -170,17 +137,6 @@ def active_officers(session: Session) -> Sequence[StaffMember]:
     return session.scalars(select(StaffMember).where(
         StaffMember.role == "officer", StaffMember.revoked_at.is_(None))
         .options(selectinload(StaffMember.district)).order_by(StaffMember.id)).all()
-
-
-def find_area(session: Session, district: str, subdistrict: str = "", village: str = "") -> Area | None:
-    """The most specific area named (district, then subdistrict and village under it)."""
-    area = session.scalars(select(Area).where(Area.level == "district", Area.name == district)).first()
-    for level, name in (("subdistrict", subdistrict), ("village", village)):
-        if area is None or not name:
-            break
-        area = session.scalars(select(Area).where(Area.level == level, Area.name == name,
-                                                  Area.parent_id == area.id)).first()
-    return area
 
 
 def load_bundled_holidays(session: Session) -> int:
@@ -274,19 +230,6 @@ def behind_condition(as_of: date, paid_total: Any) -> ColumnElement[bool]:
     due_at_most = case((due_count >= count, principal), else_=due_count * regular)
     # payments are whole satang; half a satang absorbs SQLite's floating-point sums
     return (due_count > 0) & (func.coalesce(paid_total, 0) * 100 < due_at_most - Decimal("0.5"))
-
-
-def areas_below(session: Session, area_ids: Sequence[int]) -> dict[int, int]:
-    """Every area under the given ones (themselves included) → which of them it lies under."""
-    owner = {area_id: area_id for area_id in area_ids}
-    frontier = list(area_ids)
-    while frontier:
-        children = session.execute(select(Area.id, Area.parent_id).where(Area.parent_id.in_(frontier))).all()
-        for child, parent in children:
-            if parent is not None:  # always set: these children were found by their parent
-                owner[child] = owner[parent]
-        frontier = [child for child, _ in children]
-    return owner
 
 
 def bookings_on(session: Session, days: Sequence[date]) -> list[Booking]:

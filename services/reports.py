@@ -25,15 +25,9 @@ from messages.followups import (
 )
 from models import Booking, Contract, FieldUpdate, LineGroup, MeasureApplication, StaffMember
 from services import standing
+from services.areas import area_ids_under, district_names, district_of_areas
 from services.history import promises_to_follow
-from services.queries import (
-    ContractFacts,
-    applications_awaiting,
-    area_ids_under,
-    bookings_on,
-    district_of_areas,
-    open_positions,
-)
+from services.queries import ContractFacts, applications_awaiting, bookings_on, open_positions
 
 
 def money(value: Any) -> str | None:
@@ -246,8 +240,3 @@ def application_row(application: MeasureApplication, districts: dict[int, str]) 
         "status_changed_at": application.status_changed_at.astimezone(BANGKOK).isoformat(),
         "officer": application.officer,
     }
-
-
-def district_names(session: Session) -> dict[int, str]:
-    """area id → the name of the district it lies in (one query for the whole tree)."""
-    return {area_id: district.name for area_id, district in district_of_areas(session).items()}

@@ -22,10 +22,12 @@ from domain.textnorm import to_ascii_digits
 from domain.visits import report_day_on_or_before, report_period
 from models import AppointmentSession, Booking, Contract, MeasureApplication, Membership, Outbox
 from services.appointments import create_session, seats_of, taken_seats
-from services.history import district_report_for, record_access
+from services.areas import area_ids_under, district_names
+from services.audit import record_access
+from services.history import district_report_for
 from services.measure_store import measures_in_db
-from services.queries import area_ids_under, contract_by_code, position_of
-from services.reports import application_row, district_names, followup_list, position_fields
+from services.queries import contract_by_code, position_of
+from services.reports import application_row, followup_list, position_fields
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 MAX_ROWS = 1000

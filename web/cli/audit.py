@@ -13,7 +13,7 @@ from domain.clock import BANGKOK
 from domain.identity import check_national_id, mask_national_id
 from models import Person
 from models.db import session_scope
-from services.history import access_trail, record_access
+from services.audit import access_trail, record_access
 
 
 @click.group(cls=AppGroup, help="Who looked at whose personal data (PDPA accountability).")

@@ -11,7 +11,7 @@ from domain.clock import BANGKOK
 from domain.invites import VALID_FOR, new_code
 from models import Area, GroupCode, LineGroup
 from models.db import session_scope
-from services.queries import area_path, find_area
+from services.areas import area_path, find_area
 
 
 @click.group(cls=AppGroup, help="LINE group chats and the areas they are bound to.")

@@ -11,7 +11,7 @@ from domain.clock import BANGKOK
 from domain.invites import VALID_FOR, new_code
 from models import InviteCode, StaffMember
 from models.db import session_scope
-from services.queries import find_area
+from services.areas import find_area
 
 
 def _role_group(role: str, plural: str) -> click.Group:
