@@ -3,7 +3,7 @@
 Generates the sample register with `bot.sampledata` (its class mix: normal, in default,
 contract ended, time-barred), imports it into a fresh PostgreSQL schema, runs ANALYZE
 (as autovacuum would), and times the list `GET /api/followups`, `วันนี้` and the morning
-digest share (`bot.reports.followup_list`), for the whole province and for one district:
+digest share (`services.followups.followup_list`), for the whole province and for one district:
 computed live (what a request costs when the stored list is not current), stored
 (`refresh_followups`, what the importer and the clock do after a change or at a new day),
 then read from the stored list: the digest's part, a page of the API, and the whole list.
@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> None:
     from messages.followups import DIGEST_ROWS
     from models import Area, Contract, Payment
     from models.db import make_engine
-    from services.reports import followup_list, refresh_followups
+    from services.followups import followup_list, refresh_followups
 
     logging.disable(logging.INFO)
     now = datetime(2026, 11, 20, 7, tzinfo=BANGKOK)

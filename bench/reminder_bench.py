@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> None:
     from devtools.fakeline import FakeLinePlatform
     from domain.clock import BANGKOK, FixedClock
     from scheduler import jobs
-    from services.reports import followup_list
+    from services.followups import followup_list
 
     logging.disable(logging.INFO)
     fake = FakeLinePlatform(TOKEN).start()

@@ -8,9 +8,9 @@ from handlers import common
 from handlers.context import Context
 from messages.followups import DIGEST_ROWS, digest, quota_paused
 from models import PlatformFlag, StaffMember
+from services.followups import followup_list
 from services.outbox import QUOTA_FLAG
 from services.queries import staff_member
-from services.reports import followup_list
 
 
 def officer(ctx: Context) -> StaffMember | None:

@@ -29,11 +29,11 @@ from messages import visits as visit_msgs
 from messages.followups import DIGEST_ROWS, digest, prescription_alert
 from models import ProactiveContact
 from models.db import session_scope
-from services import outbox, reports, standing
+from services import followups, outbox, standing
 from services.appointments import booking_view
 from services.areas import district_names
 from services.conversation import purge_expired
-from services.history import district_report_for
+from services.followups import followup_list
 from services.queries import (
     active_officers,
     bookings_on,
@@ -43,7 +43,7 @@ from services.queries import (
     open_positions,
     reminder_audience,
 )
-from services.reports import followup_list
+from services.reports import district_report_for
 
 log = logging.getLogger(__name__)
 
@@ -199,7 +199,7 @@ def officer_digests() -> None:
 
 def _officer_digests(rt: Runtime, session: Session, now: datetime) -> int:
     today = now.date()
-    lists: dict[str | None, reports.FollowupList] = {}
+    lists: dict[str | None, followups.FollowupList] = {}
     queued = 0
     for officer in active_officers(session):
         district = officer.district.name if officer.district else None
@@ -224,7 +224,7 @@ def refresh_followups() -> None:
     with session_scope(rt.sessions) as session:
         if standing.is_fresh(session, now.date()):
             return
-        stored = reports.refresh_followups(session, now.date(), now)
+        stored = followups.refresh_followups(session, now.date(), now)
     log.info("job done", extra={"job": "refresh_followups", "rows": stored})
 
 

@@ -1,4 +1,4 @@
-"""Reading what officers need about a person: search, the history card, promises, report facts.
+"""Reading what officers need about a person: search, the history card, promises to pay.
 
 Helpers take a session and never commit.
 """
@@ -17,19 +17,13 @@ from sqlalchemy.orm import Session, selectinload
 from domain.clock import BANGKOK
 from domain.textnorm import to_ascii_digits
 from domain.visits import (
-    DistrictReport,
-    MediationFact,
-    PromiseFact,
     PromiseStatus,
-    VisitFact,
-    district_report,
     promise_status,
     promise_to_show,
 )
 from models.appointments import AppointmentSession, Booking
 from models.field import FieldUpdate
 from models.measures import MeasureApplication
-from models.platform import LineGroup
 from models.register import Contract, Membership, Payment, Person
 from models.visits import PromiseToPay, Visit
 from services.areas import area_ids_under
@@ -204,61 +198,3 @@ def history(session: Session, person: Person, as_of: date, *, visits: int = 5, u
                                           .order_by(FieldUpdate.created_at.desc()).limit(updates)))
     return History(person, held, [(v, promised.get(v.id), found.get(promised[v.id].id) if v.id in promised else None)
                                   for v in recent], applications, bookings, recent_updates)
-
-
-# --- facts for the district report ------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ReportFacts:
-    visits: list[VisitFact]
-    promises: list[PromiseFact]
-    applications: list[tuple[date, str]]
-    mediations: list[MediationFact]
-    updates: list[date]
-
-
-def report_facts(session: Session, start: date, end: date, district: str | None) -> ReportFacts:
-    """What happened in a district (or the province) from `start` to `end`, as plain facts."""
-    area_ids = area_ids_under(session, district) if district else None
-    first = datetime(start.year, start.month, start.day, tzinfo=BANGKOK)
-    after = datetime(end.year, end.month, end.day, tzinfo=BANGKOK) + timedelta(days=1)
-
-    def in_area(query, column):  # type: ignore[no-untyped-def]
-        return query if area_ids is None else query.join(Contract, Contract.id == column).where(
-            Contract.area_id.in_(area_ids))
-
-    visit_query = select(Visit.person_id, Visit.visited_on, Visit.outcome).where(Visit.visited_on.between(start, end))
-    if area_ids is not None:  # the district recorded with the visit (the contract's, else the officer's)
-        visit_query = visit_query.where(Visit.district_id.in_(area_ids))
-    visits = [VisitFact(v.person_id, v.visited_on, v.outcome) for v in session.execute(visit_query)]
-    promises = list(session.scalars(in_area(
-        select(PromiseToPay).where(PromiseToPay.made_on.between(start, end)), PromiseToPay.contract_id)))
-    found = statuses(session, promises, end)
-    applications = [(at.astimezone(BANGKOK).date(), status) for at, status in session.execute(in_area(
-        select(MeasureApplication.submitted_at, MeasureApplication.status).where(
-            MeasureApplication.submitted_at >= first, MeasureApplication.submitted_at < after),
-        MeasureApplication.contract_id))]
-    mediation_query = (select(Booking.slot_start, Booking.attendance, Booking.outcome).where(
-        Booking.kind == "court", Booking.status == "booked", Booking.slot_start >= first, Booking.slot_start < after))
-    if area_ids is not None:
-        mediation_query = mediation_query.where(Booking.person_id.in_(
-            select(Membership.person_id).join(Contract).where(Contract.area_id.in_(area_ids))))
-    mediations = [MediationFact(at.astimezone(BANGKOK).date(), attendance, outcome)
-                  for at, attendance, outcome in session.execute(mediation_query)]
-    update_query = select(FieldUpdate.created_at).where(FieldUpdate.created_at >= first, FieldUpdate.created_at < after)
-    if area_ids is not None:
-        # about a contract of the district, or posted in one of the district's groups
-        update_query = update_query.where(or_(
-            FieldUpdate.contract_id.in_(select(Contract.id).where(Contract.area_id.in_(area_ids))),
-            FieldUpdate.group_id.in_(select(LineGroup.group_id).where(LineGroup.area_id.in_(area_ids)))))
-    updates = [at.astimezone(BANGKOK).date() for at in session.scalars(update_query)]
-    return ReportFacts(visits, [PromiseFact(p.made_on, found[p.id]) for p in promises], applications,
-                       mediations, updates)
-
-
-def district_report_for(session: Session, start: date, end: date, district: str | None) -> DistrictReport:
-    """The district report (or the province's, for None) from `start` to `end`: facts read, rule applied."""
-    facts = report_facts(session, start, end, district)
-    return district_report(start, end, facts.visits, facts.promises, facts.applications, facts.mediations,
-                           facts.updates)

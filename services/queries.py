@@ -20,11 +20,10 @@ from sqlalchemy.orm import Session, selectinload
 from domain.group_guard import NameMatcher
 from domain.money import Position, Terms, position
 from models.appointments import AppointmentSession, Booking
-from models.measures import MeasureApplication
 from models.platform import LineGroup, LineUser
 from models.register import Area, Contract, LineLink, Membership, Payment, Person, StaffMember
 from models.scheduling import Holiday
-from services.areas import area_ids_under, areas_below
+from services.areas import areas_below
 
 # Moved to services.identity (who is behind a LINE account); still importable from here by
 # the handlers that read it, until they import it from there.
@@ -59,18 +58,6 @@ def contract_by_code(session: Session, project_code: str) -> Contract | None:
         .options(selectinload(Contract.payments), selectinload(Contract.memberships).selectinload(Membership.person),
                  selectinload(Contract.area).selectinload(Area.parent))
     ).one_or_none()
-
-
-def applications_awaiting(session: Session, district: str | None = None) -> Sequence[MeasureApplication]:
-    """Measure applications an officer still has to act on, oldest first."""
-    query = (select(MeasureApplication)
-             .where(MeasureApplication.status.in_(("submitted", "under_review")))
-             .options(selectinload(MeasureApplication.person), selectinload(MeasureApplication.contract))
-             .order_by(MeasureApplication.submitted_at, MeasureApplication.id))
-    if district:
-        query = query.join(Contract, Contract.id == MeasureApplication.contract_id).where(
-            Contract.area_id.in_(area_ids_under(session, district)))
-    return session.scalars(query).all()
 
 
 def holidays_in(session: Session) -> set[date]:

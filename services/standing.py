@@ -3,7 +3,7 @@
 `refresh` runs the money rules over the whole register (seconds on a province) and stores
 the rows the list shows, in its order (`models.standing`). The importer calls it after an
 import and the clock's `refresh_followups` job keeps it current (each new day, and after
-any change to the register). `stored_part` hands the stored rows to `bot.reports` only
+any change to the register). `stored_part` hands the stored rows to `services.followups` only
 when they were computed for the day asked about from the register as it is now (the
 trigger-kept `register_version`); otherwise the list is computed live, so a stale row is
 never shown.

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from models import Area, Contract, FollowupStanding, Payment, RegisterVersion, StandingState, Visit
 from models.db import bulk_insert
 from services import standing
-from services.reports import followup_list, refresh_followups
+from services.followups import followup_list, refresh_followups
 from tests import factories as f
 from tests.conftest import ADMIN, NOW
 

@@ -11,7 +11,7 @@ from bot.runtime import runtime
 from domain.visits import report_day_on_or_before, report_period
 from messages.visits import district_report_text
 from services.areas import area_ids_under
-from services.history import district_report_for
+from services.reports import district_report_for
 
 
 @click.group(cls=AppGroup, help="Reports for officers and the province.")

@@ -1,0 +1,254 @@
+"""The officers' follow-up list, built once for the JSON API, `วันนี้` and the morning digest."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from domain.clock import BANGKOK
+from domain.followups import Followup
+from domain.followups import followups as order_followups
+from domain.identity import mask_national_id
+from domain.money import Position
+from messages.followups import (
+    NEXT_ACTION,
+    application_text,
+    appointment_text,
+    field_update_text,
+    promise_text,
+    reason_text,
+)
+from models import Booking, Contract, FieldUpdate, LineGroup, MeasureApplication, StaffMember
+from services import standing
+from services.areas import area_ids_under, district_names, district_of_areas
+from services.history import promises_to_follow
+from services.queries import ContractFacts, bookings_on, open_positions
+
+
+def money(value: Any) -> str | None:
+    return None if value is None else f"{value.quantize(type(value)('0.01'))}"
+
+
+def iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def position_fields(p: Position) -> dict[str, Any]:
+    """A position as the JSON API shows it (money as strings with two decimals)."""
+    return {
+        "class": p.debtor_class,
+        "class_name": p.class_name,
+        "outstanding_principal": money(p.outstanding_principal),
+        "overdue_amount": money(p.overdue_amount),
+        "overdue_installments": p.overdue_installments,
+        "next_due_date": iso(p.next_due_date),
+        "next_due_amount": money(p.next_due_amount),
+        "last_payment_date": iso(p.last_payment_date),
+        "contract_end_date": iso(p.contract_end_date),
+        "days_to_prescription": p.days_to_prescription,
+        "default_interest": money(p.default_interest),
+    }
+
+
+def register_row(item: Followup, project_name: str, district: str | None) -> dict[str, Any]:
+    """A register row of the list: why the contract is on it, what to do, and its position."""
+    return {
+        "project_code": item.project_code,
+        "project_name": project_name,
+        "district": district,
+        "reason": item.reason,
+        "reason_text": reason_text(item),
+        "next_action": NEXT_ACTION[item.reason],
+        **position_fields(item.position),
+    }
+
+
+def live_register(session: Session, as_of: date,
+                  area_ids: list[int] | None) -> tuple[list[Followup], dict[str, ContractFacts]]:
+    """The register part computed now: the money rules over every contract that may be behind."""
+    facts = open_positions(session, as_of, area_ids=area_ids, owing_only=True)
+    return order_followups((f.project_code, p) for f, p in facts), {f.project_code: f for f, _ in facts}
+
+
+def refresh_followups(session: Session, as_of: date, now: datetime) -> int:
+    """Compute the province's register rows for `as_of` and store them (`bot.standing`)."""
+    def compute() -> Iterator[tuple[int, int | None, dict[str, Any]]]:
+        items, facts = live_register(session, as_of, None)  # every query first: the rows are
+        districts = district_of_areas(session)  # built while the connection is busy writing them
+
+        def rows() -> Iterator[tuple[int, int | None, dict[str, Any]]]:
+            for item in items:
+                contract = facts[item.project_code]
+                district = districts.get(contract.area_id)
+                yield (contract.id, district.id if district else None,
+                       register_row(item, contract.project_name, district.name if district else None))
+        return rows()
+
+    return standing.refresh(session, as_of, now, compute)
+
+
+@dataclass(frozen=True)
+class FollowupList:
+    """One officer's list, or a page of it, with what the whole list holds."""
+
+    rows: list[dict[str, Any]]
+    total: int  # rows in the whole list
+    counts: dict[str, int]  # the whole list's rows per reason, in the list's order
+    stored: bool  # the register rows were read from the stored list, not computed now
+
+
+def followup_list(session: Session, as_of: date, district: str | None = None, *, offset: int = 0,
+                  limit: int | None = None, register_limit: int | None = None) -> FollowupList:
+    """Time-barred, then the 5-year limit within 180 days, then defaults, then promises,
+    applications, today's appointments and field updates: rows offset..offset+limit.
+
+    The register rows come from the stored list when it was computed for `as_of` from the
+    register as it is now (`bot.standing`), else they are computed here. `register_limit`
+    keeps at most that many register rows and every other row (the LINE digest's need).
+    """
+    districts = district_names(session)
+    area_ids = area_ids_under(session, district) if district else None
+    others = (promise_rows(session, as_of, district, districts)
+              + [application_row(a, districts) for a in applications_awaiting(session, district)]
+              + appointment_rows(session, as_of)
+              + field_update_rows(session, as_of, area_ids))
+    stored = standing.stored_part(session, as_of, area_ids)
+    fetch: Callable[[int, int], list[dict[str, Any]]]
+    if stored is not None:
+        counts = stored.counts()
+        fetch = stored.rows
+    else:
+        items, facts = live_register(session, as_of, area_ids)
+        counts = {}
+        for item in items:
+            counts[item.reason] = counts.get(item.reason, 0) + 1
+
+        def fetch(start: int, stop: int) -> list[dict[str, Any]]:
+            return [register_row(item, facts[item.project_code].project_name,
+                                 districts.get(facts[item.project_code].area_id)) for item in items[start:stop]]
+    in_register = sum(counts.values())
+    for row in others:
+        counts[row["reason"]] = counts.get(row["reason"], 0) + 1
+    offset = max(0, offset)
+    stop = None if limit is None else offset + max(0, limit)
+    register_stop = in_register if stop is None else min(stop, in_register)
+    if register_limit is not None:
+        register_stop = min(register_stop, register_limit)
+    rows = fetch(offset, register_stop) if offset < register_stop else []
+    rows += others[max(0, offset - in_register):None if stop is None else max(0, stop - in_register)]
+    return FollowupList(rows, in_register + len(others), counts, stored is not None)
+
+
+def promise_rows(session: Session, as_of: date, district: str | None,
+                 districts: dict[int, str]) -> list[dict[str, Any]]:
+    """Promises to pay read off the payments: broken ones to revisit, kept ones to thank."""
+    rows = []
+    for row in promises_to_follow(session, as_of, district):
+        promise, contract = row.promise, row.promise.contract
+        rows.append({
+            "project_code": contract.project_code,
+            "project_name": contract.project_name,
+            "district": districts.get(contract.area_id),
+            "class": None,
+            "days_to_prescription": None,
+            "reason": row.reason,
+            "reason_text": promise_text(row.reason, promise.amount, promise.due_on, row.status.paid,
+                                        promise.visit.officer_name),
+            "next_action": NEXT_ACTION[row.reason],
+            "promise_id": promise.id,
+            "visit_id": promise.visit_id,
+            "amount": money(promise.amount),
+            "due_on": promise.due_on.isoformat(),
+            "paid": money(row.status.paid),
+            "kept_on": iso(row.status.kept_on),
+        })
+    return rows
+
+
+def field_update_rows(session: Session, as_of: date, area_ids: list[int] | None = None) -> list[dict[str, Any]]:
+    """Field updates from the day before and today: what the volunteers saw (in these areas)."""
+    since = datetime(as_of.year, as_of.month, as_of.day, tzinfo=BANGKOK) - timedelta(days=1)
+    query = (select(FieldUpdate, Contract.project_code, Contract.project_name)
+             .join(Contract, Contract.id == FieldUpdate.contract_id, isouter=True)
+             .where(FieldUpdate.created_at >= since).order_by(FieldUpdate.created_at))
+    if area_ids is not None:  # about a contract of the district, posted in one of its groups, or by its people
+        query = query.where(or_(
+            Contract.area_id.in_(area_ids),
+            FieldUpdate.group_id.in_(select(LineGroup.group_id).where(LineGroup.area_id.in_(area_ids))),
+            FieldUpdate.author.in_(select(StaffMember.line_user_id).where(StaffMember.district_id.in_(area_ids)))))
+    rows = []
+    for update, code, name in session.execute(query):
+        rows.append({
+            "project_code": code, "project_name": name or "", "district": None,
+            "class": None, "days_to_prescription": None,
+            "reason": "field_update",
+            "reason_text": field_update_text(update.text, len(update.photos), update.lat is not None),
+            "next_action": NEXT_ACTION["field_update"],
+            "update_id": update.id,
+            "created_at": update.created_at.astimezone(BANGKOK).isoformat(),
+        })
+    return rows
+
+
+def appointment_rows(session: Session, as_of: date) -> list[dict[str, Any]]:
+    """Today's sessions with people booked: what the officer prepares for."""
+    by_session: dict[int, list[Booking]] = {}
+    for booking in bookings_on(session, [as_of]):
+        by_session.setdefault(booking.session_id, []).append(booking)
+    rows = []
+    for bookings in by_session.values():
+        appointment = bookings[0].session
+        start = appointment.starts_at.astimezone(BANGKOK)
+        rows.append({
+            "project_code": None,
+            "project_name": appointment.title,
+            "district": None,
+            "class": None,
+            "days_to_prescription": None,
+            "reason": "appointment",
+            "reason_text": appointment_text(appointment.kind, start, appointment.place, len(bookings)),
+            "next_action": NEXT_ACTION["appointment"],
+            "session_id": appointment.id,
+            "booked": len(bookings),
+            "start": start.isoformat(),
+        })
+    return rows
+
+
+def applications_awaiting(session: Session, district: str | None = None) -> Sequence[MeasureApplication]:
+    """Measure applications an officer still has to act on, oldest first."""
+    query = (select(MeasureApplication)
+             .where(MeasureApplication.status.in_(("submitted", "under_review")))
+             .options(selectinload(MeasureApplication.person), selectinload(MeasureApplication.contract))
+             .order_by(MeasureApplication.submitted_at, MeasureApplication.id))
+    if district:
+        query = query.join(Contract, Contract.id == MeasureApplication.contract_id).where(
+            Contract.area_id.in_(area_ids_under(session, district)))
+    return session.scalars(query).all()
+
+
+def application_row(application: MeasureApplication, districts: dict[int, str]) -> dict[str, Any]:
+    person, contract = application.person, application.contract
+    return {
+        "project_code": contract.project_code,
+        "project_name": contract.project_name,
+        "district": districts.get(contract.area_id),
+        "class": None,  # every row carries the interface's keys (INTERFACES.md)
+        "days_to_prescription": None,
+        "reason": "measure_application",
+        "reason_text": application_text(application.measure_id, application.status),
+        "next_action": NEXT_ACTION["measure_application"],
+        "application_id": application.id,
+        "measure": application.measure_id,
+        "status": application.status,
+        "applicant": {"person_id": person.id, "national_id_masked": mask_national_id(person.national_id),
+                      "name": person.full_name},
+        "submitted_at": application.submitted_at.astimezone(BANGKOK).isoformat(),
+        "status_changed_at": application.status_changed_at.astimezone(BANGKOK).isoformat(),
+        "officer": application.officer,
+    }
