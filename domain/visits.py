@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
@@ -95,6 +95,23 @@ def promise_to_show(status: PromiseStatus, as_of: date, revisited: bool) -> str 
     if status.state == "kept" and status.kept_on is not None and (as_of - status.kept_on).days <= KEPT_SHOWN_DAYS:
         return "promise_kept"
     return None
+
+
+# --- the visit flow ---------------------------------------------------------------------------
+
+
+def chosen_contract(answer: str, offered: Sequence[tuple[int, str]]) -> int | None:
+    """The offered contract an answer names: its button (`contract:ID`) or its project code typed."""
+    if answer.startswith("contract:") and answer[9:].isdigit():
+        wanted = int(answer[9:])
+        return next((contract_id for contract_id, _ in offered if contract_id == wanted), None)
+    code = answer.strip().upper()
+    return next((contract_id for contract_id, offered_code in offered if offered_code == code), None)
+
+
+def pins_home(outcome: str) -> bool:
+    """Whether the place of a visit is where the person lives (not once they moved away or died)."""
+    return outcome not in {"moved", "deceased"}
 
 
 # --- the district report (weeks 1 and 3 of each month) ----------------------------------------

@@ -12,12 +12,11 @@ from datetime import date
 from decimal import Decimal
 
 from linebot.v3.messaging import Message
-from sqlalchemy import select
 
 from domain.clock import BANGKOK
 from domain.identity import mask_national_id
 from domain.textnorm import split_command
-from domain.visits import OUTCOMES, PromiseError, parse_promise
+from domain.visits import OUTCOMES, PromiseError, chosen_contract, parse_promise
 from handlers import common
 from handlers.context import Context
 from handlers.flow import Flow, Step
@@ -25,33 +24,25 @@ from handlers.officers import officer
 from messages import visits as msgs
 from messages.flows import VisitStep
 from messages.payloads import PersonCard, PinAction, VisitFor
-from models import Contract, FieldUpdate, Person, PromiseToPay, StaffMember, Visit
-from services.areas import area_ids_under
+from models import FieldUpdate, Person, StaffMember
+from services import visits
+from services.areas import officer_area_ids
 from services.audit import record_access
-from services.history import contracts_of, find_people, history, in_scope
+from services.identity import staff_member
 from services.measure_store import measures_in_db
-from services.queries import staff_member
 
 MAX_NOTE = 1000
 
 
 def _people_lines(ctx: Context, people: list[Person]) -> list[msgs.PersonLine]:
-    codes = contracts_of(ctx.session, [p.id for p in people])
+    codes = visits.contracts_of(ctx.session, [p.id for p in people])
     return [msgs.PersonLine(person.id, person.full_name, mask_national_id(person.national_id),
                             " ".join(code for _, code in codes[person.id][:3])) for person in people]
 
 
-def _areas(ctx: Context, me: StaffMember) -> list[int] | None:
-    """The areas a district officer looks after (None: a province officer sees everyone)."""
-    if me.district is None:
-        return None
-    return area_ids_under(ctx.session, me.district.name)
-
-
-def _may_see(ctx: Context, me: StaffMember, person: Person) -> bool:
-    areas = _areas(ctx, me)
-    return areas is None or ctx.session.scalar(select(Person.id).where(
-        Person.id == person.id, in_scope(areas))) is not None
+def _visible(ctx: Context, me: StaffMember, person_id: int) -> Person | None:
+    """The person, if still in the register and within the officer's areas."""
+    return visits.person_in_scope(ctx.session, person_id, officer_area_ids(ctx.session, me))
 
 
 def _audit(ctx: Context, me: StaffMember, people: list[int], action: str, detail: str) -> None:
@@ -70,7 +61,7 @@ def find(ctx: Context) -> list[Message]:
     _, text = split_command(ctx.text)
     if not text:
         return msgs.search_help()
-    found = find_people(ctx.session, text, _areas(ctx, me))
+    found = visits.find_people(ctx.session, text, officer_area_ids(ctx.session, me))
     if not found.people:
         return msgs.not_found(text)
     if len(found.people) == 1:
@@ -95,15 +86,15 @@ def _for_officer(ctx: Context, person_id: int, then: Callable[[StaffMember, Pers
     me = officer(ctx)
     if me is None or ctx.in_group:
         return [] if ctx.in_group else msgs.not_an_officer_card()
-    person = ctx.session.get(Person, person_id)
-    if person is None or not _may_see(ctx, me, person):
+    person = _visible(ctx, me, person_id)
+    if person is None:
         return msgs.not_found(str(person_id))
     return then(me, person)
 
 
 def _card(ctx: Context, me: StaffMember, person: Person, *, detail: str) -> list[Message]:
     _audit(ctx, me, [person.id], "history_card", detail)
-    h = history(ctx.session, person, ctx.today)
+    h = visits.history(ctx.session, person, ctx.today)
     card = msgs.Card(
         person_id=person.id,
         name=person.full_name,
@@ -160,10 +151,10 @@ def on_who(ctx: Context, answer: str) -> list[Message]:
         ctx.conversation.finish()
         return common.not_understood(ctx)
     if answer.startswith("person:") and answer[7:].isdigit():
-        person = ctx.session.get(Person, int(answer[7:]))
-        if person is not None and _may_see(ctx, me, person):
+        person = _visible(ctx, me, int(answer[7:]))
+        if person is not None:
             return _chosen(ctx, person)
-    found = find_people(ctx.session, answer, _areas(ctx, me))
+    found = visits.find_people(ctx.session, answer, officer_area_ids(ctx.session, me))
     if not found.people:
         return msgs.who_not_found(answer)
     if len(found.people) == 1:
@@ -174,7 +165,7 @@ def on_who(ctx: Context, answer: str) -> list[Message]:
 
 def _chosen(ctx: Context, person: Person) -> list[Message]:
     name = person.full_name
-    open_ones = contracts_of(ctx.session, [person.id], open_only=True)[person.id]
+    open_ones = _open_contracts(ctx, person.id)
     if len(open_ones) > 1:
         ctx.conversation.advance(VisitStep.CONTRACT, person_id=person.id, name=name)
         return msgs.pick_contract(name, open_ones)
@@ -183,21 +174,19 @@ def _chosen(ctx: Context, person: Person) -> list[Message]:
     return msgs.ask_outcome(name)
 
 
+def _open_contracts(ctx: Context, person_id: int) -> list[tuple[int, str]]:
+    return visits.contracts_of(ctx.session, [person_id], open_only=True)[person_id]
+
+
 def ask_contract(ctx: Context) -> list[Message]:
     data = ctx.conversation.data
-    return msgs.pick_contract(data["name"], contracts_of(ctx.session, [data["person_id"]], open_only=True)[
-        data["person_id"]])
+    return msgs.pick_contract(data["name"], _open_contracts(ctx, data["person_id"]))
 
 
 def on_contract(ctx: Context, answer: str) -> list[Message]:
     data = ctx.conversation.data
-    code = answer.strip().upper()
-    query = select(Contract.id).where(Contract.project_code == code)
-    if answer.startswith("contract:") and answer[9:].isdigit():
-        query = select(Contract.id).where(Contract.id == int(answer[9:]))
-    contract_id = ctx.session.scalar(query)
-    offered = {cid for cid, _ in contracts_of(ctx.session, [data["person_id"]], open_only=True)[data["person_id"]]}
-    if contract_id not in offered:
+    contract_id = chosen_contract(answer, _open_contracts(ctx, data["person_id"]))
+    if contract_id is None:
         return ask_contract(ctx)
     ctx.conversation.advance(VisitStep.OUTCOME, contract_id=contract_id)
     return msgs.ask_outcome(data["name"])
@@ -240,8 +229,7 @@ def on_promise(ctx: Context, answer: str) -> list[Message]:
 
 
 def _measures(ctx: Context) -> list[tuple[str, str]]:
-    return [(m.id, m.name) for m in measures_in_db(ctx.session) if m.effective_from <= ctx.today
-            and (m.effective_to is None or ctx.today <= m.effective_to)]
+    return [(m.id, m.name) for m in measures_in_db(ctx.session) if m.in_force(ctx.today)]
 
 
 def ask_measure(ctx: Context) -> list[Message]:
@@ -273,28 +261,14 @@ def on_note(ctx: Context, answer: str) -> list[Message]:
         ctx.conversation.finish()
         return common.not_understood(ctx)
     data = ctx.conversation.data
-    contract = ctx.session.get(Contract, data["contract_id"]) if data.get("contract_id") else None
-    visit = Visit(officer=me.line_user_id, officer_name=me.name, person_id=data["person_id"],
-                  contract_id=contract.id if contract else None,
-                  district_id=_district_of(contract) or me.district_id,  # no open contract: the officer's
-                  visited_on=ctx.today, outcome=data["outcome"], measure_id=data.get("measure"), note=note,
-                  created_at=ctx.now)
-    ctx.session.add(visit)
-    ctx.session.flush()
-    promise: tuple[Decimal, date] | None = None
-    if data.get("promise") and contract is not None:
-        promise = (Decimal(data["promise"][0]), date.fromisoformat(data["promise"][1]))
-        ctx.session.add(PromiseToPay(visit_id=visit.id, contract_id=contract.id, person_id=data["person_id"],
-                                     amount=promise[0], made_on=ctx.today, due_on=promise[1]))
+    promise = (Decimal(data["promise"][0]), date.fromisoformat(data["promise"][1])) if data.get("promise") else None
+    visit, promised = visits.record_visit(
+        ctx.session, officer=me, person_id=data["person_id"], contract_id=data.get("contract_id"),
+        outcome=data["outcome"], measure=data.get("measure"), note=note, promise=promise, today=ctx.today,
+        now=ctx.now)
     ctx.conversation.advance(VisitStep.PIN, visit_id=visit.id)
-    return msgs.saved(data["name"], data["outcome"], promise, data.get("measure"))
-
-
-def _district_of(contract: Contract | None) -> int | None:
-    area = contract.area if contract is not None else None
-    while area is not None and area.level != "district":
-        area = area.parent
-    return area.id if area is not None else None
+    return msgs.saved(data["name"], data["outcome"], (promised.amount, promised.due_on) if promised else None,
+                      data.get("measure"))
 
 
 def ask_pin(ctx: Context) -> list[Message]:
@@ -312,15 +286,10 @@ def on_pin_text(ctx: Context, answer: str) -> list[Message]:
 def on_pin(ctx: Context) -> list[Message]:
     """A location shared at the last step: the visit's place, and the person's map pin."""
     data = ctx.conversation.data
-    visit = ctx.session.get(Visit, data.get("visit_id") or 0)
     ctx.conversation.finish()
-    if visit is None:
-        return msgs.pin_skipped()
     lat, lng = ctx.location or (None, None)
-    visit.lat, visit.lng = lat, lng
-    person = visit.person
-    if person is not None and visit.outcome not in {"moved", "deceased"}:
-        person.lat, person.lng = lat, lng
+    if not visits.pin_visit(ctx.session, data.get("visit_id") or 0, lat, lng):
+        return msgs.pin_skipped()
     return msgs.pin_saved(data["name"])
 
 
@@ -331,27 +300,24 @@ def offer_pin(ctx: Context, update: FieldUpdate) -> None:
     """After a location attaches to an update about one person, ask the author 1:1 (never in the group)."""
     if update.person_id is None or update.lat is None or update.lng is None or not ctx.user_id:
         return
-    person = ctx.session.get(Person, update.person_id)
+    person = visits.subject_of(ctx.session, update)
     if person is None:
         return
-    ctx.session.flush()
     ctx.push(ctx.user_id, msgs.confirm_pin(update.id, person.full_name,
                                            update.lat, update.lng), origin="field.pin_offer")
 
 
 def on_pin_action(ctx: Context, payload: PinAction) -> list[Message]:
     """The author's answer: only they may turn their update's location into the pin."""
-    update = ctx.session.get(FieldUpdate, payload.update)
+    update = visits.field_update(ctx.session, payload.update)
     reporter = staff_member(ctx.session, ctx.user_id)
     if (ctx.in_group or update is None or reporter is None or update.author != ctx.user_id
             or update.person_id is None or update.lat is None):
         return [] if ctx.in_group else common.not_understood(ctx)
     if payload.op != "yes":
         return msgs.pin_declined()
-    person = ctx.session.get(Person, update.person_id)
+    person = visits.pin_from_update(ctx.session, update, ctx.now)
     assert person is not None
-    person.lat, person.lng = update.lat, update.lng
-    update.pinned_at = ctx.now
     return msgs.pin_saved(person.full_name)
 
 

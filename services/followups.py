@@ -26,8 +26,8 @@ from messages.followups import (
 from models import Booking, Contract, FieldUpdate, LineGroup, MeasureApplication, StaffMember
 from services import standing
 from services.areas import area_ids_under, district_names, district_of_areas
-from services.history import promises_to_follow
 from services.queries import ContractFacts, bookings_on, open_positions
+from services.visits import promises_to_follow
 
 
 def money(value: Any) -> str | None:

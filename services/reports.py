@@ -21,7 +21,7 @@ from services.areas import area_ids_under
 # DEBT: register/importer.py imports the follow-up list's refresh from here (register/ was
 # another branch's to change); once it imports services.followups, this re-export goes.
 from services.followups import refresh_followups as refresh_followups
-from services.history import statuses
+from services.visits import statuses
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,11 @@ from domain.visits import (
     PromiseFact,
     PromiseStatus,
     VisitFact,
+    chosen_contract,
     district_report,
     is_report_day,
     parse_promise,
+    pins_home,
     promise_status,
     promise_to_show,
     report_day_on_or_before,
@@ -92,6 +94,18 @@ def test_what_a_promise_puts_on_the_list() -> None:
     assert promise_to_show(broken, date(2027, 1, 5), revisited=False) == "promise_broken"
     assert promise_to_show(broken, date(2027, 1, 5), revisited=True) is None
     assert promise_to_show(PromiseStatus("pending", D("0")), TODAY, revisited=False) is None
+
+
+def test_the_contract_an_officer_picks_is_one_of_those_offered() -> None:
+    offered = [(7, "PKT-2568-0001"), (9, "PKT-2568-0999")]
+    assert chosen_contract("contract:9", offered) == 9  # the button
+    assert chosen_contract(" pkt-2568-0001 ", offered) == 7  # typed, any case
+    assert chosen_contract("contract:8", offered) is None and chosen_contract("PKT-2560-0001", offered) is None
+
+
+def test_a_visit_pins_the_home_unless_the_person_moved_away_or_died() -> None:
+    assert pins_home("met") and pins_home("not_home") and pins_home("refused")
+    assert not pins_home("moved") and not pins_home("deceased")
 
 
 def test_report_days_are_the_mondays_of_weeks_one_and_three() -> None:

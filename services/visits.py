@@ -1,6 +1,6 @@
-"""Reading what officers need about a person: search, the history card, promises to pay.
+"""What officers do about a person: search, the history card, visits, promises to pay, map pins.
 
-Helpers take a session and never commit.
+Helpers take a session and never commit; every change joins the caller's transaction.
 """
 
 from __future__ import annotations
@@ -16,17 +16,13 @@ from sqlalchemy.orm import Session, selectinload
 
 from domain.clock import BANGKOK
 from domain.textnorm import to_ascii_digits
-from domain.visits import (
-    PromiseStatus,
-    promise_status,
-    promise_to_show,
-)
+from domain.visits import PromiseStatus, pins_home, promise_status, promise_to_show
 from models.appointments import AppointmentSession, Booking
 from models.field import FieldUpdate
 from models.measures import MeasureApplication
-from models.register import Contract, Membership, Payment, Person
+from models.register import Contract, Membership, Payment, Person, StaffMember
 from models.visits import PromiseToPay, Visit
-from services.areas import area_ids_under
+from services.areas import area_ids_under, district_of
 from services.balance import Holding, holdings
 
 SEARCH_LIMIT = 10
@@ -92,6 +88,11 @@ def _without_title(word: str) -> str:
         if word.startswith(title) and len(word) > len(title):
             return word[len(title):]
     return "" if word in TITLES else word
+
+
+def person_in_scope(session: Session, person_id: int, area_ids: Sequence[int] | None) -> Person | None:
+    """The person with this id, if still in the register and within `area_ids` (None: the province)."""
+    return session.scalars(select(Person).where(Person.id == person_id, in_scope(area_ids))).one_or_none()
 
 
 def contracts_of(session: Session, person_ids: Sequence[int], *,
@@ -198,3 +199,63 @@ def history(session: Session, person: Person, as_of: date, *, visits: int = 5, u
                                           .order_by(FieldUpdate.created_at.desc()).limit(updates)))
     return History(person, held, [(v, promised.get(v.id), found.get(promised[v.id].id) if v.id in promised else None)
                                   for v in recent], applications, bookings, recent_updates)
+
+
+# --- recording a visit, and the map pin ---------------------------------------------------------
+
+
+def record_visit(session: Session, *, officer: StaffMember, person_id: int, contract_id: int | None, outcome: str,
+                 measure: str | None, note: str, promise: tuple[Decimal, date] | None, today: date,
+                 now: datetime) -> tuple[Visit, PromiseToPay | None]:
+    """Store a visit, and the promise to pay made at it when it was about a contract still there.
+
+    The visit counts for the contract's district (for the district report), or, about no
+    open contract, for the officer's.
+    """
+    contract = session.get(Contract, contract_id) if contract_id else None
+    district = district_of(contract.area) if contract is not None else None
+    visit = Visit(officer=officer.line_user_id, officer_name=officer.name, person_id=person_id,
+                  contract_id=contract.id if contract else None,
+                  district_id=district.id if district is not None else officer.district_id,
+                  visited_on=today, outcome=outcome, measure_id=measure, note=note, created_at=now)
+    session.add(visit)
+    session.flush()
+    promised = None
+    if promise is not None and contract is not None:
+        promised = PromiseToPay(visit_id=visit.id, contract_id=contract.id, person_id=person_id,
+                                amount=promise[0], made_on=today, due_on=promise[1])
+        session.add(promised)
+    return visit, promised
+
+
+def pin_visit(session: Session, visit_id: int, lat: float | None, lng: float | None) -> bool:
+    """Where a visit took place, and the person's map pin when that is their home; False: no such visit."""
+    visit = session.get(Visit, visit_id)
+    if visit is None:
+        return False
+    visit.lat, visit.lng = lat, lng
+    person = visit.person
+    if person is not None and pins_home(visit.outcome):
+        person.lat, person.lng = lat, lng
+    return True
+
+
+def field_update(session: Session, update_id: int) -> FieldUpdate | None:
+    return session.get(FieldUpdate, update_id)
+
+
+def subject_of(session: Session, update: FieldUpdate) -> Person | None:
+    """The person a field update is about, once the update is stored (its id goes on the pin button)."""
+    person = session.get(Person, update.person_id) if update.person_id is not None else None
+    if person is not None:
+        session.flush()
+    return person
+
+
+def pin_from_update(session: Session, update: FieldUpdate, now: datetime) -> Person | None:
+    """The update's location becomes the map pin of the person it is about."""
+    person = session.get(Person, update.person_id) if update.person_id is not None else None
+    if person is not None:
+        person.lat, person.lng = update.lat, update.lng
+        update.pinned_at = now
+    return person
