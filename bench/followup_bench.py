@@ -3,8 +3,9 @@
 Generates the sample register with `bot.sampledata` (its class mix: normal, in default,
 contract ended, time-barred), imports it into a fresh PostgreSQL schema, runs ANALYZE
 (as autovacuum would), and times the list `GET /api/followups`, `วันนี้` and the morning
-digest share (`services.followups.followup_list`), for the whole province and for one district:
-computed live (what a request costs when the stored list is not current), stored
+digest share (`services.followups.followup_list`; reads include wording the rows as they
+are shown), for the whole province and for one district: computed live (what a request
+costs when the stored list is not current), stored
 (`refresh_followups`, what the importer and the clock do after a change or at a new day),
 then read from the stored list: the digest's part, a page of the API, and the whole list.
 The baseline, in the same run on the same data, computes the list the way it was first
@@ -100,7 +101,7 @@ def main(argv: list[str] | None = None) -> None:
 
     from domain.clock import BANGKOK
     from domain.followups import REASONS
-    from messages.followups import DIGEST_ROWS
+    from messages.followups import DIGEST_ROWS, shown
     from models import Area, Contract, Payment
     from models.db import make_engine
     from services.followups import followup_list, refresh_followups
@@ -128,8 +129,8 @@ def main(argv: list[str] | None = None) -> None:
                 slow, expected = timed(lambda where=where: baseline_rows(session, AS_OF, where), args.repeat)
                 fast, listed = timed(lambda where=where: followup_list(session, AS_OF, where), args.repeat)
                 assert not listed.stored
-                if [(r["project_code"], r["reason"]) for r in listed.rows
-                        if r["reason"] in REASONS] != expected:
+                if [(r.fields["project_code"], r.reason) for r in listed.rows
+                        if r.reason in REASONS] != expected:
                     raise SystemExit(f"the pre-filtered list differs from the baseline for {where or 'province'}")
                 results["baseline"][where], results["live"][where], live[where] = slow, fast, listed
 
@@ -141,12 +142,17 @@ def main(argv: list[str] | None = None) -> None:
             refresh, stored_rows = timed(store, args.repeat)
             with engine.begin() as connection:
                 connection.execute(text("ANALYZE followup_standing"))
+            def worded(listed: Any) -> Any:
+                """The rows as the API and the digest receive them: with their words (made when shown)."""
+                _ = [shown(row) for row in listed.rows]
+                return listed
+
             reads = {
-                "digest": lambda where: followup_list(session, AS_OF, where, register_limit=DIGEST_ROWS),
-                "first page": lambda where: followup_list(session, AS_OF, where, limit=PAGE),
-                "middle page": lambda where: followup_list(session, AS_OF, where, offset=live[where].total // 2,
-                                                           limit=PAGE),
-                "whole list": lambda where: followup_list(session, AS_OF, where),
+                "digest": lambda where: worded(followup_list(session, AS_OF, where, register_limit=DIGEST_ROWS)),
+                "first page": lambda where: worded(followup_list(session, AS_OF, where, limit=PAGE)),
+                "middle page": lambda where: worded(followup_list(session, AS_OF, where,
+                                                                  offset=live[where].total // 2, limit=PAGE)),
+                "whole list": lambda where: worded(followup_list(session, AS_OF, where)),
             }
             for name, read in reads.items():
                 results[name] = {}
@@ -154,7 +160,7 @@ def main(argv: list[str] | None = None) -> None:
                     took, listed = timed(lambda read=read, where=where: read(where), args.repeat)
                     whole = live[where]
                     start = whole.total // 2 if name == "middle page" else 0
-                    wanted = (whole.rows[:DIGEST_ROWS] + [r for r in whole.rows[DIGEST_ROWS:] if r["reason"] not in
+                    wanted = (whole.rows[:DIGEST_ROWS] + [r for r in whole.rows[DIGEST_ROWS:] if r.reason not in
                                                           REASONS]
                               if name == "digest" else
                               whole.rows if name == "whole list" else whole.rows[start:start + PAGE])

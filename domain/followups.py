@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from domain.money import CONTRACT_ENDED, TIME_BARRED, Position
 
@@ -44,3 +45,21 @@ def followups(positions: Iterable[tuple[str, Position]]) -> list[Followup]:
     """The ordered follow-up list from (project code, position) pairs."""
     found = [Followup(code, reason, p) for code, p in positions if (reason := reason_for(p))]
     return sorted(found, key=lambda item: item.rank)
+
+
+@dataclass(frozen=True, slots=True)
+class FollowupRow:
+    """A row of the officers' follow-up list, as values (its words are made in messages/).
+
+    `fields` is what `GET /api/followups` shows of the row but its words (`reason_text`,
+    `next_action`): its reason key, numbers, dates and money as the API writes them.
+    `unshown` holds the few values only the words need (who recorded a promise, what a
+    volunteer wrote, where today's session is held).
+    """
+
+    fields: dict[str, Any]
+    unshown: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def reason(self) -> str:
+        return str(self.fields["reason"])

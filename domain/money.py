@@ -197,6 +197,11 @@ def _prescription(last_payment: date) -> date:
     return last_payment + relativedelta(years=PRESCRIPTION_YEARS)
 
 
+def prescription_date(last_payment: date) -> date:
+    """The day a debt with no payment since `last_payment` becomes time-barred (five years on)."""
+    return _prescription(last_payment)
+
+
 def classify(term_ended: bool, in_default: bool, prescription_date: date, as_of: date) -> int:
     """DOMAIN.md's four classes; "more than 5 years" means the prescription date has passed."""
     if term_ended and in_default:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from linebot.v3.messaging import (
     FlexBox,
@@ -16,8 +18,11 @@ from linebot.v3.messaging import (
     TextMessage,
 )
 
-from domain.followups import REASONS, Followup
+from domain.followups import REASONS, FollowupRow
+from domain.money import prescription_date
 from messages.format import baht, thai_date
+
+REGISTER_REASONS = frozenset(REASONS)
 
 NEXT_ACTION = {
     "time_barred": "ขอให้ลูกหนี้ลงนามหนังสือรับสภาพความผิด",
@@ -58,16 +63,38 @@ def application_text(measure_id: str, status: str) -> str:
     return f"คำขอเข้าร่วมมาตรการ {measure_id}: {waiting.get(status, status)}"
 
 
-def reason_text(item: Followup) -> str:
-    """One line an officer reads at a glance."""
-    p = item.position
-    if item.reason == "time_barred":
-        return (f"ขาดอายุความ: ไม่มีการชำระเกิน 5 ปี (ชำระล่าสุด {thai_date(p.last_payment_date)}) "
-                f"ค้าง {baht(p.overdue_amount)}")
-    if item.reason == "prescription_near":
-        return (f"สิ้นสุดสัญญา: อีก {p.days_to_prescription} วันจะครบ 5 ปี ({thai_date(p.prescription_date)}) "
-                f"ค้าง {baht(p.overdue_amount)}")
-    return f"ผิดนัดชำระ {p.overdue_installments} งวด รวม {baht(p.overdue_amount)}"
+def register_text(reason: str, fields: Mapping[str, Any]) -> str:
+    """Why a contract of the register is on the list, from its position as the API shows it."""
+    overdue = baht(fields["overdue_amount"])
+    if reason == "time_barred":
+        last = date.fromisoformat(fields["last_payment_date"])
+        return f"ขาดอายุความ: ไม่มีการชำระเกิน 5 ปี (ชำระล่าสุด {thai_date(last)}) ค้าง {overdue}"
+    if reason == "prescription_near":
+        limit = prescription_date(date.fromisoformat(fields["last_payment_date"]))
+        return (f"สิ้นสุดสัญญา: อีก {fields['days_to_prescription']} วันจะครบ 5 ปี ({thai_date(limit)}) "
+                f"ค้าง {overdue}")
+    return f"ผิดนัดชำระ {fields['overdue_installments']} งวด รวม {overdue}"
+
+
+def reason_text(row: FollowupRow) -> str:
+    """One line an officer reads at a glance: why this row is on the list."""
+    reason, fields, unshown = row.reason, row.fields, row.unshown
+    if reason in REGISTER_REASONS:
+        return register_text(reason, fields)
+    if reason in ("promise_broken", "promise_kept"):
+        return promise_text(reason, Decimal(fields["amount"]), date.fromisoformat(fields["due_on"]),
+                            Decimal(fields["paid"]), unshown["officer"])
+    if reason == "measure_application":
+        return application_text(fields["measure"], fields["status"])
+    if reason == "appointment":
+        return appointment_text(unshown["kind"], datetime.fromisoformat(fields["start"]), unshown["place"],
+                                fields["booked"])
+    return field_update_text(unshown["text"], unshown["photos"], unshown["located"])
+
+
+def shown(row: FollowupRow) -> dict[str, Any]:
+    """A row as `GET /api/followups` and the LINE digest show it: its values, why, and what to do next."""
+    return {**row.fields, "reason_text": reason_text(row), "next_action": NEXT_ACTION[row.reason]}
 
 
 ROWS_PER_PAGE = 6
@@ -113,7 +140,6 @@ def digest(rows: list[dict[str, object]], as_of: date, area: str,
     return messages
 
 
-REGISTER_REASONS = frozenset(REASONS)
 RESERVED_FOR_OTHERS = 24  # promises, applications, today's appointments and field updates
 
 

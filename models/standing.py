@@ -3,7 +3,8 @@
 Working out which of 100,000 contracts are time-barred, near their 5-year limit or in
 default takes the money rules over every contract and its payments: seconds. The list
 changes only when the register changes (an import, a settlement) or the day turns, so
-`bot.standing` computes it then and stores it here, ranked, in the form the list shows.
+`services.standing` computes it then and stores it here, ranked, as the values the list
+shows (its words are made when it is shown).
 
 `register_version` is what makes the stored list safe to trust: database triggers (see
 migration e386256120a9) add one to it whenever contracts, payments or areas change, by
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Index, String, Text
+from sqlalchemy import BigInteger, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
@@ -46,7 +47,9 @@ class StandingState(Base):
 
 
 class FollowupStanding(Base):
-    """A register row of the follow-up list, as `GET /api/followups` shows it.
+    """A register row of the follow-up list: the values `GET /api/followups` shows of it.
+
+    No words: why the row is listed and what to do are worded from these values when shown.
 
     Money and dates are kept as the API's strings (two decimals, ISO dates): this is a
     cache of the list, read tens of thousands of rows at a time, never a source of truth.
@@ -66,7 +69,6 @@ class FollowupStanding(Base):
     project_name: Mapped[str] = mapped_column(String(300))
     district: Mapped[str | None] = mapped_column(String(200))
     reason: Mapped[str] = mapped_column(String(20))
-    reason_text: Mapped[str] = mapped_column(Text)
     debtor_class: Mapped[int | None]
     class_name: Mapped[str | None] = mapped_column(String(60))
     outstanding_principal: Mapped[str] = mapped_column(String(20))

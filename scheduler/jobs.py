@@ -26,14 +26,13 @@ from domain.visits import report_day_on_or_before, report_period
 from messages import appointments as appointment_msgs
 from messages import reminders as msgs
 from messages import visits as visit_msgs
-from messages.followups import DIGEST_ROWS, digest, prescription_alert
+from messages.followups import DIGEST_ROWS, digest, prescription_alert, shown
 from models import ProactiveContact
 from models.db import session_scope
 from services import followups, outbox, standing
 from services.appointments import booking_view
 from services.areas import district_names
 from services.conversation import purge_expired
-from services.followups import followup_list
 from services.queries import (
     active_officers,
     bookings_on,
@@ -199,15 +198,16 @@ def officer_digests() -> None:
 
 def _officer_digests(rt: Runtime, session: Session, now: datetime) -> int:
     today = now.date()
-    lists: dict[str | None, followups.FollowupList] = {}
+    lists: dict[str | None, tuple[list[dict[str, object]], dict[str, int]]] = {}  # worded once per district
     queued = 0
     for officer in active_officers(session):
         district = officer.district.name if officer.district else None
         if district not in lists:
-            lists[district] = followup_list(session, today, district, register_limit=DIGEST_ROWS)
-        listed = lists[district]
+            listed = followups.followup_list(session, today, district, register_limit=DIGEST_ROWS)
+            lists[district] = ([shown(row) for row in listed.rows], listed.counts)
+        rows, counts = lists[district]
         queued += outbox.enqueue_push(session, to=officer.line_user_id,
-                                      messages=digest(listed.rows, today, district or "ทั้งจังหวัด", listed.counts),
+                                      messages=digest(rows, today, district or "ทั้งจังหวัด", counts),
                                       origin="job.officer_digest", now=now, send_at=now,
                                       dedupe_key=f"digest:{officer.line_user_id}:{today.isoformat()}") is not None
     return queued

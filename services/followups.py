@@ -1,4 +1,9 @@
-"""The officers' follow-up list, built once for the JSON API, `วันนี้` and the morning digest."""
+"""The officers' follow-up list, built once for the JSON API, `วันนี้` and the morning digest.
+
+Rows are values (`domain.followups.FollowupRow`): why a row is listed, its numbers and
+dates; messages/ turns them into the words officers read. The register's part is stored
+ahead by `services.standing` and read from there while it is current.
+"""
 
 from __future__ import annotations
 
@@ -11,18 +16,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from domain.clock import BANGKOK
-from domain.followups import Followup
+from domain.followups import Followup, FollowupRow
 from domain.followups import followups as order_followups
 from domain.identity import mask_national_id
 from domain.money import Position
-from messages.followups import (
-    NEXT_ACTION,
-    application_text,
-    appointment_text,
-    field_update_text,
-    promise_text,
-    reason_text,
-)
 from models import Booking, Contract, FieldUpdate, LineGroup, MeasureApplication, StaffMember
 from services import standing
 from services.areas import area_ids_under, district_names, district_of_areas
@@ -56,14 +53,12 @@ def position_fields(p: Position) -> dict[str, Any]:
 
 
 def register_row(item: Followup, project_name: str, district: str | None) -> dict[str, Any]:
-    """A register row of the list: why the contract is on it, what to do, and its position."""
+    """A register row of the list: why the contract is on it, and its position."""
     return {
         "project_code": item.project_code,
         "project_name": project_name,
         "district": district,
         "reason": item.reason,
-        "reason_text": reason_text(item),
-        "next_action": NEXT_ACTION[item.reason],
         **position_fields(item.position),
     }
 
@@ -96,7 +91,7 @@ def refresh_followups(session: Session, as_of: date, now: datetime) -> int:
 class FollowupList:
     """One officer's list, or a page of it, with what the whole list holds."""
 
-    rows: list[dict[str, Any]]
+    rows: list[FollowupRow]
     total: int  # rows in the whole list
     counts: dict[str, int]  # the whole list's rows per reason, in the list's order
     stored: bool  # the register rows were read from the stored list, not computed now
@@ -118,7 +113,7 @@ def followup_list(session: Session, as_of: date, district: str | None = None, *,
               + appointment_rows(session, as_of)
               + field_update_rows(session, as_of, area_ids))
     stored = standing.stored_part(session, as_of, area_ids)
-    fetch: Callable[[int, int], list[dict[str, Any]]]
+    fetch: Callable[[int, int], list[FollowupRow]]
     if stored is not None:
         counts = stored.counts()
         fetch = stored.rows
@@ -128,12 +123,13 @@ def followup_list(session: Session, as_of: date, district: str | None = None, *,
         for item in items:
             counts[item.reason] = counts.get(item.reason, 0) + 1
 
-        def fetch(start: int, stop: int) -> list[dict[str, Any]]:
-            return [register_row(item, facts[item.project_code].project_name,
-                                 districts.get(facts[item.project_code].area_id)) for item in items[start:stop]]
+        def fetch(start: int, stop: int) -> list[FollowupRow]:
+            return [FollowupRow(register_row(item, facts[item.project_code].project_name,
+                                             districts.get(facts[item.project_code].area_id)))
+                    for item in items[start:stop]]
     in_register = sum(counts.values())
     for row in others:
-        counts[row["reason"]] = counts.get(row["reason"], 0) + 1
+        counts[row.reason] = counts.get(row.reason, 0) + 1
     offset = max(0, offset)
     stop = None if limit is None else offset + max(0, limit)
     register_stop = in_register if stop is None else min(stop, in_register)
@@ -145,32 +141,29 @@ def followup_list(session: Session, as_of: date, district: str | None = None, *,
 
 
 def promise_rows(session: Session, as_of: date, district: str | None,
-                 districts: dict[int, str]) -> list[dict[str, Any]]:
+                 districts: dict[int, str]) -> list[FollowupRow]:
     """Promises to pay read off the payments: broken ones to revisit, kept ones to thank."""
     rows = []
     for row in promises_to_follow(session, as_of, district):
         promise, contract = row.promise, row.promise.contract
-        rows.append({
+        rows.append(FollowupRow({
             "project_code": contract.project_code,
             "project_name": contract.project_name,
             "district": districts.get(contract.area_id),
             "class": None,
             "days_to_prescription": None,
             "reason": row.reason,
-            "reason_text": promise_text(row.reason, promise.amount, promise.due_on, row.status.paid,
-                                        promise.visit.officer_name),
-            "next_action": NEXT_ACTION[row.reason],
             "promise_id": promise.id,
             "visit_id": promise.visit_id,
             "amount": money(promise.amount),
             "due_on": promise.due_on.isoformat(),
             "paid": money(row.status.paid),
             "kept_on": iso(row.status.kept_on),
-        })
+        }, {"officer": promise.visit.officer_name}))
     return rows
 
 
-def field_update_rows(session: Session, as_of: date, area_ids: list[int] | None = None) -> list[dict[str, Any]]:
+def field_update_rows(session: Session, as_of: date, area_ids: list[int] | None = None) -> list[FollowupRow]:
     """Field updates from the day before and today: what the volunteers saw (in these areas)."""
     since = datetime(as_of.year, as_of.month, as_of.day, tzinfo=BANGKOK) - timedelta(days=1)
     query = (select(FieldUpdate, Contract.project_code, Contract.project_name)
@@ -183,19 +176,17 @@ def field_update_rows(session: Session, as_of: date, area_ids: list[int] | None 
             FieldUpdate.author.in_(select(StaffMember.line_user_id).where(StaffMember.district_id.in_(area_ids)))))
     rows = []
     for update, code, name in session.execute(query):
-        rows.append({
+        rows.append(FollowupRow({
             "project_code": code, "project_name": name or "", "district": None,
             "class": None, "days_to_prescription": None,
             "reason": "field_update",
-            "reason_text": field_update_text(update.text, len(update.photos), update.lat is not None),
-            "next_action": NEXT_ACTION["field_update"],
             "update_id": update.id,
             "created_at": update.created_at.astimezone(BANGKOK).isoformat(),
-        })
+        }, {"text": update.text, "photos": len(update.photos), "located": update.lat is not None}))
     return rows
 
 
-def appointment_rows(session: Session, as_of: date) -> list[dict[str, Any]]:
+def appointment_rows(session: Session, as_of: date) -> list[FollowupRow]:
     """Today's sessions with people booked: what the officer prepares for."""
     by_session: dict[int, list[Booking]] = {}
     for booking in bookings_on(session, [as_of]):
@@ -204,19 +195,17 @@ def appointment_rows(session: Session, as_of: date) -> list[dict[str, Any]]:
     for bookings in by_session.values():
         appointment = bookings[0].session
         start = appointment.starts_at.astimezone(BANGKOK)
-        rows.append({
+        rows.append(FollowupRow({
             "project_code": None,
             "project_name": appointment.title,
             "district": None,
             "class": None,
             "days_to_prescription": None,
             "reason": "appointment",
-            "reason_text": appointment_text(appointment.kind, start, appointment.place, len(bookings)),
-            "next_action": NEXT_ACTION["appointment"],
             "session_id": appointment.id,
             "booked": len(bookings),
             "start": start.isoformat(),
-        })
+        }, {"kind": appointment.kind, "place": appointment.place}))
     return rows
 
 
@@ -232,17 +221,16 @@ def applications_awaiting(session: Session, district: str | None = None) -> Sequ
     return session.scalars(query).all()
 
 
-def application_row(application: MeasureApplication, districts: dict[int, str]) -> dict[str, Any]:
+def application_row(application: MeasureApplication, districts: dict[int, str]) -> FollowupRow:
+    """An application waiting for an officer (also what the applications API shows of one)."""
     person, contract = application.person, application.contract
-    return {
+    return FollowupRow({
         "project_code": contract.project_code,
         "project_name": contract.project_name,
         "district": districts.get(contract.area_id),
         "class": None,  # every row carries the interface's keys (INTERFACES.md)
         "days_to_prescription": None,
         "reason": "measure_application",
-        "reason_text": application_text(application.measure_id, application.status),
-        "next_action": NEXT_ACTION["measure_application"],
         "application_id": application.id,
         "measure": application.measure_id,
         "status": application.status,
@@ -251,4 +239,4 @@ def application_row(application: MeasureApplication, districts: dict[int, str]) 
         "submitted_at": application.submitted_at.astimezone(BANGKOK).isoformat(),
         "status_changed_at": application.status_changed_at.astimezone(BANGKOK).isoformat(),
         "officer": application.officer,
-    }
+    })

@@ -1,12 +1,13 @@
 """The follow-up list's register part, stored ranked for a day and read a page at a time.
 
-`refresh` runs the money rules over the whole register (seconds on a province) and stores
-the rows the list shows, in its order (`models.standing`). The importer calls it after an
-import and the clock's `refresh_followups` job keeps it current (each new day, and after
-any change to the register). `stored_part` hands the stored rows to `services.followups` only
-when they were computed for the day asked about from the register as it is now (the
-trigger-kept `register_version`); otherwise the list is computed live, so a stale row is
-never shown.
+`refresh` runs the money rules over the whole register (seconds on a province) and
+stores the list's rows as values (reason keys, numbers, dates), in its order
+(`models.standing`); messages/ words them when they are shown. The importer calls it
+after an import and the clock's `refresh_followups` job keeps it current (each new day,
+and after any change to the register). `stored_part` hands the stored rows to
+`services.followups` only when they were computed for the day asked about from the
+register as it is now (the trigger-kept `register_version`); otherwise the list is
+computed live, so a stale row is never shown.
 """
 
 from __future__ import annotations
@@ -20,21 +21,21 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from domain.followups import REASONS
-from messages.followups import NEXT_ACTION
+from domain.followups import REASONS, FollowupRow
 from models import FollowupStanding, RegisterVersion, StandingState
 from models.db import bulk_insert, fetch_tuples
 
 log = logging.getLogger(__name__)
 
-# Raise when the stored rows change shape or wording: rows of an older format are stale.
-FORMAT = 1
+# Raise when the stored rows change shape or meaning: rows of an older format are stale.
+# 2: values only (the reason's words are made when the list is shown, by messages/).
+FORMAT = 2
 STATE_ID = 1
 
 # the stored columns, in the order they are read, and the list's key for each
 _READ = (
     ("project_code", "project_code"), ("project_name", "project_name"), ("district", "district"),
-    ("reason", "reason"), ("reason_text", "reason_text"), ("debtor_class", "class"), ("class_name", "class_name"),
+    ("reason", "reason"), ("debtor_class", "class"), ("class_name", "class_name"),
     ("outstanding_principal", "outstanding_principal"), ("overdue_amount", "overdue_amount"),
     ("overdue_installments", "overdue_installments"), ("next_due_date", "next_due_date"),
     ("next_due_amount", "next_due_amount"), ("last_payment_date", "last_payment_date"),
@@ -112,17 +113,13 @@ class StoredPart:
                                           .where(*self._where()).group_by(FollowupStanding.reason)).all())
         return {reason: found[reason] for reason in REASONS if found.get(reason)}
 
-    def rows(self, start: int, stop: int | None) -> list[dict[str, Any]]:
+    def rows(self, start: int, stop: int | None) -> list[FollowupRow]:
         """Rows start..stop (stop None: to the end), in the list's order."""
         query = select(*_COLUMNS).where(*self._where()).order_by(FollowupStanding.rank).offset(start)
         if stop is not None:
             query = query.limit(max(0, stop - start))
-        out = []
-        for values in fetch_tuples(self.session, query):  # tens of thousands at a time
-            row = dict(zip(_KEYS, values, strict=True))
-            row["next_action"] = NEXT_ACTION[row["reason"]]
-            out.append(row)
-        return out
+        rows = fetch_tuples(self.session, query)  # tens of thousands at a time
+        return [FollowupRow(dict(zip(_KEYS, values, strict=True))) for values in rows]
 
 
 def stored_part(session: Session, as_of: date, area_ids: Sequence[int] | None) -> StoredPart | None:

@@ -95,7 +95,7 @@ def test_the_stored_list_is_the_live_list_page_by_page(db):  # type: ignore[no-u
             lists[district] = live
         assert refresh_followups(session, TODAY, NOW) == lists[None].total > 0
         session.commit()
-        kinds = {row["reason"] for row in lists[None].rows}
+        kinds = {row.reason for row in lists[None].rows}
         assert {"time_barred", "prescription_near", "in_default"} <= kinds, kinds
         for district, live in lists.items():
             stored = followup_list(session, TODAY, district)
@@ -106,7 +106,7 @@ def test_the_stored_list_is_the_live_list_page_by_page(db):  # type: ignore[no-u
                 assert page.stored and page.total == live.total
                 assert page.rows == live.rows[offset:offset + limit], (district, offset, limit)
         head = followup_list(session, TODAY, None, register_limit=4)
-        assert [r["project_code"] for r in head.rows] == [r["project_code"] for r in lists[None].rows[:4]]
+        assert [r.fields["project_code"] for r in head.rows] == [r.fields["project_code"] for r in lists[None].rows[:4]]
         assert head.counts == lists[None].counts
 
 
@@ -119,13 +119,13 @@ def test_a_stored_list_is_never_read_for_another_day_or_a_changed_register(db): 
         assert listed.stored
         assert not followup_list(session, TODAY + timedelta(days=1)).stored
         # a payment clears the most urgent contract in default: the stored rows are stale at once
-        first = next(row for row in listed.rows if row["reason"] == "in_default")
+        first = next(row.fields for row in listed.rows if row.reason == "in_default")
         contract = session.scalars(select(Contract).where(Contract.project_code == first["project_code"])).one()
         f.payment(session, contract, TODAY, str(contract.principal))
         session.commit()
         now_listed = followup_list(session, TODAY)
         assert not now_listed.stored
-        assert first["project_code"] not in {row["project_code"] for row in now_listed.rows}
+        assert first["project_code"] not in {row.fields["project_code"] for row in now_listed.rows}
         assert now_listed.total == listed.total - 1
         refresh_followups(session, TODAY, NOW)
         session.commit()

@@ -20,6 +20,7 @@ from domain.identity import mask_national_id
 from domain.measures import Situation, recommended_ids
 from domain.textnorm import to_ascii_digits
 from domain.visits import report_day_on_or_before, report_period
+from messages.followups import shown
 from models import AppointmentSession, Booking, Contract, MeasureApplication, Membership, Outbox
 from services.appointments import create_session, seats_of, taken_seats
 from services.areas import area_ids_under, district_names
@@ -119,7 +120,7 @@ def followups():  # type: ignore[no-untyped-def]
     limit = parse_count(request.args.get("limit"), "limit")
     with runtime().sessions() as session:
         listed = followup_list(session, as_of, request.args.get("district") or None, offset=offset, limit=limit)
-        rows = listed.rows
+        rows = [shown(row) for row in listed.rows]
         audit(session, [int(r["applicant"]["person_id"]) for r in rows if r.get("applicant")], "api.followups")
     response = jsonify(rows)
     response.headers["X-Total-Count"] = str(listed.total)
@@ -150,7 +151,7 @@ def applications():  # type: ignore[no-untyped-def]
     with runtime().sessions() as session:
         districts = district_names(session)
         found = list(session.scalars(query))
-        rows = [application_row(a, districts) for a in found]
+        rows = [shown(application_row(a, districts)) for a in found]
         audit(session, [a.person_id for a in found], "api.applications")
         return jsonify(rows)
 
@@ -176,7 +177,7 @@ def update_application(application_id: int):  # type: ignore[no-untyped-def]
         application.note = body.get("note") or application.note
         application.status_changed_at = rt.clock.now()
         session.commit()
-        return jsonify(application_row(application, district_names(session)))
+        return jsonify(shown(application_row(application, district_names(session))))
 
 
 @bp.get("/sessions")
