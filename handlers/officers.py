@@ -7,9 +7,9 @@ from linebot.v3.messaging import Message
 from handlers import common
 from handlers.context import Context
 from messages.followups import DIGEST_ROWS, digest, quota_paused, shown
-from models import PlatformFlag, StaffMember
+from models import StaffMember
+from services import outbox
 from services.followups import followup_list
-from services.outbox import QUOTA_FLAG
 from services.queries import staff_member
 
 
@@ -32,10 +32,8 @@ def quota_notice(ctx: Context) -> list[Message]:
     """Once per pause, tell each officer who writes to us that pushes are held (replies are free)."""
     if ctx.in_group or not ctx.user_id:
         return []
-    flag = ctx.session.get(PlatformFlag, QUOTA_FLAG)
-    if flag is None or flag.until is None or flag.until <= ctx.now or ctx.user_id in (flag.told or []):
+    until = outbox.quota_pause_untold(ctx.session, ctx.user_id, ctx.now)
+    if until is None or officer(ctx) is None:
         return []
-    if officer(ctx) is None:
-        return []
-    flag.told = [*(flag.told or []), ctx.user_id]
-    return [quota_paused(flag.until.astimezone(ctx.now.tzinfo).date())]
+    outbox.mark_quota_told(ctx.session, ctx.user_id)
+    return [quota_paused(until.astimezone(ctx.now.tzinfo).date())]

@@ -126,6 +126,21 @@ def quota_paused_until(session: Session, now: datetime) -> datetime | None:
     return flag.until if flag is not None and flag.until is not None and flag.until > now else None
 
 
+def quota_pause_untold(session: Session, line_user_id: str, now: datetime) -> datetime | None:
+    """Until when pushes are paused, if they are and this account was not told yet (else None)."""
+    flag = session.get(PlatformFlag, QUOTA_FLAG)
+    if flag is None or flag.until is None or flag.until <= now or line_user_id in (flag.told or []):
+        return None
+    return flag.until
+
+
+def mark_quota_told(session: Session, line_user_id: str) -> None:
+    """This account was told of the current pause: once per pause is enough."""
+    flag = session.get(PlatformFlag, QUOTA_FLAG)
+    if flag is not None:
+        flag.told = [*(flag.told or []), line_user_id]
+
+
 def pause_for_quota(session: Session, now: datetime) -> datetime:
     """Pause pushes until the quota renews (the 1st of next month, Bangkok) and note it once."""
     local = now.astimezone(BANGKOK)
