@@ -1,6 +1,6 @@
 """The officers' follow-up list on a province-sized register (not a test).
 
-Generates the sample register with `bot.sampledata` (its class mix: normal, in default,
+Generates the sample register with `devtools.sampledata` (its class mix: normal, in default,
 contract ended, time-barred), imports it into a fresh PostgreSQL schema, runs ANALYZE
 (as autovacuum would), and times the list `GET /api/followups`, `วันนี้` and the morning
 digest share (`services.followups.followup_list`; reads include wording the rows as they

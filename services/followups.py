@@ -71,7 +71,7 @@ def live_register(session: Session, as_of: date,
 
 
 def refresh_followups(session: Session, as_of: date, now: datetime) -> int:
-    """Compute the province's register rows for `as_of` and store them (`bot.standing`)."""
+    """Compute the province's register rows for `as_of` and store them (`services.standing`)."""
     def compute() -> Iterator[tuple[int, int | None, dict[str, Any]]]:
         items, facts = live_register(session, as_of, None)  # every query first: the rows are
         districts = district_of_areas(session)  # built while the connection is busy writing them
@@ -103,7 +103,7 @@ def followup_list(session: Session, as_of: date, district: str | None = None, *,
     applications, today's appointments and field updates: rows offset..offset+limit.
 
     The register rows come from the stored list when it was computed for `as_of` from the
-    register as it is now (`bot.standing`), else they are computed here. `register_limit`
+    register as it is now (`services.standing`), else they are computed here. `register_limit`
     keeps at most that many register rows and every other row (the LINE digest's need).
     """
     districts = district_names(session)
