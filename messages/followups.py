@@ -78,7 +78,8 @@ def register_text(reason: str, fields: Mapping[str, Any]) -> str:
 
 def reason_text(row: FollowupRow) -> str:
     """One line an officer reads at a glance: why this row is on the list."""
-    reason, fields, unshown = row.reason, row.fields, row.unshown
+    fields, unshown = row.fields, row.unshown
+    reason = fields["reason"]
     if reason in REGISTER_REASONS:
         return register_text(reason, fields)
     if reason in ("promise_broken", "promise_kept"):
@@ -94,7 +95,7 @@ def reason_text(row: FollowupRow) -> str:
 
 def shown(row: FollowupRow) -> dict[str, Any]:
     """A row as `GET /api/followups` and the LINE digest show it: its values, why, and what to do next."""
-    return {**row.fields, "reason_text": reason_text(row), "next_action": NEXT_ACTION[row.reason]}
+    return {**row.fields, "reason_text": reason_text(row), "next_action": NEXT_ACTION[row.fields["reason"]]}
 
 
 ROWS_PER_PAGE = 6

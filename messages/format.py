@@ -10,6 +10,7 @@ THAI_MONTHS_SHORT = (
     "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
 )
 BE_OFFSET = 543
+SATANG = Decimal("0.01")
 
 
 def thai_date(day: date) -> str:
@@ -24,5 +25,5 @@ def thai_time(moment: datetime) -> str:
 
 def baht(amount: Decimal | int | str) -> str:
     """`12,345.50 บาท`"""
-    value = Decimal(amount).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    value = Decimal(amount).quantize(SATANG, rounding=ROUND_HALF_UP)
     return f"{value:,.2f} บาท"
