@@ -10,7 +10,7 @@ from messages.followups import DIGEST_ROWS, digest, quota_paused, shown
 from models import StaffMember
 from services import outbox
 from services.followups import followup_list
-from services.queries import staff_member
+from services.identity import staff_member
 
 
 def officer(ctx: Context) -> StaffMember | None:
