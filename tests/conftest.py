@@ -23,6 +23,9 @@ from models.db import make_engine, session_scope
 from services.measure_store import ensure_measures
 from tests.helpers import LineChat
 
+# How often a served test app looks for its shutdown request. werkzeug's default (0.5 s)
+# made every test that serves the app wait that long on teardown.
+SERVER_POLL_SECONDS = 0.01
 SECRET = "test-channel-secret"
 TOKEN = "test-channel-access-token"
 ADMIN = "test-admin-token"
@@ -150,7 +153,7 @@ def app(settings: Settings, clock: FixedClock):  # type: ignore[no-untyped-def]
 def live_url(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """The app served over real HTTP on a loopback port."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(SERVER_POLL_SECONDS,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()

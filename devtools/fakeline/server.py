@@ -18,6 +18,9 @@ REPLY_TOKEN_LIFETIME = 60.0  # seconds: LINE's reply tokens expire after about a
 MESSAGE_TYPES = {"text", "sticker", "image", "video", "audio", "location", "imagemap", "template", "flex"}
 RATE_LIMIT_BODY = {"message": "Too Many Requests"}
 MONTHLY_LIMIT_BODY = {"message": "You have reached your monthly limit."}
+# How often the serving thread looks for a stop request: stop() returns within this
+# (werkzeug's default of 0.5 s made every test and demo that stops a server wait for it).
+POLL_SECONDS = 0.02
 
 
 @dataclass
@@ -495,7 +498,8 @@ class FakeLinePlatform:
         self.app = create_fake_line(access_token)
         self.state: FakeState = self.app.extensions["fakeline"]
         self._server: BaseWSGIServer = make_server(host, port, self.app, threaded=True)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-line", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(POLL_SECONDS,),
+                                        name="fake-line", daemon=True)
 
     @property
     def url(self) -> str:
