@@ -104,7 +104,10 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def settings(database_url: str, fake_line: FakeLinePlatform, tmp_path) -> Iterator[Settings]:  # type: ignore[no-untyped-def]
+def settings(database_url: str, fake_line: FakeLinePlatform, tmp_path, request) -> Iterator[Settings]:  # type: ignore[no-untyped-def]
+    # Pushes a webhook queues reach the fake before the webhook answers, so a test reads them
+    # at once; `@pytest.mark.outbox_worker` leaves them to the background thread, as in production.
+    inline = request.node.get_closest_marker("outbox_worker") is None
     yield Settings(
         uploads_dir=str(tmp_path / "uploads"),
         line_channel_secret=SECRET,
@@ -117,6 +120,7 @@ def settings(database_url: str, fake_line: FakeLinePlatform, tmp_path) -> Iterat
         line_timeout_seconds=2.0,
         outbox_backoff_seconds=10.0,
         outbox_backoff_cap_seconds=600.0,
+        outbox_inline=inline,
         log_json=True,
     )
     _empty_all_tables(database_url)
