@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from devtools.fakeline import events as ev
 from models import ContactRequest, Conversation, LineUser, Outbox, ProcessedEvent
 from tests.helpers import GROUP, USER, load_payload, press, texts
 
 OTHER = "U" + "2" * 32
+STATEMENTS_PER_MENU_WORD = 25  # 17 on SQLite (BEGINs included), 15 on PostgreSQL when this was written
 
 
 def _count(db, model) -> int:  # type: ignore[no-untyped-def]
@@ -284,10 +284,22 @@ def test_stickers_and_photos_in_a_private_chat_get_a_gentle_answer(line):
     assert "ได้รับแล้ว" in replies[0]["text"]
 
 
-def test_webhook_answers_well_inside_two_seconds(line):
-    started = time.perf_counter()
-    line.say("ช่วยเหลือ")
-    assert time.perf_counter() - started < 1.5
+def test_webhook_answers_well_inside_two_seconds(app, line, fake):
+    """Counted, not timed (a busy machine must not fail it): one call to LINE, the reply, and
+    a few SQL statements; pushes never hold the answer (test_contact_flow_saves_...)."""
+    statements: list[str] = []
+    engine = app.extensions["wdf"].engine
+
+    def count(_conn, _cursor, statement, *_rest):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        line.say("ช่วยเหลือ")
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert [r["path"] for r in fake.requests("/v2/")] == ["/v2/bot/message/reply"]
+    assert 0 < len(statements) <= STATEMENTS_PER_MENU_WORD, statements
 
 
 def test_events_the_sdk_does_not_know_are_acknowledged_and_logged(line, db):
