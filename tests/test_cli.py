@@ -37,18 +37,21 @@ def test_db_upgrade_creates_the_schema(tmp_path):
 
 
 def test_scheduler_once_delivers_the_outbox_and_exits(tmp_path, fake_line, fake):
-    url = f"sqlite:///{tmp_path / 'clock.sqlite3'}"
-    assert _flask("db", "upgrade", env={"DATABASE_URL": url}).returncode == 0
     from linebot.v3.messaging import TextMessage
 
-    from domain.clock import FixedClock
+    from domain.clock import FixedClock, SystemClock
+    from models import migrate
     from models.db import make_session_factory
     from services import outbox
+    from services.measure_store import ensure_measures
     from tests.conftest import NOW, TOKEN
     from tests.helpers import USER
 
+    url = f"sqlite:///{tmp_path / 'clock.sqlite3'}"
     engine = make_engine(url)
+    migrate.upgrade(engine)  # what `db upgrade` does (the command is tested above), without another process
     with make_session_factory(engine)() as session:
+        ensure_measures(session, SystemClock().now())
         outbox.enqueue_push(session, to=USER, messages=[TextMessage(text="แจ้งเตือน")], origin="test",
                             now=FixedClock(NOW).now())
         session.commit()
