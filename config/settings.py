@@ -57,6 +57,9 @@ class Settings:
     outbox_workers: int = 8
     outbox_backoff_seconds: float = 30.0
     outbox_backoff_cap_seconds: float = 3600.0
+    # Send what a webhook queued before answering it, instead of from the background thread
+    # (tests read the result at once). Off in production: LINE wants its answer quickly.
+    outbox_inline: bool = False
     office_name: str = "สำนักงานพัฒนาชุมชนจังหวัดภูเก็ต"
     office_phone: str = "076-211-040"
     payment_bank: str = "ธนาคารกรุงไทย"
@@ -100,6 +103,7 @@ class Settings:
             outbox_workers=_int(env, "OUTBOX_WORKERS", 8, minimum=1),
             outbox_backoff_seconds=_float(env, "OUTBOX_BACKOFF_SECONDS", 30.0),
             outbox_backoff_cap_seconds=_float(env, "OUTBOX_BACKOFF_CAP_SECONDS", 3600.0),
+            outbox_inline=_truthy(env.get("OUTBOX_INLINE", "")),
             office_name=env.get("FUND_OFFICE_NAME") or cls.office_name,
             office_phone=env.get("FUND_OFFICE_PHONE") or cls.office_phone,
             payment_bank=env.get("PAYMENT_BANK") or cls.payment_bank,

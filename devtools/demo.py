@@ -20,6 +20,7 @@ from werkzeug.serving import make_server
 
 from config.settings import DEFAULT_INSTANCE, Settings
 from devtools.fakeline import FakeLineClient, FakeLinePlatform
+from devtools.fakeline.server import POLL_SECONDS
 from devtools.seed import DEMO_DATA, seed_people_in_line, seed_register
 from devtools.simulator import views as simulator
 from domain.clock import BANGKOK, clock_for, parse_fund_now
@@ -94,7 +95,7 @@ def start_demo(host: str = "127.0.0.1", port: int = 5000, fake_port: int = 5001,
     _introduce_personas(FakeLineClient(fake.url), personas)
     app.config["SIMULATOR_PERSONAS"] = personas
     server = make_server(host, port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="demo-app", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(POLL_SECONDS,), name="demo-app", daemon=True)
     thread.start()
     return DemoStack(f"http://{host}:{server.server_port}", app, fake, personas, server, thread)
 

@@ -151,6 +151,7 @@ def test_a_change_during_a_refresh_leaves_the_stored_list_stale(db):  # type: ig
                     other.execute(Payment.__table__.insert().values(
                         contract_id=contract_id, paid_on=TODAY, amount=Decimal("5.00"), reference="meanwhile"))
                     other.commit()
+                other.invalidate()  # the short busy timeout must not go back to the shared pool
                 return []
             other.execute(Payment.__table__.insert().values(
                 contract_id=contract_id, paid_on=TODAY, amount=Decimal("5.00"), reference="meanwhile"))

@@ -7,7 +7,7 @@ from linebot.v3.messaging import TextMessage
 from sqlalchemy import select
 
 from bot import outbox
-from bot.line import SendResult
+from bot.line import LineGateway, SendResult
 from models import Outbox
 from services import outbox as queue
 from tests.helpers import USER, texts
@@ -95,10 +95,15 @@ def test_409_on_a_retry_means_an_earlier_attempt_got_through(rt, fake, clock):
     assert len(fake.chat(f"user:{USER}")) == 1  # the person got it exactly once
 
 
-def test_a_timeout_is_retried(rt, fake, clock):
-    fake.inject(PUSH, 200, delay=3.0)  # longer than the 2 s request timeout in tests
+def test_a_timeout_is_retried(rt, fake, clock, settings):
+    fake.inject(PUSH, 200, delay=1.0)  # LINE answers after 1 s; the first attempt waits 0.2 s
     outbox_id = _queue(rt)
-    rt.outbox_sender.deliver_due()
+    impatient = settings.with_(line_timeout_seconds=0.2)
+    line = LineGateway(impatient)
+    try:
+        outbox.OutboxSender(rt.sessions, line, rt.clock, impatient).deliver_due()
+    finally:
+        line.close()
     row = _row(rt, outbox_id)
     assert row.status == "queued" and row.last_status is None
     clock.advance(seconds=10)

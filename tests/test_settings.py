@@ -34,12 +34,14 @@ def test_defaults_and_overrides():
     assert settings.line_api_base_url == "https://api.line.me"
     assert settings.line_data_api_base_url == "https://api-data.line.me"
     assert settings.line_push_rate == 1000 and settings.fund_now is None
+    assert not settings.outbox_inline  # pushes go out from the worker thread unless OUTBOX_INLINE=1
     assert settings.database_url.startswith("sqlite:///") and settings.database_url.endswith("instance/wdf.sqlite3")
     custom = Settings.from_env({**FULL, "FUND_NOW": "2026-12-05T08:30", "LINE_PUSH_RATE": "50",
                                 "DATABASE_URL": "postgresql+psycopg://x@h/db",
-                                "LINE_API_BASE_URL": "http://127.0.0.1:9/"})
+                                "LINE_API_BASE_URL": "http://127.0.0.1:9/", "OUTBOX_INLINE": "1"})
     assert custom.fund_now == datetime(2026, 12, 5, 8, 30, tzinfo=BANGKOK)
     assert custom.line_push_rate == 50 and custom.line_api_base_url == "http://127.0.0.1:9"
+    assert custom.outbox_inline
 
 
 @pytest.mark.parametrize(("name", "value"), [

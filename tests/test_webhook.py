@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
-import time
+import threading
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import event, func, select
 
 from devtools.fakeline import events as ev
 from models import ContactRequest, Conversation, LineUser, Outbox, ProcessedEvent
 from tests.helpers import GROUP, USER, load_payload, press, texts
 
 OTHER = "U" + "2" * 32
+STATEMENTS_PER_MENU_WORD = 25  # 17 on SQLite (BEGINs included), 15 on PostgreSQL when this was written
 
 
 def _count(db, model) -> int:  # type: ignore[no-untyped-def]
@@ -127,7 +129,26 @@ def _start_contact(line) -> list[dict]:  # type: ignore[no-untyped-def]
     return replies
 
 
-def test_contact_flow_saves_the_message_and_tells_officers(line, db, fake, clock):
+@pytest.fixture
+def worker_delivered(app, monkeypatch) -> threading.Event:  # type: ignore[no-untyped-def]
+    """Set once the background outbox thread has delivered a round with something in it."""
+    done = threading.Event()
+    sender = app.extensions["wdf"].outbox_sender
+    deliver_due = sender.deliver_due
+
+    def watched(*args, **kwargs):  # type: ignore[no-untyped-def]
+        attempted = deliver_due(*args, **kwargs)
+        if attempted and threading.current_thread().name == "outbox":
+            done.set()
+        return attempted
+
+    monkeypatch.setattr(sender, "deliver_due", watched)
+    return done
+
+
+@pytest.mark.outbox_worker  # as in production: the worker thread sends the push, the webhook does not wait
+def test_contact_flow_saves_the_message_and_tells_officers(app, line, db, fake, clock, worker_delivered,
+                                                           monkeypatch):
     from models import StaffMember
 
     officer = "U" + "0f" * 16
@@ -139,8 +160,19 @@ def test_contact_flow_saves_the_message_and_tells_officers(line, db, fake, clock
     assert "พิมพ์สิ่งที่อยากบอก" in replies[0]["text"]
     replies = line.say("อยากทราบเรื่องลดดอกเบี้ยค่ะ")
     assert "โทรกลับ" in replies[0]["text"]
+
+    line_api = app.extensions["wdf"].line
+    release, push = threading.Event(), line_api.push
+
+    def held_back(*args, **kwargs):  # type: ignore[no-untyped-def]
+        release.wait(5)  # LINE is slow to take the push until the test lets it go
+        return push(*args, **kwargs)
+
+    monkeypatch.setattr(line_api, "push", held_back)
     replies = line.say("๐๘๑-๒๓๔-๕๖๗๘")  # Thai digits and dashes
     assert "เรียบร้อยแล้ว" in replies[0]["text"]
+    assert fake.requests("/v2/bot/message/push") == []  # the webhook answered without waiting for it
+    release.set()
 
     with db.connect() as connection:
         saved = connection.execute(select(ContactRequest)).one()
@@ -148,7 +180,8 @@ def test_contact_flow_saves_the_message_and_tells_officers(line, db, fake, clock
     assert (saved.topic, saved.message, saved.callback_phone) == (
         "relief", "อยากทราบเรื่องลดดอกเบี้ยค่ะ", "0812345678")
 
-    pushes = _wait_for(lambda: fake.requests("/v2/bot/message/push"))
+    assert worker_delivered.wait(timeout=10), "the outbox thread delivered nothing"
+    pushes = fake.requests("/v2/bot/message/push")
     assert pushes[0]["body"]["to"] == officer
     assert "ลดดอกเบี้ย" in pushes[0]["body"]["messages"][0]["text"]
     assert pushes[0]["retry_key"]
@@ -251,20 +284,22 @@ def test_stickers_and_photos_in_a_private_chat_get_a_gentle_answer(line):
     assert "ได้รับแล้ว" in replies[0]["text"]
 
 
-def test_webhook_answers_well_inside_two_seconds(line):
-    started = time.perf_counter()
-    line.say("ช่วยเหลือ")
-    assert time.perf_counter() - started < 1.5
+def test_webhook_answers_well_inside_two_seconds(app, line, fake):
+    """Counted, not timed (a busy machine must not fail it): one call to LINE, the reply, and
+    a few SQL statements; pushes never hold the answer (test_contact_flow_saves_...)."""
+    statements: list[str] = []
+    engine = app.extensions["wdf"].engine
 
+    def count(_conn, _cursor, statement, *_rest):  # type: ignore[no-untyped-def]
+        statements.append(statement)
 
-def _wait_for(probe, timeout: float = 5.0):  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = probe()
-        if found:
-            return found
-        time.sleep(0.05)
-    raise AssertionError("nothing arrived in time")
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        line.say("ช่วยเหลือ")
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert [r["path"] for r in fake.requests("/v2/")] == ["/v2/bot/message/reply"]
+    assert 0 < len(statements) <= STATEMENTS_PER_MENU_WORD, statements
 
 
 def test_events_the_sdk_does_not_know_are_acknowledged_and_logged(line, db):

@@ -1,0 +1,115 @@
+"""LINE's checks on a send request: message limits, reply tokens, retry keys, recipients."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any
+
+from devtools.fakeline.state import (
+    MESSAGE_TYPES,
+    REPLY_TOKEN_LIFETIME,
+    FakeState,
+    LineError,
+    chat_key_for,
+    error_detail,
+)
+
+
+def check_retry_key(state: FakeState, kind: str, retry_key: str) -> None:
+    if kind == "reply":
+        raise LineError(400, "The retry key cannot be used with the reply endpoint")
+    try:
+        uuid.UUID(retry_key)
+    except ValueError:
+        raise LineError(400, "The value of the X-Line-Retry-Key header is invalid") from None
+    if retry_key in state.accepted_retry_keys:
+        exc = LineError(409, "The retry key is already accepted")
+        exc.body["acceptedRequestId"] = state.accepted_retry_keys[retry_key]
+        raise exc
+
+
+def validate_send(state: FakeState, kind: str, body: dict[str, Any]) -> list[str]:
+    """Check the request as LINE would; return the chats the messages go to."""
+    messages = body.get("messages")
+    if not isinstance(messages, list) or not 1 <= len(messages) <= 5:
+        raise LineError(
+            400, "The request body has 1 error(s)", [error_detail("Size must be between 1 and 5", "messages")]
+        )
+    details: list[dict[str, str]] = []
+    for index, message in enumerate(messages):
+        details.extend(_message_errors(message, f"messages[{index}]"))
+    if details:
+        raise LineError(400, f"The request body has {len(details)} error(s)", details)
+    if kind == "reply":
+        return [_use_reply_token(state, body.get("replyToken"))]
+    if kind == "push":
+        to = body.get("to")
+        if not isinstance(to, str) or to[:1] not in {"U", "C", "R"}:
+            raise LineError(400, "The property, 'to', in the request body is invalid (line: -, column: -)")
+        return [chat_key_for(to)]
+    to_list = body.get("to")
+    if not isinstance(to_list, list) or not 1 <= len(to_list) <= 500:
+        raise LineError(
+            400, "The request body has 1 error(s)", [error_detail("Size must be between 1 and 500", "to")]
+        )
+    if any(not isinstance(user, str) or not user.startswith("U") for user in to_list):
+        raise LineError(400, "The request body has 1 error(s)", [error_detail("Invalid user ID", "to")])
+    return [chat_key_for(user) for user in to_list]
+
+
+def _use_reply_token(state: FakeState, token: object) -> str:
+    entry = state.reply_tokens.get(token) if isinstance(token, str) else None
+    if entry is None or entry["used"] or time.monotonic() - entry["issued"] > REPLY_TOKEN_LIFETIME:
+        raise LineError(400, "Invalid reply token")
+    entry["used"] = True
+    return entry["chat"]
+
+
+def _message_errors(message: object, where: str) -> list[dict[str, str]]:
+    if not isinstance(message, dict) or message.get("type") not in MESSAGE_TYPES:
+        allowed = "Must be one of the following values: " + ", ".join(sorted(MESSAGE_TYPES))
+        return [error_detail(allowed, f"{where}.type")]
+    errors: list[dict[str, str]] = []
+    kind = message["type"]
+    if kind == "text":
+        text = message.get("text")
+        if not isinstance(text, str) or not text:
+            errors.append(error_detail("Must not be empty", f"{where}.text"))
+        elif len(text) > 5000:
+            errors.append(error_detail("Length must be between 0 and 5000", f"{where}.text"))
+    if kind in {"flex", "template"}:
+        alt = message.get("altText")
+        limit = 1500 if kind == "flex" else 400
+        if not isinstance(alt, str) or not alt or len(alt) > limit:
+            errors.append(error_detail(f"Length must be between 1 and {limit}", f"{where}.altText"))
+    if kind == "flex":
+        contents = message.get("contents") or {}
+        if contents.get("type") == "carousel" and len(contents.get("contents", [])) > 12:
+            errors.append(error_detail("Size must be between 1 and 12", f"{where}.contents.contents"))
+    items = (message.get("quickReply") or {}).get("items", [])
+    if len(items) > 13:
+        errors.append(error_detail("Size must be between 1 and 13", f"{where}.quickReply.items"))
+    for index, item in enumerate(items):
+        label = (item.get("action") or {}).get("label", "")
+        if len(label) > 20:
+            where_label = f"{where}.quickReply.items[{index}].action.label"
+            errors.append(error_detail("Length must be between 0 and 20", where_label))
+    errors.extend(_postback_errors(message, where))
+    return errors
+
+
+def _postback_errors(node: object, where: str) -> list[dict[str, str]]:
+    """Every postback action anywhere in the message: data at most 300 characters."""
+    errors: list[dict[str, str]] = []
+    if isinstance(node, dict):
+        if node.get("type") in {"postback", "datetimepicker"}:
+            data = node.get("data")
+            if not isinstance(data, str) or not 0 < len(data) <= 300:
+                errors.append(error_detail("Length must be between 1 and 300", f"{where}.data"))
+        for key, value in node.items():
+            errors.extend(_postback_errors(value, f"{where}.{key}"))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            errors.extend(_postback_errors(value, f"{where}[{index}]"))
+    return errors

@@ -1,0 +1,122 @@
+"""What the fake LINE platform remembers, its error answers, and the helpers every route uses."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import request
+
+REPLY_TOKEN_LIFETIME = 60.0  # seconds: LINE's reply tokens expire after about a minute
+MESSAGE_TYPES = {"text", "sticker", "image", "video", "audio", "location", "imagemap", "template", "flex"}
+RATE_LIMIT_BODY = {"message": "Too Many Requests"}
+MONTHLY_LIMIT_BODY = {"message": "You have reached your monthly limit."}
+
+
+@dataclass
+class Fault:
+    """An injected failure for the next `count` requests whose path starts with `path`."""
+
+    path: str
+    status: int
+    count: int = 1
+    body: dict[str, Any] | None = None
+    delay: float = 0.0
+    accept: bool = False  # process the request for real, then answer with `status`
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class FakeState:
+    """Everything the fake remembers; guarded by one lock."""
+
+    access_token: str
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    reply_tokens: dict[str, dict[str, Any]] = field(default_factory=dict)
+    accepted_retry_keys: dict[str, str] = field(default_factory=dict)
+    faults: list[Fault] = field(default_factory=list)
+    profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
+    groups: dict[str, dict[str, Any]] = field(default_factory=dict)
+    contents: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+    rich_menus: dict[str, dict[str, Any]] = field(default_factory=dict)
+    default_rich_menu: str | None = None
+    chats: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    sent_count: int = 0
+    resets: int = 0  # a request slowed by a fault that outlives a reset is left out of the new log
+    seq: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    def reset(self) -> None:
+        with self.lock:
+            self.requests.clear()
+            self.reply_tokens.clear()
+            self.accepted_retry_keys.clear()
+            self.faults.clear()
+            self.chats.clear()
+            self.sent_count = 0
+            self.resets += 1
+
+
+class LineError(Exception):
+    """An error answer, shaped like LINE's: {"message", "details": [{"message", "property"}]}."""
+
+    def __init__(self, status: int, message: str, details: list[dict[str, str]] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.body: dict[str, Any] = {"message": message}
+        if details:
+            self.body["details"] = details
+
+
+def take_fault(state: FakeState) -> Fault | None:
+    with state.lock:
+        for fault in state.faults:
+            if request.path.startswith(fault.path) and fault.count > 0:
+                fault.count -= 1
+                if fault.count == 0:
+                    state.faults.remove(fault)
+                return fault
+    return None
+
+
+def chat_key_for(recipient: str) -> str:
+    kind = {"U": "user", "C": "group", "R": "room"}.get(recipient[:1], "user")
+    return f"{kind}:{recipient}"
+
+
+def append_chat(
+    state: FakeState, chat: str, direction: str, message: dict[str, Any], sender: str | None = None
+) -> None:
+    state.chats[chat].append(
+        {
+            "seq": next(state.seq),
+            "direction": direction,
+            "sender": sender,
+            "at": datetime.now(UTC).isoformat(),
+            "message": message,
+        }
+    )
+
+
+def record_request(state: FakeState, status: int, body: object = None, *, injected: bool = False) -> None:
+    with state.lock:
+        state.requests.append(
+            {
+                "id": next(state.seq),
+                "method": request.method,
+                "path": request.path,
+                "status": status,
+                "injected": injected,
+                "retry_key": request.headers.get("X-Line-Retry-Key"),
+                "body": body,
+                "at": datetime.now(UTC).isoformat(),
+            }
+        )
+
+
+def error_detail(message: str, prop: str) -> dict[str, str]:
+    return {"message": message, "property": prop}
