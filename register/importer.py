@@ -51,7 +51,7 @@ from register.payments import PaymentsLoader
 from register.report import FileReport
 from register.sources import FileProblem, Source, Table, plan_sources
 from services import standing
-from services.reports import refresh_followups
+from services.followups import refresh_followups
 
 LOADERS: dict[str, type[Loader]] = {
     "contracts": ContractsLoader, "members": MembersLoader, "payments": PaymentsLoader,

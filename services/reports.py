@@ -17,10 +17,6 @@ from models.platform import LineGroup
 from models.register import Contract, Membership
 from models.visits import PromiseToPay, Visit
 from services.areas import area_ids_under
-
-# DEBT: register/importer.py imports the follow-up list's refresh from here (register/ was
-# another branch's to change); once it imports services.followups, this re-export goes.
-from services.followups import refresh_followups as refresh_followups
 from services.visits import statuses
 
 
