@@ -16,8 +16,9 @@ from config.settings import Settings
 from domain.clock import Clock, clock_for
 from domain.group_guard import check_group_message
 from models.db import make_engine, make_session_factory
+from services.groups import NameIndex
+from services.holidays import holidays_in
 from services.outbox import GroupGuard
-from services.queries import NameIndex, holidays_in
 
 
 @dataclass

@@ -28,8 +28,8 @@ from models import migrate
 from models.db import session_scope
 from services.appointments import create_session
 from services.followups import refresh_followups
+from services.holidays import load_bundled_holidays
 from services.measure_store import ensure_measures
-from services.queries import load_bundled_holidays
 from web.app import create_app
 
 # The sample data describes the register as of this day; the demo's clock is pinned to

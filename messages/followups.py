@@ -20,6 +20,7 @@ from linebot.v3.messaging import (
 
 from domain.followups import REASONS, FollowupRow
 from domain.money import prescription_date
+from messages.appointments import KIND_NAMES
 from messages.format import baht, thai_date
 
 REGISTER_REASONS = frozenset(REASONS)
@@ -52,7 +53,6 @@ def promise_text(reason: str, amount: Decimal, due_on: date, paid: Decimal, offi
 
 def appointment_text(kind: str, start: datetime, place: str, booked: int) -> str:
     """Today's session, for the officer's list."""
-    from messages.appointments import KIND_NAMES
 
     return f"นัดวันนี้ {KIND_NAMES[kind]} {start:%H:%M} น. ที่ {place} จองแล้ว {booked} คน"
 

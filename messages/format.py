@@ -27,3 +27,11 @@ def baht(amount: Decimal | int | str) -> str:
     """`12,345.50 บาท`"""
     value = Decimal(amount).quantize(SATANG, rounding=ROUND_HALF_UP)
     return f"{value:,.2f} บาท"
+
+
+WHOLE_PROVINCE = "ทั้งจังหวัด"
+
+
+def area_name(district: str | None) -> str:
+    """The area a list or report covers: its district, or the whole province."""
+    return district or WHOLE_PROVINCE

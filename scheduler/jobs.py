@@ -30,18 +30,12 @@ from messages.followups import DIGEST_ROWS, digest, prescription_alert, shown
 from models import ProactiveContact
 from models.db import session_scope
 from services import followups, outbox, standing
-from services.appointments import booking_view
+from services.appointments import booking_view, bookings_on
 from services.areas import district_names
+from services.contracts import open_positions
 from services.conversation import purge_expired
-from services.queries import (
-    active_officers,
-    bookings_on,
-    bound_groups,
-    group_positions,
-    holidays_in,
-    open_positions,
-    reminder_audience,
-)
+from services.holidays import holidays_in
+from services.reminders import active_officers, bound_groups, group_positions, reminder_audience
 from services.reports import district_report_for
 
 log = logging.getLogger(__name__)

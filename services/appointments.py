@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from linebot.v3.messaging import Message
@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from config.settings import Settings
 from domain.appointments import BookingView, OpenSession, SessionView, seat_starts, sessions_to_offer
-from models.appointments import AppointmentSession, Booking
+from domain.clock import BANGKOK
+from models.appointments import KINDS, AppointmentSession, Booking
 from models.register import Person
 from services import outbox
 from services.areas import district_of_areas
@@ -88,8 +89,6 @@ def create_session(session: Session, *, kind: str, start: datetime, end: datetim
                    opens_at: datetime | None = None, closes_at: datetime | None = None,
                    district_id: int | None = None) -> AppointmentSession:
     """A new session after checking what a person would get wrong; ValueError says what."""
-    from models.appointments import KINDS
-
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
     if end <= start:
@@ -233,3 +232,14 @@ def cancel_session(session: Session, appointment: AppointmentSession, now: datet
                             send_at=now, dedupe_key=f"session-cancelled:{appointment.id}:{booking.id}",
                             messages=notice(booking_view(booking, settings), alternatives))
     return len(bookings)
+
+
+def bookings_on(session: Session, days: Sequence[date]) -> list[Booking]:
+    """Active bookings whose appointment falls on one of these Bangkok days."""
+    first, last = min(days), max(days)
+    start = datetime(first.year, first.month, first.day, tzinfo=BANGKOK)
+    end = datetime(last.year, last.month, last.day, tzinfo=BANGKOK) + timedelta(days=1)
+    return list(session.scalars(select(Booking).join(AppointmentSession)
+                                .where(Booking.status == "booked", AppointmentSession.status == "open",
+                                       Booking.slot_start >= start, Booking.slot_start < end)
+                                .options(selectinload(Booking.session)).order_by(Booking.slot_start)))

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from domain.money import Position
 from models.register import Contract, Membership, Person
-from services.queries import position_of
+from services.contracts import position_of
 
 
 @dataclass(frozen=True)

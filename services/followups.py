@@ -22,8 +22,9 @@ from domain.identity import mask_national_id
 from domain.money import Position
 from models import Booking, Contract, FieldUpdate, LineGroup, MeasureApplication, StaffMember
 from services import standing
+from services.appointments import bookings_on
 from services.areas import area_ids_under, district_names, district_of_areas
-from services.queries import ContractFacts, bookings_on, open_positions
+from services.contracts import ContractFacts, open_positions
 from services.visits import promises_to_follow
 
 

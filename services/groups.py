@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import GroupCode, GroupMember, LineGroup
+from domain.group_guard import NameMatcher
+from models import GroupCode, GroupMember, LineGroup, Person
 
 
 def line_group(session: Session, group_id: str) -> LineGroup | None:
@@ -56,3 +59,22 @@ def bind(session: Session, group_id: str, code: GroupCode, now: datetime) -> str
     group.area_id, group.bound_at, group.left_at = code.area_id, now, None
     code.used_at, code.used_in = now, group_id
     return code.area.name
+
+
+class NameIndex:
+    """Every first and last name on the register, for the group guard; reloaded every few minutes."""
+
+    TTL_SECONDS = 300.0
+
+    def __init__(self) -> None:
+        self._names = NameMatcher(())
+        self._loaded_at = float("-inf")
+        self._lock = threading.Lock()
+
+    def get(self, session: Session) -> NameMatcher:
+        with self._lock:
+            if time.monotonic() - self._loaded_at > self.TTL_SECONDS:
+                rows = session.execute(select(Person.first_name, Person.last_name)).all()
+                self._names = NameMatcher(name for row in rows for name in row if name)
+                self._loaded_at = time.monotonic()
+            return self._names

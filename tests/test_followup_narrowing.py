@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from domain.followups import reason_for
 from models import Contract
-from services.queries import open_positions, position_of
+from services.contracts import open_positions, position_of
 from tests import factories as f
 
 

@@ -25,9 +25,9 @@ from models import AppointmentSession, Booking, Contract, MeasureApplication, Me
 from services.appointments import create_session, seats_of, taken_seats
 from services.areas import area_ids_under, district_names
 from services.audit import record_access
+from services.contracts import contract_by_code, position_of
 from services.followups import application_row, followup_list, position_fields
 from services.measure_store import measures_in_db
-from services.queries import contract_by_code, position_of
 from services.reports import district_report_for
 
 bp = Blueprint("api", __name__, url_prefix="/api")

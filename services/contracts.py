@@ -1,33 +1,22 @@
-"""Reading the register for the rules: contracts with their payments, a person's contracts.
+"""Contracts and their money positions, read from the register for the rules in domain.money.
 
-Helpers take a session and never commit; they turn rows into the plain values the pure
-rules in domain/ work on.
+The lists run set-based (one query for a whole district or province): they serve the
+follow-up list, the reminders and the API.
 """
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, case, cast, extract, func, or_, select
+from sqlalchemy import ColumnElement, Integer, case, cast, extract, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from domain.group_guard import NameMatcher
 from domain.money import Position, Terms, position
-from models.appointments import AppointmentSession, Booking
-from models.platform import LineGroup, LineUser
-from models.register import Area, Contract, LineLink, Membership, Payment, Person, StaffMember
-from models.scheduling import Holiday
-from services.areas import areas_below
-
-# Moved to services.identity (who is behind a LINE account); still importable from here by
-# the handlers that read it, until they import it from there.
-from services.identity import staff_member  # noqa: F401
+from models.register import Area, Contract, Membership, Payment
 
 
 def terms_of(contract: Contract) -> Terms:
@@ -58,89 +47,6 @@ def contract_by_code(session: Session, project_code: str) -> Contract | None:
         .options(selectinload(Contract.payments), selectinload(Contract.memberships).selectinload(Membership.person),
                  selectinload(Contract.area).selectinload(Area.parent))
     ).one_or_none()
-
-
-def holidays_in(session: Session) -> set[date]:
-    """Public holidays loaded with `holidays load` (contact hours end at 18:00 on them)."""
-    return set(session.scalars(select(Holiday.day)))
-
-
-class NameIndex:
-    """Every first and last name on the register, for the group guard; reloaded every few minutes."""
-
-    TTL_SECONDS = 300.0
-
-    def __init__(self) -> None:
-        self._names = NameMatcher(())
-        self._loaded_at = float("-inf")
-        self._lock = threading.Lock()
-
-    def get(self, session: Session) -> NameMatcher:
-        with self._lock:
-            if time.monotonic() - self._loaded_at > self.TTL_SECONDS:
-                rows = session.execute(select(Person.first_name, Person.last_name)).all()
-                self._names = NameMatcher(name for row in rows for name in row if name)
-                self._loaded_at = time.monotonic()
-            return self._names
-
-
-def reminder_audience(session: Session, as_of: date) -> list[tuple[str, list[Position]]]:
-    """Verified people who follow us and have not turned reminders off, with their open positions.
-
-    Set-based (no query per person): this runs for every verified debtor of the province.
-    """
-    audience = (select(LineLink.line_user_id, Membership.contract_id)
-                .join(Membership, Membership.person_id == LineLink.person_id)
-                .join(LineUser, LineUser.line_user_id == LineLink.line_user_id, isouter=True)
-                .where(LineLink.reminders_off_at.is_(None),
-                       or_(LineUser.following.is_(None), LineUser.following.is_(True))))
-    pairs = session.execute(audience).all()
-    contract_ids = audience.with_only_columns(Membership.contract_id).scalar_subquery()
-    positions = {facts.id: p for facts, p in open_positions(session, as_of, contract_ids=contract_ids)}
-    people: dict[str, list[Position]] = {}
-    for user_id, contract_id in pairs:
-        if contract_id in positions:
-            people.setdefault(user_id, []).append(positions[contract_id])
-    return sorted(people.items())
-
-
-def bound_groups(session: Session) -> Sequence[LineGroup]:
-    """Group chats an officer bound to an area, that the bot is still in."""
-    return session.scalars(select(LineGroup).where(
-        LineGroup.area_id.is_not(None), LineGroup.bound_at.is_not(None), LineGroup.left_at.is_(None))
-        .order_by(LineGroup.id)).all()
-
-
-def group_positions(session: Session, groups: Sequence[LineGroup], as_of: date) -> dict[str, list[Position]]:
-    """For each bound group, the positions of the open contracts in its area and below."""
-    owner = areas_below(session, sorted({g.area_id for g in groups if g.area_id is not None}))
-    by_area: dict[int, list[Position]] = {}
-    for facts, p in open_positions(session, as_of, area_ids=list(owner)):
-        by_area.setdefault(owner[facts.area_id], []).append(p)
-    return {g.group_id: by_area.get(g.area_id, []) if g.area_id is not None else [] for g in groups}
-
-
-def active_officers(session: Session) -> Sequence[StaffMember]:
-    return session.scalars(select(StaffMember).where(
-        StaffMember.role == "officer", StaffMember.revoked_at.is_(None))
-        .options(selectinload(StaffMember.district)).order_by(StaffMember.id)).all()
-
-
-def load_bundled_holidays(session: Session) -> int:
-    """The holiday files shipped in domain/data/ (the demo; production loads each year with the CLI)."""
-    import tomllib
-    from pathlib import Path
-
-    from domain.holidays import parse_holidays
-
-    loaded = 0
-    for path in sorted((Path(__file__).resolve().parents[1] / "domain" / "data").glob("holidays-*.toml")):
-        with path.open("rb") as handle:
-            _, days = parse_holidays(tomllib.load(handle))
-        known = set(session.scalars(select(Holiday.day)))
-        session.add_all(Holiday(day=day, name=name) for day, name in days if day not in known)
-        loaded += len(days)
-    return loaded
 
 
 @dataclass(frozen=True)
@@ -217,16 +123,3 @@ def behind_condition(as_of: date, paid_total: Any) -> ColumnElement[bool]:
     due_at_most = case((due_count >= count, principal), else_=due_count * regular)
     # payments are whole satang; half a satang absorbs SQLite's floating-point sums
     return (due_count > 0) & (func.coalesce(paid_total, 0) * 100 < due_at_most - Decimal("0.5"))
-
-
-def bookings_on(session: Session, days: Sequence[date]) -> list[Booking]:
-    """Active bookings whose appointment falls on one of these Bangkok days."""
-    from domain.clock import BANGKOK
-
-    first, last = min(days), max(days)
-    start = datetime(first.year, first.month, first.day, tzinfo=BANGKOK)
-    end = datetime(last.year, last.month, last.day, tzinfo=BANGKOK) + timedelta(days=1)
-    return list(session.scalars(select(Booking).join(AppointmentSession)
-                                .where(Booking.status == "booked", AppointmentSession.status == "open",
-                                       Booking.slot_start >= start, Booking.slot_start < end)
-                                .options(selectinload(Booking.session)).order_by(Booking.slot_start)))
