@@ -7,6 +7,8 @@ import unicodedata
 
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _SPACES = re.compile(r"\s+")
+# Titles people type before a name (the register holds names without them).
+TITLES = ("นางสาว", "น.ส.", "นาง", "นาย", "คุณ", "ด.ญ.", "ด.ช.")
 
 
 def to_ascii_digits(text: str) -> str:
@@ -31,3 +33,15 @@ def split_command(text: str) -> tuple[str, str]:
     cleaned = _SPACES.sub(" ", to_ascii_digits(unicodedata.normalize("NFC", text))).strip()
     head, _, rest = cleaned.partition(" ")
     return head.casefold(), rest.strip()
+
+
+def without_title(word: str) -> str:
+    """`นางสมศรี` → `สมศรี`: people type a title before the name; the register has none.
+
+    Search is by "contains", so cutting a title never loses a match (`นางนวล` still
+    finds นางนวล).
+    """
+    for title in TITLES:
+        if word.startswith(title) and len(word) > len(title):
+            return word[len(title):]
+    return "" if word in TITLES else word

@@ -14,6 +14,7 @@ from handlers import officers, verify
 from handlers.context import Context
 from handlers.flow import Flow, Step
 from messages import appointments as msgs
+from messages import commands as words
 from messages.flows import AppointmentStep
 from messages.payloads import BookingAction
 from models import Booking, Person
@@ -134,7 +135,7 @@ def rosters(ctx: Context) -> list[Message]:
     me = officers.officer(ctx)
     if me is not None and seen:  # names on a roster are personal data: the audit trail records the look
         record_access(ctx.session, seen, viewer=me.line_user_id, viewer_name=me.name, channel="line",
-                      action="roster", detail="นัดหมาย (today and tomorrow)", now=ctx.now)
+                      action="roster", detail=f"{words.APPOINTMENT[0]} (today and tomorrow)", now=ctx.now)
     return msgs.officer_sessions(out)
 
 

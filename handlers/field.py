@@ -61,7 +61,7 @@ def on_location(ctx: Context) -> list[Message]:
     lat, lng = ctx.location or (None, None)
     field.attach_location(update, lat, lng, ctx.now)
     visits.offer_pin(ctx, update)  # about one person: ask the author 1:1 whether it is their home
-    return msgs.attached("ตำแหน่ง")
+    return msgs.location_attached()
 
 
 def on_image(ctx: Context) -> list[Message]:
@@ -70,15 +70,15 @@ def on_image(ctx: Context) -> list[Message]:
         return common.media_received(ctx)
     data = ctx.fetch_content(ctx.message_id)
     if data is None:
-        return msgs.picture_refused("ดึงรูปจาก LINE ไม่ได้ ลองส่งใหม่อีกครั้ง")
+        return msgs.picture_not_fetched()
     if len(data) > ctx.settings.upload_max_bytes:
-        return msgs.picture_refused(f"ใหญ่เกิน {ctx.settings.upload_max_bytes // (1024 * 1024)} MB")
+        return msgs.picture_too_big(ctx.settings.upload_max_bytes)
     kind = picture_kind(data)
     if kind is None:
-        return msgs.picture_refused("รับเฉพาะรูป JPEG หรือ PNG")
+        return msgs.picture_not_a_photo()
     field.attach_photo(ctx.session, update, data, name=ctx.message_id, kind=kind,
                        uploads_dir=ctx.settings.uploads_dir, now=ctx.now)
-    return msgs.attached("รูป")
+    return msgs.picture_attached()
 
 
 def _recent_update(ctx: Context) -> FieldUpdate | None:

@@ -7,6 +7,7 @@ from linebot.v3.messaging import Message
 from handlers import common
 from handlers.context import Context
 from messages.followups import DIGEST_ROWS, digest, quota_paused, shown
+from messages.format import area_name
 from models import StaffMember
 from services import outbox
 from services.followups import followup_list
@@ -25,7 +26,7 @@ def today(ctx: Context) -> list[Message]:
         return common.not_understood(ctx)
     district = me.district.name if me.district else None
     listed = followup_list(ctx.session, ctx.today, district, register_limit=DIGEST_ROWS)
-    return digest([shown(row) for row in listed.rows], ctx.today, district or "ทั้งจังหวัด", listed.counts)
+    return digest([shown(row) for row in listed.rows], ctx.today, area_name(district), listed.counts)
 
 
 def quota_notice(ctx: Context) -> list[Message]:

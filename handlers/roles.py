@@ -9,6 +9,7 @@ from domain.textnorm import split_command
 from handlers import contact
 from handlers.context import Context
 from messages import roles as msgs
+from messages.format import area_name
 from services import roles
 from services.identity import recent_failures
 
@@ -43,5 +44,5 @@ def _take(ctx: Context, role: str) -> list[Message]:
     if problem == "expired":
         return msgs.expired_code()
     roles.take_role(ctx.session, invite, ctx.user_id, ctx.now)
-    area = invite.district.name if invite.district else "ทั้งจังหวัด"
+    area = area_name(invite.district.name if invite.district else None)
     return msgs.welcome(role, invite.name, area)

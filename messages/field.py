@@ -14,12 +14,33 @@ def update_received(linked: str | None, in_group: bool) -> list[Message]:
     return [TextMessage(text=f"รับอัปเดตแล้ว ขอบคุณค่ะ 🙏 ส่งรูปหรือตำแหน่งตามมาได้ภายใน 10 นาที{tail}")]
 
 
-def attached(kind: str) -> list[Message]:
+def _attached(kind: str) -> list[Message]:
     return [TextMessage(text=f"แนบ{kind}กับอัปเดตล่าสุดแล้วค่ะ")]
 
 
-def picture_refused(reason: str) -> list[Message]:
+def location_attached() -> list[Message]:
+    return _attached("ตำแหน่ง")
+
+
+def picture_attached() -> list[Message]:
+    return _attached("รูป")
+
+
+def _picture_refused(reason: str) -> list[Message]:
     return [TextMessage(text=f"แนบรูปนี้ไม่ได้ค่ะ: {reason}")]
+
+
+def picture_not_fetched() -> list[Message]:
+    """LINE did not give us the picture (it expired, or LINE was down)."""
+    return _picture_refused("ดึงรูปจาก LINE ไม่ได้ ลองส่งใหม่อีกครั้ง")
+
+
+def picture_too_big(limit_bytes: int) -> list[Message]:
+    return _picture_refused(f"ใหญ่เกิน {limit_bytes // (1024 * 1024)} MB")
+
+
+def picture_not_a_photo() -> list[Message]:
+    return _picture_refused("รับเฉพาะรูป JPEG หรือ PNG")
 
 
 def empty_update() -> list[Message]:

@@ -24,6 +24,9 @@ from typing import Any
 from domain.textnorm import to_ascii_digits
 from domain.thaiparse import parse_money, parse_national_id, parse_register_date
 
+#: The funds a register names by code, and their names (a new code is named by itself).
+FUND_NAMES = {"WDF": "กองทุนพัฒนาบทบาทสตรี"}
+
 #: What people write in the role column → the register's role.
 ROLE_WORDS = {
     "borrower": "borrower", "co_debtor": "co_debtor", "guarantor": "guarantor",

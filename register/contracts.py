@@ -19,7 +19,6 @@ from register.bulk import bulk_update, lookup
 from register.cells import Reasons
 from register.loader import Loader
 
-FUND_NAMES = {"WDF": "กองทุนพัฒนาบทบาทสตรี"}
 DEFAULT_FUND = "WDF"
 DEFAULT_INTEREST = Decimal("0.10")
 DEFAULT_PENALTY = Decimal("7.5")
@@ -134,7 +133,7 @@ class ContractsLoader(Loader):
 
     def _funds(self, codes: set[str]) -> dict[str, int]:
         known = {code: fund_id for fund_id, code in self.session.execute(select(Fund.id, Fund.code))}
-        new = [{"code": code, "name": FUND_NAMES.get(code, code)} for code in sorted(codes - known.keys())]
+        new = [{"code": code, "name": cells.FUND_NAMES.get(code, code)} for code in sorted(codes - known.keys())]
         if new:
             table = table_of(Fund)
             for fund_id, code in self.session.execute(insert(table).returning(table.c.id, table.c.code), new):

@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select, true
 from sqlalchemy.orm import Session, selectinload
 
 from domain.clock import BANGKOK
-from domain.textnorm import to_ascii_digits
+from domain.textnorm import to_ascii_digits, without_title
 from domain.visits import PromiseStatus, pins_home, promise_status, promise_to_show
 from models.appointments import AppointmentSession, Booking
 from models.field import FieldUpdate
@@ -26,7 +26,6 @@ from services.areas import area_ids_under, district_of
 from services.balance import Holding, holdings
 
 SEARCH_LIMIT = 10
-TITLES = ("นางสาว", "น.ส.", "นาง", "นาย", "คุณ", "ด.ญ.", "ด.ช.")
 _CODE_LIKE = re.compile(r"^[A-Za-z]{2,5}-[\dA-Za-z-]*$")
 
 # --- search ---------------------------------------------------------------------------------
@@ -54,7 +53,7 @@ def in_scope(area_ids: Sequence[int] | None) -> ColumnElement[bool]:
 def find_people(session: Session, text: str, area_ids: Sequence[int] | None = None) -> Found:
     """People by project code, name (every word), national ID digits or phone digits, within `area_ids`."""
     query = to_ascii_digits(text).strip()
-    words = [w for w in (_without_title(word) for word in query.split()) if w]
+    words = [w for w in (without_title(word) for word in query.split()) if w]
     if not words:
         return Found([], False)
     stmt = (select(Person).where(in_scope(area_ids))
@@ -77,17 +76,6 @@ def find_people(session: Session, text: str, area_ids: Sequence[int] | None = No
     people = list(session.scalars(stmt))
     return Found(people[:SEARCH_LIMIT], len(people) > SEARCH_LIMIT)
 
-
-def _without_title(word: str) -> str:
-    """`นางสมศรี` → `สมศรี`: people type a title before the name; the register has none.
-
-    Search is by "contains", so cutting a title never loses a match (`นางนวล` still
-    finds นางนวล).
-    """
-    for title in TITLES:
-        if word.startswith(title) and len(word) > len(title):
-            return word[len(title):]
-    return "" if word in TITLES else word
 
 
 def person_in_scope(session: Session, person_id: int, area_ids: Sequence[int] | None) -> Person | None:
