@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 
 from linebot.v3.messaging import Message
 
-from handlers import officers, verify
 from handlers.context import Context
 from handlers.flow import Flow, Step
 from messages import appointments as msgs
@@ -20,15 +19,12 @@ from messages.payloads import BookingAction
 from models import Booking, Person
 from services import appointments
 from services.audit import record_access
-from services.identity import linked_person, person_by_id
+from services.identity import person_by_id
 
 
 def start(ctx: Context) -> list[Message]:
-    if officers.officer(ctx) is not None:
-        return rosters(ctx)
-    person = linked_person(ctx.session, ctx.user_id or "")
-    if person is None:
-        return verify.start(ctx)
+    """`นัดหมาย` from a verified debtor: their bookings, or the sessions they may book."""
+    person = ctx.as_person()
     mine = appointments.active_bookings(ctx.session, person.id)
     if mine:
         return msgs.my_bookings([appointments.booking_view(b, ctx.settings) for b in mine])
@@ -37,9 +33,7 @@ def start(ctx: Context) -> list[Message]:
 
 def on_booking_action(ctx: Context, action: BookingAction) -> list[Message]:
     """A card's button: change or cancel that booking, or book another."""
-    person = linked_person(ctx.session, ctx.user_id or "")
-    if person is None:
-        return verify.start(ctx)
+    person = ctx.as_person()
     if action.op == "new":
         return _offer(ctx, person)
     booking = appointments.own_booking(ctx.session, action.booking, person.id)
@@ -132,8 +126,8 @@ def rosters(ctx: Context) -> list[Message]:
     out = [(row.view, [(f"{b.slot_start.astimezone(ctx.now.tzinfo):%H:%M}", b.person.full_name)
                        for b in row.bookings]) for row in rows]
     seen = [b.person_id for row in rows for b in row.bookings]
-    me = officers.officer(ctx)
-    if me is not None and seen:  # names on a roster are personal data: the audit trail records the look
+    me = ctx.as_officer()
+    if seen:  # names on a roster are personal data: the audit trail records the look
         record_access(ctx.session, seen, viewer=me.line_user_id, viewer_name=me.name, channel="line",
                       action="roster", detail=f"{words.APPOINTMENT[0]} (today and tomorrow)", now=ctx.now)
     return msgs.officer_sessions(out)

@@ -9,15 +9,11 @@ from handlers.context import Context
 from handlers.statements import balance_for
 from messages import balance as msgs
 from services.balance import open_holdings
-from services.identity import linked_person
 
 
 def balance(ctx: Context) -> list[Message]:
-    """Show the balance, or start verification first and show it right after."""
-    person = linked_person(ctx.session, ctx.user_id or "")
-    if person is None:
-        return verify.start(ctx, then="balance")
-    return balance_for(ctx, person)
+    """A verified debtor's balance (anyone else is asked to verify first: `verify_first`)."""
+    return balance_for(ctx, ctx.as_person())
 
 
 def verify_first(ctx: Context) -> list[Message]:
@@ -27,7 +23,7 @@ def verify_first(ctx: Context) -> list[Message]:
 
 def how_to_pay(ctx: Context) -> list[Message]:
     """Payment instructions; a verified person also sees their own project codes."""
-    person = linked_person(ctx.session, ctx.user_id or "") if ctx.user_id else None
+    person = ctx.person
     codes = [h.contract.project_code for h in open_holdings(ctx.session, person, ctx.today)] if person else []
     s = ctx.settings
     return msgs.how_to_pay(s.payment_bank, s.payment_biller, s.payment_note, codes, ctx.today)

@@ -7,14 +7,13 @@ from linebot.v3.messaging import Message
 from handlers.context import Context
 from messages import common as msgs
 from messages import groups as group_msgs
-from services.identity import staff_member
 
 
 def help_menu(ctx: Context) -> list[Message]:
     """`ช่วยเหลือ` / `help` / `เมนู`; officers and volunteers also see their own words (1:1 only)."""
     if ctx.in_group:
         return group_msgs.group_help()
-    staff = staff_member(ctx.session, ctx.user_id)
+    staff = ctx.staff
     return msgs.help_menu() + (msgs.staff_help(staff.role) if staff else [])
 
 

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from linebot.v3.messaging import Message
 from linebot.v3.webhooks import (
@@ -29,6 +29,8 @@ from models import Person, StaffMember
 from services import outbox
 from services.conversation import ChatKey, ConversationStore
 from services.identity import linked_person, staff_member
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -99,6 +101,18 @@ class Context:
         """The debtor this LINE account was proven to be (verification), if any."""
         return linked_person(self.session, self.user_id) if self.user_id else None
 
+    def as_officer(self) -> StaffMember:
+        """The officer writing, in a handler the router lets only officers reach (bot/router.py)."""
+        return _required(self.officer, "an officer")
+
+    def as_staff(self) -> StaffMember:
+        """The officer or volunteer writing, in a handler the router lets only staff reach."""
+        return _required(self.staff, "staff")
+
+    def as_person(self) -> Person:
+        """The verified debtor writing, in a handler the router lets only verified debtors reach."""
+        return _required(self.person, "a verified debtor")
+
     @property
     def source_type(self) -> str:
         return getattr(self.event.source, "type", "") or ""
@@ -134,3 +148,11 @@ class Context:
         if row is not None:
             self.session.flush()
             self.queued_pushes.append(row.id)
+
+
+def _required(who: T | None, role: str) -> T:
+    # Reaching here means a route's who/where was not declared: fail closed (the person gets
+    # the apology, the event is logged as failed), never act for someone without the role.
+    if who is None:
+        raise PermissionError(f"a handler for {role} was reached by someone else: declare its access in bot/router.py")
+    return who

@@ -9,14 +9,9 @@ from handlers import common, visits
 from handlers.context import Context
 from messages import field as msgs
 from messages.payloads import LinkUpdate
-from models import FieldUpdate, StaffMember
+from models import FieldUpdate
 from services import field
-from services.identity import person_by_id, staff_member
-
-
-def _reporter(ctx: Context) -> StaffMember | None:
-    """A volunteer or an officer: the people whose updates count."""
-    return staff_member(ctx.session, ctx.user_id)
+from services.identity import person_by_id
 
 
 def is_update(text: str) -> bool:
@@ -24,9 +19,7 @@ def is_update(text: str) -> bool:
 
 
 def on_update(ctx: Context) -> list[Message]:
-    """A new field update; anyone who is not a volunteer or officer is answered as usual."""
-    if _reporter(ctx) is None:
-        return common.not_understood(ctx)
+    """A new field update from a volunteer or an officer (the router answers anyone else as usual)."""
     body = update_text(ctx.text) or ""
     if not body:
         return msgs.empty_update()
@@ -42,8 +35,8 @@ def on_update(ctx: Context) -> list[Message]:
 def on_link_update(ctx: Context, payload: LinkUpdate) -> list[Message]:
     """The author's answer to "which one?": only they may link their own update."""
     update = field.field_update(ctx.session, payload.update)
-    if ctx.in_group or update is None or update.author != ctx.user_id or _reporter(ctx) is None:
-        return [] if ctx.in_group else common.not_understood(ctx)
+    if update is None or update.author != ctx.user_id:
+        return common.not_understood(ctx)
     if payload.person == 0:
         return msgs.left_unlinked()
     person = person_by_id(ctx.session, payload.person)
@@ -83,6 +76,6 @@ def on_image(ctx: Context) -> list[Message]:
 
 def _recent_update(ctx: Context) -> FieldUpdate | None:
     """The same person's update in the same chat within the last ten minutes."""
-    if _reporter(ctx) is None:
+    if ctx.staff is None:  # only a volunteer's or an officer's updates take photos and places
         return None
     return field.recent_update(ctx.session, ctx.user_id or "", ctx.group_id, ctx.now)

@@ -6,7 +6,6 @@ from linebot.v3.messaging import Message
 
 from domain.invites import group_code_problem, normalize_code
 from domain.textnorm import split_command
-from handlers import officers
 from handlers.context import Context
 from messages import groups as msgs
 from services import groups
@@ -48,9 +47,7 @@ def register(ctx: Context) -> list[Message]:
 
     Anyone else gets no answer at all: in a group, silence reveals nothing.
     """
-    if not ctx.in_group or not ctx.group_id:
-        return []
-    if officers.officer(ctx) is None:
+    if not ctx.group_id:
         return []
     _, argument = split_command(ctx.text)
     code = normalize_code(argument)

@@ -4,26 +4,16 @@ from __future__ import annotations
 
 from linebot.v3.messaging import Message
 
-from handlers import common
 from handlers.context import Context
 from messages.followups import DIGEST_ROWS, digest, quota_paused, shown
 from messages.format import area_name
-from models import StaffMember
 from services import outbox
 from services.followups import followup_list
-from services.identity import staff_member
-
-
-def officer(ctx: Context) -> StaffMember | None:
-    """The active officer behind this LINE account, if it is one."""
-    return staff_member(ctx.session, ctx.user_id, "officer")
 
 
 def today(ctx: Context) -> list[Message]:
     """`วันนี้` / `today`: the officer's follow-up list, the same as the morning digest."""
-    me = officer(ctx)
-    if me is None:
-        return common.not_understood(ctx)
+    me = ctx.as_officer()
     district = me.district.name if me.district else None
     listed = followup_list(ctx.session, ctx.today, district, register_limit=DIGEST_ROWS)
     return digest([shown(row) for row in listed.rows], ctx.today, area_name(district), listed.counts)
@@ -34,7 +24,7 @@ def quota_notice(ctx: Context) -> list[Message]:
     if ctx.in_group or not ctx.user_id:
         return []
     until = outbox.quota_pause_untold(ctx.session, ctx.user_id, ctx.now)
-    if until is None or officer(ctx) is None:
+    if until is None or ctx.officer is None:
         return []
     outbox.mark_quota_told(ctx.session, ctx.user_id)
     return [quota_paused(until.astimezone(ctx.now.tzinfo).date())]

@@ -19,14 +19,14 @@ from messages.flows import ReliefStep
 from models import Person
 from services import balance
 from services.balance import Holding, holding_of
-from services.identity import linked_person, person_by_id
+from services.identity import person_by_id
 from services.measure_store import measures_in_db
 from services.relief import applications_of, measure_in_force, open_application_status, submit_application
 
 
 def start(ctx: Context) -> list[Message]:
     """`มาตรการ`: a verified person with applications sees where they stand; everyone else, the quiz."""
-    person = linked_person(ctx.session, ctx.user_id or "")
+    person = ctx.person
     if person is not None:
         rows = applications_of(ctx.session, person.id, ctx.now.tzinfo)
         if rows:
@@ -36,7 +36,7 @@ def start(ctx: Context) -> list[Message]:
 
 def start_again(ctx: Context) -> list[Message]:
     """`ประเมินมาตรการ`: the quiz, even with applications open."""
-    return _begin(ctx, linked_person(ctx.session, ctx.user_id or ""))
+    return _begin(ctx, ctx.person)
 
 
 def _begin(ctx: Context, person: Person | None) -> list[Message]:
@@ -80,7 +80,7 @@ def on_results(ctx: Context, answer: str) -> list[Message]:
     measure_id, _, contract_id = answer.partition(":")
     if not contract_id.isdigit():  # typed text while the result cards are showing
         return msgs.tap_a_card()
-    person = linked_person(ctx.session, ctx.user_id or "")
+    person = ctx.person
     if person is None:
         return msgs.results([], verified=False, office_phone=ctx.settings.office_phone)
     measure = measure_in_force(ctx.session, measure_id)

@@ -16,7 +16,6 @@ from messages.flows import VerifyStep
 from models import Person
 from services.identity import (
     link_line_account,
-    linked_person,
     person_by_id,
     person_by_national_id,
     recent_failures,
@@ -28,7 +27,7 @@ WINDOW = timedelta(hours=24)
 
 def start(ctx: Context, *, then: str | None = None) -> list[Message]:
     """`ยืนยันตัวตน` / `verify` (and `ยอดหนี้` from someone not yet verified)."""
-    person = linked_person(ctx.session, ctx.user_id or "")
+    person = ctx.person
     if person is not None:
         return msgs.already_verified(person.first_name)
     if _locked(ctx):

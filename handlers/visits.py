@@ -20,7 +20,6 @@ from domain.visits import OUTCOMES, PromiseError, chosen_contract, parse_promise
 from handlers import common
 from handlers.context import Context
 from handlers.flow import Flow, Step
-from handlers.officers import officer
 from messages import visits as msgs
 from messages.flows import VisitStep
 from messages.payloads import PersonCard, PinAction, VisitFor
@@ -28,7 +27,6 @@ from models import FieldUpdate, Person, StaffMember
 from services import visits
 from services.areas import officer_area_ids
 from services.audit import record_access
-from services.identity import staff_member
 from services.measure_store import measures_in_db
 
 MAX_NOTE = 1000
@@ -55,9 +53,7 @@ def _audit(ctx: Context, me: StaffMember, people: list[int], action: str, detail
 
 def find(ctx: Context) -> list[Message]:
     """`ค้นหา TEXT` / `find TEXT`: one match shows the card, several a list to choose from."""
-    me = officer(ctx)
-    if me is None or ctx.in_group:
-        return common.not_understood(ctx)
+    me = ctx.as_officer()
     _, text = split_command(ctx.text)
     if not text:
         return msgs.search_help()
@@ -82,10 +78,9 @@ def not_an_officer(ctx: Context) -> list[Message]:
 
 
 def _for_officer(ctx: Context, person_id: int, then: Callable[[StaffMember, Person], list[Message]]) -> list[Message]:
-    """A button about a person: only an officer, only 1:1, only a person still in the register."""
-    me = officer(ctx)
-    if me is None or ctx.in_group:
-        return [] if ctx.in_group else msgs.not_an_officer_card()
+    """A button about a person (officers only, 1:1: the router's OFFICER_CARD): only a person
+    still in the register and in the officer's area."""
+    me = ctx.as_officer()
     person = _visible(ctx, me, person_id)
     if person is None:
         return msgs.not_found(str(person_id))
@@ -123,9 +118,7 @@ def _card(ctx: Context, me: StaffMember, person: Person, *, detail: str) -> list
 
 def start(ctx: Context) -> list[Message]:
     """`บันทึกเยี่ยม [TEXT]` / `visit [TEXT]`."""
-    me = officer(ctx)
-    if me is None or ctx.in_group:
-        return common.not_understood(ctx)
+    ctx.as_officer()
     ctx.conversation.start(VisitStep.WHO)
     _, text = split_command(ctx.text)
     return on_who(ctx, text) if text else msgs.ask_who()
@@ -146,10 +139,7 @@ def ask_who(ctx: Context) -> list[Message]:
 
 
 def on_who(ctx: Context, answer: str) -> list[Message]:
-    me = officer(ctx)
-    if me is None:  # the role was taken away mid-flow: no more searching
-        ctx.conversation.finish()
-        return common.not_understood(ctx)
+    me = ctx.as_officer()  # a role taken away mid-flow ends the flow in the router
     if answer.startswith("person:") and answer[7:].isdigit():
         person = _visible(ctx, me, int(answer[7:]))
         if person is not None:
@@ -256,10 +246,7 @@ def on_note(ctx: Context, answer: str) -> list[Message]:
     note = "" if answer == "none" or answer.strip() == msgs.NO_NOTE else answer.strip()
     if len(note) > MAX_NOTE:
         return msgs.note_too_long(MAX_NOTE)
-    me = officer(ctx)
-    if me is None:  # the role was revoked mid-flow
-        ctx.conversation.finish()
-        return common.not_understood(ctx)
+    me = ctx.as_officer()
     data = ctx.conversation.data
     promise = (Decimal(data["promise"][0]), date.fromisoformat(data["promise"][1])) if data.get("promise") else None
     visit, promised = visits.record_visit(
@@ -310,10 +297,8 @@ def offer_pin(ctx: Context, update: FieldUpdate) -> None:
 def on_pin_action(ctx: Context, payload: PinAction) -> list[Message]:
     """The author's answer: only they may turn their update's location into the pin."""
     update = visits.field_update(ctx.session, payload.update)
-    reporter = staff_member(ctx.session, ctx.user_id)
-    if (ctx.in_group or update is None or reporter is None or update.author != ctx.user_id
-            or update.person_id is None or update.lat is None):
-        return [] if ctx.in_group else common.not_understood(ctx)
+    if update is None or update.author != ctx.user_id or update.person_id is None or update.lat is None:
+        return common.not_understood(ctx)
     if payload.op != "yes":
         return msgs.pin_declined()
     person = visits.pin_from_update(ctx.session, update, ctx.now)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from devtools.fakeline import events as ev
 from domain.clock import BANGKOK
+from messages.payloads import PersonCard, PinAction, VisitFor
 from models import DataAccess, FieldUpdate, LineGroup, Person, PromiseToPay, StaffMember, Visit
 from tests import factories as f
 from tests.helpers import GROUP, OFFICER, USER, press, quick_replies, texts
@@ -280,7 +281,6 @@ def test_a_district_officer_sees_only_people_of_their_district(line, db, clock, 
         hidden = elsewhere.id
     assert "ไม่พบ" in texts(line.say("ค้นหา ฮาลีมะ", user=OFFICER))
     assert "ไม่พบ" in texts(line.say("ค้นหา PKT-2567-0888", user=OFFICER))
-    from messages.payloads import PersonCard, VisitFor
 
     assert "ไม่พบ" in texts(line.tap(PersonCard(person=hidden).pack(), user=OFFICER))  # nor by a forged button
     assert "ไม่พบ" in texts(line.tap(VisitFor(person=hidden).pack(), user=OFFICER))
@@ -305,3 +305,17 @@ def test_someone_on_two_open_contracts_is_asked_which_one(line, db, register):
     with Session(db) as session:
         visit = session.scalars(select(Visit)).one()
         assert visit.contract is not None and visit.contract.project_code == "PKT-2568-0999"
+
+
+def test_buttons_obey_the_rules_of_the_words_that_start_them(line, register, db):  # type: ignore[no-untyped-def]
+    """Declared in the router: a history card's buttons are for officers 1:1, a pin's for its author
+    among staff 1:1. A debtor, a volunteer or a group gets nothing that reveals a person."""
+    person = register["somsri"]
+    debtor = texts(line.tap(PersonCard(person=person).pack(), user=USER))
+    assert "สมศรี" not in debtor and debtor  # told only that the card is for officers
+    assert "สมศรี" not in texts(line.tap(VisitFor(person=person).pack(), user=VOLUNTEER))
+    assert line.tap(PersonCard(person=person).pack(), user=OFFICER, group=GROUP) == []  # never in a group
+    assert line.tap(PinAction(op="yes", update=1).pack(), user=VOLUNTEER, group=GROUP) == []
+    with Session(db) as session:
+        assert session.scalars(select(DataAccess)).all() == []  # no look at anyone was recorded
+        assert session.scalars(select(Visit)).all() == []
