@@ -1,6 +1,6 @@
 """Benchmark of the register import (`flask --app bot import`) on PostgreSQL.
 
-Generates a sample register with `bot.sampledata` (100,000 contracts ≈ 267k member rows and
+Generates a sample register with `devtools.sampledata` (100,000 contracts ≈ 267k member rows and
 ≈ 910k payments by default), creates a throw-away schema in the PostgreSQL database, migrates
 it, then measures, each in a fresh child process so that peak memory is the import's own:
 

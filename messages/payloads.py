@@ -1,4 +1,4 @@
-"""Every postback payload the bot puts on a button (see bot.postback for the wire form)."""
+"""Every postback payload the bot puts on a button (see messages.postback for the wire form)."""
 
 from __future__ import annotations
 

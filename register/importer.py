@@ -119,7 +119,7 @@ def _read(session: Session, source: Source, now: datetime, state: ImportState, r
 
 
 def refresh_stored_list(session: Session, now: datetime) -> None:
-    """Store the follow-up list again when the import changed the register (`bot.standing`),
+    """Store the follow-up list again when the import changed the register (`services.standing`),
     so that officers' lists read it at once rather than computing it until the clock does."""
     if not standing.is_fresh(session, now.date()):
         refresh_followups(session, now.date(), now)

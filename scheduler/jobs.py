@@ -211,7 +211,7 @@ def refresh_followups() -> None:
     """Keep the stored follow-up list current: for each new day, and after the register changes.
 
     Any hour (nothing is sent); cheap when the stored list is current (one query). Until
-    it runs, officers' lists are computed live, never read stale (`bot.standing`).
+    it runs, officers' lists are computed live, never read stale (`services.standing`).
     """
     rt = _rt()
     now = rt.clock.now()

@@ -210,7 +210,7 @@ def generate(contracts: int = 200, as_of: date = date(2026, 11, 20),
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: write the sample register into a directory."""
-    parser = argparse.ArgumentParser(prog="python -m bot.sampledata",
+    parser = argparse.ArgumentParser(prog="python -m devtools.sampledata",
                                      description="Write a deterministic sample register.")
     parser.add_argument("--contracts", type=int, default=200)
     parser.add_argument("--as-of", type=date.fromisoformat, default=date(2026, 11, 20),
