@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from messages.imports import format_report
 from models import Area, LineGroup, StaffMember
 from register.importer import import_files
-from register.report import format_report
 
 DEMO_DATA = Path(__file__).resolve().parents[1] / "demo" / "data"
 

@@ -1,7 +1,7 @@
 """Register import: contracts, members and payments from CSV or XLSX (INTERFACES.md).
 
     reports = import_files(session, ["contracts.csv", "members.csv", "payments.csv"], now)
-    print(format_report(reports))
+    print(messages.imports.format_report(reports))
 
 * What a file holds comes from its name (``contracts.csv``, ``2026-11-members.csv``,
   ``payments_lm_export.xlsx``) or, in a workbook, from its sheet names (one sheet per kind;

@@ -17,10 +17,11 @@ from sqlalchemy.orm import Session
 from devtools.seed import DEMO_DATA
 from domain.identity import national_id_check_digit
 from domain.thaiparse import parse_national_id, parse_register_date
+from messages.imports import format_report
 from models import Area, Base, Contract, Fund, Membership, Payment, Person
 from register import cells
 from register.importer import import_files
-from register.report import FileReport, Rejection, format_report
+from register.report import FileReport, Rejection
 from register.sources import kind_of, plan_sources
 from tests.conftest import NOW
 from web.cli.imports import import_command

@@ -8,8 +8,8 @@ import click
 from flask.cli import with_appcontext
 
 from bot.runtime import runtime
+from messages.imports import format_report
 from register.importer import import_files, refresh_stored_list
-from register.report import format_report
 
 
 @click.command("import")
