@@ -170,3 +170,9 @@ def officer_sessions(rows: Sequence[tuple[SessionView, Sequence[tuple[str, str]]
         out.append(TextMessage(text=f"{KIND_NAMES[view.kind]}: {view.title}\n{_when(view.starts_at, view.ends_at)}\n"
                                     f"{view.place}\nจองแล้ว {booked}/{booked + view.seats_left}\n{lines}"))
     return out
+
+
+def calendar_description(title: str, documents: Sequence[str]) -> str:
+    """The description of a booking's calendar event: the documents to bring, or the session's title."""
+    listed = "\n".join(f"- {d}" for d in documents)
+    return "เอกสารที่ต้องนำมา:\n" + listed if listed else title

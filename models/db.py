@@ -9,7 +9,11 @@ from typing import Any, cast
 
 from sqlalchemy import Engine, Executable, Table, TypeDecorator, create_engine, event, insert
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
+
+# `Session` is re-exported explicitly: the layers above (scheduler.jobs) name the type they hand
+# on to services from here, and import no SQLAlchemy themselves.
+from sqlalchemy.orm import Session as Session
+from sqlalchemy.orm import sessionmaker
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 

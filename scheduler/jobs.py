@@ -13,12 +13,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from linebot.v3.messaging import Message
-from sqlalchemy import insert, select
-from sqlalchemy.orm import Session
 
 from bot.runtime import Runtime
 from domain.clock import BANGKOK
-from domain.contact_hours import contact_day, is_rest_day, may_contact
+from domain.contact_hours import is_rest_day, may_contact
 from domain.group_guard import GroupPrivacyError
 from domain.money import CONTRACT_ENDED
 from domain.reminders import Reminder, group_reminder, personal_reminders, prescription_threshold
@@ -27,15 +25,25 @@ from messages import appointments as appointment_msgs
 from messages import reminders as msgs
 from messages import visits as visit_msgs
 from messages.followups import DIGEST_ROWS, digest, prescription_alert, shown
-from models import ProactiveContact
-from models.db import session_scope
+from messages.format import area_name
+from models.db import Session, session_scope
 from services import followups, outbox, standing
 from services.appointments import booking_view, bookings_on
 from services.areas import district_names
 from services.contracts import open_positions
 from services.conversation import purge_expired
 from services.holidays import holidays_in
-from services.reminders import active_officers, bound_groups, group_positions, reminder_audience
+from services.reminders import (
+    active_officers,
+    already_contacted,
+    bound_groups,
+    group_positions,
+    not_contacted_on,
+    record_contact,
+    record_multicast_contacts,
+    reminder_audience,
+    sent_keys,
+)
 from services.reports import district_report_for
 
 log = logging.getLogger(__name__)
@@ -99,7 +107,7 @@ def _appointment_reminders(rt: Runtime, session: Session, now: datetime) -> int:
         if tomorrow and now.hour < 9:  # the day before: from 09:00 (08:00 is for the day itself)
             continue
         key = f"appointment:{booking.line_user_id}:{booking.id}:{'eve' if tomorrow else 'day'}"
-        if _already(session, Reminder(booking.line_user_id, "appointment", today), today) or _sent_keys(
+        if already_contacted(session, Reminder(booking.line_user_id, "appointment", today), today) or sent_keys(
                 session, [key]):
             continue
         row = outbox.enqueue_push(session, to=booking.line_user_id, origin="job.appointment_reminder", now=now,
@@ -109,7 +117,7 @@ def _appointment_reminders(rt: Runtime, session: Session, now: datetime) -> int:
         if row is None:
             continue
         session.flush()
-        _record_contact(session, booking.line_user_id, "appointment", key, row.id, now)
+        record_contact(session, booking.line_user_id, "appointment", key, row.id, now)
         sent += 1
     return sent
 
@@ -126,8 +134,8 @@ def _payment_reminders(rt: Runtime, session: Session, now: datetime) -> int:
     appointment_today = {b.line_user_id for b in bookings_on(session, [today, today + timedelta(days=1)])}
     candidates = [r for r in personal_reminders(reminder_audience(session, today), today)
                   if r.recipient not in appointment_today]
-    sent_before = _sent_keys(session, [r.key for r in candidates])
-    fresh = _not_contacted_today(session, [r for r in candidates if r.key not in sent_before], today)
+    sent_before = sent_keys(session, [r.key for r in candidates])
+    fresh = not_contacted_on(session, [r for r in candidates if r.key not in sent_before], today)
     batches: dict[tuple[str, date], list[str]] = {}
     for reminder in fresh:
         batches.setdefault((reminder.purpose, reminder.due), []).append(reminder.recipient)
@@ -139,10 +147,7 @@ def _payment_reminders(rt: Runtime, session: Session, now: datetime) -> int:
                                            now=now, send_at=now)
             assert row is not None
             session.flush()
-            session.execute(insert(ProactiveContact), [
-                {"line_user_id": user, "contact_day": contact_day(now), "purpose": purpose,
-                 "key": f"{purpose}:{user}:{due_day.isoformat()}", "outbox_id": row.id, "created_at": now}
-                for user in chunk])
+            record_multicast_contacts(session, chunk, purpose, due_day, row.id, now)
             sent += len(chunk)
     return sent
 
@@ -161,7 +166,7 @@ def _group_reminders(rt: Runtime, session: Session, now: datetime) -> int:
     sent = refusals = 0
     for group in groups:
         reminder = group_reminder(group.group_id, positions[group.group_id], today)
-        if reminder is None or _already(session, reminder, today):
+        if reminder is None or already_contacted(session, reminder, today):
             continue
         try:
             row = outbox.enqueue_push(session, to=group.group_id, messages=_group_messages(rt, reminder),
@@ -175,7 +180,7 @@ def _group_reminders(rt: Runtime, session: Session, now: datetime) -> int:
         if row is None:
             continue
         session.flush()
-        _record_contact(session, group.group_id, reminder.purpose, reminder.key, row.id, now)
+        record_contact(session, group.group_id, reminder.purpose, reminder.key, row.id, now)
         sent += 1
     if refusals:  # someone must look at the template: tell the officers, once a day
         for officer in active_officers(session):
@@ -201,7 +206,7 @@ def _officer_digests(rt: Runtime, session: Session, now: datetime) -> int:
             lists[district] = ([shown(row) for row in listed.rows], listed.counts)
         rows, counts = lists[district]
         queued += outbox.enqueue_push(session, to=officer.line_user_id,
-                                      messages=digest(rows, today, district or "ทั้งจังหวัด", counts),
+                                      messages=digest(rows, today, area_name(district), counts),
                                       origin="job.officer_digest", now=now, send_at=now,
                                       dedupe_key=f"digest:{officer.line_user_id}:{today.isoformat()}") is not None
     return queued
@@ -265,7 +270,7 @@ def _district_reports(rt: Runtime, session: Session, now: datetime) -> int:
         district = officer.district.name if officer.district else None
         if district not in texts:
             texts[district] = visit_msgs.district_report(district_report_for(session, start, end, district),
-                                                         district or "ทั้งจังหวัด")
+                                                         area_name(district))
         queued += outbox.enqueue_push(
             session, to=officer.line_user_id, messages=texts[district], origin="job.district_report", now=now,
             send_at=now, dedupe_key=f"district_report:{officer.line_user_id}:{report_day.isoformat()}") is not None
@@ -283,34 +288,6 @@ def _group_messages(rt: Runtime, reminder: Reminder) -> list[Message]:
 
 def _chunks(items: list[str], size: int) -> list[list[str]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
-
-
-def _sent_keys(session: Session, keys: list[str]) -> set[str]:
-    """Which of these reminders already went out (looked up in chunks, not the whole history)."""
-    found: set[str] = set()
-    for start in range(0, len(keys), 1000):
-        found.update(session.scalars(select(ProactiveContact.key).where(
-            ProactiveContact.key.in_(keys[start:start + 1000]))))
-    return found
-
-
-def _not_contacted_today(session: Session, reminders: list[Reminder], today: date) -> list[Reminder]:
-    """At most one proactive contact per person per day: anyone already contacted waits for tomorrow."""
-    contacted = set(session.scalars(select(ProactiveContact.line_user_id).where(
-        ProactiveContact.contact_day == today)))
-    return [r for r in reminders if r.recipient not in contacted]
-
-
-def _already(session: Session, reminder: Reminder, today: date) -> bool:
-    return session.scalar(select(ProactiveContact.id).where(
-        (ProactiveContact.key == reminder.key)
-        | ((ProactiveContact.line_user_id == reminder.recipient) & (ProactiveContact.contact_day == today)))
-        .limit(1)) is not None
-
-
-def _record_contact(session: Session, recipient: str, purpose: str, key: str, outbox_id: int, now: datetime) -> None:
-    session.add(ProactiveContact(line_user_id=recipient, contact_day=contact_day(now), purpose=purpose, key=key,
-                                 outbox_id=outbox_id, created_at=now))
 
 
 MULTICAST_LIMIT = 500

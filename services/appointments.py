@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -119,6 +119,30 @@ def appointment_session(session: Session, session_id: int) -> AppointmentSession
 
 def booking_by_id(session: Session, booking_id: int) -> Booking | None:
     return session.get(Booking, booking_id)
+
+
+def sessions_from(session: Session, start: datetime) -> Sequence[AppointmentSession]:
+    """Appointment sessions starting at or after `start`, soonest first."""
+    return session.scalars(select(AppointmentSession).where(AppointmentSession.starts_at >= start)
+                           .order_by(AppointmentSession.starts_at)).all()
+
+
+def session_roster(session: Session, session_id: int) -> Sequence[Booking]:
+    """Every booking of a session (cancelled ones too), by seat."""
+    return session.scalars(select(Booking).where(Booking.session_id == session_id)
+                           .order_by(Booking.seat, Booking.id)).all()
+
+
+def record_outcome(booking: Booking, *, checklist: Mapping[str, bool], attendance: str | None, outcome: str | None,
+                   terms: str | None, now: datetime) -> None:
+    """An officer's ticks and the outcome of an appointment (the caller checked the values); None keeps a field."""
+    booking.checklist = {**booking.checklist, **checklist}
+    if attendance is not None:
+        booking.attendance = attendance
+    if outcome is not None:
+        booking.outcome = outcome
+    booking.outcome_terms = terms or booking.outcome_terms
+    booking.updated_at = now
 
 
 def own_booking(session: Session, booking_id: int, person_id: int) -> Booking | None:

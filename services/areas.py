@@ -30,6 +30,10 @@ def district_of(area: Area | None) -> Area | None:
     return area
 
 
+def area_by_id(session: Session, area_id: int) -> Area | None:
+    return session.get(Area, area_id)
+
+
 def find_area(session: Session, district: str, subdistrict: str = "", village: str = "") -> Area | None:
     """The most specific area named (district, then subdistrict and village under it)."""
     area = session.scalars(select(Area).where(Area.level == "district", Area.name == district)).first()

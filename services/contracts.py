@@ -49,6 +49,18 @@ def contract_by_code(session: Session, project_code: str) -> Contract | None:
     ).one_or_none()
 
 
+def first_open_contract(session: Session, person_id: int) -> Contract | None:
+    """The person's oldest contract that is not closed (what a settlement applies to)."""
+    return session.scalars(select(Contract).join(Membership).where(
+        Membership.person_id == person_id, Contract.status != "closed")
+        .order_by(Contract.contract_date)).first()
+
+
+def set_contract_status(contract: Contract, status: str) -> None:
+    """The contract's status as an officer recorded it (active, litigation, judgment, closed)."""
+    contract.status = status
+
+
 @dataclass(frozen=True)
 class ContractFacts:
     """What the jobs and lists need of a contract, read as plain columns (no ORM objects)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select
@@ -15,6 +16,11 @@ from models import GroupCode, GroupMember, LineGroup, Person
 
 def line_group(session: Session, group_id: str) -> LineGroup | None:
     return session.scalars(select(LineGroup).where(LineGroup.group_id == group_id)).one_or_none()
+
+
+def all_groups(session: Session) -> Sequence[LineGroup]:
+    """Every group chat the bot knows (in or left), oldest first."""
+    return session.scalars(select(LineGroup).order_by(LineGroup.id)).all()
 
 
 def joined(session: Session, group_id: str, now: datetime) -> None:
@@ -59,6 +65,16 @@ def bind(session: Session, group_id: str, code: GroupCode, now: datetime) -> str
     group.area_id, group.bound_at, group.left_at = code.area_id, now, None
     code.used_at, code.used_in = now, group_id
     return code.area.name
+
+
+def bind_to_area(group: LineGroup, area_id: int, now: datetime) -> None:
+    """Bind a group the bot is in to an area (the CLI's way, without a code)."""
+    group.area_id, group.bound_at = area_id, now
+
+
+def add_group_code(session: Session, code: str, area_id: int, now: datetime, expires_at: datetime) -> None:
+    """A one-time code an officer types in a group to bind it to this area."""
+    session.add(GroupCode(code=code, area_id=area_id, created_at=now, expires_at=expires_at))
 
 
 class NameIndex:

@@ -6,7 +6,7 @@ import tomllib
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from domain.holidays import parse_holidays
@@ -18,6 +18,12 @@ BUNDLED = Path(__file__).resolve().parents[1] / "domain" / "data"
 def holidays_in(session: Session) -> set[date]:
     """Public holidays loaded with `holidays load` (contact hours end at 18:00 on them)."""
     return set(session.scalars(select(Holiday.day)))
+
+
+def replace_year(session: Session, year: int, days: list[tuple[date, str]]) -> None:
+    """A year's holidays become these (the year's old list is dropped)."""
+    session.execute(delete(Holiday).where(Holiday.day >= date(year, 1, 1), Holiday.day <= date(year, 12, 31)))
+    session.add_all(Holiday(day=day, name=name) for day, name in days)
 
 
 def load_bundled_holidays(session: Session) -> int:

@@ -120,6 +120,14 @@ def _add(session: Session, *, kind: str, recipients: list[str], messages: list[d
     return row
 
 
+def outbox_since(session: Session, since: datetime | None, limit: int) -> Sequence[Outbox]:
+    """What was sent or queued to LINE (from `since`, when given), oldest first, at most `limit`."""
+    query = select(Outbox).order_by(Outbox.created_at, Outbox.id).limit(limit)
+    if since is not None:
+        query = query.where(Outbox.created_at >= since)
+    return session.scalars(query).all()
+
+
 def quota_paused_until(session: Session, now: datetime) -> datetime | None:
     """When pushes resume after LINE said the monthly quota is spent, or None if not paused."""
     flag = session.get(PlatformFlag, QUOTA_FLAG)

@@ -5,7 +5,7 @@ The measures themselves are loaded from their file by services.measure_store.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, tzinfo
 from typing import Any, NamedTuple
 
@@ -69,3 +69,37 @@ def submit_application(session: Session, *, person_id: int, contract_id: int, me
         savepoint.rollback()
         return False
     return True
+
+
+# --- officers deciding on applications (the JSON API) ----------------------------------------
+
+
+def applications_newest_first(session: Session, status: str | None, limit: int) -> Sequence[MeasureApplication]:
+    """Measure applications, newest first, optionally with one status, at most `limit`."""
+    query = select(MeasureApplication).order_by(MeasureApplication.submitted_at.desc()).limit(limit)
+    if status:
+        query = query.where(MeasureApplication.status == status)
+    return session.scalars(query).all()
+
+
+def application_by_id(session: Session, application_id: int) -> MeasureApplication | None:
+    return session.get(MeasureApplication, application_id)
+
+
+def move_application(application: MeasureApplication, *, status: str, officer: str, note: str | None,
+                     now: datetime) -> None:
+    """An officer moves an application on (the caller checked the move is allowed); no note keeps the old one."""
+    application.status, application.officer = status, officer
+    application.note = note or application.note
+    application.status_changed_at = now
+
+
+def start_settled_measure(session: Session, *, person_id: int, contract_id: int, measure_id: str, booking_id: int,
+                          officer: str, note: str | None, now: datetime) -> MeasureApplication:
+    """A settlement at an appointment starts a measure, approved at once; flushed, so it has its id."""
+    application = MeasureApplication(person_id=person_id, contract_id=contract_id, measure_id=measure_id,
+                                     status="approved", answers={"from_booking": booking_id}, submitted_at=now,
+                                     status_changed_at=now, officer=officer, note=note)
+    session.add(application)
+    session.flush()
+    return application

@@ -1,14 +1,18 @@
-"""Who the clock's messages go to: verified debtors who take reminders, bound groups, officers."""
+"""Who the clock's messages go to: verified debtors who take reminders, bound groups, officers;
+and the proactive contacts already made (one a person a day, none twice)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from domain.contact_hours import contact_day
 from domain.money import Position
+from domain.reminders import Reminder
+from models import ProactiveContact
 from models.platform import LineGroup, LineUser
 from models.register import LineLink, Membership, StaffMember
 from services.areas import areas_below
@@ -55,3 +59,45 @@ def active_officers(session: Session) -> Sequence[StaffMember]:
     return session.scalars(select(StaffMember).where(
         StaffMember.role == "officer", StaffMember.revoked_at.is_(None))
         .options(selectinload(StaffMember.district)).order_by(StaffMember.id)).all()
+
+
+# --- proactive contacts: what the clock already sent, and to whom today ---------------------
+
+
+def sent_keys(session: Session, keys: list[str]) -> set[str]:
+    """Which of these reminders already went out (looked up in chunks, not the whole history)."""
+    found: set[str] = set()
+    for start in range(0, len(keys), 1000):
+        found.update(session.scalars(select(ProactiveContact.key).where(
+            ProactiveContact.key.in_(keys[start:start + 1000]))))
+    return found
+
+
+def not_contacted_on(session: Session, reminders: list[Reminder], today: date) -> list[Reminder]:
+    """At most one proactive contact per person per day: anyone already contacted waits for tomorrow."""
+    contacted = set(session.scalars(select(ProactiveContact.line_user_id).where(
+        ProactiveContact.contact_day == today)))
+    return [r for r in reminders if r.recipient not in contacted]
+
+
+def already_contacted(session: Session, reminder: Reminder, today: date) -> bool:
+    """This reminder went out before, or its recipient was already contacted today."""
+    return session.scalar(select(ProactiveContact.id).where(
+        (ProactiveContact.key == reminder.key)
+        | ((ProactiveContact.line_user_id == reminder.recipient) & (ProactiveContact.contact_day == today)))
+        .limit(1)) is not None
+
+
+def record_contact(session: Session, recipient: str, purpose: str, key: str, outbox_id: int, now: datetime) -> None:
+    """One proactive contact, queued as this outbox row."""
+    session.add(ProactiveContact(line_user_id=recipient, contact_day=contact_day(now), purpose=purpose, key=key,
+                                 outbox_id=outbox_id, created_at=now))
+
+
+def record_multicast_contacts(session: Session, recipients: Sequence[str], purpose: str, due: date, outbox_id: int,
+                              now: datetime) -> None:
+    """The contacts of one multicast (one row per recipient, in one statement)."""
+    session.execute(insert(ProactiveContact), [
+        {"line_user_id": user, "contact_day": contact_day(now), "purpose": purpose,
+         "key": f"{purpose}:{user}:{due.isoformat()}", "outbox_id": outbox_id, "created_at": now}
+        for user in recipients])

@@ -2,12 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import InviteCode, RoleCodeAttempt, StaffMember
+
+
+def add_invite(session: Session, *, code: str, role: str, name: str, district_id: int | None, villages: list[int],
+               now: datetime, expires_at: datetime) -> None:
+    """A one-time code a person types in LINE to take this role."""
+    session.add(InviteCode(code=code, role=role, name=name, district_id=district_id, villages=villages,
+                           created_at=now, expires_at=expires_at))
+
+
+def staff_with_role(session: Session, role: str) -> Sequence[StaffMember]:
+    """Everyone who holds or held this role, oldest first."""
+    return session.scalars(select(StaffMember).where(StaffMember.role == role).order_by(StaffMember.id)).all()
+
+
+def staff_by_line_id(session: Session, line_user_id: str, role: str) -> StaffMember | None:
+    """The staff row of this role behind a LINE account, revoked or not."""
+    return session.scalars(select(StaffMember).where(StaffMember.line_user_id == line_user_id,
+                                                     StaffMember.role == role)).one_or_none()
+
+
+def revoke_role(member: StaffMember, now: datetime) -> None:
+    """Take the role away (the first revocation's time is kept)."""
+    member.revoked_at = member.revoked_at or now
 
 
 def record_wrong_code(session: Session, line_user_id: str, now: datetime) -> None:

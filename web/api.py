@@ -10,7 +10,6 @@ from functools import wraps
 from typing import Any
 
 from flask import Blueprint, abort, jsonify, request, url_for
-from sqlalchemy import select
 
 from bot.runtime import runtime
 from domain.applications import NEXT_STATUSES, can_move
@@ -21,13 +20,24 @@ from domain.measures import Situation, recommended_ids
 from domain.textnorm import to_ascii_digits
 from domain.visits import report_day_on_or_before, report_period
 from messages.followups import shown
-from models import AppointmentSession, Booking, Contract, MeasureApplication, Membership, Outbox
-from services.appointments import create_session, seats_of, taken_seats
+from models import AppointmentSession, Booking, Outbox
+from services.appointments import (
+    appointment_session,
+    booking_by_id,
+    create_session,
+    record_outcome,
+    seats_of,
+    session_roster,
+    sessions_from,
+    taken_seats,
+)
 from services.areas import area_ids_under, district_names
 from services.audit import record_access
-from services.contracts import contract_by_code, position_of
+from services.contracts import contract_by_code, first_open_contract, position_of, set_contract_status
 from services.followups import application_row, followup_list, position_fields
 from services.measure_store import measures_in_db
+from services.outbox import outbox_since
+from services.relief import application_by_id, applications_newest_first, move_application, start_settled_measure
 from services.reports import district_report_for
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -145,12 +155,9 @@ def parse_count(raw: str | None, name: str) -> int | None:
 def applications():  # type: ignore[no-untyped-def]
     """Measure applications, newest first, optionally by status."""
     status = request.args.get("status")
-    query = select(MeasureApplication).order_by(MeasureApplication.submitted_at.desc()).limit(MAX_ROWS)
-    if status:
-        query = query.where(MeasureApplication.status == status)
     with runtime().sessions() as session:
         districts = district_names(session)
-        found = list(session.scalars(query))
+        found = applications_newest_first(session, status, MAX_ROWS)
         rows = [shown(application_row(a, districts)) for a in found]
         audit(session, [a.person_id for a in found], "api.applications")
         return jsonify(rows)
@@ -166,16 +173,14 @@ def update_application(application_id: int):  # type: ignore[no-untyped-def]
         abort(400, description="officer (who decided) is required")
     rt = runtime()
     with rt.sessions() as session:
-        application = session.get(MeasureApplication, application_id)
+        application = application_by_id(session, application_id)
         if application is None:
             return jsonify({"error": "not_found", "detail": f"no application {application_id}"}), 404
         if not can_move(application.status, str(new)):
             allowed = sorted(NEXT_STATUSES.get(application.status, ()))
             return jsonify({"error": "conflict", "detail": f"cannot move from {application.status} to {new}; "
                             f"allowed: {', '.join(allowed) or 'none'}"}), 409
-        application.status, application.officer = str(new), officer
-        application.note = body.get("note") or application.note
-        application.status_changed_at = rt.clock.now()
+        move_application(application, status=str(new), officer=officer, note=body.get("note"), now=rt.clock.now())
         session.commit()
         return jsonify(shown(application_row(application, district_names(session))))
 
@@ -187,8 +192,7 @@ def list_sessions():  # type: ignore[no-untyped-def]
     since = parse_day(request.args.get("from"), "from")
     start = datetime(since.year, since.month, since.day, tzinfo=BANGKOK)
     with runtime().sessions() as session:
-        rows = session.scalars(select(AppointmentSession).where(AppointmentSession.starts_at >= start)
-                               .order_by(AppointmentSession.starts_at)).all()
+        rows = sessions_from(session, start)
         return jsonify([_session_row(session, row) for row in rows])
 
 
@@ -217,11 +221,10 @@ def add_session():  # type: ignore[no-untyped-def]
 def session_bookings(session_id: int):  # type: ignore[no-untyped-def]
     """The roster of a session: who booked which seat (national IDs masked)."""
     with runtime().sessions() as session:
-        row = session.get(AppointmentSession, session_id)
+        row = appointment_session(session, session_id)
         if row is None:
             return jsonify({"error": "not_found", "detail": f"no session {session_id}"}), 404
-        bookings = session.scalars(select(Booking).where(Booking.session_id == session_id)
-                                   .order_by(Booking.seat, Booking.id)).all()
+        bookings = session_roster(session, session_id)
         body = _session_row(session, row)
         audit(session, [b.person_id for b in bookings], "api.roster")
         return jsonify({**body, "bookings": [{
@@ -247,21 +250,18 @@ def update_booking(booking_id: int):  # type: ignore[no-untyped-def]
         abort(400, description="officer (who recorded it) is required")
     rt = runtime()
     with rt.sessions() as session:
-        booking = session.get(Booking, booking_id)
+        booking = booking_by_id(session, booking_id)
         if booking is None:
             return jsonify({"error": "not_found", "detail": f"no booking {booking_id}"}), 404
         ticks = body.get("checklist") or {}
         known = set(COURT_CHECKLIST)
         if unknown := sorted(set(ticks) - known):
             abort(400, description=f"unknown checklist items {unknown}; known: {sorted(known)}")
-        booking.checklist = {**booking.checklist, **{k: bool(v) for k, v in ticks.items()}}
         for field, allowed in (("attendance", ATTENDANCE), ("outcome", OUTCOMES)):
-            if body.get(field) is not None:
-                if body[field] not in allowed:
-                    abort(400, description=f"{field} must be one of {', '.join(allowed)}")
-                setattr(booking, field, body[field])
-        booking.outcome_terms = body.get("terms") or booking.outcome_terms
-        booking.updated_at = rt.clock.now()
+            if body.get(field) is not None and body[field] not in allowed:
+                abort(400, description=f"{field} must be one of {', '.join(allowed)}")
+        record_outcome(booking, checklist={k: bool(v) for k, v in ticks.items()}, attendance=body.get("attendance"),
+                       outcome=body.get("outcome"), terms=body.get("terms"), now=rt.clock.now())
         started = _after_settlement(session, booking, body, officer, rt.clock.now())
         session.commit()
         return jsonify({"booking_id": booking.id, "checklist": booking.checklist, "attendance": booking.attendance,
@@ -274,23 +274,18 @@ def _after_settlement(session, booking: Booking, body: dict[str, Any], officer: 
     out: dict[str, Any] = {}
     if booking.outcome != "settled" or not (body.get("start_measure") or body.get("contract_status")):
         return out
-    contract = session.scalars(select(Contract).join(Membership).where(
-        Membership.person_id == booking.person_id, Contract.status != "closed")
-        .order_by(Contract.contract_date)).first()
+    contract = first_open_contract(session, booking.person_id)
     if contract is None:
         abort(400, description="the person has no open contract to apply the settlement to")
     if body.get("start_measure"):
-        application = MeasureApplication(person_id=booking.person_id, contract_id=contract.id,
-                                         measure_id=str(body["start_measure"]), status="approved",
-                                         answers={"from_booking": booking.id}, submitted_at=now,
-                                         status_changed_at=now, officer=officer, note=booking.outcome_terms)
-        session.add(application)
-        session.flush()
+        application = start_settled_measure(session, person_id=booking.person_id, contract_id=contract.id,
+                                            measure_id=str(body["start_measure"]), booking_id=booking.id,
+                                            officer=officer, note=booking.outcome_terms, now=now)
         out["application_id"] = application.id
     if body.get("contract_status"):
         if body["contract_status"] not in ("active", "litigation", "judgment", "closed"):
             abort(400, description="contract_status must be active, litigation, judgment or closed")
-        contract.status = body["contract_status"]
+        set_contract_status(contract, body["contract_status"])
         out["contract_status"] = contract.status
     out["project_code"] = contract.project_code
     return out
@@ -318,12 +313,10 @@ def parse_instant(raw: str, name: str) -> datetime:
 @require_admin
 def outbox():  # type: ignore[no-untyped-def]
     """Messages sent or queued to LINE since a moment, oldest first."""
-    query = select(Outbox).order_by(Outbox.created_at, Outbox.id).limit(MAX_ROWS)
     since = request.args.get("since")
-    if since:
-        query = query.where(Outbox.created_at >= parse_instant(since, "since"))
+    start = parse_instant(since, "since") if since else None
     with runtime().sessions() as session:
-        rows = session.scalars(query).all()
+        rows = outbox_since(session, start, MAX_ROWS)
     return jsonify([_outbox_row(row) for row in rows])
 
 

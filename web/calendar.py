@@ -9,7 +9,9 @@ from icalendar import Calendar, Event
 
 from bot.runtime import runtime
 from domain.clock import BANGKOK
+from messages.appointments import calendar_description
 from models import AppointmentSession, Booking
+from services.appointments import booking_by_id
 from services.calendar import booking_of_token
 
 bp = Blueprint("calendar", __name__)
@@ -33,8 +35,7 @@ def booking_calendar(booking: Booking, appointment: AppointmentSession, now: dat
     event.add("dtend", end)
     event.add("summary", appointment.title)
     event.add("location", appointment.place)
-    documents = "\n".join(f"- {d}" for d in appointment.documents)
-    event.add("description", "เอกสารที่ต้องนำมา:\n" + documents if documents else appointment.title)
+    event.add("description", calendar_description(appointment.title, appointment.documents))
     if appointment.map_url:
         event.add("url", appointment.map_url)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
@@ -50,7 +51,7 @@ def booking_ics(token: str) -> Response:
     if booking_id is None:
         abort(404)
     with rt.sessions() as session:
-        booking = session.get(Booking, booking_id)
+        booking = booking_by_id(session, booking_id)
         if booking is None:
             abort(404)
         body = booking_calendar(booking, booking.session, rt.clock.now())

@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 
 from flask import Blueprint, jsonify
-from sqlalchemy import text
 
 from bot.runtime import runtime
+from services.health import ping
 
 log = logging.getLogger(__name__)
 bp = Blueprint("health", __name__)
@@ -18,7 +18,7 @@ def healthz():  # type: ignore[no-untyped-def]
     rt = runtime()
     try:
         with rt.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+            ping(connection)
     except Exception as exc:
         log.error("health check: database unreachable", extra={"error": type(exc).__name__})
         return jsonify({"status": "unavailable", "database": "unreachable"}), 503

@@ -6,14 +6,13 @@ import getpass
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select
 
 from bot.runtime import runtime
 from domain.clock import BANGKOK
 from domain.identity import check_national_id, mask_national_id
-from models import Person
 from models.db import session_scope
 from services.audit import access_trail, record_access
+from services.identity import person_by_national_id
 
 
 @click.group(cls=AppGroup, help="Who looked at whose personal data (PDPA accountability).")
@@ -33,7 +32,7 @@ def audit_person(national_id: str) -> None:
         raise click.BadParameter(f"not a valid national ID ({checked.problem})", param_hint="NATIONAL_ID")
     rt = runtime()
     with session_scope(rt.sessions) as session:
-        person = session.scalars(select(Person).where(Person.national_id == checked.digits)).one_or_none()
+        person = person_by_national_id(session, checked.digits)
         if person is None:
             raise click.ClickException(f"no person {mask_national_id(checked.digits)} in the register")
         trail = access_trail(session, person.id)

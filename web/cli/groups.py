@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select
 
 from bot.runtime import runtime
 from domain.clock import BANGKOK
 from domain.invites import VALID_FOR, new_code
-from models import Area, GroupCode, LineGroup
+from messages.commands import REGISTER_GROUP
 from models.db import session_scope
-from services.areas import area_path, find_area
+from services.areas import area_by_id, area_path, find_area
+from services.groups import add_group_code, all_groups, bind_to_area, line_group
 
 
 @click.group(cls=AppGroup, help="LINE group chats and the areas they are bound to.")
@@ -28,22 +28,23 @@ def groups_bind(group_id: str, district: str, subdistrict: str, village: str) ->
     """Bind a group the bot is in to an area, so generic reminders may go there."""
     rt = runtime()
     with session_scope(rt.sessions) as session:
-        group = session.scalars(select(LineGroup).where(LineGroup.group_id == group_id)).one_or_none()
+        group = line_group(session, group_id)
         if group is None or group.left_at is not None:
             raise click.ClickException(f"the bot is not in group {group_id}: add it to the group first")
         area = find_area(session, district, subdistrict, village)
         if area is None:
             raise click.ClickException(f"no area {district} / {subdistrict or '-'} / {village or '-'} in the register")
-        group.area_id, group.bound_at = area.id, rt.clock.now()
+        bind_to_area(group, area.id, rt.clock.now())
     click.echo(f"{group_id} bound to {district} {subdistrict} {village}".rstrip())
 
 
-@groups.command("invite")
+@groups.command("invite", help=f"A one-time code an officer types in a group ({REGISTER_GROUP[0]} CODE) to bind it "
+                "to this area.")
 @click.option("--district", required=True)
 @click.option("--subdistrict", default="")
 @click.option("--village", default="")
 def groups_invite(district: str, subdistrict: str, village: str) -> None:
-    """A one-time code an officer types in a group (ลงทะเบียนกลุ่ม CODE) to bind it to this area."""
+    # the help is worded above, with the word the officer types from messages.commands
     rt = runtime()
     now = rt.clock.now()
     with session_scope(rt.sessions) as session:
@@ -51,8 +52,8 @@ def groups_invite(district: str, subdistrict: str, village: str) -> None:
         if area is None:
             raise click.ClickException(f"no area {district} / {subdistrict or '-'} / {village or '-'} in the register")
         code = new_code()
-        session.add(GroupCode(code=code, area_id=area.id, created_at=now, expires_at=now + VALID_FOR))
-    click.echo(f"{code}\nan officer types in the group: ลงทะเบียนกลุ่ม {code}  "
+        add_group_code(session, code, area.id, now, now + VALID_FOR)
+    click.echo(f"{code}\nan officer types in the group: {REGISTER_GROUP[0]} {code}  "
                f"(valid until {(now + VALID_FOR).astimezone(BANGKOK):%Y-%m-%d %H:%M})")
 
 
@@ -61,7 +62,7 @@ def groups_list() -> None:
     """Every group chat the bot knows, and where it is bound."""
     rt = runtime()
     with rt.sessions() as session:
-        for group in session.scalars(select(LineGroup).order_by(LineGroup.id)):
-            where = " / ".join(area_path(session.get(Area, group.area_id)).values()) if group.area_id else "not bound"
+        for group in all_groups(session):
+            where = " / ".join(area_path(area_by_id(session, group.area_id)).values()) if group.area_id else "not bound"
             state = "left" if group.left_at else "in"
             click.echo(f"{group.group_id}  {state:<4} {where}  {group.name or ''}")

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import tomllib
-from datetime import date
 from pathlib import Path
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import delete
 
 from bot.runtime import runtime
 from domain.holidays import HolidayFileError, parse_holidays
-from models import Holiday
 from models.db import session_scope
+from services.holidays import replace_year
 
 
 @click.group(cls=AppGroup, help="Thai public holidays (contact hours end at 18:00 on them).")
@@ -32,6 +30,5 @@ def holidays_load(path: Path) -> None:
     except (OSError, tomllib.TOMLDecodeError, HolidayFileError) as exc:
         raise click.ClickException(f"{path}: {exc}") from None
     with session_scope(rt.sessions) as session:
-        session.execute(delete(Holiday).where(Holiday.day >= date(year, 1, 1), Holiday.day <= date(year, 12, 31)))
-        session.add_all(Holiday(day=day, name=name) for day, name in days)
+        replace_year(session, year, days)
     click.echo(f"{year}: {len(days)} holidays loaded")

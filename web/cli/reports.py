@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 
 from bot.runtime import runtime
 from domain.visits import report_day_on_or_before, report_period
+from messages.format import area_name
 from messages.visits import district_report_text
 from services.areas import area_ids_under
 from services.reports import district_report_for
@@ -41,4 +42,4 @@ def reports_district(district: str | None, week: str | None) -> None:
         if district and not area_ids_under(session, district):
             raise click.ClickException(f"no district {district!r} in the register")
         report = district_report_for(session, start, end, district)
-    click.echo(district_report_text(report, district or "ทั้งจังหวัด"))
+    click.echo(district_report_text(report, area_name(district)))

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select
 
 from bot.runtime import runtime
 from domain.clock import BANGKOK
 from domain.invites import VALID_FOR, new_code
-from models import InviteCode, StaffMember
+from messages.commands import TAKE_OFFICER, TAKE_VOLUNTEER
+from messages.format import area_name
 from models.db import session_scope
 from services.areas import find_area
+from services.roles import add_invite, revoke_role, staff_by_line_id, staff_with_role
 
 
 def _role_group(role: str, plural: str) -> click.Group:
@@ -43,9 +44,9 @@ def _role_group(role: str, plural: str) -> click.Group:
                     raise click.ClickException(f"no village {village!r} under {district} {subdistrict}".rstrip())
                 village_ids.append(found.id)
             code = new_code()
-            session.add(InviteCode(code=code, role=role, name=name, district_id=area.id if area else None,
-                                   villages=village_ids, created_at=now, expires_at=now + VALID_FOR))
-        word = "เจ้าหน้าที่" if role == "officer" else "อาสา"
+            add_invite(session, code=code, role=role, name=name, district_id=area.id if area else None,
+                       villages=village_ids, now=now, expires_at=now + VALID_FOR)
+        word = TAKE_OFFICER[0] if role == "officer" else TAKE_VOLUNTEER[0]
         click.echo(f"{code}\n{name} types in a 1:1 chat with the fund's LINE: {word} {code}  "
                    f"(valid until {(now + VALID_FOR).astimezone(BANGKOK):%Y-%m-%d %H:%M})")
 
@@ -54,9 +55,8 @@ def _role_group(role: str, plural: str) -> click.Group:
         """Everyone with this role, and whether they still have it."""
         rt = runtime()
         with rt.sessions() as session:
-            for member in session.scalars(select(StaffMember).where(StaffMember.role == role)
-                                          .order_by(StaffMember.id)):
-                area = member.district.name if member.district else "ทั้งจังหวัด"
+            for member in staff_with_role(session, role):
+                area = area_name(member.district.name if member.district else None)
                 state = "revoked" if member.revoked_at else "active"
                 click.echo(f"{member.line_user_id}  {state:<7} {area:<16} {member.name}")
 
@@ -66,11 +66,10 @@ def _role_group(role: str, plural: str) -> click.Group:
         """Take the role away; their officer-only words stop working at once."""
         rt = runtime()
         with session_scope(rt.sessions) as session:
-            member = session.scalars(select(StaffMember).where(StaffMember.line_user_id == line_user_id,
-                                                               StaffMember.role == role)).one_or_none()
+            member = staff_by_line_id(session, line_user_id, role)
             if member is None:
                 raise click.ClickException(f"no {role} with LINE id {line_user_id}")
-            member.revoked_at = member.revoked_at or rt.clock.now()
+            revoke_role(member, rt.clock.now())
         click.echo(f"{line_user_id} is no longer a {role}")
 
     return group

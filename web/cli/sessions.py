@@ -10,9 +10,8 @@ from flask.cli import AppGroup
 from bot.runtime import runtime
 from domain.clock import BANGKOK
 from messages.appointments import session_cancelled
-from models import AppointmentSession
 from models.db import session_scope
-from services.appointments import cancel_session, create_session, seats_of
+from services.appointments import appointment_session, cancel_session, create_session, seats_of
 
 
 @click.group(cls=AppGroup, help="Appointment sessions: court mediation, debt clinic, mobile unit.")
@@ -65,7 +64,7 @@ def sessions_cancel(session_id: int) -> None:
     """Cancel a session; everyone booked is told 1:1 (within contact hours) with an apology."""
     rt = runtime()
     with session_scope(rt.sessions) as session:
-        row = session.get(AppointmentSession, session_id)
+        row = appointment_session(session, session_id)
         if row is None or row.status != "open":
             raise click.ClickException(f"no open session {session_id}")
         told = cancel_session(session, row, rt.clock.now(), origin="cli.sessions_cancel", settings=rt.settings,
