@@ -24,6 +24,7 @@ from devtools.fakeline.server import POLL_SECONDS
 from devtools.seed import DEMO_DATA, seed_people_in_line, seed_register
 from devtools.simulator import views as simulator
 from domain.clock import BANGKOK, clock_for, parse_fund_now
+from messages.appointments import session_title
 from models import migrate
 from models.db import session_scope
 from services.appointments import create_session
@@ -104,13 +105,16 @@ def seed_sessions(session: Any, now: datetime) -> None:
     """A court-mediation day, a clinic and a mobile unit in the coming week, to book in the simulator."""
     day = now.astimezone(BANGKOK).date()
     at = lambda offset, hour: datetime(day.year, day.month, day.day, hour, tzinfo=BANGKOK) + timedelta(days=offset)  # noqa: E731
-    create_session(session, kind="court", start=at(6, 9), end=at(6, 12), place="ศาลแขวงภูเก็ต ถ.ภูเก็ต",
+    create_session(session, kind="court", title=session_title("court", None),
+                   start=at(6, 9), end=at(6, 12), place="ศาลแขวงภูเก็ต ถ.ภูเก็ต",
                    capacity=9, slot_minutes=20, now=now, officer="กมลชนก วงศ์ใหญ่",
                    documents=["บัตรประจำตัวประชาชน", "สำเนาทะเบียนบ้าน", "สัญญากู้ยืมเงิน (ถ้ามี)"],
                    map_url="https://www.google.com/maps?q=7.8849,98.3923")
-    create_session(session, kind="clinic", start=at(4, 13), end=at(4, 16), place="สำนักงานพัฒนาชุมชนจังหวัดภูเก็ต",
+    create_session(session, kind="clinic", title=session_title("clinic", None),
+                   start=at(4, 13), end=at(4, 16), place="สำนักงานพัฒนาชุมชนจังหวัดภูเก็ต",
                    capacity=12, now=now, documents=["บัตรประจำตัวประชาชน"])
-    create_session(session, kind="mobile", start=at(5, 9), end=at(5, 15), place="ศาลาประชาคม หมู่ 1 ต.ฉลอง",
+    create_session(session, kind="mobile", title=session_title("mobile", None),
+                   start=at(5, 9), end=at(5, 15), place="ศาลาประชาคม หมู่ 1 ต.ฉลอง",
                    capacity=30, now=now, documents=["บัตรประจำตัวประชาชน"])
 
 

@@ -30,6 +30,15 @@ from messages.payloads import BookingAction
 
 KIND_NAMES = {"court": "ไกล่เกลี่ยก่อนฟ้อง (ศาล)", "clinic": "คลินิกแก้หนี้", "mobile": "หน่วยเคลื่อนที่เร็ว"}
 
+# What a session is called when whoever publishes it gives no title.
+DEFAULT_TITLES = {"court": "ไกล่เกลี่ยก่อนฟ้อง ศาลแขวงภูเก็ต", "clinic": "คลินิกแก้หนี้",
+                  "mobile": "หน่วยเคลื่อนที่เร็ว WomenFund Phuket"}
+
+
+def session_title(kind: str, title: str | None) -> str:
+    """The title given, or the kind's own ("" for a kind that does not exist: refused later)."""
+    return title or DEFAULT_TITLES.get(kind, "")
+
 # The court route's two-day checklist (domain.appointments.COURT_CHECKLIST), as officers read it.
 CHECKLIST_NAMES = {
     "day1_date_venue_fixed": "วันที่ 1: ศาลกำหนดวันและสถานที่",

@@ -84,7 +84,7 @@ def active_bookings(session: Session, person_id: int) -> list[Booking]:
 
 
 def create_session(session: Session, *, kind: str, start: datetime, end: datetime, place: str, capacity: int,
-                   now: datetime, title: str | None = None, slot_minutes: int | None = None,
+                   now: datetime, title: str, slot_minutes: int | None = None,
                    officer: str | None = None, documents: list[str] | None = None, map_url: str | None = None,
                    opens_at: datetime | None = None, closes_at: datetime | None = None,
                    district_id: int | None = None) -> AppointmentSession:
@@ -97,9 +97,9 @@ def create_session(session: Session, *, kind: str, start: datetime, end: datetim
         raise ValueError("capacity must be at least 1")
     if slot_minutes is not None and slot_minutes < 5:
         raise ValueError("slots are at least 5 minutes")
-    default_titles = {"court": "ไกล่เกลี่ยก่อนฟ้อง ศาลแขวงภูเก็ต", "clinic": "คลินิกแก้หนี้",
-                      "mobile": "หน่วยเคลื่อนที่เร็ว WomenFund Phuket"}
-    row = AppointmentSession(kind=kind, title=title or default_titles[kind], place=place, map_url=map_url,
+    if not isinstance(title, str) or not title.strip():
+        raise ValueError("a session needs a title (messages.appointments.session_title gives each kind's own)")
+    row = AppointmentSession(kind=kind, title=title, place=place, map_url=map_url,
                              starts_at=start, ends_at=end, capacity=capacity, slot_minutes=slot_minutes,
                              officer=officer, documents=documents or [], opens_at=opens_at, closes_at=closes_at,
                              district_id=district_id, status="open", created_at=now)

@@ -19,6 +19,7 @@ from domain.identity import mask_national_id
 from domain.measures import Situation, recommended_ids
 from domain.textnorm import to_ascii_digits
 from domain.visits import report_day_on_or_before, report_period
+from messages.appointments import session_title
 from messages.followups import shown
 from models import AppointmentSession, Booking, Outbox
 from services.appointments import (
@@ -207,7 +208,8 @@ def add_session():  # type: ignore[no-untyped-def]
             row = create_session(
                 session, kind=str(body.get("kind")), start=parse_instant(str(body.get("start")), "start"),
                 end=parse_instant(str(body.get("end")), "end"), place=str(body.get("place") or ""),
-                capacity=int(body.get("capacity") or 0), now=rt.clock.now(), title=body.get("title"),
+                capacity=int(body.get("capacity") or 0), now=rt.clock.now(),
+                title=session_title(str(body.get("kind")), body.get("title")),
                 slot_minutes=body.get("slot_minutes"), officer=body.get("officer"),
                 documents=list(body.get("documents") or []), map_url=body.get("map_url"))
             session.commit()

@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 
 from bot.runtime import runtime
 from domain.clock import BANGKOK
-from messages.appointments import session_cancelled
+from messages.appointments import session_cancelled, session_title
 from models.db import session_scope
 from services.appointments import appointment_session, cancel_session, create_session, seats_of
 
@@ -48,7 +48,8 @@ def sessions_add(kind: str, start: str, end: str, place: str, capacity: int, tit
     try:
         with session_scope(rt.sessions) as session:
             row = create_session(session, kind=kind, start=_moment(start), end=_moment(end), place=place,
-                                 capacity=capacity, now=rt.clock.now(), title=title, slot_minutes=slot_minutes,
+                                 capacity=capacity, now=rt.clock.now(), title=session_title(kind, title),
+                                 slot_minutes=slot_minutes,
                                  officer=officer, documents=list(documents), map_url=map_url,
                                  opens_at=_moment(opens) if opens else None,
                                  closes_at=_moment(closes) if closes else None)
