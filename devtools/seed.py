@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from messages.imports import format_report
 from models import Area, LineGroup, StaffMember
 from register.importer import import_files
+from services.areas import AreaBook
 
 DEMO_DATA = Path(__file__).resolve().parents[1] / "demo" / "data"
 
@@ -27,39 +28,6 @@ class SeedReport:
     groups: int = 0
     areas: int = 0
     notes: list[str] = field(default_factory=list)
-
-
-class AreaBook:
-    """Get-or-create areas by their names along the province → village path."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self._cache: dict[tuple[int | None, str, str], Area] = {}
-        self.created = 0
-
-    def get(self, level: str, name: str, parent: Area | None) -> Area:
-        key = (parent.id if parent else None, level, name)
-        if key not in self._cache:
-            area = self.session.scalars(select(Area).where(
-                Area.level == level, Area.name == name,
-                Area.parent_id.is_(None) if parent is None else Area.parent_id == parent.id,
-            )).one_or_none()
-            if area is None:
-                area = Area(level=level, name=name, parent=parent)
-                self.session.add(area)
-                self.session.flush()
-                self.created += 1
-            self._cache[key] = area
-        return self._cache[key]
-
-    def path(self, province: str, district: str, subdistrict: str = "", village: str = "") -> Area:
-        """The most specific area named."""
-        area = self.get("province", province, None)
-        for level, name in (("district", district), ("subdistrict", subdistrict), ("village", village)):
-            if not name:
-                break
-            area = self.get(level, name, area)
-        return area
 
 
 def seed_register(session: Session, data_dir: Path, now: datetime) -> SeedReport:
@@ -86,12 +54,12 @@ def seed_people_in_line(session: Session, personas: list[dict[str, Any]], now: d
             district = persona.get("district")
             session.add(StaffMember(
                 line_user_id=persona["user_id"], name=persona.get("name") or persona["label"], role=role,
-                district=areas.path(province_name, district) if district else None, created_at=now,
+                district=areas.area(province_name, district) if district else None, created_at=now,
             ))
             report.staff += 1
         elif persona.get("kind") == "group" and persona.get("group_id"):
             area_spec = persona.get("area") or {}
-            area = areas.path(province_name, area_spec.get("district", ""), area_spec.get("subdistrict", "")) \
+            area = areas.area(province_name, area_spec.get("district", ""), area_spec.get("subdistrict", "")) \
                 if area_spec.get("district") else None
             session.add(LineGroup(group_id=persona["group_id"], name=persona.get("label"),
                                   area_id=area.id if area else None, joined_at=now,

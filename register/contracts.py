@@ -9,15 +9,15 @@ from sys import intern
 from typing import Any
 
 from sqlalchemy import insert, select
-from sqlalchemy.orm import Session
 
-from models import Area, Contract, Fund
+from models import Contract, Fund
 from models.db import bulk_insert, table_of
 from models.register import CONTRACT_STATUSES
 from register import cells
 from register.bulk import bulk_update, lookup
 from register.cells import Reasons
 from register.loader import Loader
+from services.areas import AreaBook
 
 DEFAULT_FUND = "WDF"
 DEFAULT_INTEREST = Decimal("0.10")
@@ -144,39 +144,3 @@ class ContractsLoader(Loader):
 def _area(name: str | None) -> str:
     return intern(" ".join(name.split())) if name else ""
 
-
-class AreaBook:
-    """Areas by name along province → district → subdistrict → village, created as needed (in bulk)."""
-
-    LEVELS = ("province", "district", "subdistrict", "village")
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self.created = 0
-        self.known: dict[tuple[int | None, str, str], int] = {
-            (parent_id, level, name): area_id
-            for area_id, parent_id, level, name in session.execute(
-                select(Area.id, Area.parent_id, Area.level, Area.name))
-        }
-
-    def ids(self, paths: set[tuple[str, str, str, str]]) -> dict[tuple[str, str, str, str], int]:
-        """The most specific area of each (province, district, subdistrict, village) path."""
-        at: dict[tuple[str, ...], int | None] = {(): None}
-        for depth, level in enumerate(self.LEVELS, start=1):
-            wanted = {path[:depth] for path in paths if path[depth - 1]}
-            missing = sorted(p for p in wanted if (at[p[:-1]], level, p[-1]) not in self.known)
-            if missing:
-                rows = [{"level": level, "name": p[-1], "parent_id": at[p[:-1]]} for p in missing]
-                table = table_of(Area)
-                for area_id, parent_id, name in self.session.execute(
-                        insert(table).returning(table.c.id, table.c.parent_id, table.c.name), rows):
-                    self.known[(parent_id, level, name)] = area_id
-                self.created += len(rows)
-            for p in wanted:
-                at[p] = self.known[(at[p[:-1]], level, p[-1])]
-        out: dict[tuple[str, str, str, str], int] = {}
-        for path in paths:
-            area_id = at[path if path[3] else path[:3]]
-            assert area_id is not None
-            out[path] = area_id
-        return out

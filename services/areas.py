@@ -1,16 +1,18 @@
 """The area tree: province → district → subdistrict → village, and who looks after which part.
 
 The one place that walks it: names of a place, the areas under a district, the district
-an area lies in, and the part of the province an officer's data access is scoped to.
+an area lies in, the part of the province an officer's data access is scoped to, and
+(AreaBook) the areas an import or the demo names, created as needed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from models.db import table_of
 from models.register import Area, StaffMember
 
 
@@ -93,3 +95,50 @@ def district_of_areas(session: Session) -> dict[int, Area]:
 def district_names(session: Session) -> dict[int, str]:
     """area id → the name of the district it lies in (one query for the whole tree)."""
     return {area_id: district.name for area_id, district in district_of_areas(session).items()}
+
+
+class AreaBook:
+    """Areas by name along province → district → subdistrict → village, created as needed (in bulk)."""
+
+    LEVELS = ("province", "district", "subdistrict", "village")
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.created = 0
+        self.known: dict[tuple[int | None, str, str], int] = {
+            (parent_id, level, name): area_id
+            for area_id, parent_id, level, name in session.execute(
+                select(Area.id, Area.parent_id, Area.level, Area.name))
+        }
+
+    def ids(self, paths: set[tuple[str, str, str, str]]) -> dict[tuple[str, str, str, str], int]:
+        """The most specific area of each (province, district, subdistrict, village) path."""
+        at: dict[tuple[str, ...], int | None] = {(): None}
+        for depth, level in enumerate(self.LEVELS, start=1):
+            wanted = {path[:depth] for path in paths if all(path[:depth])}
+            missing = sorted(p for p in wanted if (at[p[:-1]], level, p[-1]) not in self.known)
+            if missing:
+                rows = [{"level": level, "name": p[-1], "parent_id": at[p[:-1]]} for p in missing]
+                table = table_of(Area)
+                for area_id, parent_id, name in self.session.execute(
+                        insert(table).returning(table.c.id, table.c.parent_id, table.c.name), rows):
+                    self.known[(parent_id, level, name)] = area_id
+                self.created += len(rows)
+            for p in wanted:
+                at[p] = self.known[(at[p[:-1]], level, p[-1])]
+        out: dict[tuple[str, str, str, str], int] = {}
+        for path in paths:
+            named: tuple[str, ...] = path
+            while named and not named[-1]:  # the deepest level named: a village, or above
+                named = named[:-1]
+            area_id = at[named]
+            assert area_id is not None
+            out[path] = area_id
+        return out
+
+    def area(self, province: str, district: str = "", subdistrict: str = "", village: str = "") -> Area:
+        """The most specific area named, created (with the levels above it) when new."""
+        path = (province, district, subdistrict, village)
+        found = self.session.get(Area, self.ids({path})[path])
+        assert found is not None
+        return found
