@@ -19,7 +19,12 @@ from sqlalchemy.sql.compiler import SQLCompiler
 
 
 def make_engine(url: str, **kwargs: object) -> Engine:
-    """Create an engine; SQLite gets WAL, foreign keys, a busy timeout and real SAVEPOINTs."""
+    """Create an engine; SQLite gets WAL, foreign keys, a busy timeout and real SAVEPOINTs.
+
+    SQL parameters are hidden from error messages: they carry what people typed (names,
+    amounts, notes), and an error's text reaches the logs.
+    """
+    kwargs.setdefault("hide_parameters", True)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
