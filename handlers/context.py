@@ -6,6 +6,7 @@ Handlers read the event through the typed accessors here (`text`, `location`,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -31,6 +32,7 @@ from services.conversation import ChatKey, ConversationStore
 from services.identity import linked_person, staff_member
 
 T = TypeVar("T")
+LINE_MESSAGE_ID = re.compile(r"[0-9]{1,32}")
 
 
 @dataclass
@@ -69,8 +71,13 @@ class Context:
 
     @property
     def message_id(self) -> str:
-        """The id LINE gave a message (its content, such as a photo, is fetched by it)."""
-        return self.event.message.id if isinstance(self.event, MessageEvent) else ""
+        """The id LINE gave a message (its content, such as a photo, is fetched by it).
+
+        Only LINE's own form, digits: anything else ("" here) is a forged event.
+        """
+        if isinstance(self.event, MessageEvent) and LINE_MESSAGE_ID.fullmatch(self.event.message.id or ""):
+            return self.event.message.id
+        return ""
 
     @property
     def joined(self) -> list[str]:

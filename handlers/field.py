@@ -61,6 +61,8 @@ def on_image(ctx: Context) -> list[Message]:
     update = _recent_update(ctx)
     if update is None or ctx.fetch_content is None:
         return common.media_received(ctx)
+    if not ctx.message_id:  # not LINE's form of an id: a forged event, nothing to fetch
+        return msgs.picture_not_fetched()
     data = ctx.fetch_content(ctx.message_id)
     if data is None:
         return msgs.picture_not_fetched()
@@ -69,7 +71,7 @@ def on_image(ctx: Context) -> list[Message]:
     kind = picture_kind(data)
     if kind is None:
         return msgs.picture_not_a_photo()
-    field.attach_photo(ctx.session, update, data, name=ctx.message_id, kind=kind,
+    field.attach_photo(ctx.session, update, data, kind=kind,
                        uploads_dir=ctx.settings.uploads_dir, now=ctx.now)
     return msgs.picture_attached()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -85,13 +86,17 @@ def attach_location(update: FieldUpdate, lat: float | None, lng: float | None, n
     update.lat, update.lng, update.updated_at = lat, lng, now
 
 
-def attach_photo(session: Session, update: FieldUpdate, data: bytes, *, name: str, kind: tuple[str, str],
+def attach_photo(session: Session, update: FieldUpdate, data: bytes, *, kind: tuple[str, str],
                  uploads_dir: str, now: datetime) -> None:
-    """Keep a checked picture (kind: content type, extension) in the update's own folder."""
+    """Keep a checked picture (kind: content type, extension) in the update's own folder.
+
+    Every part of the path is the app's own (the update's id, a count, a random name), never
+    something an event carried.
+    """
     session.flush()  # the update's id names its folder
     folder = Path(uploads_dir) / str(update.id)
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.{kind[1]}"
+    path = folder / f"{len(update.photos) + 1}-{uuid.uuid4().hex}.{kind[1]}"
     path.write_bytes(data)
     update.photos = [*update.photos, {"path": str(path), "content_type": kind[0], "bytes": len(data)}]
     update.updated_at = now

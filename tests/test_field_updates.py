@@ -80,3 +80,19 @@ def test_an_ambiguous_name_is_asked_about_privately(line, db, fake, field):
         people = connection.execute(select(Person.id).where(Person.first_name == "มาลี").order_by(Person.id)
                                     ).scalars().all()
     assert linked[0] == people[1] and linked[1] is not None
+
+
+def test_a_forged_message_id_never_names_a_file(line, fake, db, field, settings, tmp_path):
+    """An image event whose id is a path (`../../x`) is refused; stored names are the app's own."""
+    line.say("#อัปเดต เยี่ยมบ้าน PKT-2568-0001", user=VOLUNTEER)
+    target = tmp_path / "escaped"
+    forged = f"../../../../{target}"
+    assert "ดึงรูปจาก LINE ไม่ได้" in texts(line.send("message", user=VOLUNTEER, message=ev.image_message(forged)))
+    assert not list(tmp_path.glob("escaped*"))
+    genuine = ev.new_message_id()
+    fake.put_content(genuine, JPEG, "image/jpeg")
+    assert "แนบรูป" in texts(line.send("message", user=VOLUNTEER, message=ev.image_message(genuine)))
+    with db.connect() as connection:
+        [photo] = connection.execute(select(FieldUpdate.photos)).scalar_one()
+    path = Path(photo["path"])
+    assert path.is_relative_to(settings.uploads_dir) and genuine not in path.name and path.suffix == ".jpg"
