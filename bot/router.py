@@ -355,14 +355,14 @@ def _on_postback(ctx: Context, data: str) -> Routed:
         payload = unpack(data)
     except PostbackError as exc:
         log.warning("unreadable postback", extra={"error": str(exc)[:120]})
-        return Routed("default:postback", [] if ctx.in_group else msgs.button_out_of_date())
+        return Routed("default:postback", _out_of_date(ctx))
     conversation = ctx.conversation
     if isinstance(payload, FlowControl):
         if payload.op == "cancel":
             return Routed(_name(common.cancel), common.cancel(ctx))
         if conversation.active:
             return _back(ctx)
-        return Routed("default:back", msgs.button_out_of_date())
+        return Routed("default:back", _out_of_date(ctx))
     acting = POSTBACKS.get(type(payload))
     if acting is not None:
         handler, access = acting
@@ -372,9 +372,14 @@ def _on_postback(ctx: Context, data: str) -> Routed:
     if isinstance(payload, Answer):
         if conversation.flow == payload.flow and conversation.step == payload.step:
             return _answer(ctx, payload.value)
-        return Routed("default:stale_answer", msgs.button_out_of_date())
+        return Routed("default:stale_answer", _out_of_date(ctx))
     log.warning("postback without a route", extra={"route": payload.action})
-    return Routed("default:postback", msgs.button_out_of_date())
+    return Routed("default:postback", _out_of_date(ctx))
+
+
+def _out_of_date(ctx: Context) -> list[Message]:
+    """A button that no longer does anything: said kindly 1:1, never into a group."""
+    return [] if ctx.in_group else msgs.button_out_of_date()
 
 
 def _back(ctx: Context) -> Routed:

@@ -12,9 +12,11 @@ from sqlalchemy.orm import Session
 
 from devtools.fakeline import events as ev
 from domain.clock import BANGKOK
+from messages.flows import AppointmentStep, answer
+from messages.payloads import BookingAction
 from models import Booking, Conversation
 from tests import factories as f
-from tests.helpers import USER, press, texts
+from tests.helpers import GROUP, USER, press, texts
 
 AUTH = {"Authorization": "Bearer test-admin-token"}
 
@@ -315,3 +317,15 @@ def test_todays_appointments_are_on_the_officers_list(app, line, db, clock, in_d
     assert today["booked"] == 1 and "13:00 น." in today["reason_text"]
     assert {"project_code", "class", "reason", "days_to_prescription"} <= set(today)
     assert rows[-1]["reason"] == "appointment"  # after contracts and applications
+
+
+def test_the_booking_buttons_never_work_in_a_group(app, line, db, in_default):
+    """A crafted `bk?op=new` from a group source: the router's 1:1 rule for `นัดหมาย` holds for its
+    buttons too (issue 16, item 10): nothing is replied into the group, no conversation starts."""
+    add_session(app, kind="clinic", start="2026-12-03T13:00", end="2026-12-03T16:00", place="สำนักงาน", capacity=5)
+    assert line.tap(BookingAction(op="new", booking=0).pack(), user=USER, group=GROUP) == []
+    assert line.tap(answer(AppointmentStep.SESSION, "1"), user=USER, group=GROUP) == []
+    with Session(db) as session:
+        assert session.scalar(select(func.count()).select_from(Conversation)) == 0
+        assert session.scalar(select(func.count()).select_from(Booking)) == 0
+    assert "สำนักงาน" in texts(line.say("นัดหมาย"))  # the same person, 1:1, is offered it
