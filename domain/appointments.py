@@ -48,8 +48,26 @@ class OpenSession:
     district_id: int | None
 
 
+# The most seats one session may offer: a full day of a mobile unit, with room to spare.
+# Every way of publishing a session (API, command line, console) goes through one check.
+MAX_CAPACITY = 500
+
+
+def capacity_problem(capacity: int) -> str | None:
+    """Why a session cannot have this many seats, or None when it can."""
+    if capacity < 1:
+        return "capacity must be at least 1"
+    if capacity > MAX_CAPACITY:
+        return f"capacity must be at most {MAX_CAPACITY} (one session; publish another for more people)"
+    return None
+
+
 def seat_starts(starts_at: datetime, ends_at: datetime, slot_minutes: int | None, capacity: int) -> list[datetime]:
-    """When each seat's appointment starts: seat k is slot k, or the whole block for every seat."""
+    """When each seat's appointment starts: seat k is slot k, or the whole block for every seat.
+
+    A session stored before capacities were bounded still gets at most MAX_CAPACITY seats.
+    """
+    capacity = min(capacity, MAX_CAPACITY)
     if not slot_minutes:
         return [starts_at] * capacity
     slots: list[datetime] = []

@@ -13,7 +13,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from config.settings import Settings
-from domain.appointments import BookingView, OpenSession, SessionView, seat_starts, sessions_to_offer
+from domain.appointments import (
+    BookingView,
+    OpenSession,
+    SessionView,
+    capacity_problem,
+    seat_starts,
+    sessions_to_offer,
+)
 from domain.clock import BANGKOK
 from models.appointments import KINDS, AppointmentSession, Booking
 from models.register import Person
@@ -93,8 +100,9 @@ def create_session(session: Session, *, kind: str, start: datetime, end: datetim
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
     if end <= start:
         raise ValueError("the end must be after the start")
-    if capacity < 1:
-        raise ValueError("capacity must be at least 1")
+    problem = capacity_problem(capacity)
+    if problem is not None:
+        raise ValueError(problem)
     if slot_minutes is not None and slot_minutes < 5:
         raise ValueError("slots are at least 5 minutes")
     if not isinstance(title, str) or not title.strip():

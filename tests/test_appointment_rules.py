@@ -7,7 +7,14 @@ from datetime import datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.appointments import OpenSession, SessionView, sessions_to_offer
+from domain.appointments import (
+    MAX_CAPACITY,
+    OpenSession,
+    SessionView,
+    capacity_problem,
+    seat_starts,
+    sessions_to_offer,
+)
 from domain.clock import BANGKOK
 from domain.money import CONTRACT_ENDED, IN_DEFAULT, NORMAL
 
@@ -79,3 +86,12 @@ def test_offers_are_bookable_new_kinds_with_near_mobile_units_first(sessions, cl
         v.starts_at for v, n in zip(offered, near, strict=True) if n)
     assert [v.starts_at for v, n in zip(offered, near, strict=True) if not n] == sorted(
         v.starts_at for v, n in zip(offered, near, strict=True) if not n)
+
+
+@given(st.integers(min_value=-10, max_value=10_000_000))
+def test_capacity_is_bounded_and_seat_lists_stay_small(capacity: int) -> None:
+    """Any capacity is either refused with a reason or within bounds; seats never outgrow the bound."""
+    problem = capacity_problem(capacity)
+    assert (problem is None) == (1 <= capacity <= MAX_CAPACITY)
+    start = datetime(2026, 12, 5, 9, tzinfo=BANGKOK)
+    assert len(seat_starts(start, start + timedelta(hours=3), None, capacity)) == max(0, min(capacity, MAX_CAPACITY))

@@ -192,6 +192,18 @@ def test_sessions_api_and_bad_input(app):
     assert result.exit_code == 1 and "after the start" in result.output
 
 
+def test_a_session_has_a_sane_number_of_seats_however_it_is_published(app, line, in_default):
+    """`"capacity": 1000000000` once made one `นัดหมาย` take 13 s and 5 GB (issue 16, item 2)."""
+    huge = {"kind": "clinic", "start": "2026-12-05T09:00", "end": "2026-12-05T12:00", "place": "x"}
+    refused = app.test_client().post("/api/sessions", headers=AUTH, json={**huge, "capacity": 1_000_000_000})
+    assert refused.status_code == 400 and "at most 500" in refused.get_json()["detail"]
+    result = app.test_cli_runner().invoke(args=["sessions", "add", "--kind", "clinic", "--start", "2026-12-05T09:00",
+                                                "--end", "2026-12-05T12:00", "--place", "x", "--capacity", "501"])
+    assert result.exit_code == 1 and "at most 500" in result.output
+    assert app.test_client().post("/api/sessions", headers=AUTH, json={**huge, "capacity": 500}).status_code == 201
+    assert "ว่าง 500 ที่" in texts(line.say("นัดหมาย"))
+
+
 def run_clock(app, clock, when: datetime) -> None:  # type: ignore[no-untyped-def]
     clock.set(when)
     result = app.test_cli_runner().invoke(args=["scheduler", "--once"])
