@@ -5,19 +5,26 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from models import LineLink, LineUser
 
 
 def remember(session: Session, line_user_id: str, now: datetime, *, in_group: bool) -> LineUser:
-    """The account's row, created on first sight (first seen in a group: not following us yet)."""
+    """The account's row, created on first sight (first seen in a group: not following us yet).
+
+    An upsert: a new person's first two messages can arrive at once, in two workers, and
+    neither may fail on the other's row.
+    """
     user = session.scalars(select(LineUser).where(LineUser.line_user_id == line_user_id)).one_or_none()
     if user is None:
-        user = LineUser(line_user_id=line_user_id, following=not in_group, first_seen_at=now, last_seen_at=now)
-        session.add(user)
-    else:
-        user.last_seen_at = now
+        insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+        session.execute(insert(LineUser).values(
+            line_user_id=line_user_id, following=not in_group, first_seen_at=now, last_seen_at=now,
+        ).on_conflict_do_nothing(index_elements=[LineUser.line_user_id]))
+        user = session.scalars(select(LineUser).where(LineUser.line_user_id == line_user_id)).one()
+    user.last_seen_at = now
     return user
 
 

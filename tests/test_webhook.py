@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from typing import Any
 
 import pytest
 from sqlalchemy import event, func, select
@@ -314,3 +315,29 @@ def test_a_word_that_starts_a_flow_replaces_the_flow_in_progress(line, db):
     replies = _start_contact(line)  # the same menu word again, mid-flow
     assert "อยากคุยเรื่องอะไร" in replies[0]["text"]
     assert _count(db, Conversation) == 1
+
+
+def test_a_new_persons_first_messages_at_once_are_both_answered(line, db):
+    """Two first messages from the same new person, in two workers at once: both are handled
+    (remembering the account is an upsert), and the account is one row (issue 16, item 13)."""
+    people = [f"U{n:032x}" for n in range(900, 910)]
+    events = [line.event("message", user=user, message=ev.text_message("สวัสดีค่ะ")) for user in people for _ in (1, 2)]
+    start = threading.Barrier(len(events))
+    statuses: list[int] = []
+
+    def fire(one: dict[str, Any]) -> None:
+        start.wait()
+        statuses.append(line.post(ev.payload(one)).status)
+
+    threads = [threading.Thread(target=fire, args=(one,)) for one in events]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert statuses == [200] * len(events)
+    for sent in events:
+        assert "ระบบขัดข้อง" not in texts(line.replies_to(sent))  # nobody got the apology for a failed event
+    with db.connect() as connection:
+        failed = connection.execute(select(ProcessedEvent).where(ProcessedEvent.status == "failed")).all()
+        users = connection.execute(select(LineUser.line_user_id).where(LineUser.line_user_id.in_(people))).all()
+    assert failed == [] and sorted(u for (u,) in users) == people
