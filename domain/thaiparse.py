@@ -30,6 +30,10 @@ def parse_register_date(raw: str) -> date:
     raise ValueError(f"{raw!r} is not a date: use YYYY-MM-DD (C.E.) or DD/MM/YYYY (B.E.)")
 
 
+# No amount the fund handles comes near a trillion baht: anything from there on is a typo.
+MONEY_LIMIT = Decimal("1e12")
+
+
 def parse_money(raw: str) -> Decimal:
     """`12,345.50` → Decimal('12345.50'); at most two decimals, never negative."""
     text = to_ascii_digits(raw).strip().replace(",", "").replace(" ", "")
@@ -39,6 +43,8 @@ def parse_money(raw: str) -> Decimal:
         raise ValueError(f"{raw!r} is not an amount of money") from None
     if not value.is_finite() or value < 0:
         raise ValueError(f"{raw!r} is not an amount of money")
+    if value >= MONEY_LIMIT:  # also keeps `1e30` from overflowing the quantize below
+        raise ValueError(f"{raw!r} is too large")
     if value != value.quantize(Decimal("0.01")):
         raise ValueError(f"{raw!r} has more than two decimals (satang)")
     return value.quantize(Decimal("0.01"))

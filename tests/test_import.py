@@ -467,3 +467,31 @@ def test_cells_from_a_workbook(tmp_path, db):
             cells.date(cell)
     with pytest.raises(ValueError, match="must be more than 0"):
         cells.money("0.00")
+
+
+def test_huge_amounts_and_nul_bytes_are_rejected_lines_not_crashes(db, tmp_path):
+    """`1e30`, 27+ digits and a NUL byte once crashed the import with a traceback, after an
+    earlier file of the same run was committed (issue 16, item 3). Each is now a rejected
+    line with its reason, and the report says which files were written."""
+    contracts = _import(db, DATA / "contracts.csv", DATA / "members.csv")
+    assert all(r.ok for r in contracts)
+    before = _snapshot(db)
+    header, rows = _read_csv(DATA / "payments.csv")
+    amount, paid_on = header.index("amount"), header.index("paid_on")
+    bad = [list(rows[0]) for _ in range(4)]
+    bad[0][amount] = "1e30"
+    bad[1][amount] = "1" * 28
+    bad[2][paid_on] = "2024-01-01\x00"
+    bad[3][header.index("reference")] = "BP\x00"  # free text: no parser of its own refuses it
+    path = _write_csv(tmp_path / "payments.csv", header, bad)
+    [report] = _import(db, path)
+    assert _snapshot(db) == before
+    assert [str(r) for r in report.rejections] == [
+        "line 2: amount '1e30' is too large",
+        f"line 3: amount '{'1' * 28}' is too large",
+        "line 4: paid_on contains a NUL character (is the file damaged?)",
+        "line 5: reference contains a NUL character (is the file damaged?)",
+    ]
+    assert "NOT IMPORTED" in format_report([*contracts, report])
+    assert format_report([*contracts, report]).endswith(
+        "2 of 3 file(s) imported; 1 NOT imported (ไม่ได้นำเข้า): fix the lines above and import those files again")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from devtools.sampledata import generate
 from domain.money import (
     CONTRACT_ENDED,
     IN_DEFAULT,
@@ -20,6 +22,7 @@ from domain.money import (
     position,
     schedule,
 )
+from domain.thaiparse import MONEY_LIMIT, parse_money, parse_register_date
 
 D = Decimal
 
@@ -197,11 +200,6 @@ def test_due_dates_are_clamped_never_skipped(first_due, k, interval):
 
 def test_the_sample_register_has_the_classes_it_was_built_with():
     """Cross-check with the sample-data generator, written independently from the same rules."""
-    from collections import defaultdict
-
-    from devtools.sampledata import generate
-    from domain.thaiparse import parse_money, parse_register_date
-
     as_of = date(2026, 11, 20)
     data = generate(contracts=400, as_of=as_of, seed=7)
     paid = defaultdict(list)
@@ -223,3 +221,13 @@ def test_the_sample_register_has_the_classes_it_was_built_with():
             assert p.days_to_prescription < 0  # ended and unpaid: how long ago the limit passed
         else:
             assert p.days_to_prescription is None
+
+
+@given(st.text(alphabet="0123456789๐๑๒๓๔๕๖๗๘๙.,eE+- ", max_size=40))
+def test_parse_money_either_reads_an_amount_or_says_why(raw: str) -> None:
+    """Never another exception (a `decimal.InvalidOperation` once escaped the importer)."""
+    try:
+        value = parse_money(raw)
+    except ValueError:
+        return
+    assert Decimal(0) <= value < MONEY_LIMIT and value == value.quantize(Decimal("0.01"))
