@@ -154,6 +154,7 @@ ROUTES: tuple[Route, ...] = (
     Route(words.TAKE_OFFICER, roles.take_officer),  # with an invite code
     Route(words.TAKE_VOLUNTEER, roles.take_volunteer),  # with an invite code
     Route(words.TODAY, officers.today, OFFICER_1TO1),
+    Route(words.CONSOLE, officers.console_link, OFFICER_1TO1),
     Route(words.FIND, visits.find, OFFICER_1TO1),  # `ค้นหา TEXT`: a person or project
     Route(words.VISIT, visits.start, OFFICER_1TO1),  # the visit flow
 )

@@ -5,9 +5,11 @@ from __future__ import annotations
 from linebot.v3.messaging import Message
 
 from handlers.context import Context
+from messages.console import signin_button
 from messages.followups import DIGEST_ROWS, digest, quota_paused, shown
 from messages.format import area_name
 from services import outbox
+from services.console import issue_signin_link
 from services.followups import followup_list
 
 
@@ -28,3 +30,10 @@ def quota_notice(ctx: Context) -> list[Message]:
         return []
     outbox.mark_quota_told(ctx.session, ctx.user_id)
     return [quota_paused(until.astimezone(ctx.now.tzinfo).date())]
+
+
+def console_link(ctx: Context) -> list[Message]:
+    """`เข้าระบบ` / `console`: a single-use sign-in link to the web console, for this officer only."""
+    me = ctx.as_officer()
+    token = issue_signin_link(ctx.session, me, ctx.now)
+    return signin_button(f"{ctx.settings.public_base_url}/console/signin/{token}", me.name)

@@ -28,6 +28,7 @@ TAKE_VOLUNTEER = ("อาสา", "volunteer")
 
 # officers
 TODAY = ("วันนี้", "today")
+CONSOLE = ("เข้าระบบ", "console")  # a sign-in link to the web console
 FIND = ("ค้นหา", "find")
 VISIT = ("บันทึกเยี่ยม", "visit")
 REGISTER_GROUP = ("ลงทะเบียนกลุ่ม", "register")  # in a group, with a code

@@ -2,6 +2,7 @@
 
 from models.appointments import AppointmentSession, Booking
 from models.base import Base
+from models.console import ConsoleSession, ConsoleSignin, Document, PersonNote
 from models.field import FieldUpdate
 from models.measures import MeasureApplication, MeasureRow
 from models.platform import (
@@ -31,6 +32,10 @@ from models.standing import FollowupStanding, RegisterVersion, StandingState
 from models.visits import DataAccess, PromiseToPay, Visit
 
 __all__ = [
+    "ConsoleSession",
+    "ConsoleSignin",
+    "Document",
+    "PersonNote",
     "FollowupStanding",
     "RegisterVersion",
     "StandingState",

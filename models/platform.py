@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
@@ -129,6 +129,13 @@ class ContactRequest(Base):
     callback_phone: Mapped[str | None] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(12), default="open")  # open | done
     created_at: Mapped[datetime]
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)  # when verified
+    taken_by: Mapped[str | None] = mapped_column(String(200))  # the officer handling it
+    taken_at: Mapped[datetime | None]
+    answered_by: Mapped[str | None] = mapped_column(String(200))
+    answered_at: Mapped[datetime | None]
+    answer_channel: Mapped[str | None] = mapped_column(String(8))  # phone | line
+    answer: Mapped[str | None] = mapped_column(Text)
 
 
 class PlatformFlag(Base):

@@ -142,3 +142,18 @@ class AreaBook:
         found = self.session.get(Area, self.ids({path})[path])
         assert found is not None
         return found
+
+
+def districts(session: Session) -> list[Area]:
+    """Every district, by name (the console's filter)."""
+    return list(session.scalars(select(Area).where(Area.level == "district").order_by(Area.name)))
+
+
+def child_areas(session: Session, parent_id: int) -> list[Area]:
+    """The areas right below one area, by name."""
+    return list(session.scalars(select(Area).where(Area.parent_id == parent_id).order_by(Area.name)))
+
+
+def ids_below(session: Session, area_id: int) -> list[int]:
+    """An area and every area below it."""
+    return list(areas_below(session, [area_id]))

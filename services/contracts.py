@@ -135,3 +135,13 @@ def behind_condition(as_of: date, paid_total: Any) -> ColumnElement[bool]:
     due_at_most = case((due_count >= count, principal), else_=due_count * regular)
     # payments are whole satang; half a satang absorbs SQLite's floating-point sums
     return (due_count > 0) & (func.coalesce(paid_total, 0) * 100 < due_at_most - Decimal("0.5"))
+
+
+def project_codes_in(session: Session, area_ids: Sequence[int]) -> set[str]:
+    """Project codes of the contracts of these areas (the console's area filter)."""
+    codes: set[str] = set()
+    ids = list(area_ids)
+    for start in range(0, len(ids), 1000):
+        batch = ids[start:start + 1000]
+        codes.update(session.scalars(select(Contract.project_code).where(Contract.area_id.in_(batch))))
+    return codes

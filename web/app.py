@@ -9,7 +9,7 @@ from bot.logs import configure_logging
 from bot.runtime import Runtime
 from config.settings import Settings, SettingsError
 from domain.clock import Clock
-from web import api, calendar, cli, health
+from web import api, calendar, cli, console, health
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Flask:
@@ -25,6 +25,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     configure_logging(settings.log_level, settings.log_json)
     register_runtime(app, settings, clock)
     register_blueprints(app)
+    console.register(app)
     cli.register(app)
     return app
 

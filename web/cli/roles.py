@@ -12,6 +12,7 @@ from messages.commands import TAKE_OFFICER, TAKE_VOLUNTEER
 from messages.format import area_name
 from models.db import session_scope
 from services.areas import find_area
+from services.console import issue_signin_link, officer_by_line_id
 from services.roles import add_invite, revoke_role, staff_by_line_id, staff_with_role
 
 
@@ -76,4 +77,17 @@ def _role_group(role: str, plural: str) -> click.Group:
 
 
 officers = _role_group("officer", "officers")
+
+
+@officers.command("login-link")
+@click.argument("line_user_id")
+def login_link(line_user_id: str) -> None:
+    """Print a single-use sign-in link to the web console for this officer (valid 10 minutes)."""
+    rt = runtime()
+    with session_scope(rt.sessions) as session:
+        officer = officer_by_line_id(session, line_user_id)
+        if officer is None:
+            raise click.ClickException(f"no officer with LINE id {line_user_id} (or their role was revoked)")
+        token = issue_signin_link(session, officer, rt.clock.now())
+    click.echo(f"{rt.settings.public_base_url}/console/signin/{token}")
 volunteers = _role_group("volunteer", "volunteers")

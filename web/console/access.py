@@ -1,0 +1,121 @@
+"""Who is looking: the signed-in officer behind the cookie, their area, CSRF, and the audit trail."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from flask import abort, current_app, g, redirect, render_template, request, session, url_for
+from sqlalchemy.orm import Session
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from bot.runtime import runtime
+from messages.console import ADMIN_NAME, BAD_REQUEST, CSRF_REFUSED, NOT_FOUND, NOT_SIGNED_IN, TOO_LARGE
+from models import Contract, Person, StaffMember
+from services.areas import officer_area_ids
+from services.audit import record_access
+from services.console import live_session
+from services.visits import person_in_scope
+
+PUBLIC_ENDPOINTS = {"console.signin_page", "console.signin_link", "console.signin_admin", "console.static"}
+COOKIE_KEY = "console"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The signed-in officer (or the ADMIN_TOKEN bootstrap), as the pages need them."""
+
+    name: str
+    line_user_id: str | None
+    district: str | None  # None: the whole province
+    area_ids: list[int] | None  # None: the whole province
+    csrf_token: str
+
+    @property
+    def audit_id(self) -> str:
+        return self.line_user_id or "ADMIN_TOKEN"
+
+
+def viewer() -> Viewer:
+    return g.viewer  # type: ignore[no-any-return]
+
+
+def db() -> Session:
+    """The request's database session (one per request, closed at teardown)."""
+    if "db" not in g:
+        g.db = runtime().sessions()
+    return g.db  # type: ignore[no-any-return]
+
+
+def close_db(_: BaseException | None = None) -> None:
+    found = g.pop("db", None)
+    if found is not None:
+        found.close()
+
+
+def guard() -> Response | None:
+    """Before every console request: signed in, still an officer, and a CSRF token on every POST."""
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    key = session.get(COOKIE_KEY)
+    now = runtime().clock.now()
+    row = live_session(db(), key, now) if isinstance(key, str) else None
+    if row is None:
+        db().commit()  # a revoked officer's session is ended for good
+        session.pop(COOKIE_KEY, None)
+        if request.method == "GET":
+            return redirect(url_for("console.signin_page", next=request.full_path.rstrip("?")))
+        abort(401)
+    staff: StaffMember | None = row.staff
+    g.viewer = Viewer(
+        name=staff.name if staff else ADMIN_NAME,
+        line_user_id=staff.line_user_id if staff else None,
+        district=staff.district.name if staff and staff.district else None,
+        area_ids=officer_area_ids(db(), staff) if staff else None,
+        csrf_token=row.csrf_token,
+    )
+    db().commit()  # last seen
+    if request.method == "POST":
+        sent = request.form.get("csrf_token", "") or request.headers.get("X-CSRF-Token", "")
+        if not hmac.compare_digest(sent.encode(), row.csrf_token.encode()):
+            abort(400, description="csrf")
+    return None
+
+
+def page_context() -> dict[str, Any]:
+    endpoints = {rule.endpoint for rule in current_app.url_map.iter_rules()}
+    return {"viewer": g.get("viewer"), "console_endpoints": endpoints}
+
+
+def person_or_404(person_id: int) -> Person:
+    """A person the viewer may see; anyone else is simply not found (404)."""
+    found = person_in_scope(db(), person_id, viewer().area_ids)
+    if found is None:
+        abort(404)
+    return found
+
+
+def contract_visible(contract: Contract) -> bool:
+    area_ids = viewer().area_ids
+    return area_ids is None or contract.area_id in set(area_ids)
+
+
+def audit(people: Sequence[int], action: str) -> None:
+    """Record that the viewer saw these people's data (in the request's transaction)."""
+    if people:
+        who = viewer()
+        record_access(db(), list(people), viewer=who.audit_id, viewer_name=who.name, channel="console",
+                      action=action, detail=f"{request.method} {request.full_path.rstrip('?')}"[:200],
+                      now=runtime().clock.now())
+
+
+def problem_page(exc: HTTPException) -> tuple[str, int]:
+    """A kind page for a refused request: what went wrong and what to do, never a traceback."""
+    code = exc.code or 400
+    text = {401: NOT_SIGNED_IN, 404: NOT_FOUND, 413: TOO_LARGE}.get(code, BAD_REQUEST)
+    if code == 400 and exc.description == "csrf":
+        text = CSRF_REFUSED
+    return render_template("console/problem.html", text=text), code

@@ -1,0 +1,219 @@
+"""Today (`/console/`): the whole follow-up list, filtered, searched, paged and exported.
+
+The rows and their order are those of `GET /api/followups` (one service builds both).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, Response, render_template, request
+from openpyxl import Workbook
+
+from bot.runtime import runtime
+from domain.clock import BANGKOK
+from domain.console import Page, page_of
+from domain.exports import neutralise_row
+from domain.textnorm import to_ascii_digits
+from messages.console import CLASS_CHOICES, CLASS_SHORT, EXPORT_COLUMNS, EXPORT_SHEET, REASON_CHOICES
+from messages.followups import REASON_TITLES, shown
+from messages.format import thai_date
+from models import Area
+from services.areas import child_areas, districts, find_area, ids_below
+from services.contracts import project_codes_in
+from services.followups import followup_list
+from web.console.access import audit, db, viewer
+
+EXPORT_LIMIT = 200_000
+
+
+@dataclass(frozen=True)
+class Filters:
+    district: str
+    subdistrict: str
+    village: str
+    debtor_class: int | None
+    reason: str
+    q: str
+
+    @property
+    def narrowing(self) -> bool:
+        """Filters the list service cannot apply itself (it narrows by district only)."""
+        return bool(self.subdistrict or self.village or self.debtor_class or self.reason or self.q)
+
+    def args(self) -> dict[str, str]:
+        values = {"district": self.district, "subdistrict": self.subdistrict, "village": self.village,
+                  "class": str(self.debtor_class or ""), "reason": self.reason, "q": self.q}
+        return {k: v for k, v in values.items() if v}
+
+
+def whole_number(raw: str | None) -> int | None:
+    text = to_ascii_digits((raw or "").strip())
+    return int(text) if text.isdigit() and len(text) < 7 else None
+
+
+def read_filters() -> Filters:
+    args = request.args
+    own = viewer().district
+    debtor_class = whole_number(args.get("class"))
+    reason = args.get("reason", "")
+    return Filters(
+        district=own or args.get("district", "").strip()[:120],
+        subdistrict=args.get("subdistrict", "").strip()[:120],
+        village=args.get("village", "").strip()[:120],
+        debtor_class=debtor_class if debtor_class in CLASS_SHORT else None,
+        reason=reason if reason in REASON_TITLES else "",
+        q=args.get("q", "").strip()[:100],
+    )
+
+
+def today() -> date:
+    return runtime().clock.now().astimezone(BANGKOK).date()
+
+
+def matches(row: dict[str, Any], filters: Filters, codes: set[str] | None) -> bool:
+    if codes is not None and row.get("project_code") not in codes:
+        return False
+    if filters.debtor_class and row.get("class") != filters.debtor_class:
+        return False
+    if filters.reason and row["reason"] != filters.reason:
+        return False
+    if filters.q:
+        words = to_ascii_digits(filters.q).casefold().split()
+        applicant = row.get("applicant") or {}
+        haystack = " ".join(str(x) for x in (row.get("project_code"), row.get("project_name"), row.get("district"),
+                                             row.get("reason_text"), applicant.get("name"))).casefold()
+        return all(word in haystack for word in words)
+    return True
+
+
+def area_codes(filters: Filters) -> set[str] | None:
+    """Project codes of the subdistrict or village chosen (None: no such narrowing)."""
+    if not filters.district or not (filters.subdistrict or filters.village):
+        return None
+    area = find_area(db(), filters.district, filters.subdistrict, filters.village)
+    if area is None:
+        return set()
+    return project_codes_in(db(), ids_below(db(), area.id))
+
+
+def filtered(filters: Filters) -> list[dict[str, Any]]:
+    """Every row under the filters (as the API shows them), in the list's order."""
+    listed = followup_list(db(), today(), filters.district or None)
+    if not filters.narrowing:
+        return [shown(row) for row in listed.rows]
+    codes = area_codes(filters)
+    return [r for r in (shown(row) for row in listed.rows) if matches(r, filters, codes)]
+
+
+def listing(filters: Filters, wanted: int | None, size: int | None) -> tuple[list[dict[str, Any]], Page]:
+    """One page of the list. With the district alone, only that page's rows are built."""
+    if not filters.narrowing:
+        total = followup_list(db(), today(), filters.district or None, limit=0).total
+        page = page_of(wanted, size, total)
+        listed = followup_list(db(), today(), filters.district or None, offset=page.offset, limit=page.size)
+        return [shown(row) for row in listed.rows], page
+    rows = filtered(filters)
+    page = page_of(wanted, size, len(rows))
+    return rows[page.offset:page.offset + page.size], page
+
+
+def applicants(rows: list[dict[str, Any]]) -> list[int]:
+    return [int(r["applicant"]["person_id"]) for r in rows if r.get("applicant")]
+
+
+def area_choices(filters: Filters) -> dict[str, list[Area]]:
+    """What the area filters offer: districts (province officers), then the levels below the choice."""
+    found: dict[str, list[Area]] = {"districts": [], "subdistricts": [], "villages": []}
+    if viewer().district is None:
+        found["districts"] = districts(db())
+    if filters.district:
+        district = find_area(db(), filters.district)
+        if district is not None:
+            found["subdistricts"] = child_areas(db(), district.id)
+            subdistrict = find_area(db(), filters.district, filters.subdistrict) if filters.subdistrict else None
+            if subdistrict is not None and subdistrict.level == "subdistrict":
+                found["villages"] = child_areas(db(), subdistrict.id)
+    return found
+
+
+def today_page() -> str:
+    filters = read_filters()
+    wanted = whole_number(request.args.get("page"))
+    size = whole_number(request.args.get("size"))
+    rows, page = listing(filters, wanted, size)
+    audit(applicants(rows), "console.today")
+    db().commit()
+    return render_template("console/today.html", rows=rows, page=page, filters=filters, day=thai_date(today()),
+                           choices=area_choices(filters), classes=CLASS_CHOICES, reasons=REASON_CHOICES,
+                           class_short=CLASS_SHORT, reason_titles=REASON_TITLES,
+                           clearable=bool(filters.args()) and filters.args() != {"district": viewer().district})
+
+
+def export_values(index: int, row: dict[str, Any]) -> list[object]:
+    """One row of an export, in EXPORT_COLUMNS order (money as numbers a spreadsheet adds up)."""
+    overdue = row.get("overdue_amount")
+    principal = row.get("outstanding_principal")
+    return neutralise_row([
+        index, REASON_TITLES.get(row["reason"], row["reason"]), row.get("project_code") or "",
+        row.get("project_name") or "", row.get("district") or "",
+        CLASS_SHORT.get(row.get("class") or 0, ""), float(overdue) if overdue else "",
+        row.get("overdue_installments") or "", float(principal) if principal else "",
+        row.get("last_payment_date") or "", row.get("days_to_prescription") if row.get("days_to_prescription")
+        is not None else "", row.get("reason_text") or "", row.get("next_action") or "",
+    ])
+
+
+def exported_rows() -> list[dict[str, Any]]:
+    rows = filtered(read_filters())[:EXPORT_LIMIT]
+    audit(applicants(rows), "console.export")
+    db().commit()
+    return rows
+
+
+def filename(extension: str) -> str:
+    return f"followups-{today().isoformat()}.{extension}"
+
+
+def export_csv() -> Response:
+    rows = exported_rows()
+
+    def lines() -> Iterator[str]:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        out.write("\ufeff")  # Excel reads UTF-8 Thai only with the BOM
+        writer.writerow(EXPORT_COLUMNS)
+        for index, row in enumerate(rows, start=1):
+            writer.writerow(export_values(index, row))
+            if out.tell() > 64 * 1024:
+                yield out.getvalue()
+                out.seek(0)
+                out.truncate()
+        yield out.getvalue()
+
+    return Response(lines(), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename("csv")}"'})
+
+
+def export_xlsx() -> Response:
+    rows = exported_rows()
+    book = Workbook(write_only=True)  # rows go straight to the file: memory stays flat
+    sheet = book.create_sheet(EXPORT_SHEET)
+    sheet.append(list(EXPORT_COLUMNS))
+    for index, row in enumerate(rows, start=1):
+        sheet.append(export_values(index, row))
+    out = io.BytesIO()
+    book.save(out)
+    return Response(out.getvalue(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="{filename("xlsx")}"'})
+
+
+def routes(bp: Blueprint) -> None:
+    bp.add_url_rule("/", "today", today_page, methods=["GET"])
+    bp.add_url_rule("/export.csv", "export_csv", export_csv, methods=["GET"])
+    bp.add_url_rule("/export.xlsx", "export_xlsx", export_xlsx, methods=["GET"])
