@@ -160,6 +160,8 @@ def _banner(stack: DemoStack) -> str:
         f"  Simulator:  {stack.app_url}/simulator",
         f"  Fake LINE:  {stack.fake.url}  (what the bot sent: {stack.fake.url}/_fake/requests)",
         f"  JSON API:   {stack.app_url}/api/outbox  with  Authorization: Bearer demo-admin-token",
+        f"  Console:    {stack.app_url}/console/  (in the simulator, pick an officer persona and type"
+        " เข้าระบบ, then tap the button; or sign in with the admin token demo-admin-token)",
         f"  Clock:      pinned to {parse_fund_now(os.environ.get('FUND_NOW', DEMO_NOW)):%Y-%m-%d %H:%M} (Asia/Bangkok)",
         "",
         "  Personas to try:",

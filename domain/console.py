@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+
+from dateutil.relativedelta import relativedelta
 
 SIGNIN_LINK_TTL = timedelta(minutes=10)  # a sign-in link from LINE or the CLI
 IDLE_LIMIT = timedelta(hours=8)  # a signed-in browser left alone this long must sign in again
@@ -52,3 +54,16 @@ def page_of(requested: int | None, size: int | None, total: int) -> Page:
     pages = max(1, -(-total // size))
     number = 1 if requested is None else min(max(1, requested), pages)
     return Page(number, size, total)
+
+
+def month_ends(start: date, stop: date, most: int = 60) -> list[date]:
+    """Month ends from start's month to stop (stop itself last), every k-th month so at most `most`."""
+    count = (stop.year - start.year) * 12 + stop.month - start.month + 1
+    step = max(1, -(-count // most))
+    first = start.replace(day=1)
+    ends = []
+    for k in range(0, count, step):
+        ends.append(first + relativedelta(months=k + 1, days=-1))
+    if not ends or ends[-1] != stop:
+        ends = [end for end in ends if end < stop] + [stop]
+    return ends

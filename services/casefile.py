@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from dateutil.relativedelta import relativedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from domain.console import month_ends
 from domain.money import Position, schedule
 from models import (
     ContactRequest,
@@ -95,23 +95,13 @@ class ProjectFile:
     updates: list[FieldUpdate]
 
 
-def month_ends(start: date, stop: date) -> list[date]:
-    """The last day of each month from start's month to stop's month."""
-    first = start.replace(day=1)
-    ends = []
-    while first <= stop:
-        ends.append(min(first + relativedelta(months=1, days=-1), stop))
-        first += relativedelta(months=1)
-    return ends
-
-
-def project_file(session: Session, contract: Contract, as_of: date, *, months: int = 24) -> ProjectFile:
-    """A project's file: members, schedule against payments month by month, class history, visits."""
+def project_file(session: Session, contract: Contract, as_of: date) -> ProjectFile:
+    """A project's file: members, schedule against payments over its whole life, class history, visits."""
     terms = terms_of(contract)
     payments = payments_of(contract)
     due_by = schedule(terms)
     points = []
-    for end in month_ends(max(contract.contract_date, as_of - relativedelta(months=months - 1)), as_of):
+    for end in month_ends(min(contract.contract_date, as_of), as_of):
         due = sum((amount for day, amount in due_by if day <= end), Decimal(0))
         paid = sum((amount for day, amount in payments if day <= end), Decimal(0))
         points.append(MonthPoint(end, due, paid, position_of(contract, end).debtor_class))

@@ -317,7 +317,7 @@ def test_persona_shapes(demo):
         assert g["user_id"] in volunteers and set(g["area"]) == {"district", "subdistrict"}
     officers = [p for p in personas if p["role"] == "officer"]
     assert {o["district"] for o in officers} == {"เมืองภูเก็ต", None}
-    assert all(o["hints"] == ["วันนี้", "ค้นหา สมศรี", "บันทึกเยี่ยม", "ช่วยเหลือ"] for o in officers)
+    assert all(o["hints"] == ["วันนี้", "ค้นหา สมศรี", "บันทึกเยี่ยม", "เข้าระบบ", "ช่วยเหลือ"] for o in officers)
     assert all(p["villages"] for p in data.staff() if p["role"] == "volunteer")
 
 
