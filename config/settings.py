@@ -70,6 +70,12 @@ class Settings:
     upload_max_bytes: int = 5 * 1024 * 1024
     log_level: str = "INFO"
     log_json: bool = True
+    # "Log in with LINE" on the console (a LINE Login channel of the same provider as the
+    # Messaging API channel, so that its user ids are the bot's); unset: sign-in links only.
+    line_login_channel_id: str = ""
+    line_login_channel_secret: str = ""
+    line_login_base_url: str = "https://access.line.me"
+    line_login_api_base_url: str = "https://api.line.me"
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -114,7 +120,16 @@ class Settings:
             upload_max_bytes=_int(env, "UPLOAD_MAX_BYTES", 5 * 1024 * 1024, minimum=1024),
             log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
             log_json=not _truthy(env.get("LOG_PLAIN", "")),
+            line_login_channel_id=env.get("LINE_LOGIN_CHANNEL_ID", "").strip(),
+            line_login_channel_secret=env.get("LINE_LOGIN_CHANNEL_SECRET", "").strip(),
+            line_login_base_url=_url(env, "LINE_LOGIN_BASE_URL", "https://access.line.me"),
+            line_login_api_base_url=_url(env, "LINE_LOGIN_API_BASE_URL", "https://api.line.me"),
         )
+
+    @property
+    def line_login(self) -> bool:
+        """A LINE Login channel is configured: the console offers "Log in with LINE"."""
+        return bool(self.line_login_channel_id and self.line_login_channel_secret)
 
     def with_(self, **changes: object) -> Settings:
         """A copy with some fields changed (tests and the demo use this)."""

@@ -64,6 +64,11 @@ def demo_settings(fake_url: str, database_url: str | None = None,
     env["LINE_API_BASE_URL"] = fake_url
     env["LINE_DATA_API_BASE_URL"] = fake_url
     env.setdefault("PUBLIC_BASE_URL", public_url)
+    # "Log in with LINE" on the console, against the fake platform's LINE Login
+    env.setdefault("LINE_LOGIN_CHANNEL_ID", "1650000000")
+    env.setdefault("LINE_LOGIN_CHANNEL_SECRET", "de11000000000000000000000000demo")
+    env["LINE_LOGIN_BASE_URL"] = fake_url
+    env["LINE_LOGIN_API_BASE_URL"] = fake_url
     if database_url:
         env["DATABASE_URL"] = database_url
     for name in ("LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN", "ADMIN_TOKEN", "SECRET_KEY"):

@@ -56,3 +56,6 @@ def signin_button(url: str, officer_name: str) -> list[Message]:
     footer = FlexBox(layout="vertical", contents=[
         FlexButton(style="primary", action=URIAction(label="เปิดระบบเจ้าหน้าที่", uri=url))])
     return [FlexMessage(alt_text=SIGNIN_ALT, contents=FlexBubble(body=body, footer=footer))]
+LINE_LOGIN_CANCELLED = "ยังไม่ได้เข้าสู่ระบบ (ยกเลิกที่หน้า LINE) ลองอีกครั้งได้เลย"
+LINE_LOGIN_FAILED = "เข้าสู่ระบบด้วย LINE ไม่สำเร็จ กรุณาลองใหม่ หรือพิมพ์ \"เข้าระบบ\" ในแชต LINE ของกองทุน"
+LINE_LOGIN_NOT_OFFICER = "บัญชี LINE นี้ยังไม่ได้รับสิทธิ์เจ้าหน้าที่ กรุณาติดต่อสำนักงาน"

@@ -36,6 +36,10 @@ class FakeLineClient:
     def set_profile(self, user_id: str, display_name: str) -> None:
         self._call("PUT", f"/_fake/profiles/{quote(user_id)}", {"displayName": display_name})
 
+    def login_as(self, user_id: str | None) -> None:
+        """The next "Log in with LINE" signs in this user at once (None: pick on the fake's page)."""
+        self._call("POST", "/_fake/login-as", {"user_id": user_id})
+
     def set_group(self, group_id: str, name: str, members: list[str]) -> None:
         self._call("PUT", f"/_fake/groups/{quote(group_id)}", {"groupName": name, "members": members})
 

@@ -15,6 +15,7 @@ from flask import Flask, Response, jsonify, request
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from devtools.fakeline.checks import check_retry_key, validate_send
+from devtools.fakeline.login import register_login
 from devtools.fakeline.state import (
     RATE_LIMIT_BODY,
     FakeState,
@@ -46,7 +47,7 @@ def create_fake_line(access_token: str) -> Flask:
 
     @app.before_request
     def _authenticate() -> Response | None:
-        if request.path.startswith("/_fake/"):
+        if request.path.startswith(("/_fake/", "/oauth2/")):  # LINE Login authenticates by its own means
             return None
         expected = f"Bearer {state.access_token}"
         if request.headers.get("Authorization") != expected:
@@ -62,6 +63,7 @@ def create_fake_line(access_token: str) -> Flask:
     _register_reads(app, state)
     _register_rich_menu(app, state)
     _register_control(app, state)
+    register_login(app, state)
     return app
 
 

@@ -17,6 +17,10 @@ def signin_page() -> str:
     return render_template("console/signin.html", notice=SIGNED_OUT if request.args.get("out") else None)
 
 
+def signin_context() -> dict[str, object]:
+    return {"line_login": runtime().settings.line_login}
+
+
 def signin_link(token: str) -> str | Response | tuple[str, int]:
     """GET shows whose link it is and a button; POST uses it up. Link previews never sign anyone in."""
     now = runtime().clock.now()
