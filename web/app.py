@@ -10,6 +10,7 @@ from bot.runtime import Runtime
 from config.settings import Settings, SettingsError
 from domain.clock import Clock
 from web import api, calendar, cli, health
+from web.security import register_security
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Flask:
@@ -24,6 +25,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     configure_logging(settings.log_level, settings.log_json)
     register_runtime(app, settings, clock)
+    register_security(app, settings)
     register_blueprints(app)
     cli.register(app)
     return app
