@@ -29,10 +29,13 @@ test-sqlite: $(STAMP)
 test-postgresql: $(STAMP)
 	$(BIN)/python -m pytest --db=postgresql
 
+## make lint: the import contract, ruff, mypy, and pip-audit on the installed dependencies (PyPI's advisory
+## data; without it the audit warns, and fails only with AUDIT_STRICT=1: devtools/audit.py)
 lint: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/python -m devtools.audit
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache *.egg-info

@@ -10,6 +10,15 @@ from bot.runtime import Runtime
 from config.settings import Settings, SettingsError
 from domain.clock import Clock
 from web import api, calendar, cli, console, health
+from web.limits import API_MAX_BYTES, DEFAULT_MAX_BYTES, WEBHOOK_MAX_BYTES, register_limits
+from web.security import register_security
+
+# The largest request body of each route class (web/limits.py); a route that takes files
+# declares its own with @body_limit(n).
+BODY_LIMITS = {
+    webhook.bp.name: WEBHOOK_MAX_BYTES,
+    api.bp.name: API_MAX_BYTES,
+}
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Flask:
@@ -20,10 +29,12 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         except SettingsError as exc:
             raise SystemExit(f"wdf-bot: configuration error: {exc}") from None
     app = Flask(__name__)
-    app.config.update(SECRET_KEY=settings.secret_key, JSON_AS_ASCII=False, MAX_CONTENT_LENGTH=1024 * 1024)
+    app.config.update(SECRET_KEY=settings.secret_key, JSON_AS_ASCII=False)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     configure_logging(settings.log_level, settings.log_json)
+    register_limits(app, BODY_LIMITS, DEFAULT_MAX_BYTES)  # first: before any hook reads a body
     register_runtime(app, settings, clock)
+    register_security(app, settings)
     register_blueprints(app)
     console.register(app)
     cli.register(app)

@@ -19,6 +19,7 @@ from bot.router import understands
 from bot.runtime import runtime
 from devtools.fakeline import FakeLineClient
 from devtools.fakeline import events as ev
+from web.limits import MB, body_limit
 
 STATIC = Path(__file__).with_name("static")
 MAX_IMAGE_BYTES = 1024 * 1024
@@ -72,6 +73,7 @@ def messages():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/api/send")
+@body_limit(2 * MB)  # a picture of up to 1 MB, as a base64 data: URL in JSON
 def send():  # type: ignore[no-untyped-def]
     spec = request.get_json(force=True, silent=True) or {}
     persona = _persona(spec.get("persona", ""))

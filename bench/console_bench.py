@@ -1,0 +1,168 @@
+"""The officers' console on a province-sized register (not a test).
+
+Generates the sample register (`devtools.sampledata`), imports it into a fresh PostgreSQL
+schema, stores the follow-up list (as the importer's command and the clock do), and then,
+each in a fresh child process so that memory is its own: Today's first page
+(`GET /console/`, signed in as a province officer) timed over many requests for its p95,
+against the same rows from the JSON API (`GET /api/followups?limit=50`, the baseline in the
+same run); and the whole list exported as XLSX (`GET /console/export.xlsx`), timed, with
+the child's peak resident memory beside that of a child that only served a page.
+
+    .venv/bin/python -m bench.console_bench --write-docs
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from bench.import_bench import (
+    DEFAULT_URL,
+    FILES,
+    ROOT,
+    generate,
+    machine,
+    migrated_schema,
+    run_child,
+    server_version,
+    write_section,
+)
+
+START, END = "<!-- console-bench:start -->", "<!-- console-bench:end -->"
+NOW = "2026-11-20T10:00"
+OFFICER = "U" + "be" * 16
+GOAL_PAGE_MS, GOAL_EXPORT_S, GOAL_MB = 300.0, 10.0, 300.0
+
+
+def child(url: str, mode: str, requests: int) -> None:
+    """Serve the console in-process (Flask's test client, no network) and print JSON timings."""
+    import logging
+
+    import bot  # noqa: F401  (the app's import order)
+    from config.settings import Settings
+    from domain.clock import FixedClock, parse_fund_now
+    from models.db import session_scope
+    from services.console import issue_signin_link, officer_by_line_id
+    from web.app import create_app
+
+    logging.disable(logging.WARNING)
+    clock = FixedClock(parse_fund_now(NOW))
+    settings = Settings(line_channel_secret="s", line_channel_access_token="t", admin_token="bench-admin",
+                        secret_key="bench", database_url=url, log_json=True, log_level="WARNING")
+    app = create_app(settings, clock=clock)
+    rt = app.extensions["wdf"]
+    with session_scope(rt.sessions) as session:
+        token = issue_signin_link(session, officer_by_line_id(session, OFFICER), clock.now())  # type: ignore[arg-type]
+    client = app.test_client()
+    https = {"base_url": "https://localhost"}
+    assert client.post(f"/console/signin/{token}", **https).status_code == 302
+    out: dict[str, Any] = {}
+    if mode == "pages":
+        console, api = [], []
+        for _ in range(requests):
+            started = time.perf_counter()
+            response = client.get("/console/", **https)
+            console.append(time.perf_counter() - started)
+            assert response.status_code == 200
+            started = time.perf_counter()
+            response = client.get("/api/followups?limit=50", headers={"Authorization": "Bearer bench-admin"})
+            api.append(time.perf_counter() - started)
+            assert response.status_code == 200
+        out = {"console": console, "api": api}
+    else:
+        started = time.perf_counter()
+        response = client.get("/console/export.xlsx", **https)
+        out = {"export_s": time.perf_counter() - started, "bytes": len(response.data), "status": response.status_code}
+    out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rt.close()
+    print(json.dumps(out))
+
+
+def run(url: str, mode: str, requests: int = 0) -> dict[str, Any]:
+    done = subprocess.run([sys.executable, "-m", "bench.console_bench", "--child", url, mode, str(requests)],
+                          cwd=ROOT, capture_output=True, text=True, check=False,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    if done.returncode != 0:
+        sys.exit(f"console child failed ({done.returncode}):\n{done.stderr[-4000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--contracts", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=60)
+    parser.add_argument("--url", default=os.environ.get("TEST_POSTGRES_URL", DEFAULT_URL))
+    parser.add_argument("--write-docs", action="store_true")
+    args = parser.parse_args(argv)
+
+    from sqlalchemy import text
+
+    from domain.clock import BANGKOK, parse_fund_now
+    from models import StaffMember
+    from models.db import make_engine, session_scope
+
+    with tempfile.TemporaryDirectory(prefix="wdf-console-bench-") as tmp, \
+            migrated_schema(args.url, "console_bench") as (url, _schema):
+        generate(args.contracts, Path(tmp))
+        run_child(url, datetime(2026, 11, 20, 10, tzinfo=BANGKOK), [Path(tmp) / n for n in FILES])
+        engine = make_engine(url)
+        with engine.begin() as connection:
+            connection.execute(text("ANALYZE"))
+        from sqlalchemy.orm import sessionmaker
+
+        from services.followups import refresh_followups
+        with session_scope(sessionmaker(engine)) as session:
+            session.add(StaffMember(line_user_id=OFFICER, name="bench", role="officer", district_id=None,
+                                    created_at=parse_fund_now(NOW)))
+            refresh_followups(session, parse_fund_now(NOW).date(), parse_fund_now(NOW))
+        engine.dispose()
+        pages = run(url, "pages", args.requests)
+        export = run(url, "export")
+        idle = run(url, "pages", 1)
+
+    console_ms, api_ms = p95(pages["console"]) * 1000, p95(pages["api"]) * 1000
+    lines = [
+        f"Measured {datetime.now():%Y-%m-%d} on {machine()}; {server_version(args.url)}.",
+        f"Command: `python -m bench.console_bench` ({args.contracts:,} contracts of the sample register, the "
+        f"follow-up list stored; {args.requests} requests each, in a child process, through Flask's test client).",
+        "",
+        "| | p95 | median | goal |",
+        "| --- | ---: | ---: | --- |",
+        f"| baseline: `GET /api/followups?limit=50` | {api_ms:.0f} ms | "
+        f"{statistics.median(pages['api']) * 1000:.0f} ms | |",
+        f"| Today's first page, `GET /console/` (50 rows, words, audit, session touch) | {console_ms:.0f} ms "
+        f"({console_ms / api_ms:.2f}× the API) | {statistics.median(pages['console']) * 1000:.0f} ms | "
+        f"≤ {GOAL_PAGE_MS:.0f} ms: **{'met' if console_ms <= GOAL_PAGE_MS else 'missed'}** |",
+        f"| the whole list as XLSX, `GET /console/export.xlsx` ({export['bytes'] / 1e6:.1f} MB) | "
+        f"{export['export_s']:.1f} s | | ≤ {GOAL_EXPORT_S:.0f} s: "
+        f"**{'met' if export['export_s'] <= GOAL_EXPORT_S else 'missed'}** |",
+        f"| peak memory of the exporting process (one that served a page: {idle['peak_mb']:.0f} MB) | "
+        f"{export['peak_mb']:.0f} MB | | ≤ {GOAL_MB:.0f} MB: "
+        f"**{'met' if export['peak_mb'] <= GOAL_MB else 'missed'}** |",
+    ]
+    block = "\n".join(lines)
+    print(block)
+    if args.write_docs:
+        intro = (__doc__ or "").split("\n\n")[1].replace("\n", " ")
+        write_section(START, END, block, "The officers' console", intro)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        child(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    else:
+        main()
