@@ -3,9 +3,14 @@ odd input is a 400 that says what is wrong and stores nothing, never a 500."""
 
 from __future__ import annotations
 
+import copy
+import re
 from datetime import date, datetime
 
 import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -13,6 +18,7 @@ from domain.clock import BANGKOK
 from models import AppointmentSession, Booking, MeasureApplication
 from tests import factories as f
 from tests.helpers import USER
+from web import openapi
 
 AUTH = {"Authorization": "Bearer test-admin-token"}
 WHEN = datetime(2026, 12, 3, 9, 0, tzinfo=BANGKOK)
@@ -160,3 +166,49 @@ def test_ids_and_codes_that_cannot_exist_are_a_404(app, on_file):
     assert client.get("/api/contracts/PKT%00", headers=AUTH).status_code == 404
     assert client.get(f"/api/sessions/{on_file['session']}/bookings",
                       headers={**AUTH, "X-Officer": "k\x00"}).status_code == 200
+
+
+def test_the_api_is_published_as_openapi_and_every_route_is_in_it(app):
+    response = app.test_client().get("/api/openapi.json")  # no token: it describes the code, not the data
+    assert response.status_code == 200
+    document = response.get_json()
+    assert document["openapi"].startswith("3.1")
+    schemathesis.openapi.from_dict(copy.deepcopy(document)).validate()  # against the OpenAPI 3.1 meta-schema
+    published = {(method.upper(), path) for path, item in document["paths"].items() for method in item}
+    routed = {(method, schemathesis_path(rule.rule)) for rule in app.url_map.iter_rules()
+              if rule.rule.startswith("/api/") for method in rule.methods - {"HEAD", "OPTIONS"}}
+    assert routed == published
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            assert operation["responses"], (method, path)
+            assert ("security" in operation) == (path == "/api/openapi.json")
+            if method == "post":
+                ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+                body = document["components"]["schemas"][ref.rpartition("/")[2]]
+                assert body["additionalProperties"] is False and body["type"] == "object"
+
+
+def schemathesis_path(rule: str) -> str:
+    """`/api/bookings/<int:booking_id>` → `/api/bookings/{booking_id}`."""
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule)
+
+
+# --- fuzzing: schemathesis against the app in process, bounded and deterministic ------------
+
+
+# Loaded from the document the app serves (the test above checks they are one), at import, so each
+# operation is its own test; requests go to the app in process (WSGI), with the test's database.
+fuzzed = schemathesis.openapi.from_dict(copy.deepcopy(openapi.document()))
+
+
+@fuzzed.parametrize()
+@settings(max_examples=25, derandomize=True, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+def test_no_input_makes_the_api_fail(case, app, on_file):  # type: ignore[no-untyped-def]
+    """Whatever the body, query or path: never a 5xx. About half the ids and codes generated are
+    swapped for real ones, so the fuzzer reaches past the 404s into the code that reads and changes."""
+    for name, key in (("booking_id", "booking"), ("application_id", "application"), ("session_id", "session"),
+                      ("project_code", "code")):
+        value = (case.path_parameters or {}).get(name)
+        if isinstance(value, int | str) and len(str(value)) % 2 == 0:
+            case.path_parameters[name] = on_file[key]
+    case.call_and_validate(app=app, headers=AUTH, checks=[not_a_server_error])

@@ -1,7 +1,8 @@
 """The JSON API (bearer token = ADMIN_TOKEN). Dates are C.E. `YYYY-MM-DD`.
 
-Every body and query is read through its model in `web/schemas.py` (`body_of`, `query_of`).
-What does not match is a 400 `{"error": "bad_request", "detail": "...", "problems": [{"field", "problem"}, ...]}`.
+Every body and query is read through its model in `web/schemas.py` (`body_of`, `query_of`), and
+the same models are published at `/api/openapi.json` (`web/openapi.py`). What does not match is a
+400 `{"error": "bad_request", "detail": "...", "problems": [{"field", "problem"}, ...]}`.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from services.measure_store import measures_in_db
 from services.outbox import outbox_since
 from services.relief import application_by_id, applications_newest_first, move_application, start_settled_measure
 from services.reports import district_report_for
+from web import openapi
 from web.schemas import (
     ApplicationMove,
     ApplicationsQuery,
@@ -162,6 +164,12 @@ def query_of(model: type[M]) -> M:
 
 def not_found(what: str) -> tuple[Any, int]:
     return jsonify({"error": "not_found", "detail": f"no {what}"}), 404
+
+
+@bp.get("/openapi.json")
+def openapi_document():  # type: ignore[no-untyped-def]
+    """The API as OpenAPI 3.1. Public: it describes the code (published anyway), not the data."""
+    return jsonify(openapi.document())
 
 
 @bp.get("/contracts/<project_code>")
