@@ -6,6 +6,8 @@ import re
 import unicodedata
 
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+# A regular expression's class of the digits people type (ASCII or Thai), for published patterns.
+ANY_DIGIT = "[0-9๐-๙]"
 _SPACES = re.compile(r"\s+")
 # Titles people type before a name (the register holds names without them).
 TITLES = ("นางสาว", "น.ส.", "นาง", "นาย", "คุณ", "ด.ญ.", "ด.ช.")

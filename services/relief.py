@@ -95,11 +95,23 @@ def move_application(application: MeasureApplication, *, status: str, officer: s
 
 
 def start_settled_measure(session: Session, *, person_id: int, contract_id: int, measure_id: str, booking_id: int,
-                          officer: str, note: str | None, now: datetime) -> MeasureApplication:
-    """A settlement at an appointment starts a measure, approved at once; flushed, so it has its id."""
+                          officer: str, note: str | None, now: datetime) -> MeasureApplication | None:
+    """A settlement at an appointment starts a measure, approved at once; flushed, so it has its id.
+
+    None when the person already has an open application to that measure for that contract
+    (one open application each, as the database's unique index says); nothing is added then.
+    """
+    if open_application_status(session, person_id, contract_id, measure_id) is not None:
+        return None
     application = MeasureApplication(person_id=person_id, contract_id=contract_id, measure_id=measure_id,
                                      status="approved", answers={"from_booking": booking_id}, submitted_at=now,
                                      status_changed_at=now, officer=officer, note=note)
-    session.add(application)
-    session.flush()
+    savepoint = session.begin_nested()
+    try:
+        session.add(application)
+        session.flush()
+        savepoint.commit()
+    except IntegrityError:  # the same settlement recorded from elsewhere a moment ago
+        savepoint.rollback()
+        return None
     return application

@@ -1,19 +1,26 @@
-"""The JSON API (bearer token = ADMIN_TOKEN). Dates are C.E. `YYYY-MM-DD`."""
+"""The JSON API (bearer token = ADMIN_TOKEN). Dates are C.E. `YYYY-MM-DD`.
+
+Every body and query is read through its model in `web/schemas.py` (`body_of`, `query_of`), and
+the same models are published at `/api/openapi.json` (`web/openapi.py`). What does not match is a
+400 `{"error": "bad_request", "detail": "...", "problems": [{"field", "problem"}, ...]}`.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import hmac
+import json
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import datetime
 from functools import wraps
-from typing import Any
+from typing import Any, NoReturn, TypeVar
 
-from flask import Blueprint, abort, jsonify, request, url_for
+from flask import Blueprint, jsonify, request, url_for
+from pydantic import BaseModel, ValidationError
+from werkzeug.exceptions import BadRequest, Conflict
 
 from bot.runtime import runtime
 from domain.applications import NEXT_STATUSES, can_move
-from domain.appointments import ATTENDANCE, COURT_CHECKLIST, OUTCOMES
 from domain.clock import BANGKOK
 from domain.identity import mask_national_id
 from domain.measures import Situation, recommended_ids
@@ -40,9 +47,25 @@ from services.measure_store import measures_in_db
 from services.outbox import outbox_since
 from services.relief import application_by_id, applications_newest_first, move_application, start_settled_measure
 from services.reports import district_report_for
+from web import openapi
+from web.schemas import (
+    ApplicationMove,
+    ApplicationsQuery,
+    BookingUpdate,
+    ContractQuery,
+    FollowupsQuery,
+    NewSession,
+    OutboxQuery,
+    SessionsQuery,
+    VisitsReportQuery,
+)
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 MAX_ROWS = 1000
+MAX_ID = 2**31 - 1  # ids are PostgreSQL integers: a larger one names nothing (and would overflow the query)
+M = TypeVar("M", bound=BaseModel)
+JSON_KINDS = {list: "an array", str: "a string", int: "a number", float: "a number", bool: "true or false",
+              type(None): "null"}
 
 
 def require_admin(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -70,36 +93,97 @@ def audit(session, people: list[int], action: str) -> None:  # type: ignore[no-u
     `X-Officer`; without it the trail says the admin token was used.
     """
     if people:
-        who = (request.headers.get("X-Officer") or "").strip()[:200] or "ADMIN_TOKEN"
+        who = _printable(request.headers.get("X-Officer") or "").strip()[:200] or "ADMIN_TOKEN"
         record_access(session, people, viewer="api", viewer_name=who, channel="api", action=action,
-                      detail=f"{request.method} {request.full_path.rstrip('?')}"[:200], now=runtime().clock.now())
+                      detail=_printable(f"{request.method} {request.full_path.rstrip('?')}")[:200],
+                      now=runtime().clock.now())
         session.commit()
+
+
+def _printable(text: str) -> str:
+    """Without control characters (a NUL in a header would fail the audit row's insert on PostgreSQL)."""
+    return "".join(ch for ch in text if ch.isprintable())
+
+
+class Invalid(BadRequest):
+    """A 400 that lists each problem with its field (None: the request as a whole)."""
+
+    def __init__(self, problems: list[tuple[str | None, str]]) -> None:
+        super().__init__(description="; ".join(f"{where}: {what}" if where else what for where, what in problems))
+        self.problems = problems
+
+
+def invalid(field: str | None, problem: str) -> NoReturn:
+    raise Invalid([(field, problem)])
 
 
 @bp.errorhandler(400)
 def _bad_request(exc):  # type: ignore[no-untyped-def]
-    return jsonify({"error": "bad_request", "detail": exc.description}), 400
+    problems = getattr(exc, "problems", None) or [(None, exc.description)]
+    return jsonify({"error": "bad_request", "detail": exc.description,
+                    "problems": [{"field": where, "problem": what} for where, what in problems]}), 400
 
 
-def parse_day(raw: str | None, name: str = "as_of") -> date:
-    """`YYYY-MM-DD` (C.E.), or today (Asia/Bangkok) when absent."""
-    if not raw:
-        return runtime().clock.today()
+@bp.errorhandler(409)
+def _conflict(exc):  # type: ignore[no-untyped-def]
+    return jsonify({"error": "conflict", "detail": exc.description}), 409
+
+
+def _problems(exc: ValidationError) -> list[tuple[str | None, str]]:
+    """pydantic's errors as (field, problem): `checklist.nonsense`, `documents.2`, or None for the body."""
+    return [(".".join(str(part) for part in error["loc"] if part != "[key]") or None, error["msg"])
+            for error in exc.errors(include_url=False, include_input=False, include_context=False)]
+
+
+def body_of(model: type[M]) -> M:
+    """The request's JSON object, checked against `model`; anything else is a 400 saying what is wrong."""
+    if not request.is_json:
+        invalid(None, "send a JSON object with Content-Type: application/json")
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        invalid(None, "the body is empty: send a JSON object")
     try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        abort(400, description=f"{name} must be a C.E. date YYYY-MM-DD, got {raw!r}")
+        data = json.loads(raw)
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested past what the parser takes
+        invalid(None, "the body is not valid JSON")
+    if not isinstance(data, dict):
+        invalid(None, f"the body must be a JSON object {{...}}, not {JSON_KINDS.get(type(data), 'that')}")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise Invalid(_problems(exc)) from None
+
+
+def query_of(model: type[M]) -> M:
+    """The query parameters, checked against `model`; an empty value counts as absent."""
+    try:
+        return model.model_validate({name: value for name, value in request.args.items() if value != ""})
+    except ValidationError as exc:
+        raise Invalid(_problems(exc)) from None
+
+
+def not_found(what: str) -> tuple[Any, int]:
+    return jsonify({"error": "not_found", "detail": f"no {what}"}), 404
+
+
+@bp.get("/openapi.json")
+def openapi_document():  # type: ignore[no-untyped-def]
+    """The API as OpenAPI 3.1. Public: it describes the code (published anyway), not the data."""
+    return jsonify(openapi.document())
 
 
 @bp.get("/contracts/<project_code>")
 @require_admin
 def contract(project_code: str):  # type: ignore[no-untyped-def]
     """Where one contract stands on `as_of` (INTERFACES.md)."""
-    as_of = parse_day(request.args.get("as_of"))
+    as_of = query_of(ContractQuery).as_of or runtime().clock.today()
+    code = to_ascii_digits(project_code)  # as the register reads project codes
+    if "\x00" in code:  # no code holds one, and PostgreSQL refuses it in a query
+        return not_found(f"contract {project_code!r}")
     with runtime().sessions() as session:
-        found = contract_by_code(session, project_code)
+        found = contract_by_code(session, code)
         if found is None:
-            return jsonify({"error": "not_found", "detail": f"no contract {project_code!r}"}), 404
+            return not_found(f"contract {project_code!r}")
         p = position_of(found, as_of)
         roles = ("borrower", "co_debtor", "guarantor")
         members = [{"national_id_masked": mask_national_id(m.person.national_id),
@@ -126,11 +210,11 @@ def contract(project_code: str):  # type: ignore[no-untyped-def]
 @require_admin
 def followups():  # type: ignore[no-untyped-def]
     """The ordered follow-up list on `as_of`, optionally for one district."""
-    as_of = parse_day(request.args.get("as_of"))
-    offset = parse_count(request.args.get("offset"), "offset") or 0
-    limit = parse_count(request.args.get("limit"), "limit")
+    query = query_of(FollowupsQuery)
+    as_of = query.as_of or runtime().clock.today()
+    offset, limit = query.offset or 0, query.limit
     with runtime().sessions() as session:
-        listed = followup_list(session, as_of, request.args.get("district") or None, offset=offset, limit=limit)
+        listed = followup_list(session, as_of, query.district, offset=offset, limit=limit)
         rows = [shown(row) for row in listed.rows]
         audit(session, [int(r["applicant"]["person_id"]) for r in rows if r.get("applicant")], "api.followups")
     response = jsonify(rows)
@@ -141,21 +225,11 @@ def followups():  # type: ignore[no-untyped-def]
     return response
 
 
-def parse_count(raw: str | None, name: str) -> int | None:
-    """A whole number ≥ 0 (Thai digits too), or None when absent."""
-    if raw is None or raw == "":
-        return None
-    text = to_ascii_digits(raw.strip())
-    if not text.isdigit():
-        abort(400, description=f"{name} must be a whole number 0 or more, got {raw!r}")
-    return int(text)
-
-
 @bp.get("/applications")
 @require_admin
 def applications():  # type: ignore[no-untyped-def]
     """Measure applications, newest first, optionally by status."""
-    status = request.args.get("status")
+    status = query_of(ApplicationsQuery).status
     with runtime().sessions() as session:
         districts = district_names(session)
         found = applications_newest_first(session, status, MAX_ROWS)
@@ -167,21 +241,20 @@ def applications():  # type: ignore[no-untyped-def]
 @bp.post("/applications/<int:application_id>")
 @require_admin
 def update_application(application_id: int):  # type: ignore[no-untyped-def]
-    """An officer moves an application on: {"status", "officer", "note"}."""
-    body = request.get_json(silent=True) or {}
-    new, officer = body.get("status"), (body.get("officer") or "").strip()
-    if not officer:
-        abort(400, description="officer (who decided) is required")
+    """An officer moves an application on: {"status", "officer", "note"} (web/schemas.py: ApplicationMove)."""
+    body = body_of(ApplicationMove)
+    if application_id > MAX_ID:
+        return not_found(f"application {application_id}")
     rt = runtime()
     with rt.sessions() as session:
         application = application_by_id(session, application_id)
         if application is None:
-            return jsonify({"error": "not_found", "detail": f"no application {application_id}"}), 404
-        if not can_move(application.status, str(new)):
+            return not_found(f"application {application_id}")
+        if not can_move(application.status, body.status):
             allowed = sorted(NEXT_STATUSES.get(application.status, ()))
-            return jsonify({"error": "conflict", "detail": f"cannot move from {application.status} to {new}; "
+            return jsonify({"error": "conflict", "detail": f"cannot move from {application.status} to {body.status}; "
                             f"allowed: {', '.join(allowed) or 'none'}"}), 409
-        move_application(application, status=str(new), officer=officer, note=body.get("note"), now=rt.clock.now())
+        move_application(application, status=body.status, officer=body.officer, note=body.note, now=rt.clock.now())
         session.commit()
         return jsonify(shown(application_row(application, district_names(session))))
 
@@ -190,7 +263,7 @@ def update_application(application_id: int):  # type: ignore[no-untyped-def]
 @require_admin
 def list_sessions():  # type: ignore[no-untyped-def]
     """Appointment sessions from today on (or `from=DATE`), with seats taken."""
-    since = parse_day(request.args.get("from"), "from")
+    since = query_of(SessionsQuery).since or runtime().clock.today()
     start = datetime(since.year, since.month, since.day, tzinfo=BANGKOK)
     with runtime().sessions() as session:
         rows = sessions_from(session, start)
@@ -200,32 +273,33 @@ def list_sessions():  # type: ignore[no-untyped-def]
 @bp.post("/sessions")
 @require_admin
 def add_session():  # type: ignore[no-untyped-def]
-    """Publish a session: {"kind", "start", "end", "place", "capacity", "title"?, "slot_minutes"?, ...}."""
-    body = request.get_json(silent=True) or {}
+    """Publish a session: {"kind", "start", "end", "place", "capacity", "title"?, "slot_minutes"?, ...}
+    (web/schemas.py: NewSession)."""
+    body = body_of(NewSession)
     rt = runtime()
-    try:
-        with rt.sessions() as session:
+    with rt.sessions() as session:
+        try:
             row = create_session(
-                session, kind=str(body.get("kind")), start=parse_instant(str(body.get("start")), "start"),
-                end=parse_instant(str(body.get("end")), "end"), place=str(body.get("place") or ""),
-                capacity=int(body.get("capacity") or 0), now=rt.clock.now(),
-                title=session_title(str(body.get("kind")), body.get("title")),
-                slot_minutes=body.get("slot_minutes"), officer=body.get("officer"),
-                documents=list(body.get("documents") or []), map_url=body.get("map_url"))
-            session.commit()
-            return jsonify(_session_row(session, row)), 201
-    except (ValueError, TypeError) as exc:
-        abort(400, description=str(exc))
+                session, kind=body.kind, start=body.start, end=body.end, place=body.place,
+                capacity=body.capacity, now=rt.clock.now(), title=session_title(body.kind, body.title),
+                slot_minutes=body.slot_minutes, officer=body.officer or None, documents=body.documents or [],
+                map_url=body.map_url)
+        except ValueError as exc:  # what the body's types cannot say: no slot fits, say
+            invalid(None, str(exc))
+        session.commit()
+        return jsonify(_session_row(session, row)), 201
 
 
 @bp.get("/sessions/<int:session_id>/bookings")
 @require_admin
 def session_bookings(session_id: int):  # type: ignore[no-untyped-def]
     """The roster of a session: who booked which seat (national IDs masked)."""
+    if session_id > MAX_ID:
+        return not_found(f"session {session_id}")
     with runtime().sessions() as session:
         row = appointment_session(session, session_id)
         if row is None:
-            return jsonify({"error": "not_found", "detail": f"no session {session_id}"}), 404
+            return not_found(f"session {session_id}")
         bookings = session_roster(session, session_id)
         body = _session_row(session, row)
         audit(session, [b.person_id for b in bookings], "api.roster")
@@ -245,49 +319,47 @@ def update_booking(booking_id: int):  # type: ignore[no-untyped-def]
     {"officer", "checklist": {"day1_date_venue_fixed": true, ...}, "attendance": "attended|no_show",
      "outcome": "settled|no_agreement|did_not_come", "terms": "...",
      "start_measure": "M7"?, "contract_status": "active|litigation|judgment|closed"?}
+    (web/schemas.py: BookingUpdate)
     """
-    body = request.get_json(silent=True) or {}
-    officer = (body.get("officer") or "").strip()
-    if not officer:
-        abort(400, description="officer (who recorded it) is required")
+    body = body_of(BookingUpdate)
+    if booking_id > MAX_ID:
+        return not_found(f"booking {booking_id}")
     rt = runtime()
     with rt.sessions() as session:
         booking = booking_by_id(session, booking_id)
         if booking is None:
-            return jsonify({"error": "not_found", "detail": f"no booking {booking_id}"}), 404
-        ticks = body.get("checklist") or {}
-        known = set(COURT_CHECKLIST)
-        if unknown := sorted(set(ticks) - known):
-            abort(400, description=f"unknown checklist items {unknown}; known: {sorted(known)}")
-        for field, allowed in (("attendance", ATTENDANCE), ("outcome", OUTCOMES)):
-            if body.get(field) is not None and body[field] not in allowed:
-                abort(400, description=f"{field} must be one of {', '.join(allowed)}")
-        record_outcome(booking, checklist={k: bool(v) for k, v in ticks.items()}, attendance=body.get("attendance"),
-                       outcome=body.get("outcome"), terms=body.get("terms"), now=rt.clock.now())
-        started = _after_settlement(session, booking, body, officer, rt.clock.now())
+            return not_found(f"booking {booking_id}")
+        if body.start_measure is not None:
+            known = [m.id for m in measures_in_db(session)]
+            if body.start_measure not in known:
+                invalid("start_measure", f"must be one of the measures loaded: {', '.join(known)}")
+        record_outcome(booking, checklist=body.checklist or {}, attendance=body.attendance, outcome=body.outcome,
+                       terms=body.terms, now=rt.clock.now())
+        started = _after_settlement(session, booking, body, rt.clock.now())
         session.commit()
         return jsonify({"booking_id": booking.id, "checklist": booking.checklist, "attendance": booking.attendance,
                         "outcome": booking.outcome, "terms": booking.outcome_terms, **started})
 
 
-def _after_settlement(session, booking: Booking, body: dict[str, Any], officer: str,  # type: ignore[no-untyped-def]
+def _after_settlement(session, booking: Booking, body: BookingUpdate,  # type: ignore[no-untyped-def]
                       now: datetime) -> dict[str, Any]:
     """A settlement may start a measure application or change the contract's status."""
     out: dict[str, Any] = {}
-    if booking.outcome != "settled" or not (body.get("start_measure") or body.get("contract_status")):
+    if booking.outcome != "settled" or not (body.start_measure or body.contract_status):
         return out
     contract = first_open_contract(session, booking.person_id)
     if contract is None:
-        abort(400, description="the person has no open contract to apply the settlement to")
-    if body.get("start_measure"):
+        invalid(None, "the person has no open contract to apply the settlement to")
+    if body.start_measure:
         application = start_settled_measure(session, person_id=booking.person_id, contract_id=contract.id,
-                                            measure_id=str(body["start_measure"]), booking_id=booking.id,
-                                            officer=officer, note=booking.outcome_terms, now=now)
+                                            measure_id=body.start_measure, booking_id=booking.id,
+                                            officer=body.officer, note=booking.outcome_terms, now=now)
+        if application is None:
+            raise Conflict(f"{contract.project_code} already has an open application to {body.start_measure}: "
+                           "move it on with POST /api/applications/<id>")
         out["application_id"] = application.id
-    if body.get("contract_status"):
-        if body["contract_status"] not in ("active", "litigation", "judgment", "closed"):
-            abort(400, description="contract_status must be active, litigation, judgment or closed")
-        set_contract_status(contract, body["contract_status"])
+    if body.contract_status:
+        set_contract_status(contract, body.contract_status)
         out["contract_status"] = contract.status
     out["project_code"] = contract.project_code
     return out
@@ -302,21 +374,11 @@ def _session_row(session, row: AppointmentSession) -> dict[str, Any]:  # type: i
             "documents": row.documents, "status": row.status}
 
 
-def parse_instant(raw: str, name: str) -> datetime:
-    """`YYYY-MM-DD` or an ISO date-time; naive means Asia/Bangkok."""
-    try:
-        moment = datetime.fromisoformat(raw)
-    except ValueError:
-        abort(400, description=f"{name} must be YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][+07:00], got {raw!r}")
-    return moment if moment.tzinfo else moment.replace(tzinfo=BANGKOK)
-
-
 @bp.get("/outbox")
 @require_admin
 def outbox():  # type: ignore[no-untyped-def]
     """Messages sent or queued to LINE since a moment, oldest first."""
-    since = request.args.get("since")
-    start = parse_instant(since, "since") if since else None
+    start = query_of(OutboxQuery).since
     with runtime().sessions() as session:
         rows = outbox_since(session, start, MAX_ROWS)
     return jsonify([_outbox_row(row) for row in rows])
@@ -344,16 +406,14 @@ def _outbox_row(row: Outbox) -> dict[str, Any]:
 @require_admin
 def visits_report():  # type: ignore[no-untyped-def]
     """The district report (INTERFACES.md): `from`/`to` default to the latest report period."""
-    today = runtime().clock.today()
-    default_start, default_end = report_period(report_day_on_or_before(today))
-    start = parse_day(request.args.get("from"), "from") if request.args.get("from") else default_start
-    end = parse_day(request.args.get("to"), "to") if request.args.get("to") else default_end
+    query = query_of(VisitsReportQuery)
+    default_start, default_end = report_period(report_day_on_or_before(runtime().clock.today()))
+    start, end, district = query.since or default_start, query.until or default_end, query.district
     if end < start:
-        abort(400, description=f"to ({end}) is before from ({start})")
-    district = request.args.get("district") or None
+        invalid("to", f"{end} is before from ({start})")
     with runtime().sessions() as session:
         if district and not area_ids_under(session, district):
-            return jsonify({"error": "not_found", "detail": f"no district {district!r}"}), 404
+            return not_found(f"district {district!r}")
         report = district_report_for(session, start, end, district)
     counts = {k: v for k, v in dataclasses.asdict(report).items() if k not in {"start", "end"}}
     return jsonify({"from": start.isoformat(), "to": end.isoformat(), "district": district, **counts})
