@@ -1,5 +1,6 @@
 """Fixtures: the database (SQLite or PostgreSQL, `--db`), the fake LINE platform, the app
-served on a loopback port, and a helper that talks to it as LINE would."""
+served on a loopback port, a helper that talks to it as LINE would, and the whole demo.
+Browser fixtures are in tests/browser/conftest.py."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from werkzeug.serving import make_server
 
 from bot import create_app
 from config.settings import Settings
+from devtools.demo import DemoStack, start_demo
 from devtools.fakeline import FakeLineClient, FakeLinePlatform
 from domain.clock import BANGKOK, FixedClock
 from models import Base, migrate
@@ -186,3 +188,13 @@ def live_url(app) -> Iterator[str]:  # type: ignore[no-untyped-def]
 def line(live_url: str, fake: FakeLineClient) -> LineChat:
     """Talk to the served bot as the LINE platform would."""
     return LineChat(live_url, fake, SECRET)
+
+
+@pytest.fixture
+def demo(database_url: str, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[DemoStack]:
+    """`make demo` on the test database and loopback ports: sample data, fake platform, simulator."""
+    monkeypatch.delenv("FUND_NOW", raising=False)
+    monkeypatch.setenv("OUTBOX_INLINE", "1")  # what a message queues has reached the fake when it is answered
+    stack = start_demo(port=0, fake_port=0, database_url=database_url)
+    yield stack
+    stack.stop()

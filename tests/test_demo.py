@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from devtools.demo import start_demo
 from models import Contract, LineGroup, Payment, Person, StaffMember
 
 
@@ -25,15 +24,6 @@ def _post(url: str, payload: dict[str, Any]) -> Any:
                                      headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.loads(response.read())
-
-
-@pytest.fixture
-def demo(database_url, settings, monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.delenv("FUND_NOW", raising=False)
-    monkeypatch.setenv("OUTBOX_INLINE", "1")  # what a message queues has reached the fake when it is answered
-    stack = start_demo(port=0, fake_port=0, database_url=database_url)
-    yield stack
-    stack.stop()
 
 
 def _persona(stack, persona_id: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]

@@ -1,0 +1,1 @@
+"""Browser tests: pages driven in Debian's Chromium through Playwright (see conftest.py)."""
