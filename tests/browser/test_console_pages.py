@@ -1,0 +1,76 @@
+"""The officers' console in a real browser: sign in by a link, Today → a project → a person,
+an export, a form refused without its CSRF token, and a district officer kept to their district.
+Screenshots of each page at phone and desktop sizes under `make screenshots`."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from tests.browser.harness import PHONE, overflows_sideways, screenshot
+from tests.test_console import MUANG_OFFICER, PROVINCE_OFFICER, login_link, office  # noqa: F401  (fixture)
+
+
+def sign_in(live_app, page, line_user_id: str) -> None:  # type: ignore[no-untyped-def]
+    link = login_link(live_app.app, line_user_id).replace("http://localhost:8000", live_app.url)
+    page.goto(link)
+    screenshot(page, "console-signin-link")
+    page.get_by_role("button", name="เข้าสู่ระบบ").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("รายการติดตามวันนี้")
+
+
+def test_sign_in_today_project_person_and_export(live_app, page, office):  # noqa: F811
+    page.goto(live_app.url + "/console/")
+    expect(page).to_have_url(f"{live_app.url}/console/signin?next=/console/")
+    screenshot(page, "console-signin")
+    sign_in(live_app, page, PROVINCE_OFFICER)
+    screenshot(page, "console-today")
+
+    page.get_by_label("อำเภอ").select_option("เมืองภูเก็ต")
+    page.get_by_role("button", name="แสดง").click()
+    expect(page.locator("ol.rows > li")).to_have_count(2)
+    expect(page.get_by_label("ตำบล")).to_be_visible()  # the next level of places appears
+
+    with page.expect_download() as downloading:
+        page.get_by_role("link", name="Excel").click()
+    assert downloading.value.suggested_filename.endswith(".xlsx")
+
+    page.get_by_role("link", name="กลุ่มขนมบ้านฉลอง").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("กลุ่มขนมบ้านฉลอง")
+    expect(page.locator("svg polyline.paid")).to_have_count(1)
+    screenshot(page, "console-project")
+    page.get_by_role("link", name="สมศรี ใจดี").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("สมศรี ใจดี")
+    screenshot(page, "console-person")
+
+    page.get_by_label("เพิ่มบันทึก").fill("โทรแล้ว นัดเยี่ยมวันศุกร์")
+    page.get_by_role("button", name="บันทึก", exact=True).click()
+    expect(page.locator("#notes")).to_contain_text("โทรแล้ว นัดเยี่ยมวันศุกร์")
+
+
+def test_a_form_without_its_token_is_refused_kindly(live_app, page, office):  # noqa: F811
+    sign_in(live_app, page, MUANG_OFFICER)
+    page.goto(f"{live_app.url}/console/people/{office['somsri']}")
+    page.locator("#notes input[name=csrf_token]").evaluate("input => input.remove()")
+    page.get_by_label("เพิ่มบันทึก").fill("ไม่ควรถูกบันทึก")
+    page.get_by_role("button", name="บันทึก", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("โหลดใหม่")
+    page.goto(f"{live_app.url}/console/people/{office['somsri']}")
+    expect(page.locator("#notes")).not_to_contain_text("ไม่ควรถูกบันทึก")
+
+
+def test_a_district_officer_sees_only_their_district(live_app, page, office):  # noqa: F811
+    sign_in(live_app, page, MUANG_OFFICER)
+    expect(page.locator("ol.rows > li")).to_have_count(2)
+    expect(page.locator("main")).not_to_contain_text("กลุ่มจักสานถลาง")
+    expect(page.get_by_label("อำเภอ")).to_have_count(0)  # no district to choose: theirs only
+    page.goto(f"{live_app.url}/console/people/{office['arunee']}")
+    expect(page.get_by_role("alert")).to_contain_text("นอกพื้นที่ที่คุณดูแล")
+
+
+def test_the_pages_fit_a_phone(live_app, open_page, office):  # noqa: F811
+    page = open_page(PHONE)
+    sign_in(live_app, page, PROVINCE_OFFICER)
+    for path in ("/console/", "/console/projects/PKT-2567-0101", f"/console/people/{office['somsri']}",
+                 "/console/people?q=ใจดี"):
+        page.goto(live_app.url + path)
+        assert not overflows_sideways(page), path
