@@ -77,7 +77,7 @@ class Settings:
     payment_note: str = "ใส่รหัสโครงการเป็น Ref.1 และเลขบัตรประชาชนของผู้กู้หลักเป็น Ref.2"
     verify_max_failures: int = 5
     uploads_dir: str = "instance/uploads"  # photos attached to field updates
-    upload_max_bytes: int = 5 * 1024 * 1024
+    upload_max_bytes: int = 10 * 1024 * 1024  # a picture fetched from LINE is cut off past this
     import_max_bytes: int = IMPORT_MAX_BYTES
     import_max_rows: int = IMPORT_MAX_ROWS
     import_max_cells: int = IMPORT_MAX_CELLS
@@ -125,7 +125,7 @@ class Settings:
             payment_note=env.get("PAYMENT_NOTE") or cls.payment_note,
             verify_max_failures=_int(env, "VERIFY_MAX_FAILURES", 5, minimum=1),
             uploads_dir=env.get("UPLOADS_DIR") or cls.uploads_dir,
-            upload_max_bytes=_int(env, "UPLOAD_MAX_BYTES", 5 * 1024 * 1024, minimum=1024),
+            upload_max_bytes=_int(env, "UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024),
             import_max_bytes=_int(env, "IMPORT_MAX_BYTES", IMPORT_MAX_BYTES, minimum=1024),
             import_max_rows=_int(env, "IMPORT_MAX_ROWS", IMPORT_MAX_ROWS, minimum=2),
             import_max_cells=_int(env, "IMPORT_MAX_CELLS", IMPORT_MAX_CELLS, minimum=2),
