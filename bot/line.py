@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import urllib3
 from linebot.v3.messaging import (
@@ -28,11 +29,14 @@ from linebot.v3.messaging import (
 )
 
 from config.settings import Settings
+from domain.pictures import Fetched
 
 log = logging.getLogger(__name__)
 
 MAX_MESSAGES_PER_REQUEST = 5
 MAX_MULTICAST_RECIPIENTS = 500
+CONTENT_CHUNK = 64 * 1024  # a picture is read this much at a time
+CONTENT_SECONDS = 30.0  # the longest a picture may take to arrive, however steadily it trickles
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,7 @@ class LineGateway:
 
     def __init__(self, settings: Settings) -> None:
         self.timeout = settings.line_timeout_seconds
+        self.content_max_bytes = settings.upload_max_bytes
         self.limiter = RateLimiter(settings.line_push_rate)
         self._api_client = ApiClient(
             _configuration(settings.line_api_base_url, settings.line_channel_access_token)
@@ -142,16 +147,50 @@ class LineGateway:
             )
         )
 
-    def message_content(self, message_id: str) -> bytes | None:
-        """The bytes of an image a user sent, or None when LINE cannot give it."""
+    def message_content(self, message_id: str) -> Fetched:
+        """An image a user sent, read a chunk at a time and never past `UPLOAD_MAX_BYTES`.
+
+        The SDK's `get_message_content` reads the whole body before anyone can look at its size
+        (a 200 MB "image" grew a worker to 343 MB), so this streams through the SDK's own HTTP
+        client: a declared length over the limit is refused before the body is read, and a
+        body that turns out longer is cut off there, its connection closed rather than drained."""
+        url = f"{self._blob_client.configuration.host}/v2/bot/message/{quote(message_id, safe='')}/content"
+        self.limiter.acquire()
         try:
-            self.limiter.acquire()
-            return bytes(
-                self.blob.get_message_content(message_id, _request_timeout=self.timeout)
-            )
+            response = self._blob_client.rest_client.request(
+                "GET", url, headers=dict(self._blob_client.default_headers), _preload_content=False,
+                _request_timeout=self.timeout)
         except (ApiException, urllib3.exceptions.HTTPError, OSError) as exc:
             log.warning("message content unavailable", extra={"error": type(exc).__name__})
-            return None
+            return Fetched()
+        whole = False
+        try:
+            declared = response.headers.get("Content-Length", "")
+            if response.status != 200:
+                log.warning("message content unavailable", extra={"status": response.status})
+                return Fetched()
+            if declared.isdigit() and int(declared) > self.content_max_bytes:
+                return Fetched(too_big=True)
+            parts: list[bytes] = []
+            size = 0
+            deadline = time.monotonic() + CONTENT_SECONDS
+            for chunk in response.stream(CONTENT_CHUNK):
+                size += len(chunk)
+                if size > self.content_max_bytes:
+                    return Fetched(too_big=True)
+                if time.monotonic() > deadline:  # a body trickling in: give up rather than hold a worker
+                    log.warning("message content too slow", extra={"bytes": size})
+                    return Fetched()
+                parts.append(chunk)
+            whole = True
+            return Fetched(b"".join(parts))
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            log.warning("message content unavailable", extra={"error": type(exc).__name__})
+            return Fetched()
+        finally:
+            if not whole:  # never read the rest of a body just to reuse the connection
+                response.close()
+            response.release_conn()
 
     def _call(self, what: str, call: Callable[[], Any]) -> SendResult:
         self.limiter.acquire()

@@ -28,6 +28,16 @@ DEMO_SECRETS = {
 }
 
 
+# How much one register file may hold (`import`; register/limits.py, INTERFACES.md). A whole
+# country's register is about 1M contracts, 2.5M members and 10M payments: as CSV, about
+# 300 MB, 550 MB and 500 MB. The limits admit that with room to spare, and stop a workbook
+# that unpacks to gigabytes or a file of millions of empty rows before it is read.
+IMPORT_MAX_BYTES = 2 * 1024**3  # a CSV file, or everything a workbook unpacks to
+IMPORT_MAX_ROWS = 15_000_000  # lines or rows of one file or sheet, blank ones too
+IMPORT_MAX_CELLS = 200_000_000  # cells of one file or sheet
+IMPORT_MAX_SHARED_BYTES = 256 * 1024**2  # what a workbook holds outside its sheets (shared strings …)
+
+
 class SettingsError(ValueError):
     """A setting is missing or malformed; the message names the variable."""
 
@@ -67,7 +77,11 @@ class Settings:
     payment_note: str = "ใส่รหัสโครงการเป็น Ref.1 และเลขบัตรประชาชนของผู้กู้หลักเป็น Ref.2"
     verify_max_failures: int = 5
     uploads_dir: str = "instance/uploads"  # photos attached to field updates
-    upload_max_bytes: int = 5 * 1024 * 1024
+    upload_max_bytes: int = 10 * 1024 * 1024  # a picture fetched from LINE is cut off past this
+    import_max_bytes: int = IMPORT_MAX_BYTES
+    import_max_rows: int = IMPORT_MAX_ROWS
+    import_max_cells: int = IMPORT_MAX_CELLS
+    import_max_shared_bytes: int = IMPORT_MAX_SHARED_BYTES
     log_level: str = "INFO"
     log_json: bool = True
     # "Log in with LINE" on the console (a LINE Login channel of the same provider as the
@@ -117,7 +131,11 @@ class Settings:
             payment_note=env.get("PAYMENT_NOTE") or cls.payment_note,
             verify_max_failures=_int(env, "VERIFY_MAX_FAILURES", 5, minimum=1),
             uploads_dir=env.get("UPLOADS_DIR") or cls.uploads_dir,
-            upload_max_bytes=_int(env, "UPLOAD_MAX_BYTES", 5 * 1024 * 1024, minimum=1024),
+            upload_max_bytes=_int(env, "UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024),
+            import_max_bytes=_int(env, "IMPORT_MAX_BYTES", IMPORT_MAX_BYTES, minimum=1024),
+            import_max_rows=_int(env, "IMPORT_MAX_ROWS", IMPORT_MAX_ROWS, minimum=2),
+            import_max_cells=_int(env, "IMPORT_MAX_CELLS", IMPORT_MAX_CELLS, minimum=2),
+            import_max_shared_bytes=_int(env, "IMPORT_MAX_SHARED_BYTES", IMPORT_MAX_SHARED_BYTES, minimum=1024),
             log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
             log_json=not _truthy(env.get("LOG_PLAIN", "")),
             line_login_channel_id=env.get("LINE_LOGIN_CHANNEL_ID", "").strip(),

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from config.settings import Settings
 from domain.clock import Clock
+from domain.pictures import Fetched
 from models import Person, StaffMember
 from services import outbox
 from services.conversation import ChatKey, ConversationStore
@@ -45,7 +46,7 @@ class Context:
     event: Event  # one of the SDK's event classes (UnknownEvent, also an Event, for types it does not know)
     queued_pushes: list[int] = field(default_factory=list)
     group_guard: Callable[[list[dict[str, Any]]], None] | None = None  # checks every group-bound message
-    fetch_content: Callable[[str], bytes | None] | None = None  # a picture someone sent, from LINE
+    fetch_content: Callable[[str], Fetched] | None = None  # a picture someone sent, from LINE
 
     @cached_property
     def now(self) -> datetime:

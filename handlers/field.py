@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from linebot.v3.messaging import Message
 
-from domain.field import named_people, picture_kind, update_text
+from domain.field import named_people, update_text
+from domain.pictures import checked_picture
 from handlers import common, visits
 from handlers.context import Context
 from messages import field as msgs
@@ -63,16 +64,15 @@ def on_image(ctx: Context) -> list[Message]:
         return common.media_received(ctx)
     if not ctx.message_id:  # not LINE's form of an id: a forged event, nothing to fetch
         return msgs.picture_not_fetched()
-    data = ctx.fetch_content(ctx.message_id)
-    if data is None:
-        return msgs.picture_not_fetched()
-    if len(data) > ctx.settings.upload_max_bytes:
+    fetched = ctx.fetch_content(ctx.message_id)  # streamed, and cut off past UPLOAD_MAX_BYTES
+    if fetched.too_big:
         return msgs.picture_too_big(ctx.settings.upload_max_bytes)
-    kind = picture_kind(data)
-    if kind is None:
+    if fetched.data is None:
+        return msgs.picture_not_fetched()
+    picture = checked_picture(fetched.data)  # decoded, re-encoded: a photo, and nothing else
+    if picture is None:
         return msgs.picture_not_a_photo()
-    field.attach_photo(ctx.session, update, data, kind=kind,
-                       uploads_dir=ctx.settings.uploads_dir, now=ctx.now)
+    field.attach_photo(ctx.session, update, picture, uploads_dir=ctx.settings.uploads_dir, now=ctx.now)
     return msgs.picture_attached()
 
 

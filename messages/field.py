@@ -36,11 +36,14 @@ def picture_not_fetched() -> list[Message]:
 
 
 def picture_too_big(limit_bytes: int) -> list[Message]:
-    return _picture_refused(f"ใหญ่เกิน {limit_bytes // (1024 * 1024)} MB")
+    """Larger than UPLOAD_MAX_BYTES: LINE's own compressed photo is well under it."""
+    return _picture_refused(f"ไฟล์ใหญ่เกิน {limit_bytes // (1024 * 1024)} MB "
+                            "ลองส่งรูปใหม่แบบปกติ (ไม่ต้องเลือกภาพต้นฉบับ) อีกครั้งนะคะ")
 
 
 def picture_not_a_photo() -> list[Message]:
-    return _picture_refused("รับเฉพาะรูป JPEG หรือ PNG")
+    """The file did not decode as a picture (or is too many pixels to be a photo of a visit)."""
+    return _picture_refused("ไฟล์นี้เปิดเป็นรูปไม่ได้ รับเฉพาะรูปถ่าย JPEG หรือ PNG ลองถ่ายหรือส่งรูปใหม่อีกครั้งนะคะ")
 
 
 def empty_update() -> list[Message]:

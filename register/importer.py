@@ -12,6 +12,9 @@
   `register.cells`). One bad row and nothing of that file is written (all-or-nothing per
   file); the report (`register.report`) lists every bad row with its line (CSV: the header
   is line 1) or its sheet and row (XLSX, as Excel shows them).
+* How much a file may hold (bytes, rows, cells; `register.limits`, the settings IMPORT_MAX_*)
+  is checked before it is read, and again while it is read: a file past a limit is refused
+  whole with the limit in its report, and the files before and after it import as usual.
 * Files are committed one by one (``commit=True``), each written in its own SAVEPOINT; each
   sheet of a workbook is a file of its own. ``commit=False`` leaves committing to the caller.
 * Contracts are upserted by ``project_code``, people by ``national_id``, roles by
@@ -45,6 +48,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from register.contracts import ContractsLoader
+from register.limits import Limits
 from register.loader import ImportState, Loader
 from register.members import MembersLoader
 from register.payments import PaymentsLoader
@@ -59,19 +63,20 @@ LOADERS: dict[str, type[Loader]] = {
 
 
 def import_files(session: Session, paths: Iterable[str | Path], now: datetime, *,
-                 commit: bool = True) -> list[FileReport]:
+                 commit: bool = True, limits: Limits | None = None) -> list[FileReport]:
     """Import register files (CSV or XLSX); contracts, then members, then payments.
 
     Each file is checked completely first, then written in a SAVEPOINT only when no row was
     rejected, then committed (``commit=False`` leaves committing to the caller). ``now``
-    (aware) stamps contracts' created_at/updated_at.
+    (aware) stamps contracts' created_at/updated_at. ``limits``: how much a file may hold
+    (by default the settings' defaults).
     """
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime")
     state = ImportState()
     reports = []
     with ExitStack() as books:
-        for source in plan_sources(paths, books):
+        for source in plan_sources(paths, books, limits):
             report = import_source(session, source, now, state)
             if commit:
                 session.commit()
@@ -90,6 +95,7 @@ def import_source(session: Session, source: Source, now: datetime, state: Import
             loader = _read(session, source, now, state, report, stack)
         except FileProblem as exc:
             report.error = str(exc)
+            report.rejected, report.rejections = 0, []  # the file is refused whole: its lines do not matter
             return report
     if report.rejected:
         report.rejections.sort()
@@ -110,7 +116,11 @@ def _read(session: Session, source: Source, now: datetime, state: ImportState, r
     try:
         table = Table(source, stack)
         loader = LOADERS[source.kind or ""](session, table, report, now, state)
-        loader.read()
+        try:
+            loader.read()
+        except (FileProblem, UnicodeDecodeError, csv.Error):
+            loader.finish_rejected()  # its project codes are "not imported", not unknown, for the next files
+            raise
     except UnicodeDecodeError:
         raise FileProblem("is not UTF-8 text: save it as \"CSV UTF-8\"") from None
     except csv.Error as exc:

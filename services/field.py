@@ -12,6 +12,7 @@ from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
 
 from domain.field import ATTACH_WINDOW_MINUTES, named_people, project_codes
+from domain.pictures import Picture
 from models import Area, Contract, FieldUpdate, Membership, Person
 
 
@@ -86,9 +87,9 @@ def attach_location(update: FieldUpdate, lat: float | None, lng: float | None, n
     update.lat, update.lng, update.updated_at = lat, lng, now
 
 
-def attach_photo(session: Session, update: FieldUpdate, data: bytes, *, kind: tuple[str, str],
-                 uploads_dir: str, now: datetime) -> None:
-    """Keep a checked picture (kind: content type, extension) in the update's own folder.
+def attach_photo(session: Session, update: FieldUpdate, picture: Picture, *, uploads_dir: str,
+                 now: datetime) -> None:
+    """Keep a checked picture (`domain.pictures.checked_picture`) in the update's own folder.
 
     Every part of the path is the app's own (the update's id, a count, a random name), never
     something an event carried.
@@ -96,7 +97,8 @@ def attach_photo(session: Session, update: FieldUpdate, data: bytes, *, kind: tu
     session.flush()  # the update's id names its folder
     folder = Path(uploads_dir) / str(update.id)
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{len(update.photos) + 1}-{uuid.uuid4().hex}.{kind[1]}"
-    path.write_bytes(data)
-    update.photos = [*update.photos, {"path": str(path), "content_type": kind[0], "bytes": len(data)}]
+    path = folder / f"{len(update.photos) + 1}-{uuid.uuid4().hex}.{picture.extension}"
+    path.write_bytes(picture.data)
+    update.photos = [*update.photos, {"path": str(path), "content_type": picture.content_type,
+                                      "bytes": len(picture.data)}]
     update.updated_at = now

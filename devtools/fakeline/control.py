@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import time
 import urllib.request
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -50,6 +52,25 @@ class FakeLineClient:
         )
         with urllib.request.urlopen(req, timeout=10) as response:
             response.read()
+
+    def put_generated_content(self, message_id: str, head: bytes, size: int, content_type: str, *,
+                              declare_length: bool = True) -> None:
+        """Content of `size` bytes, `head` then filler, made as it is served (a 200 MB picture is
+        never held); without `declare_length` it is sent chunked, with no Content-Length."""
+        self._call("PUT", f"/_fake/content/{quote(message_id)}/generated", {
+            "head": base64.b64encode(head).decode(), "size": size, "content_type": content_type,
+            "declare_length": declare_length})
+
+    def content_served(self, message_id: str, *, wait: float = 10.0) -> dict[str, Any]:
+        """How the last request for a content went: {"size", "sent" (bytes the connection took),
+        "finished", "complete" (read to the end)}; waits up to `wait` seconds for it to finish
+        (the server learns that a client hung up on its next write)."""
+        deadline = time.monotonic() + wait
+        while True:
+            stats: dict[str, Any] = self._call("GET", f"/_fake/content/{quote(message_id)}")
+            if stats["finished"] or time.monotonic() > deadline:
+                return stats
+            time.sleep(0.01)
 
     def chat(self, chat: str, after: int = 0) -> list[dict[str, Any]]:
         """The transcript of `user:U…` or `group:C…` as LINE would show it."""

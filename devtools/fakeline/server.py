@@ -6,9 +6,11 @@ the routes and the server that runs them are here.
 
 from __future__ import annotations
 
+import base64
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 from flask import Flask, Response, jsonify, request
@@ -18,6 +20,7 @@ from devtools.fakeline.checks import check_retry_key, validate_send
 from devtools.fakeline.login import register_login
 from devtools.fakeline.state import (
     RATE_LIMIT_BODY,
+    Content,
     FakeState,
     Fault,
     LineError,
@@ -31,6 +34,7 @@ from devtools.fakeline.state import (
 # How often the serving thread looks for a stop request: stop() returns within this
 # (werkzeug's default of 0.5 s made every test and demo that stops a server wait for it).
 POLL_SECONDS = 0.02
+CONTENT_CHUNK = 64 * 1024  # message content is served this much at a time
 
 
 def create_fake_line(access_token: str) -> Flask:
@@ -61,6 +65,7 @@ def create_fake_line(access_token: str) -> Flask:
 
     _register_messaging(app, state)
     _register_reads(app, state)
+    _register_content(app, state)
     _register_rich_menu(app, state)
     _register_control(app, state)
     register_login(app, state)
@@ -174,14 +179,6 @@ def _register_reads(app: Flask, state: FakeState) -> None:
             raise LineError(404, "Not found")
         return jsonify({"userId": user_id, **state.profiles.get(user_id, {"displayName": "LINE user"})})
 
-    @app.get("/v2/bot/message/<message_id>/content")
-    def content(message_id: str) -> Response:
-        record_request(state, 200)
-        found = state.contents.get(message_id)
-        if found is None:
-            raise LineError(404, "Not found")
-        return Response(found[0], mimetype=found[1])
-
     @app.get("/v2/bot/message/quota")
     def quota() -> Response:
         record_request(state, 200)
@@ -191,6 +188,60 @@ def _register_reads(app: Flask, state: FakeState) -> None:
     def consumption() -> Response:
         record_request(state, 200)
         return jsonify({"totalUsage": state.sent_count})
+
+
+def _register_content(app: Flask, state: FakeState) -> None:
+    """What people send (pictures): served by LINE's data host, put there by tests and the simulator."""
+
+    @app.get("/v2/bot/message/<message_id>/content")
+    def content(message_id: str) -> Response:
+        record_request(state, 200)
+        found = state.contents.get(message_id)
+        if found is None:
+            raise LineError(404, "Not found")
+        found.sent, found.finished, found.complete = 0, False, False
+        response = Response(_content_body(found), mimetype=found.content_type, direct_passthrough=True)
+        if found.declare_length:
+            response.headers["Content-Length"] = str(max(found.size, len(found.head)))
+        return response
+
+    @app.put("/_fake/content/<message_id>")
+    def put_content(message_id: str) -> Response:
+        state.contents[message_id] = Content(request.get_data(), request.mimetype or "application/octet-stream")
+        return jsonify({"ok": True})
+
+    @app.put("/_fake/content/<message_id>/generated")
+    def put_generated_content(message_id: str) -> Response:
+        spec = request.get_json(force=True)
+        state.contents[message_id] = Content(
+            base64.b64decode(spec.get("head", "")), spec.get("content_type", "application/octet-stream"),
+            size=int(spec.get("size", 0)), declare_length=bool(spec.get("declare_length", True)))
+        return jsonify({"ok": True})
+
+    @app.get("/_fake/content/<message_id>")
+    def content_served(message_id: str) -> Response:
+        found = state.contents.get(message_id)
+        if found is None:
+            raise LineError(404, "Not found")
+        return jsonify(found.stats())
+
+
+def _content_body(content: Content) -> Iterator[bytes]:
+    """The content a chunk at a time, counting what the connection took: a client that stops
+    reading and closes makes the server's next write fail, and the body is closed there."""
+    filler = b"\0" * CONTENT_CHUNK
+    try:
+        yield content.head
+        content.sent += len(content.head)
+        left = content.size - len(content.head)
+        while left > 0:
+            chunk = filler[:left]
+            yield chunk
+            content.sent += len(chunk)
+            left -= len(chunk)
+        content.complete = True
+    finally:
+        content.finished = True
 
 
 def _register_rich_menu(app: Flask, state: FakeState) -> None:
@@ -290,11 +341,6 @@ def _register_control(app: Flask, state: FakeState) -> None:
     @app.put("/_fake/groups/<group_id>")
     def put_group(group_id: str) -> Response:
         state.groups[group_id] = request.get_json(force=True)
-        return jsonify({"ok": True})
-
-    @app.put("/_fake/content/<message_id>")
-    def put_content(message_id: str) -> Response:
-        state.contents[message_id] = (request.get_data(), request.mimetype or "application/octet-stream")
         return jsonify({"ok": True})
 
     @app.get("/_fake/chats/<path:chat>")

@@ -31,6 +31,25 @@ class Fault:
 
 
 @dataclass
+class Content:
+    """What a message's content is as the fake serves it: `head`, then filler up to `size` bytes
+    (a test's 200 MB picture is never held), with or without a Content-Length; and how much of it
+    the last request took, so a test can tell a body read to the end from one cut off."""
+
+    head: bytes
+    content_type: str
+    size: int = 0  # 0: just the head
+    declare_length: bool = True
+    sent: int = 0  # bytes the last response handed to the connection
+    finished: bool = False  # the last response is over (read to the end or cut off)
+    complete: bool = False  # the last response was read to the end
+
+    def stats(self) -> dict[str, Any]:
+        return {"size": max(self.size, len(self.head)), "sent": self.sent, "finished": self.finished,
+                "complete": self.complete}
+
+
+@dataclass
 class FakeState:
     """Everything the fake remembers; guarded by one lock."""
 
@@ -42,7 +61,7 @@ class FakeState:
     faults: list[Fault] = field(default_factory=list)
     profiles: dict[str, dict[str, Any]] = field(default_factory=dict)
     groups: dict[str, dict[str, Any]] = field(default_factory=dict)
-    contents: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+    contents: dict[str, Content] = field(default_factory=dict)
     rich_menus: dict[str, dict[str, Any]] = field(default_factory=dict)
     default_rich_menu: str | None = None
     chats: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))

@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 from bot.runtime import runtime
 from messages.imports import format_report
 from register.importer import import_files, refresh_stored_list
+from register.limits import Limits
 
 
 @click.command("import")
@@ -17,10 +18,11 @@ from register.importer import import_files, refresh_stored_list
 @with_appcontext
 def import_command(files: tuple[Path, ...]) -> None:
     """Load register files (contracts, members, payments; CSV or XLSX). All-or-nothing per file;
-    exit status 1 when any row or file is rejected."""
+    exit status 1 when any row or file is rejected (a file larger than the IMPORT_MAX_* settings
+    allow is refused whole)."""
     rt = runtime()
     with rt.sessions() as session:
-        reports = import_files(session, files, rt.clock.now())
+        reports = import_files(session, files, rt.clock.now(), limits=Limits.from_settings(rt.settings))
         refresh_stored_list(session, rt.clock.now())
     click.echo(format_report(reports))
     if not all(report.ok for report in reports):
