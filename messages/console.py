@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from linebot.v3.messaging import FlexBox, FlexBubble, FlexButton, FlexMessage, FlexText, Message, URIAction
 
+from domain.money import CLASS_NAMES
 from messages.balance import ROLE_NAMES
 from messages.followups import REASON_TITLES
+from messages.format import BE_OFFSET, THAI_MONTHS_SHORT
 from messages.quiz import STATUS_NAMES as QUIZ_STATUS_NAMES
 
 __all__ = ["ROLE_NAMES"]  # the roles as the console names them: the balance card's words
@@ -13,7 +17,7 @@ __all__ = ["ROLE_NAMES"]  # the roles as the console names them: the balance car
 ADMIN_NAME = "ผู้ดูแลระบบ (รหัสผู้ดูแล)"
 
 REASON_CHOICES = tuple(REASON_TITLES.items())
-CLASS_CHOICES = ((1, "ชั้น 1 ขาดอายุความ"), (2, "ชั้น 2 ใกล้ครบ 5 ปี"), (3, "ชั้น 3 ผิดนัดชำระ"), (4, "ชั้น 4 ลูกหนี้ปกติ"))
+CLASS_CHOICES = tuple((number, f"ชั้น {number} {name}") for number, name in sorted(CLASS_NAMES.items()))
 CLASS_SHORT = {1: "ชั้น 1", 2: "ชั้น 2", 3: "ชั้น 3", 4: "ชั้น 4"}
 
 DOCUMENT_KINDS = {
@@ -59,3 +63,13 @@ def signin_button(url: str, officer_name: str) -> list[Message]:
 LINE_LOGIN_CANCELLED = "ยังไม่ได้เข้าสู่ระบบ (ยกเลิกที่หน้า LINE) ลองอีกครั้งได้เลย"
 LINE_LOGIN_FAILED = "เข้าสู่ระบบด้วย LINE ไม่สำเร็จ กรุณาลองใหม่ หรือพิมพ์ \"เข้าระบบ\" ในแชต LINE ของกองทุน"
 LINE_LOGIN_NOT_OFFICER = "บัญชี LINE นี้ยังไม่ได้รับสิทธิ์เจ้าหน้าที่ กรุณาติดต่อสำนักงาน"
+
+CONTRACT_STATUSES = {"active": "ปกติ", "litigation": "อยู่ระหว่างดำเนินคดี", "judgment": "ศาลพิพากษาแล้ว",
+                     "closed": "ปิดบัญชี", "paid_off": "ชำระครบแล้ว"}
+DASHBOARD_SHEETS = {"by_class": "ตามชั้นลูกหนี้", "overdue": "ค้างชำระรายเดือน", "approved": "อนุมัติรายปี",
+                    "status": "สถานะสัญญา", "applications": "คำขอมาตรการ", "period": "รอบรายงาน"}
+
+
+def month_label(day: date) -> str:
+    """`ธ.ค. 68`: a month on a chart's axis."""
+    return f"{THAI_MONTHS_SHORT[day.month - 1]} {(day.year + BE_OFFSET) % 100:02d}"

@@ -1,0 +1,95 @@
+"""The dashboard (`/console/dashboard`): a district's or the province's figures, charts beside their numbers."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from flask import Blueprint, Response, render_template, request
+from openpyxl import Workbook
+
+from domain.exports import neutralise_row
+from messages.console import CLASS_SHORT, CONTRACT_STATUSES, DASHBOARD_SHEETS, STATUS_NAMES, month_label
+from messages.format import baht, thai_date
+from services.areas import districts
+from services.dashboard import Dashboard, dashboard
+from services.measure_store import measures_in_db
+from web.console.access import db, viewer
+from web.console.charts import bar_chart
+from web.console.today import today
+
+BE = 543
+
+
+def chosen_district() -> str | None:
+    own = viewer().district
+    if own:
+        return own
+    wanted = request.args.get("district", "").strip()
+    return wanted if wanted in {d.name for d in districts(db())} else None
+
+
+def class_label(debtor_class: int | None) -> str:
+    return CLASS_SHORT.get(debtor_class or 0, "") or CONTRACT_STATUSES["paid_off"]
+
+
+def tables(figures: Dashboard) -> dict[str, list[list[Any]]]:
+    """Every figure as rows (first row the header): the page's tables and the XLSX's sheets."""
+    names = {m.id: m.name for m in measures_in_db(db())}
+    report, mediations = figures.report, figures.mediations
+    return {
+        "by_class": [["ชั้นลูกหนี้", "สัญญา", "เงินต้นคงเหลือ (บาท)"]] + [
+            [class_label(c.debtor_class), c.contracts, float(c.outstanding)] for c in figures.by_class],
+        "overdue": [["สิ้นเดือน", "ยอดค้างชำระ (บาท)"]] + [
+            [thai_date(end), float(amount)] for end, amount in figures.overdue_by_month],
+        "approved": [["ปีที่อนุมัติ (พ.ศ.)", "โครงการ"]] + [[str(year + BE), n] for year, n in figures.approved_by_year],
+        "status": [["สถานะสัญญา", "โครงการ"]] + [
+            [CONTRACT_STATUSES.get(status, status), n] for status, n in sorted(figures.by_status.items())],
+        "applications": [["มาตรการ", "สถานะ", "คำขอ"]] + [
+            [names.get(measure, measure), STATUS_NAMES.get(status, status), n]
+            for (measure, status), n in sorted(figures.applications.items())],
+        "period": [["รายการ", "จำนวน"],
+                   ["การเยี่ยม", report.visits], ["พบตัวลูกหนี้ (คน)", report.people_met],
+                   ["สัญญาว่าจะชำระ", report.promises_made], ["ชำระตามที่สัญญา", report.promises_kept],
+                   ["ไกล่เกลี่ยที่จัดขึ้น (12 เดือน)", mediations.mediations_held],
+                   ["ไกล่เกลี่ยสำเร็จ (12 เดือน)", mediations.mediations_settled],
+                   ["สัญญาที่ใกล้ครบ 5 ปี (ภายใน 180 วัน)", figures.near_limit]],
+    }
+
+
+def dashboard_page() -> str:
+    district = chosen_district()
+    figures = dashboard(db(), today(), district)
+    rows = tables(figures)
+    charts = {
+        "by_class": bar_chart([(class_label(c.debtor_class), c.outstanding) for c in figures.by_class],
+                              [baht(c.outstanding) for c in figures.by_class]),
+        "overdue": bar_chart([(month_label(end), amount) for end, amount in figures.overdue_by_month],
+                             [baht(amount) for _, amount in figures.overdue_by_month]),
+        "approved": bar_chart([(str(year + BE), n) for year, n in figures.approved_by_year],
+                              [str(n) for _, n in figures.approved_by_year]),
+    }
+    return render_template("console/dashboard.html", figures=figures, rows=rows, charts=charts, district=district,
+                           districts=districts(db()) if viewer().district is None else [],
+                           period=(thai_date(figures.report.start), thai_date(figures.report.end)),
+                           day=thai_date(figures.as_of))
+
+
+def dashboard_xlsx() -> Response:
+    district = chosen_district()
+    figures = dashboard(db(), today(), district)
+    book = Workbook(write_only=True)
+    for key, rows in tables(figures).items():
+        sheet = book.create_sheet(DASHBOARD_SHEETS[key])
+        for row in rows:
+            sheet.append(neutralise_row(row))
+    out = io.BytesIO()
+    book.save(out)
+    name = f"dashboard-{figures.as_of.isoformat()}.xlsx"
+    return Response(out.getvalue(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def routes(bp: Blueprint) -> None:
+    bp.add_url_rule("/dashboard", "dashboard", dashboard_page, methods=["GET"])
+    bp.add_url_rule("/dashboard.xlsx", "dashboard_xlsx", dashboard_xlsx, methods=["GET"])
