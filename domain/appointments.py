@@ -78,6 +78,23 @@ def seat_starts(starts_at: datetime, ends_at: datetime, slot_minutes: int | None
     return slots
 
 
+def seat_to_take(wanted: int | None, free: Iterable[int]) -> int | None:
+    """The seat to book at confirm time, or None when the session is full.
+
+    The seat asked for when it is still free. Taken meanwhile (someone confirmed a moment
+    before), the next free seat after it, which in a slotted session is the next free time;
+    when none is later, the nearest free one before it. No seat asked for: the first free.
+    Seats are numbered in time order (seat k is slot k), so "next" is "later".
+    """
+    seats = sorted(set(free))
+    if not seats:
+        return None
+    if wanted is None or wanted in seats:
+        return seats[0] if wanted is None else wanted
+    later = [k for k in seats if k > wanted]
+    return later[0] if later else seats[-1]
+
+
 def court_allowed(debtor_classes: set[int]) -> bool:
     """Court mediation is for a contract in default or ended (DOMAIN.md): classes 1–3."""
     return bool(debtor_classes & {TIME_BARRED, CONTRACT_ENDED, IN_DEFAULT})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -53,6 +55,16 @@ def mask_national_id(national_id: str) -> str:
     if len(national_id) != 13:
         return "x" * len(national_id)
     return f"{national_id[0]}-xxxx-xxxxx-{national_id[10:12]}-{national_id[12]}"
+
+
+def national_id_key(national_id: str, secret: str) -> str:
+    """What the tries at verifying an ID are counted by: a keyed digest, never the ID itself.
+
+    Every ID typed is counted alike, on the register or not (the lockout must not tell which
+    are), and the typed digits are not kept (the privacy notice promises it); without the
+    app's secret the digest cannot be turned back into an ID by trying all of them.
+    """
+    return hmac.new(secret.encode(), b"national-id:" + national_id.encode(), hashlib.sha256).hexdigest()[:40]
 
 
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})[/\-.](\d{1,2})[/\-.](\d{2}|\d{4})$")

@@ -82,7 +82,13 @@ def ask_slot(ctx: Context) -> list[Message]:
 
 def on_slot(ctx: Context, answer: str) -> list[Message]:
     appointment = appointments.appointment_session(ctx.session, ctx.conversation.data["session_id"])
-    free = dict(appointments.free_slots(ctx.session, appointment)) if appointment else {}
+    slots = appointments.free_slots(ctx.session, appointment) if appointment else []
+    free = dict(slots)
+    if appointment is not None and answer.isdigit() and int(answer) not in free \
+            and 1 <= int(answer) <= len(appointments.seats_of(appointment)):
+        if not slots:  # the last free time went while they were choosing
+            return _full(ctx, appointment.id)
+        return msgs.slot_taken(slots)  # someone took that time a moment ago: the free ones, again
     if not answer.isdigit() or int(answer) not in free or appointment is None:
         return ask_slot(ctx)
     ctx.conversation.advance(AppointmentStep.CONFIRM, seat=int(answer))
@@ -107,16 +113,33 @@ def on_confirm(ctx: Context, answer: str) -> list[Message]:
     moving = _moving(ctx)
     result = appointments.book(ctx.session, data["session_id"], person, ctx.user_id or "", ctx.now,
                                seat=data.get("seat"), moving=moving)
-    ctx.conversation.finish()
     if result.problem == "already":
+        ctx.conversation.finish()
         kind = appointments.appointment_session(ctx.session, data["session_id"])
         return msgs.already_booked(kind.kind if kind else "clinic")
     if result.booking is None:
-        appointment = appointments.appointment_session(ctx.session, data["session_id"])
-        others = [v for v in appointments.sessions_for(ctx.session, person, ctx.now, moving)
-                  if appointment is not None and v.kind == appointment.kind and v.id != appointment.id]
-        return msgs.full(others[0] if others else None)
-    return msgs.booked(appointments.booking_view(result.booking, ctx.settings))
+        return _full(ctx, data["session_id"], closed=result.problem == "closed")
+    ctx.conversation.finish()
+    view = appointments.booking_view(result.booking, ctx.settings)
+    if result.asked is not None:  # the time chosen was taken a moment before: the next free one instead
+        return msgs.booked_instead(view, appointments.seat_start(result.booking.session, result.asked))
+    return msgs.booked(view)
+
+
+def _full(ctx: Context, session_id: int, *, closed: bool = False) -> list[Message]:
+    """No seat left in the session chosen (or it closed): the other sessions with free seats, to tap."""
+    person = person_by_id(ctx.session, ctx.conversation.data["person_id"])
+    moving = _moving(ctx)
+    chosen = appointments.appointment_session(ctx.session, session_id)
+    others = [v for v in appointments.sessions_for(ctx.session, person, ctx.now, moving)
+              if v.id != session_id] if person else []
+    if chosen is not None:  # the same kind first: what they were booking
+        others.sort(key=lambda v: v.kind != chosen.kind)
+    if not others or person is None:
+        ctx.conversation.finish()
+        return msgs.full([], closed=closed)
+    ctx.conversation.start(AppointmentStep.SESSION, person_id=person.id, moving=moving.id if moving else None)
+    return msgs.full(others, closed=closed)
 
 
 def rosters(ctx: Context) -> list[Message]:

@@ -1,4 +1,10 @@
-"""Verify: consent → national ID → birth date (or phone digits) → this LINE account is linked."""
+"""Verify: consent → national ID → birth date (or phone digits) → this LINE account is linked.
+
+Two lockouts guard the guessing: one per LINE account (VERIFY_MAX_FAILURES in 24 hours)
+and one per national ID tried, across every account (VERIFY_MAX_FAILURES_PER_PERSON in a
+Bangkok day). When the second shuts, everyone trying that ID is refused alike, even with
+the right answer, and the person's officers are told once that day.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +12,15 @@ from datetime import datetime, timedelta
 
 from linebot.v3.messaging import Message
 
-from domain.identity import check_national_id, parse_birth_date, phone_last_four, second_factor_matches
-from domain.lockout import Lockout
+from domain.identity import (
+    check_national_id,
+    mask_national_id,
+    national_id_key,
+    parse_birth_date,
+    phone_last_four,
+    second_factor_matches,
+)
+from domain.lockout import DailyLockout, Lockout
 from handlers.context import Context
 from handlers.flow import Flow, Step
 from handlers.statements import balance_for
@@ -15,11 +28,14 @@ from messages import verify as msgs
 from messages.flows import VerifyStep
 from models import Person
 from services.identity import (
+    SubjectTries,
     link_line_account,
+    officers_of_person,
     person_by_id,
     person_by_national_id,
     recent_failures,
     record_verification,
+    subject_failures,
 )
 
 WINDOW = timedelta(hours=24)
@@ -59,11 +75,17 @@ def on_national_id(ctx: Context, answer: str) -> list[Message]:
     checked = check_national_id(answer)
     if checked.problem:
         return msgs.national_id_problem(checked.problem, checked.digits)
+    # Tries are counted by the ID's digest, on the register or not, so the lockout tells
+    # nothing either; the typed digits are not kept, not even in the conversation.
+    subject = national_id_key(checked.digits, ctx.settings.secret_key)
+    if _person_locked(ctx, subject):
+        ctx.conversation.finish()
+        return msgs.person_locked(ctx.settings.office_name, ctx.settings.office_phone)
     person = person_by_national_id(ctx.session, checked.digits)
     # Everyone gets the same question, whether the ID is on the register or not and
     # whatever factor it will be checked against: the replies reveal nothing until both
     # factors match.
-    ctx.conversation.advance(VerifyStep.SECRET, person_id=person.id if person else None)
+    ctx.conversation.advance(VerifyStep.SECRET, person_id=person.id if person else None, subject=subject)
     return msgs.ask_secret()
 
 
@@ -81,21 +103,43 @@ def on_secret(ctx: Context, answer: str) -> list[Message]:
     if _locked(ctx):  # another chat window may have used up the tries meanwhile
         ctx.conversation.finish()
         return msgs.locked(ctx.settings.office_name, ctx.settings.office_phone)
+    subject = data.get("subject")  # None only in a conversation begun before tries were counted per ID
+    if isinstance(subject, str) and _person_locked(ctx, subject):  # other accounts used them up meanwhile
+        ctx.conversation.finish()  # the right answer too: the door is shut for the day, for everyone
+        return msgs.person_locked(ctx.settings.office_name, ctx.settings.office_phone)
     matched = person is not None and second_factor_matches(person.birth_date, person.phone, born, digits)
-    record_verification(ctx.session, ctx.user_id or "", ctx.now, succeeded=matched)
+    record_verification(ctx.session, ctx.user_id or "", ctx.now, succeeded=matched,
+                        subject=subject if isinstance(subject, str) else None)
     if not matched or person is None:
-        return _failed(ctx)
+        return _failed(ctx, person, subject if isinstance(subject, str) else None)
     return _link(ctx, person)
 
 
-def _failed(ctx: Context) -> list[Message]:
+def _failed(ctx: Context, person: Person | None, subject: str | None) -> list[Message]:
+    lockout = _person_lockout(ctx)
+    tries = subject_failures(ctx.session, subject, lockout, ctx.now) if subject else None
+    person_left = lockout.tries_left(tries.failures) if tries else lockout.limit
+    if tries is not None and person_left == 0 and person is not None:
+        _alert_officers(ctx, person, tries)
     left = _tries_left(ctx)
     if left == 0:
         ctx.conversation.finish()
         return msgs.locked(ctx.settings.office_name, ctx.settings.office_phone)
+    if person_left == 0:
+        ctx.conversation.finish()
+        return msgs.person_locked(ctx.settings.office_name, ctx.settings.office_phone)
     then = ctx.conversation.data.get("then")
     ctx.conversation.start(VerifyStep.NATIONAL_ID, then=then, consented_at=ctx.conversation.data.get("consented_at"))
-    return msgs.no_match(left)
+    return msgs.no_match(min(left, person_left))
+
+
+def _alert_officers(ctx: Context, person: Person, tries: SubjectTries) -> None:
+    """The person's officers hear of it 1:1, once a day (the dedupe key), whoever tripped it."""
+    alert = msgs.person_locked_alert(person.full_name, mask_national_id(person.national_id), tries.accounts)
+    day = _person_lockout(ctx).day(ctx.now).isoformat()
+    for officer in officers_of_person(ctx.session, person.id):
+        ctx.push(officer, alert, origin="verify.person_locked",
+                 dedupe_key=f"verify-locked:{person.id}:{day}:{officer}")
 
 
 def _link(ctx: Context, person: Person) -> list[Message]:
@@ -123,6 +167,16 @@ def _tries_left(ctx: Context) -> int:
 
 def _locked(ctx: Context) -> bool:
     return _tries_left(ctx) == 0
+
+
+def _person_lockout(ctx: Context) -> DailyLockout:
+    return DailyLockout(ctx.settings.verify_max_failures_per_person)
+
+
+def _person_locked(ctx: Context, subject: str) -> bool:
+    """Whether today's tries at this ID, from every account together, are used up."""
+    lockout = _person_lockout(ctx)
+    return lockout.locked(subject_failures(ctx.session, subject, lockout, ctx.now).failures)
 
 
 # --- the flow, declared ----------------------------------------------------------------

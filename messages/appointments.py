@@ -129,11 +129,26 @@ def my_bookings(views: Sequence[BookingView]) -> list[Message]:
                         quick_reply=QuickReply(items=[book_more]))]
 
 
-def full(next_one: SessionView | None) -> list[Message]:
-    text = "ขออภัยค่ะ รอบนี้เต็มแล้ว 🙏"
-    if next_one is None:
+def full(others: Sequence[SessionView], *, closed: bool = False) -> list[Message]:
+    """No seat left in the session chosen (or it closed meanwhile): the other sessions with free seats."""
+    text = "ขออภัยค่ะ รอบนี้ปิดรับจองแล้ว 🙏" if closed else "ขออภัยค่ะ รอบนี้เต็มแล้ว 🙏"
+    if not others:
         return [TextMessage(text=text + " ตอนนี้ยังไม่มีรอบอื่นที่ว่าง เจ้าหน้าที่จะเปิดรอบใหม่เร็ว ๆ นี้")]
-    return [TextMessage(text=text + " รอบถัดไปที่ยังว่างคือ"), *choose_session([next_one])[1:]]
+    return [TextMessage(text=text + " แต่ยังมีรอบอื่นที่ว่างอยู่ เลือกได้เลยค่ะ"), *choose_session(others)[1:]]
+
+
+def slot_taken(slots: Sequence[tuple[int, datetime]]) -> list[Message]:
+    """The time tapped was taken a moment before: the times still free."""
+    return [TextMessage(text="ขออภัยค่ะ เวลานี้เพิ่งมีผู้จองไปก่อน 🙏 เลือกเวลาอื่นที่ยังว่างได้เลยค่ะ",
+                        quick_reply=choose_slot(slots)[0].quick_reply)]
+
+
+def booked_instead(view: BookingView, asked: datetime) -> list[Message]:
+    """Someone confirmed the time chosen a moment before: the next free time was booked, and can be changed."""
+    return [TextMessage(text=f"ขออภัยค่ะ เวลา {asked.astimezone(BANGKOK):%H:%M} น. ที่เลือกเพิ่งมีผู้จองไปก่อน 🙏 "
+                             f"เราจองเวลาที่ยังว่างให้แทน คือ {_when(view.starts_at)}\n"
+                             "หากไม่สะดวก แตะ \"เปลี่ยนนัด\" ที่การ์ดด้านล่างเพื่อเลือกเวลาอื่นได้เลยค่ะ"),
+            *booked(view)]
 
 
 def already_booked(kind: str) -> list[Message]:

@@ -111,6 +111,30 @@ def locked(office_name: str, office_phone: str) -> list[Message]:
         "เจ้าหน้าที่ยินดีช่วยค่ะ 🙏")]
 
 
+def person_locked(office_name: str, office_phone: str) -> list[Message]:
+    """Too many wrong answers for one ID today, from any account: the same words to everyone who tries it.
+
+    Says nothing of whether the ID is on the register, nor who tried: every ID locks alike.
+    """
+    return [TextMessage(
+        text="เพื่อความปลอดภัยของข้อมูล วันนี้ระบบพักการยืนยันตัวตนด้วยเลขบัตรประชาชนนี้ไว้ก่อนค่ะ "
+        "เพราะมีการกรอกข้อมูลไม่ตรงหลายครั้ง\n"
+        "ลองใหม่ได้ในวันพรุ่งนี้ หรือหากเป็นเลขบัตรของคุณเอง ติดต่อเจ้าหน้าที่"
+        f"{office_name} โทร {office_phone} เจ้าหน้าที่ยินดีช่วยยืนยันตัวตนให้ค่ะ 🙏")]
+
+
+def person_locked_alert(full_name: str, national_id_masked: str, accounts: int) -> list[Message]:
+    """1:1 to the person's officers, once a day: tries at verifying as them were stopped.
+
+    The name and a masked ID only (never the full ID, nor who tried); for officers 1:1, never a group.
+    """
+    return [TextMessage(
+        text="🔒 แจ้งเจ้าหน้าที่: วันนี้มีการลองยืนยันตัวตนใน LINE ด้วยเลขบัตรของ"
+        f"คุณ{full_name} (บัตร {national_id_masked}) แต่ข้อมูลไม่ตรงหลายครั้ง "
+        f"จาก {accounts} บัญชี LINE ระบบจึงพักการยืนยันตัวตนของคนนี้ไว้ถึงเที่ยงคืน\n"
+        "หากเจ้าตัวติดต่อมา ช่วยตรวจสอบตัวตนก่อนให้ข้อมูลนะคะ อาจมีผู้พยายามแอบอ้าง")]
+
+
 def verified(first_name: str) -> list[Message]:
     return [TextMessage(text=f"ยืนยันตัวตนเรียบร้อยค่ะ ยินดีที่ได้ดูแลคุณ{first_name} 🌼\n"
                         "พิมพ์ \"ยอดหนี้\" เพื่อดูยอดของคุณได้ทุกเมื่อ")]

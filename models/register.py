@@ -187,12 +187,20 @@ class StaffMember(Base):
 
 
 class VerificationAttempt(Base):
-    """One try at proving identity in LINE (no typed values are kept, only the outcome)."""
+    """One try at proving identity in LINE (no typed values are kept, only the outcome).
+
+    `subject` is the keyed digest of the national ID tried (domain.identity.national_id_key),
+    so tries at one person are counted across accounts; NULL on tries kept before it was.
+    """
 
     __tablename__ = "verification_attempts"
-    __table_args__ = (Index("ix_verification_attempts_user_at", "line_user_id", "attempted_at"),)
+    __table_args__ = (
+        Index("ix_verification_attempts_user_at", "line_user_id", "attempted_at"),
+        Index("ix_verification_attempts_subject_at", "subject", "attempted_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     line_user_id: Mapped[str] = mapped_column(String(64))
+    subject: Mapped[str | None] = mapped_column(String(64))
     attempted_at: Mapped[datetime]
     succeeded: Mapped[bool]

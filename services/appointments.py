@@ -19,6 +19,7 @@ from domain.appointments import (
     SessionView,
     capacity_problem,
     seat_starts,
+    seat_to_take,
     sessions_to_offer,
 )
 from domain.clock import BANGKOK
@@ -34,6 +35,8 @@ from services.calendar import calendar_url
 class BookingResult:
     booking: Booking | None
     problem: str | None  # None | "full" | "already" | "closed"
+    # The seat asked for, when someone took it first and `booking` holds the next free one.
+    asked: int | None = None
 
 
 def seats_of(appointment: AppointmentSession) -> list[datetime]:
@@ -53,36 +56,42 @@ def lock_session(session: Session, session_id: int) -> AppointmentSession | None
 
 def book(session: Session, session_id: int, person: Person, line_user_id: str, now: datetime,
          seat: int | None = None, moving: Booking | None = None) -> BookingResult:
-    """Take a free seat (the one asked for, or the first free), or move `moving` there."""
+    """Take a seat, or move `moving` there: the one asked for, or the next free (domain.appointments.seat_to_take).
+
+    "full" only when no seat of the session is free: a seat taken since the person chose it
+    gives them the next free one instead (`asked` says which they had chosen).
+    """
     appointment = lock_session(session, session_id)
     if appointment is None or appointment.status != "open" or appointment.starts_at <= now:
         return BookingResult(None, "closed")
     starts = seats_of(appointment)
-    free = [k for k in range(1, len(starts) + 1) if k not in taken_seats(session, session_id)]
-    if seat is not None:
-        free = [k for k in free if k == seat]
-    if not free:
-        return BookingResult(None, "full")
-    savepoint = session.begin_nested()
-    try:
-        if moving is not None:
-            moving.session_id, moving.kind, moving.seat = appointment.id, appointment.kind, free[0]
-            moving.capacity, moving.slot_start = len(starts), starts[free[0] - 1]
-            moving.sequence += 1
-            moving.updated_at = now
-            booking = moving
-        else:
-            booking = Booking(session_id=appointment.id, person_id=person.id, line_user_id=line_user_id,
-                              kind=appointment.kind, seat=free[0], capacity=len(starts),
-                              slot_start=starts[free[0] - 1], status="booked", sequence=0, checklist={},
-                              created_at=now, updated_at=now)
-            session.add(booking)
-        session.flush()
-        savepoint.commit()
-    except IntegrityError as exc:
-        savepoint.rollback()
-        return BookingResult(None, "already" if "kind" in str(exc.orig) else "full")
-    return BookingResult(booking, None)
+    taken = taken_seats(session, session_id)
+    free = [k for k in range(1, len(starts) + 1) if k not in taken]
+    while (chosen := seat_to_take(seat, free)) is not None:
+        savepoint = session.begin_nested()
+        try:
+            if moving is not None:
+                moving.session_id, moving.kind, moving.seat = appointment.id, appointment.kind, chosen
+                moving.capacity, moving.slot_start = len(starts), starts[chosen - 1]
+                moving.sequence += 1
+                moving.updated_at = now
+                booking = moving
+            else:
+                booking = Booking(session_id=appointment.id, person_id=person.id, line_user_id=line_user_id,
+                                  kind=appointment.kind, seat=chosen, capacity=len(starts),
+                                  slot_start=starts[chosen - 1], status="booked", sequence=0, checklist={},
+                                  created_at=now, updated_at=now)
+                session.add(booking)
+            session.flush()
+            savepoint.commit()
+        except IntegrityError as exc:
+            savepoint.rollback()
+            if "kind" in str(exc.orig):
+                return BookingResult(None, "already")
+            free.remove(chosen)  # the database says the seat is held after all: the next one
+            continue
+        return BookingResult(booking, None, asked=seat if seat is not None and chosen != seat else None)
+    return BookingResult(None, "full")
 
 
 def active_bookings(session: Session, person_id: int) -> list[Booking]:

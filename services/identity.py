@@ -6,15 +6,17 @@ recent failed tries the lockout rule (domain.lockout) decides on. Helpers never 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from domain.lockout import Lockout
-from models.register import LineLink, Person, StaffMember, VerificationAttempt
+from domain.lockout import DailyLockout, Lockout
+from models.register import Area, Contract, LineLink, Membership, Person, StaffMember, VerificationAttempt
 from models.roles import RoleCodeAttempt
+from services.areas import district_of
 
 # What was tried and failed: proving who you are, or an officer/volunteer invite code.
 FailureKind = Literal["verification", "invite_code"]
@@ -37,10 +39,15 @@ def person_by_national_id(session: Session, national_id: str) -> Person | None:
     return session.scalars(select(Person).where(Person.national_id == national_id)).one_or_none()
 
 
-def record_verification(session: Session, line_user_id: str, at: datetime, *, succeeded: bool) -> None:
-    """Keep one try at verifying: who and when and whether it matched, never what was typed."""
-    session.add(VerificationAttempt(line_user_id=line_user_id, attempted_at=at, succeeded=succeeded))
-    session.flush()  # counted by recent_failures right after
+def record_verification(session: Session, line_user_id: str, at: datetime, *, succeeded: bool,
+                        subject: str | None = None) -> None:
+    """Keep one try at verifying: who, at whom (`subject`, a digest) and when, and whether it matched.
+
+    Never what was typed: `subject` is domain.identity.national_id_key of the ID tried.
+    """
+    session.add(VerificationAttempt(line_user_id=line_user_id, subject=subject, attempted_at=at,
+                                    succeeded=succeeded))
+    session.flush()  # counted by recent_failures and subject_failures right after
 
 
 def recent_failures(session: Session, kind: FailureKind, line_user_id: str, lockout: Lockout, now: datetime) -> int:
@@ -56,6 +63,42 @@ def recent_failures(session: Session, kind: FailureKind, line_user_id: str, lock
             RoleCodeAttempt.line_user_id == line_user_id,
             RoleCodeAttempt.attempted_at > since)
     return session.scalar(query) or 0
+
+
+@dataclass(frozen=True)
+class SubjectTries:
+    """Today's failed tries at one national ID, from every LINE account together."""
+
+    failures: int
+    accounts: int  # how many LINE accounts made them
+
+
+def subject_failures(session: Session, subject: str, lockout: DailyLockout, now: datetime) -> SubjectTries:
+    """Failed tries at this national ID (its digest) that count at `now` (DailyLockout.counts)."""
+    start, end = lockout.day_bounds(now)
+    failures, accounts = session.execute(
+        select(func.count(), func.count(func.distinct(VerificationAttempt.line_user_id))).where(
+            VerificationAttempt.subject == subject,
+            VerificationAttempt.succeeded.is_(False),
+            VerificationAttempt.attempted_at >= start,
+            VerificationAttempt.attempted_at < end)).one()
+    return SubjectTries(failures or 0, accounts or 0)
+
+
+def officers_of_person(session: Session, person_id: int) -> list[str]:
+    """LINE user ids of the officers who look after a person, as officers' alerts go.
+
+    The officers of each district the person's contracts lie in, and the province's officers
+    (no district), in the order they were added; never volunteers.
+    """
+    areas = session.scalars(select(Area).join(Contract, Contract.area_id == Area.id)
+                            .join(Membership, Membership.contract_id == Contract.id)
+                            .where(Membership.person_id == person_id)).all()
+    districts = {d.id for d in (district_of(area) for area in areas) if d is not None}
+    return list(session.scalars(select(StaffMember.line_user_id).where(
+        StaffMember.role == "officer", StaffMember.revoked_at.is_(None),
+        or_(StaffMember.district_id.is_(None), StaffMember.district_id.in_(districts)))
+        .order_by(StaffMember.id)))
 
 
 def link_line_account(session: Session, line_user_id: str, person_id: int, *, consented_at: datetime,

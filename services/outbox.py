@@ -14,6 +14,7 @@ from typing import Any
 
 from linebot.v3.messaging import Message
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from domain.clock import BANGKOK
@@ -92,15 +93,27 @@ def _enqueue(session: Session, *, kind: str, recipients: list[str],
     payload = as_dicts(messages)
     if not 1 <= len(payload) <= 5:
         raise ValueError("LINE takes 1 to 5 messages a request")
-    row = _add(session, kind=kind, recipients=recipients, messages=payload, origin=origin, now=now,
-               status="queued", attempts=0, dedupe_key=dedupe_key)
-    if send_at is not None:
-        row.proactive, row.next_attempt_at = True, send_at
-    return row
+    if dedupe_key is not None:
+        # Another transaction may be queueing the same key right now (two webhooks at once):
+        # its row wins, and this one is a re-run that queues nothing, not a failed event.
+        session.flush()  # only this row is tried in the savepoint below
+        savepoint = session.begin_nested()
+        try:
+            row = _add(session, kind=kind, recipients=recipients, messages=payload, origin=origin, now=now,
+                       status="queued", attempts=0, dedupe_key=dedupe_key, send_at=send_at)
+            session.flush()
+            savepoint.commit()
+        except IntegrityError:
+            savepoint.rollback()
+            return None
+        return row
+    return _add(session, kind=kind, recipients=recipients, messages=payload, origin=origin, now=now,
+                status="queued", attempts=0, send_at=send_at)
 
 
 def _add(session: Session, *, kind: str, recipients: list[str], messages: list[dict[str, Any]], origin: str,
-         now: datetime, status: str, attempts: int, dedupe_key: str | None = None) -> Outbox:
+         now: datetime, status: str, attempts: int, dedupe_key: str | None = None,
+         send_at: datetime | None = None) -> Outbox:
     row = Outbox(
         retry_key=str(uuid.uuid4()),
         dedupe_key=dedupe_key,
@@ -116,6 +129,8 @@ def _add(session: Session, *, kind: str, recipients: list[str], messages: list[d
         next_attempt_at=now,
         created_at=now,
     )
+    if send_at is not None:  # proactive: sent no earlier, and only inside the contact hours
+        row.proactive, row.next_attempt_at = True, send_at
     session.add(row)
     return row
 

@@ -13,6 +13,7 @@ from domain.appointments import (
     SessionView,
     capacity_problem,
     seat_starts,
+    seat_to_take,
     sessions_to_offer,
 )
 from domain.clock import BANGKOK
@@ -95,3 +96,48 @@ def test_capacity_is_bounded_and_seat_lists_stay_small(capacity: int) -> None:
     assert (problem is None) == (1 <= capacity <= MAX_CAPACITY)
     start = datetime(2026, 12, 5, 9, tzinfo=BANGKOK)
     assert len(seat_starts(start, start + timedelta(hours=3), None, capacity)) == max(0, min(capacity, MAX_CAPACITY))
+
+
+# --- the seat booked at confirm time ------------------------------------------------------
+
+
+def test_a_slot_taken_meanwhile_books_the_next_free_one():
+    assert seat_to_take(1, [2, 3, 4]) == 2  # 40 people confirming slot 1: the second gets slot 2
+    assert seat_to_take(3, [1, 2, 5, 7]) == 5  # later first: they chose a time they can make
+    assert seat_to_take(7, [1, 2, 5]) == 5  # none later: the nearest before it
+    assert seat_to_take(3, [3, 4]) == 3
+    assert seat_to_take(None, [4, 2, 9]) == 2
+    assert seat_to_take(1, []) is None and seat_to_take(None, []) is None
+
+
+seat_numbers = st.integers(min_value=1, max_value=MAX_CAPACITY)
+
+
+@given(st.none() | seat_numbers, st.sets(seat_numbers, max_size=60))
+def test_full_only_when_no_seat_is_free_and_never_a_taken_seat(wanted, free):
+    chosen = seat_to_take(wanted, free)
+    assert (chosen is None) == (not free)  # "full" exactly when nothing is free
+    if chosen is None:
+        return
+    assert chosen in free
+    if wanted is None:
+        assert chosen == min(free)
+    elif wanted in free:
+        assert chosen == wanted
+    elif any(k > wanted for k in free):
+        assert chosen == min(k for k in free if k > wanted)  # the next free time after the one chosen
+    else:
+        assert chosen == max(free)  # nothing later: the latest before it, nearest the one chosen
+
+
+@given(st.lists(seat_numbers, min_size=1, max_size=40), st.integers(min_value=1, max_value=40))
+def test_people_confirming_one_after_another_fill_every_seat_before_anyone_hears_full(wanted, capacity):
+    """However the confirmations fall, a seat is refused only once all `capacity` are taken."""
+    free = set(range(1, capacity + 1))
+    for asked in wanted:
+        chosen = seat_to_take(min(asked, capacity), free)
+        if chosen is None:
+            assert not free
+        else:
+            free.remove(chosen)
+    assert len(free) == max(capacity - len(wanted), 0)

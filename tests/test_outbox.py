@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from linebot.v3.messaging import TextMessage
-from sqlalchemy import select
+from sqlalchemy import func, select, text
 
 from bot import outbox
 from bot.line import LineGateway, SendResult
@@ -128,6 +130,54 @@ def test_a_job_key_is_queued_only_once(rt):
         again = queue.enqueue_push(session, to=USER, messages=[TextMessage(text="x")], origin="test",
                                     now=rt.clock.now(), dedupe_key="reminder:U1:2026-12-05")
     assert first and again is None
+
+
+def test_one_key_queued_by_two_transactions_at_once_is_queued_once_and_fails_neither(rt, db):
+    """Two webhooks tripping the same once-a-day alert: the second queues nothing, and does not fail."""
+    key = "verify-locked:1:2026-11-20:U1"
+    outcome: dict[str, object] = {}
+
+    def second() -> None:
+        try:
+            with rt.sessions() as session:
+                outcome["row"] = queue.enqueue_push(session, to=USER, messages=[TextMessage(text="x")],
+                                                    origin="test", now=rt.clock.now(), dedupe_key=key)
+                session.commit()
+        except Exception as exc:  # noqa: BLE001 - the test reports it
+            outcome["error"] = exc
+
+    first = rt.sessions()
+    thread = threading.Thread(target=second)
+    try:
+        assert queue.enqueue_push(first, to=USER, messages=[TextMessage(text="x")], origin="test",
+                                  now=rt.clock.now(), dedupe_key=key) is not None
+        first.flush()  # the row is in the index, not yet committed (as a webhook's push is)
+        thread.start()
+        _wait_until_blocked(db, thread)  # the second insert waits on the first's uncommitted key
+        first.commit()
+    finally:
+        first.close()
+        if thread.ident is not None:  # started
+            thread.join(timeout=30)
+    assert outcome == {"row": None}
+    with db.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(Outbox)
+                                  .where(Outbox.dedupe_key == key)).scalar_one() == 1
+
+
+def _wait_until_blocked(db, thread: threading.Thread) -> None:  # type: ignore[no-untyped-def]
+    """PostgreSQL: until another backend waits on a lock; SQLite queues writers at BEGIN anyway."""
+    if db.dialect.name != "postgresql":
+        thread.join(timeout=0.2)
+        return
+    for _ in range(1000):
+        with db.connect() as connection:
+            if connection.execute(text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND query LIKE 'INSERT INTO outbox%' AND datname = current_database()")).scalar_one():
+                return
+        thread.join(timeout=0.01)
+    raise AssertionError("the second transaction never waited on the first")
 
 
 def test_multicast_goes_in_one_request_to_every_recipient(rt, fake):
