@@ -1,7 +1,7 @@
 """verification tries counted per person: the national ID's keyed digest on each try
 
 Revision ID: c41d7e2a9b15
-Revises: 3b8e1f0c7d2a
+Revises: 335a6b644a27
 Create Date: 2026-11-22 10:00:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = 'c41d7e2a9b15'
-down_revision: str | None = '3b8e1f0c7d2a'
+down_revision: str | None = '335a6b644a27'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
