@@ -68,6 +68,7 @@ class Settings:
     verify_max_failures: int = 5
     uploads_dir: str = "instance/uploads"  # photos attached to field updates
     upload_max_bytes: int = 5 * 1024 * 1024
+    document_max_bytes: int = 10 * 1024 * 1024  # a document an officer uploads in the console
     log_level: str = "INFO"
     log_json: bool = True
     extra: Mapping[str, str] = field(default_factory=dict)
@@ -112,6 +113,7 @@ class Settings:
             verify_max_failures=_int(env, "VERIFY_MAX_FAILURES", 5, minimum=1),
             uploads_dir=env.get("UPLOADS_DIR") or cls.uploads_dir,
             upload_max_bytes=_int(env, "UPLOAD_MAX_BYTES", 5 * 1024 * 1024, minimum=1024),
+            document_max_bytes=_int(env, "DOCUMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024),
             log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
             log_json=not _truthy(env.get("LOG_PLAIN", "")),
         )

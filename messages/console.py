@@ -56,3 +56,26 @@ def signin_button(url: str, officer_name: str) -> list[Message]:
     footer = FlexBox(layout="vertical", contents=[
         FlexButton(style="primary", action=URIAction(label="เปิดระบบเจ้าหน้าที่", uri=url))])
     return [FlexMessage(alt_text=SIGNIN_ALT, contents=FlexBubble(body=body, footer=footer))]
+
+
+# --- documents, photos, a visit and the map pin from the person's and the project's pages ---
+
+DOCUMENT_PROBLEMS = {
+    "no_file": "ยังไม่ได้เลือกไฟล์ กรุณากด \"เลือกไฟล์\" แล้วเลือกเอกสารที่จะอัปโหลด",
+    "empty": "ไฟล์นี้ว่างเปล่า (0 ไบต์) อาจบันทึกไม่สำเร็จ กรุณาเลือกไฟล์อีกครั้ง",
+    "wrong_type": "รับเฉพาะไฟล์ PDF, JPEG หรือ PNG ไฟล์นี้ไม่ใช่ไฟล์ชนิดนั้น หรือไฟล์เสียหาย "
+                  "กรุณาบันทึกเป็น PDF หรือถ่ายรูปใหม่ แล้วลองอีกครั้ง",
+    "image_too_big": "รูปนี้ละเอียดเกินไป กรุณาย่อขนาดรูป แล้วลองอีกครั้ง",
+    "kind": "กรุณาเลือกประเภทเอกสารจากรายการ",
+    "contract": "สัญญาที่เลือกไม่ใช่สัญญาของบุคคลนี้ กรุณาเลือกใหม่",
+}
+
+
+def document_too_large(limit_bytes: int) -> str:
+    """An upload over DOCUMENT_MAX_BYTES: the limit in MB, and what to do."""
+    if limit_bytes >= 1024 * 1024:
+        size = f"{limit_bytes / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
+    else:
+        size = f"{limit_bytes // 1024} KB"
+    return (f"ไฟล์ใหญ่เกิน {size} กรุณาย่อขนาดไฟล์ (เช่น สแกนใหม่ที่ความละเอียดต่ำลง "
+            "หรือแยกเป็นหลายไฟล์) แล้วลองอีกครั้ง")
