@@ -133,6 +133,69 @@ def chosen_contract(answer: str, offered: Sequence[tuple[int, str]]) -> int | No
     return next((contract_id for contract_id, offered_code in offered if offered_code == code), None)
 
 
+@dataclass(frozen=True)
+class VisitAnswers:
+    """A visit as the console's form gives it, checked by the LINE flow's rules."""
+
+    outcome: str
+    contract_id: int | None
+    measure: str | None
+    promise: Promise | None
+    note: str
+
+
+class VisitError(ValueError):
+    """Why a visit form cannot be saved: outcome, contract, measure, measure_not_met, promise_not_met,
+    promise_no_contract, note_too_long, or a PromiseError's reason."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def visit_answers(*, outcome: str, contract: str, offered: Sequence[tuple[int, str]], measure: str,
+                  measures: Sequence[str], amount: str, due: str, note: str, today: date) -> VisitAnswers:
+    """The LINE flow's steps as one form: the visit is about one of the person's open contracts
+    (`offered`; chosen when there are several, the only one otherwise, none when there is none);
+    a promise and a measure only when the person was met, a promise only about a contract."""
+    if outcome not in OUTCOMES:
+        raise VisitError("outcome")
+    contract_id = _visit_contract(contract, offered)
+    chosen_measure = None
+    if measure:
+        if outcome != "met":
+            raise VisitError("measure_not_met")
+        chosen_measure = next((m for m in measures if m.casefold() == measure.casefold()), None)
+        if chosen_measure is None:
+            raise VisitError("measure")
+    promise = _visit_promise(outcome, contract_id, amount, due, today) if amount.strip() or due.strip() else None
+    if len(note) > MAX_VISIT_NOTE:
+        raise VisitError("note_too_long")
+    return VisitAnswers(outcome, contract_id, chosen_measure, promise, note)
+
+
+def _visit_contract(contract: str, offered: Sequence[tuple[int, str]]) -> int | None:
+    if len(offered) == 1 and contract in ("", str(offered[0][0])):
+        return offered[0][0]
+    if not offered:
+        return None
+    chosen = chosen_contract(f"contract:{contract}", offered)
+    if chosen is None:
+        raise VisitError("contract")
+    return chosen
+
+
+def _visit_promise(outcome: str, contract_id: int | None, amount: str, due: str, today: date) -> Promise:
+    if outcome != "met":
+        raise VisitError("promise_not_met")
+    if contract_id is None:
+        raise VisitError("promise_no_contract")
+    try:
+        return typed_promise(amount, due, today)
+    except PromiseError as error:
+        raise VisitError(error.reason) from None
+
+
 def pins_home(outcome: str) -> bool:
     """Whether the place of a visit is where the person lives (not once they moved away or died)."""
     return outcome not in {"moved", "deceased"}

@@ -7,6 +7,8 @@ import hashlib
 import io
 import os
 import re
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -20,9 +22,10 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from bot import create_app
-from messages.console import DOCUMENT_PROBLEMS, document_too_large
-from models import Contract, DataAccess, Document, FieldUpdate
+from messages.console import DOCUMENT_PROBLEMS, PIN_PROBLEMS, VISIT_PROBLEMS, document_too_large
+from models import Contract, DataAccess, Document, FieldUpdate, Person, PromiseToPay, Visit
 from tests import test_console as console
+from tests.conftest import ADMIN
 
 office = console.office  # the same fixture: two districts, a debtor in each, officers of each and the province
 HTTPS, MUANG, THALANG = console.HTTPS, console.MUANG_OFFICER, console.THALANG_OFFICER
@@ -353,3 +356,155 @@ def test_another_districts_photos_are_not_found(app, office, db, settings, clock
     assert page(thalang, f"/console/photos/{about_nobody}/0").status_code == 404
     assert page(signed_in(app, PROVINCE), f"/console/photos/{about_nobody}/0").data == JPEG
     assert trail(db, "console.photo")[:2] == [(office["arunee"], "สุดารัตน์")] * 2
+
+
+# --- recording a visit -------------------------------------------------------------------------------
+
+
+def visits(db) -> list[Visit]:  # type: ignore[no-untyped-def]
+    with Session(db) as session:
+        return list(session.scalars(select(Visit).order_by(Visit.id)))
+
+
+def promises(db) -> list[PromiseToPay]:  # type: ignore[no-untyped-def]
+    with Session(db) as session:
+        return list(session.scalars(select(PromiseToPay).order_by(PromiseToPay.id)))
+
+
+def test_a_visit_with_a_promise_typed_in_thai_digits_and_a_be_date(app, office, db):
+    client = signed_in(app, MUANG)
+    path = f"/console/people/{office['somsri']}"
+    html = text_of(page(client, path))
+    assert 'name="outcome"' in html and 'name="promise_amount"' in html and "M1" in html
+    saved = post(client, path + "/visits", csrf_of(html), {
+        "outcome": "met", "contract_id": str(contract_id(db, "PKT-2567-0101")), "promise_amount": "๑,๕๐๐ บาท",
+        "promise_due": "๓๐/๑๒/๒๕๖๙", "measure": "M1", "note": "ขอผ่อนเดือนละ 1,500"})
+    assert saved.status_code == 302 and saved.headers["Location"].endswith(path + "#visits")
+    [visit] = visits(db)
+    assert (visit.officer, visit.officer_name, visit.outcome, visit.measure_id, visit.note, visit.visited_on) == (
+        MUANG, "กมลชนก", "met", "M1", "ขอผ่อนเดือนละ 1,500", date(2026, 11, 20))
+    assert visit.contract_id == contract_id(db, "PKT-2567-0101") and visit.person_id == office["somsri"]
+    [promise] = promises(db)
+    assert (promise.amount, promise.due_on, promise.visit_id) == (Decimal("1500.00"), date(2026, 12, 30), visit.id)
+    assert trail(db, "console.visit") == [(office["somsri"], "กมลชนก")]
+    shown = text_of(page(client, path))
+    assert "ขอผ่อนเดือนละ 1,500" in shown and "1,500.00" in shown
+
+    other = post(client, path + "/visits", csrf_of(shown), {"outcome": "not_home", "note": ""})
+    assert other.status_code == 302  # one open contract: it is the one, as in LINE
+    assert [v.outcome for v in visits(db)] == ["met", "not_home"] and len(promises(db)) == 1
+
+
+@pytest.mark.parametrize(("fields", "reason"), [
+    ({"promise_amount": "abc", "promise_due": "30/12/2569"}, "amount"),
+    ({"promise_amount": "0", "promise_due": "30/12/2569"}, "amount"),
+    ({"promise_amount": "1.005", "promise_due": "30/12/2569"}, "amount"),
+    ({"promise_amount": "500", "promise_due": "31/02/2570"}, "date"),
+    ({"promise_amount": "500", "promise_due": ""}, "date"),
+    ({"promise_amount": "", "promise_due": "30/12/2569"}, "amount"),
+    ({"promise_amount": "500", "promise_due": "19/11/2569"}, "past"),
+    ({"promise_amount": "500", "promise_due": "1/1/2571"}, "too_far"),
+    ({"promise_amount": "99,000,000", "promise_due": "30/12/2569"}, "too_large"),
+    ({"outcome": "not_home", "promise_amount": "500", "promise_due": "30/12/2569"}, "promise_not_met"),
+    ({"outcome": "refused", "measure": "M1"}, "measure_not_met"),
+    ({"measure": "M99"}, "measure"),
+    ({"outcome": ""}, "outcome"),
+    ({"outcome": "<script>"}, "outcome"),
+    ({"contract_id": "999999"}, "contract"),
+    ({"note": "ก" * 1001}, "note_too_long"),
+])
+def test_a_visit_that_cannot_be_saved_says_why_keeps_what_was_typed_and_saves_nothing(app, office, db, fields,
+                                                                                       reason):
+    client = signed_in(app, MUANG)
+    path = f"/console/people/{office['somsri']}"
+    form = {"outcome": "met", "note": "คุยแล้ว", **fields}
+    refused = post(client, path + "/visits", csrf_of(text_of(page(client, path))), form)
+    assert refused.status_code == 400
+    html = text_of(refused)
+    assert says(refused, VISIT_PROBLEMS[reason]) and "สมศรี ใจดี" in html
+    if fields.get("promise_amount") == "abc":
+        assert 'value="abc"' in html  # what was typed is kept, to correct
+    assert visits(db) == [] and promises(db) == [] and trail(db, "console.visit") == []
+
+
+def test_a_visit_needs_its_token_an_officer_and_the_officers_district(app, office, db):
+    client = signed_in(app, MUANG)
+    path = f"/console/people/{office['somsri']}/visits"
+    assert post(client, path, None, {"outcome": "met"}).status_code == 400
+    token = csrf_of(text_of(page(client, "/console/")))
+    assert post(client, f"/console/people/{office['arunee']}/visits", token, {"outcome": "met"}).status_code == 404
+
+    admin = app.test_client()
+    assert admin.post("/console/signin/admin", data={"admin_token": ADMIN}, base_url=HTTPS).status_code == 302
+    refused = post(admin, path, csrf_of(text_of(page(admin, "/console/"))), {"outcome": "met"})
+    assert refused.status_code == 400 and says(refused, VISIT_PROBLEMS["officer"])
+    assert visits(db) == []
+
+
+def test_several_open_contracts_ask_which_one(app, office, db):
+    with Session(db) as session:
+        somsri = session.get(Person, office["somsri"])
+        second = console.f.contract(session, where=session.get(Contract, contract_id(db, "PKT-2567-0101")).area,
+                                    code="PKT-2567-0109", contract_date=date(2025, 3, 1),
+                                    first_due_date=date(2025, 4, 1))
+        console.f.member(session, second, somsri, role="guarantor")
+        session.commit()
+        second_id = second.id
+    client = signed_in(app, MUANG)
+    path = f"/console/people/{office['somsri']}"
+    html = text_of(page(client, path))
+    assert '<select name="contract_id" required>' in html
+    refused = post(client, path + "/visits", csrf_of(html), {"outcome": "met"})
+    assert refused.status_code == 400 and says(refused, VISIT_PROBLEMS["contract"])
+    assert post(client, path + "/visits", csrf_of(html), {"outcome": "met", "contract_id": str(second_id)}
+                ).status_code == 302
+    assert visits(db)[0].contract_id == second_id
+
+
+# --- the map pin ---------------------------------------------------------------------------------------
+
+
+def pin_of(db, person_id: int) -> tuple[float | None, float | None]:  # type: ignore[no-untyped-def]
+    with Session(db) as session:
+        person = session.get(Person, person_id)
+        return person.lat, person.lng
+
+
+def test_the_pin_is_typed_pasted_or_taken_from_a_field_update(app, office, db, settings, clock):
+    client = signed_in(app, MUANG)
+    path = f"/console/people/{office['somsri']}"
+    token = csrf_of(text_of(page(client, path)))
+    assert post(client, path + "/pin", token, {"lat": "7.8804", "lng": "98.3923"}).status_code == 302
+    assert pin_of(db, office["somsri"]) == (7.8804, 98.3923)
+    assert post(client, path + "/pin", token, {"lat": "๗.๘๑, ๙๘.๓๘", "lng": ""}).status_code == 302  # pasted
+    assert pin_of(db, office["somsri"]) == (7.81, 98.38)
+    assert "7.81000, 98.38000" in text_of(page(client, path))
+
+    update = _update(db, settings, person_id=office["somsri"], lat=7.9, lng=98.4, clock=clock)
+    html = text_of(page(client, path))
+    assert f'name="from_update" value="{update}"' in html
+    assert post(client, path + "/pin", token, {"from_update": str(update)}).status_code == 302
+    assert pin_of(db, office["somsri"]) == (7.9, 98.4)
+    with Session(db) as session:
+        assert session.get(FieldUpdate, update).pinned_at is not None
+    assert trail(db, "console.pin") == [(office["somsri"], "กมลชนก")] * 3
+
+
+def test_a_bad_pin_says_why_and_changes_nothing(app, office, db, settings, clock):
+    client = signed_in(app, MUANG)
+    path = f"/console/people/{office['somsri']}"
+    token = csrf_of(text_of(page(client, path)))
+    others = _update(db, settings, person_id=office["malee"], lat=7.7, lng=98.3, clock=clock)
+    unplaced = _update(db, settings, person_id=office["somsri"], clock=clock)
+    for form, reason in (({"lat": "", "lng": ""}, "missing"), ({"lat": "7.88", "lng": ""}, "missing"),
+                         ({"lat": "abc", "lng": "98"}, "number"), ({"lat": "nan", "lng": "98"}, "number"),
+                         ({"lat": "91", "lng": "98"}, "range"), ({"lat": "7.8", "lng": "-181"}, "range"),
+                         ({"from_update": str(others)}, "update"), ({"from_update": str(unplaced)}, "update"),
+                         ({"from_update": "../1"}, "update")):
+        refused = post(client, path + "/pin", token, form)
+        assert refused.status_code == 400 and says(refused, PIN_PROBLEMS[reason]), form
+    assert post(client, path + "/pin", None, {"lat": "7.88", "lng": "98.39"}).status_code == 400  # no token
+    assert post(client, f"/console/people/{office['arunee']}/pin", token,
+                {"lat": "7.88", "lng": "98.39"}).status_code == 404
+    assert pin_of(db, office["somsri"]) == (None, None) and pin_of(db, office["arunee"]) == (None, None)
+    assert trail(db, "console.pin") == []

@@ -15,6 +15,7 @@ from domain.visits import (
     PromiseError,
     PromiseFact,
     PromiseStatus,
+    VisitError,
     VisitFact,
     chosen_contract,
     district_report,
@@ -27,6 +28,7 @@ from domain.visits import (
     report_day_on_or_before,
     report_period,
     typed_promise,
+    visit_answers,
 )
 
 TODAY = date(2026, 11, 20)
@@ -129,6 +131,61 @@ def test_anything_typed_is_a_promise_or_a_reason(amount: str, due: str) -> None:
         assert error.reason in {"amount", "too_large", "date", "past", "too_far"}
     else:
         assert D("0.01") <= promise.amount <= D("10000000") and promise.due_on >= TODAY
+
+
+OFFERED = [(7, "PKT-2568-0001"), (9, "PKT-2568-0999")]
+
+
+def _visit(**changes: object):  # type: ignore[no-untyped-def]
+    fields: dict[str, object] = dict(outcome="met", contract="7", offered=OFFERED, measure="", measures=["M1", "M2"],
+                                     amount="", due="", note="", today=TODAY)
+    fields.update(changes)
+    return visit_answers(**fields)  # type: ignore[arg-type]
+
+
+def test_a_visit_form_follows_the_line_flow() -> None:
+    full = _visit(contract="9", measure="m2", amount="๑,๕๐๐", due="30/11/2569", note="ขอผ่อน")
+    assert (full.outcome, full.contract_id, full.measure, full.note) == ("met", 9, "M2", "ขอผ่อน")
+    assert full.promise is not None and (full.promise.amount, full.promise.due_on) == (D("1500.00"),
+                                                                                         date(2026, 11, 30))
+    assert _visit(outcome="not_home", contract="7").promise is None
+    assert _visit(contract="", offered=OFFERED[:1]).contract_id == 7  # the only open contract
+    assert _visit(contract="", offered=[]).contract_id is None  # none open: about the person
+    assert _visit(offered=[], measure="M1").measure == "M1"  # met, no contract: a measure, no promise
+
+
+@pytest.mark.parametrize(("changes", "reason"), [
+    ({"outcome": "ok"}, "outcome"), ({"outcome": ""}, "outcome"),
+    ({"contract": ""}, "contract"), ({"contract": "8"}, "contract"), ({"contract": "x"}, "contract"),
+    ({"offered": OFFERED[:1], "contract": "9"}, "contract"),
+    ({"measure": "M9"}, "measure"), ({"outcome": "refused", "measure": "M1"}, "measure_not_met"),
+    ({"outcome": "not_home", "amount": "500", "due": "30/11/2569"}, "promise_not_met"),
+    ({"offered": [], "amount": "500", "due": "30/11/2569"}, "promise_no_contract"),
+    ({"amount": "500"}, "date"), ({"due": "30/11/2569"}, "amount"), ({"amount": "abc", "due": "1/12/2569"}, "amount"),
+    ({"amount": "500", "due": "1/1/2500"}, "past"), ({"amount": "500", "due": "31/02/2570"}, "date"),
+    ({"note": "x" * 1001}, "note_too_long"),
+])
+def test_a_visit_form_that_cannot_be_saved_says_why(changes: dict[str, object], reason: str) -> None:
+    with pytest.raises(VisitError) as error:
+        _visit(**changes)
+    assert error.value.reason == reason
+
+
+@given(outcome=st.sampled_from(["met", "not_home", "moved", "deceased", "refused", "x"]),
+       contract=st.sampled_from(["", "7", "9", "8", "abc"]), offered=st.sampled_from([[], OFFERED[:1], OFFERED]),
+       measure=st.sampled_from(["", "M1", "m2", "M9"]), amount=st.sampled_from(["", "500", "๕๐๐", "0", "x"]),
+       due=st.sampled_from(["", "30/11/2569", "1/1/2500", "2026-12-01"]))
+def test_a_saved_visit_keeps_the_line_flows_rules(outcome, contract, offered, measure, amount, due) -> None:  # type: ignore[no-untyped-def]
+    try:
+        got = _visit(outcome=outcome, contract=contract, offered=offered, measure=measure, amount=amount, due=due)
+    except VisitError as error:
+        assert error.reason
+        return
+    assert got.contract_id in ({c for c, _ in offered} if offered else {None})
+    if got.outcome != "met":
+        assert got.promise is None and got.measure is None
+    if got.promise is not None:
+        assert got.contract_id is not None and got.promise.due_on >= TODAY
 
 
 def test_a_pin_as_typed_or_copied_from_google_maps() -> None:
