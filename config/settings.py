@@ -83,6 +83,7 @@ class Settings:
     import_max_rows: int = IMPORT_MAX_ROWS
     import_max_cells: int = IMPORT_MAX_CELLS
     import_max_shared_bytes: int = IMPORT_MAX_SHARED_BYTES
+    document_max_bytes: int = 10 * 1024 * 1024  # a document an officer uploads in the console
     log_level: str = "INFO"
     log_json: bool = True
     # "Log in with LINE" on the console (a LINE Login channel of the same provider as the
@@ -138,6 +139,7 @@ class Settings:
             import_max_rows=_int(env, "IMPORT_MAX_ROWS", IMPORT_MAX_ROWS, minimum=2),
             import_max_cells=_int(env, "IMPORT_MAX_CELLS", IMPORT_MAX_CELLS, minimum=2),
             import_max_shared_bytes=_int(env, "IMPORT_MAX_SHARED_BYTES", IMPORT_MAX_SHARED_BYTES, minimum=1024),
+            document_max_bytes=_int(env, "DOCUMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024),
             log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
             log_json=not _truthy(env.get("LOG_PLAIN", "")),
             line_login_channel_id=env.get("LINE_LOGIN_CHANNEL_ID", "").strip(),

@@ -10,10 +10,12 @@ from decimal import Decimal, InvalidOperation
 
 from domain.identity import parse_typed_date
 from domain.textnorm import to_ascii_digits
+from domain.thaiparse import parse_money
 
 OUTCOMES = ("met", "not_home", "moved", "deceased", "refused")
 PROMISE_HORIZON_DAYS = 366  # a promise further out than a year is not a promise an officer can follow
 MAX_PROMISE = Decimal("10000000")
+MAX_VISIT_NOTE = 1000  # characters of a visit's note, in LINE and in the console
 KEPT_SHOWN_DAYS = 7  # a kept promise stays on the list this long after it was kept (to say thank you)
 
 # --- promises to pay ------------------------------------------------------------------------
@@ -70,12 +72,34 @@ def parse_promise(text: str, today: date) -> Promise:
         amount = Decimal(match.group(1).replace(",", ""))
     except InvalidOperation:
         raise PromiseError("amount") from None
+    rest = cleaned[match.end():].strip()
+    return checked_promise(amount, parse_typed_date(rest) if rest else None, today)
+
+
+_BAHT_AFTER = re.compile(r"\s*(?:บาท|บ\.)\s*$")
+_DIGITS_ONLY = re.compile(r"[\d,]+(?:\.\d+)?")  # as in LINE: no signs, no exponents (`1e3`)
+_HUGE = re.compile(r"\d{13,}(?:\.\d*)?")  # a trillion baht or more: parse_money refuses it as too large
+
+
+def typed_promise(amount_text: str, due_text: str, today: date) -> Promise:
+    """A promise typed in two boxes (the console's visit form): `1,500` or `๑,๕๐๐ บาท`, and
+    a date as people type it (`30/12/2569`, `30 ธ.ค. 69`, `2026-12-30`); the same checks as in LINE."""
+    amount_raw = _BAHT_AFTER.sub("", to_ascii_digits(amount_text).strip())
+    if not _DIGITS_ONLY.fullmatch(amount_raw):
+        raise PromiseError("amount")
+    try:
+        amount = parse_money(amount_raw)
+    except ValueError:
+        raise PromiseError("too_large" if _HUGE.fullmatch(amount_raw.replace(",", "")) else "amount") from None
+    return checked_promise(amount, parse_typed_date(due_text) if due_text.strip() else None, today)
+
+
+def checked_promise(amount: Decimal, due: date | None, today: date) -> Promise:
+    """A promise an officer can follow: a real amount, due from today to a year from now."""
     if amount <= 0:
         raise PromiseError("amount")
     if amount > MAX_PROMISE:
         raise PromiseError("too_large")
-    rest = cleaned[match.end():].strip()
-    due = parse_typed_date(rest) if rest else None
     if due is None:
         raise PromiseError("date")
     if due < today:
@@ -109,9 +133,100 @@ def chosen_contract(answer: str, offered: Sequence[tuple[int, str]]) -> int | No
     return next((contract_id for contract_id, offered_code in offered if offered_code == code), None)
 
 
+@dataclass(frozen=True)
+class VisitAnswers:
+    """A visit as the console's form gives it, checked by the LINE flow's rules."""
+
+    outcome: str
+    contract_id: int | None
+    measure: str | None
+    promise: Promise | None
+    note: str
+
+
+class VisitError(ValueError):
+    """Why a visit form cannot be saved: outcome, contract, measure, measure_not_met, promise_not_met,
+    promise_no_contract, note_too_long, or a PromiseError's reason."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def visit_answers(*, outcome: str, contract: str, offered: Sequence[tuple[int, str]], measure: str,
+                  measures: Sequence[str], amount: str, due: str, note: str, today: date) -> VisitAnswers:
+    """The LINE flow's steps as one form: the visit is about one of the person's open contracts
+    (`offered`; chosen when there are several, the only one otherwise, none when there is none);
+    a promise and a measure only when the person was met, a promise only about a contract."""
+    if outcome not in OUTCOMES:
+        raise VisitError("outcome")
+    contract_id = _visit_contract(contract, offered)
+    chosen_measure = None
+    if measure:
+        if outcome != "met":
+            raise VisitError("measure_not_met")
+        chosen_measure = next((m for m in measures if m.casefold() == measure.casefold()), None)
+        if chosen_measure is None:
+            raise VisitError("measure")
+    promise = _visit_promise(outcome, contract_id, amount, due, today) if amount.strip() or due.strip() else None
+    if len(note) > MAX_VISIT_NOTE:
+        raise VisitError("note_too_long")
+    return VisitAnswers(outcome, contract_id, chosen_measure, promise, note)
+
+
+def _visit_contract(contract: str, offered: Sequence[tuple[int, str]]) -> int | None:
+    if len(offered) == 1 and contract in ("", str(offered[0][0])):
+        return offered[0][0]
+    if not offered:
+        return None
+    chosen = chosen_contract(f"contract:{contract}", offered)
+    if chosen is None:
+        raise VisitError("contract")
+    return chosen
+
+
+def _visit_promise(outcome: str, contract_id: int | None, amount: str, due: str, today: date) -> Promise:
+    if outcome != "met":
+        raise VisitError("promise_not_met")
+    if contract_id is None:
+        raise VisitError("promise_no_contract")
+    try:
+        return typed_promise(amount, due, today)
+    except PromiseError as error:
+        raise VisitError(error.reason) from None
+
+
 def pins_home(outcome: str) -> bool:
     """Whether the place of a visit is where the person lives (not once they moved away or died)."""
     return outcome not in {"moved", "deceased"}
+
+
+class PinError(ValueError):
+    """What is wrong with a map pin as typed: missing, number or range."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+_COORDINATE = re.compile(r"[+-]?\d{1,3}(?:\.\d{1,15})?")
+
+
+def parse_pin(lat_text: str, lng_text: str) -> tuple[float, float]:
+    """Latitude and longitude typed in two boxes, or both in the first as Google Maps copies
+    them (`7.8804, 98.3923`); Thai digits allowed; decimal degrees in range, nothing else."""
+    lat_raw, lng_raw = to_ascii_digits(lat_text).strip(), to_ascii_digits(lng_text).strip()
+    if lat_raw and not lng_raw and "," in lat_raw:
+        lat_raw, _, lng_raw = lat_raw.partition(",")
+        lat_raw, lng_raw = lat_raw.strip(), lng_raw.strip()
+    if not lat_raw or not lng_raw:
+        raise PinError("missing")
+    if not _COORDINATE.fullmatch(lat_raw) or not _COORDINATE.fullmatch(lng_raw):
+        raise PinError("number")
+    lat, lng = float(lat_raw), float(lng_raw)
+    if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        raise PinError("range")
+    return lat, lng
 
 
 # --- the district report (weeks 1 and 3 of each month) ----------------------------------------

@@ -16,7 +16,7 @@ from linebot.v3.messaging import Message
 from domain.clock import BANGKOK
 from domain.identity import mask_national_id
 from domain.textnorm import split_command
-from domain.visits import OUTCOMES, PromiseError, chosen_contract, parse_promise
+from domain.visits import MAX_VISIT_NOTE, OUTCOMES, PromiseError, chosen_contract, parse_promise
 from handlers import common
 from handlers.context import Context
 from handlers.flow import Flow, Step
@@ -29,7 +29,7 @@ from services.areas import officer_area_ids
 from services.audit import record_access
 from services.measure_store import measures_in_db
 
-MAX_NOTE = 1000
+MAX_NOTE = MAX_VISIT_NOTE
 
 
 def _people_lines(ctx: Context, people: list[Person]) -> list[msgs.PersonLine]:

@@ -49,6 +49,10 @@ def contract_by_code(session: Session, project_code: str) -> Contract | None:
     ).one_or_none()
 
 
+def contract_by_id(session: Session, contract_id: int) -> Contract | None:
+    return session.get(Contract, contract_id)
+
+
 def first_open_contract(session: Session, person_id: int) -> Contract | None:
     """The person's oldest contract that is not closed (what a settlement applies to)."""
     return session.scalars(select(Contract).join(Membership).where(

@@ -247,3 +247,23 @@ def pin_from_update(session: Session, update: FieldUpdate, now: datetime) -> Per
         person.lat, person.lng = update.lat, update.lng
         update.pinned_at = now
     return person
+
+
+def latest_located_update(session: Session, person_id: int) -> FieldUpdate | None:
+    """The newest field update about this person that carries a location (the console offers it as the pin)."""
+    return session.scalars(select(FieldUpdate).where(FieldUpdate.person_id == person_id,
+                                                     FieldUpdate.lat.is_not(None), FieldUpdate.lng.is_not(None))
+                           .order_by(FieldUpdate.created_at.desc(), FieldUpdate.id.desc()).limit(1)).first()
+
+
+def located_update_of(session: Session, person_id: int, update_id: int) -> FieldUpdate | None:
+    """That update, if it is about this person and carries a location."""
+    update = session.get(FieldUpdate, update_id)
+    if update is None or update.person_id != person_id or update.lat is None or update.lng is None:
+        return None
+    return update
+
+
+def set_pin(person: Person, lat: float, lng: float) -> None:
+    """An officer sets or corrects the person's map pin by hand (the console)."""
+    person.lat, person.lng = lat, lng

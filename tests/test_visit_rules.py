@@ -11,19 +11,24 @@ from hypothesis import strategies as st
 
 from domain.visits import (
     MediationFact,
+    PinError,
     PromiseError,
     PromiseFact,
     PromiseStatus,
+    VisitError,
     VisitFact,
     chosen_contract,
     district_report,
     is_report_day,
+    parse_pin,
     parse_promise,
     pins_home,
     promise_status,
     promise_to_show,
     report_day_on_or_before,
     report_period,
+    typed_promise,
+    visit_answers,
 )
 
 TODAY = date(2026, 11, 20)
@@ -84,6 +89,132 @@ def test_a_promise_that_cannot_be_read_says_why(typed: str, reason: str) -> None
     with pytest.raises(PromiseError) as error:
         parse_promise(typed, TODAY)
     assert error.value.reason == reason
+
+
+@pytest.mark.parametrize(("amount", "due", "expected", "on"), [
+    ("1,500", "30/11/2569", "1500.00", date(2026, 11, 30)),
+    ("๑,๕๐๐ บาท", "๓๐/๑๑/๒๕๖๙", "1500.00", date(2026, 11, 30)),  # Thai digits, a B.E. year
+    ("750.50", "5 ธ.ค. 69", "750.50", date(2026, 12, 5)),
+    (" 300 ", "2026-11-20", "300.00", TODAY),
+])
+def test_a_promise_typed_in_the_console_form(amount: str, due: str, expected: str, on: date) -> None:
+    promise = typed_promise(amount, due, TODAY)
+    assert (promise.amount, promise.due_on) == (D(expected), on)
+
+
+@pytest.mark.parametrize(("amount", "due", "reason"), [
+    ("ห้าร้อย", "30/11/2569", "amount"), ("", "30/11/2569", "amount"), ("0", "30/11/2569", "amount"),
+    ("-5", "30/11/2569", "amount"), ("1.005", "30/11/2569", "amount"), ("1e3", "30/11/2569", "amount"),
+    ("500", "", "date"), ("500", "31/11/2569", "date"), ("500", "19/11/2569", "past"),
+    ("500", "1/1/2571", "too_far"), ("99,000,000", "30/11/2569", "too_large"),
+    ("9" * 40, "30/11/2569", "too_large"),
+])
+def test_a_promise_typed_in_the_console_that_cannot_be_taken_says_why(amount: str, due: str, reason: str) -> None:
+    with pytest.raises(PromiseError) as error:
+        typed_promise(amount, due, TODAY)
+    assert error.value.reason == reason
+
+
+@given(amount=st.decimals(min_value=D("0.01"), max_value=D("10000000"), places=2), days=st.integers(0, 366))
+def test_the_console_and_line_take_the_same_promises(amount: Decimal, days: int) -> None:
+    due = TODAY + timedelta(days=days)
+    typed = typed_promise(f"{amount:,}", f"{due.day}/{due.month}/{due.year + 543}", TODAY)
+    assert typed == parse_promise(f"{amount} {due.isoformat()}", TODAY)
+    assert (typed.amount, typed.due_on) == (amount, due)
+
+
+@given(st.text(max_size=20), st.text(max_size=20))
+def test_anything_typed_is_a_promise_or_a_reason(amount: str, due: str) -> None:
+    try:
+        promise = typed_promise(amount, due, TODAY)
+    except PromiseError as error:
+        assert error.reason in {"amount", "too_large", "date", "past", "too_far"}
+    else:
+        assert D("0.01") <= promise.amount <= D("10000000") and promise.due_on >= TODAY
+
+
+OFFERED = [(7, "PKT-2568-0001"), (9, "PKT-2568-0999")]
+
+
+def _visit(**changes: object):  # type: ignore[no-untyped-def]
+    fields: dict[str, object] = dict(outcome="met", contract="7", offered=OFFERED, measure="", measures=["M1", "M2"],
+                                     amount="", due="", note="", today=TODAY)
+    fields.update(changes)
+    return visit_answers(**fields)  # type: ignore[arg-type]
+
+
+def test_a_visit_form_follows_the_line_flow() -> None:
+    full = _visit(contract="9", measure="m2", amount="๑,๕๐๐", due="30/11/2569", note="ขอผ่อน")
+    assert (full.outcome, full.contract_id, full.measure, full.note) == ("met", 9, "M2", "ขอผ่อน")
+    assert full.promise is not None and (full.promise.amount, full.promise.due_on) == (D("1500.00"),
+                                                                                         date(2026, 11, 30))
+    assert _visit(outcome="not_home", contract="7").promise is None
+    assert _visit(contract="", offered=OFFERED[:1]).contract_id == 7  # the only open contract
+    assert _visit(contract="", offered=[]).contract_id is None  # none open: about the person
+    assert _visit(offered=[], measure="M1").measure == "M1"  # met, no contract: a measure, no promise
+
+
+@pytest.mark.parametrize(("changes", "reason"), [
+    ({"outcome": "ok"}, "outcome"), ({"outcome": ""}, "outcome"),
+    ({"contract": ""}, "contract"), ({"contract": "8"}, "contract"), ({"contract": "x"}, "contract"),
+    ({"offered": OFFERED[:1], "contract": "9"}, "contract"),
+    ({"measure": "M9"}, "measure"), ({"outcome": "refused", "measure": "M1"}, "measure_not_met"),
+    ({"outcome": "not_home", "amount": "500", "due": "30/11/2569"}, "promise_not_met"),
+    ({"offered": [], "amount": "500", "due": "30/11/2569"}, "promise_no_contract"),
+    ({"amount": "500"}, "date"), ({"due": "30/11/2569"}, "amount"), ({"amount": "abc", "due": "1/12/2569"}, "amount"),
+    ({"amount": "500", "due": "1/1/2500"}, "past"), ({"amount": "500", "due": "31/02/2570"}, "date"),
+    ({"note": "x" * 1001}, "note_too_long"),
+])
+def test_a_visit_form_that_cannot_be_saved_says_why(changes: dict[str, object], reason: str) -> None:
+    with pytest.raises(VisitError) as error:
+        _visit(**changes)
+    assert error.value.reason == reason
+
+
+@given(outcome=st.sampled_from(["met", "not_home", "moved", "deceased", "refused", "x"]),
+       contract=st.sampled_from(["", "7", "9", "8", "abc"]), offered=st.sampled_from([[], OFFERED[:1], OFFERED]),
+       measure=st.sampled_from(["", "M1", "m2", "M9"]), amount=st.sampled_from(["", "500", "๕๐๐", "0", "x"]),
+       due=st.sampled_from(["", "30/11/2569", "1/1/2500", "2026-12-01"]))
+def test_a_saved_visit_keeps_the_line_flows_rules(outcome, contract, offered, measure, amount, due) -> None:  # type: ignore[no-untyped-def]
+    try:
+        got = _visit(outcome=outcome, contract=contract, offered=offered, measure=measure, amount=amount, due=due)
+    except VisitError as error:
+        assert error.reason
+        return
+    assert got.contract_id in ({c for c, _ in offered} if offered else {None})
+    if got.outcome != "met":
+        assert got.promise is None and got.measure is None
+    if got.promise is not None:
+        assert got.contract_id is not None and got.promise.due_on >= TODAY
+
+
+def test_a_pin_as_typed_or_copied_from_google_maps() -> None:
+    assert parse_pin("7.8804", "98.3923") == (7.8804, 98.3923)
+    assert parse_pin("7.8804, 98.3923", "") == (7.8804, 98.3923)
+    assert parse_pin("๗.๘๘", "๙๘.๓๙") == (7.88, 98.39)
+    assert parse_pin("-33.86", "+151.2") == (-33.86, 151.2)
+    for lat, lng, reason in (("", "98.3", "missing"), ("7.8", " ", "missing"), ("nan", "98", "number"),
+                             ("inf", "98", "number"), ("7,88", "98", "number"), ("1e1", "98", "number"),
+                             ("91", "98", "range"), ("7.8", "180.5", "range"), ("-90.01", "0", "range")):
+        with pytest.raises(PinError) as error:
+            parse_pin(lat, lng)
+        assert error.value.reason == reason, (lat, lng)
+
+
+@given(st.floats(-90, 90), st.floats(-180, 180))
+def test_every_pin_in_range_is_taken_back_as_written(lat: float, lng: float) -> None:
+    lat_text, lng_text = f"{lat:.6f}", f"{lng:.6f}"
+    assert parse_pin(lat_text, lng_text) == (float(lat_text), float(lng_text))
+
+
+@given(st.text(max_size=30), st.text(max_size=30))
+def test_anything_typed_is_a_pin_in_range_or_a_reason(lat: str, lng: str) -> None:
+    try:
+        got = parse_pin(lat, lng)
+    except PinError as error:
+        assert error.reason in {"missing", "number", "range"}
+    else:
+        assert -90 <= got[0] <= 90 and -180 <= got[1] <= 180
 
 
 def test_what_a_promise_puts_on_the_list() -> None:

@@ -39,9 +39,10 @@ _ATTRIBUTE = "wdf_body_limit"
 _ENVIRON_KEY = "wdf.body_limit"
 
 
-def body_limit(max_bytes: int) -> Callable[[View], View]:
-    """Declare the largest request body a view accepts, in bytes (any order among its decorators)."""
-    if max_bytes < 0:
+def body_limit(max_bytes: int | Callable[[], int]) -> Callable[[View], View]:
+    """Declare the largest request body a view accepts, in bytes (any order among its decorators);
+    a function of no arguments when the limit is a setting, read at each request."""
+    if isinstance(max_bytes, int) and max_bytes < 0:
         raise ValueError("a body limit is a number of bytes, 0 or more")
 
     def declare(view: View) -> View:
@@ -54,6 +55,8 @@ def body_limit(max_bytes: int) -> Callable[[View], View]:
 def _limit_for(app: Flask, by_blueprint: Mapping[str, int], default: int) -> int:
     view = app.view_functions.get(request.endpoint or "")
     declared = getattr(view, _ATTRIBUTE, None)
+    if callable(declared):
+        declared = declared()
     if isinstance(declared, int):
         return declared
     return next((by_blueprint[name] for name in request.blueprints if name in by_blueprint), default)

@@ -13,7 +13,15 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from bot.runtime import runtime
-from messages.console import ADMIN_NAME, BAD_REQUEST, CSRF_REFUSED, NOT_FOUND, NOT_SIGNED_IN, TOO_LARGE
+from messages.console import (
+    ADMIN_NAME,
+    BAD_REQUEST,
+    CSRF_REFUSED,
+    NOT_FOUND,
+    NOT_SIGNED_IN,
+    TOO_LARGE,
+    document_too_large,
+)
 from models import Contract, Person, StaffMember
 from services.areas import officer_area_ids
 from services.audit import record_access
@@ -23,6 +31,7 @@ from services.visits import person_in_scope
 PUBLIC_ENDPOINTS = {"console.signin_page", "console.signin_link", "console.signin_admin", "console.static",
                     "console.line_start", "console.line_callback"}
 COOKIE_KEY = "console"
+UPLOAD_ENDPOINTS = frozenset({"console.upload_for_person", "console.upload_for_project"})
 
 
 @dataclass(frozen=True)
@@ -104,13 +113,13 @@ def contract_visible(contract: Contract) -> bool:
     return area_ids is None or contract.area_id in set(area_ids)
 
 
-def audit(people: Sequence[int], action: str) -> None:
+def audit(people: Sequence[int], action: str, *, detail: str | None = None) -> None:
     """Record that the viewer saw these people's data (in the request's transaction)."""
     if people:
         who = viewer()
+        said = f"{request.method} {request.full_path.rstrip('?')}" + (f" ({detail})" if detail else "")
         record_access(db(), list(people), viewer=who.audit_id, viewer_name=who.name, channel="console",
-                      action=action, detail=f"{request.method} {request.full_path.rstrip('?')}"[:200],
-                      now=runtime().clock.now())
+                      action=action, detail=said[:200], now=runtime().clock.now())
 
 
 def problem_page(exc: HTTPException) -> tuple[str, int]:
@@ -119,4 +128,6 @@ def problem_page(exc: HTTPException) -> tuple[str, int]:
     text = {401: NOT_SIGNED_IN, 404: NOT_FOUND, 413: TOO_LARGE}.get(code, BAD_REQUEST)
     if code == 400 and exc.description == "csrf":
         text = CSRF_REFUSED
+    if code == 413 and request.endpoint in UPLOAD_ENDPOINTS:  # far over the limit, refused before it is read
+        text = document_too_large(runtime().settings.document_max_bytes)
     return render_template("console/problem.html", text=text), code

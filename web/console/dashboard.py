@@ -9,7 +9,15 @@ from flask import Blueprint, Response, render_template, request
 from openpyxl import Workbook
 
 from domain.exports import neutralise_row
-from messages.console import CLASS_SHORT, CONTRACT_STATUSES, DASHBOARD_SHEETS, STATUS_NAMES, month_label
+from messages.console import (
+    CLASS_SHORT,
+    CONTRACT_STATUSES,
+    DASHBOARD_HEADERS,
+    DASHBOARD_SHEETS,
+    PERIOD_ROWS,
+    STATUS_NAMES,
+    month_label,
+)
 from messages.format import baht, thai_date
 from services.areas import districts
 from services.dashboard import Dashboard, dashboard
@@ -37,23 +45,22 @@ def tables(figures: Dashboard) -> dict[str, list[list[Any]]]:
     """Every figure as rows (first row the header): the page's tables and the XLSX's sheets."""
     names = {m.id: m.name for m in measures_in_db(db())}
     report, mediations = figures.report, figures.mediations
+    period = [report.visits, report.people_met, report.promises_made, report.promises_kept,
+              mediations.mediations_held, mediations.mediations_settled, figures.near_limit]
     return {
-        "by_class": [["ชั้นลูกหนี้", "สัญญา", "เงินต้นคงเหลือ (บาท)"]] + [
+        "by_class": [list(DASHBOARD_HEADERS["by_class"])] + [
             [class_label(c.debtor_class), c.contracts, float(c.outstanding)] for c in figures.by_class],
-        "overdue": [["สิ้นเดือน", "ยอดค้างชำระ (บาท)"]] + [
+        "overdue": [list(DASHBOARD_HEADERS["overdue"])] + [
             [thai_date(end), float(amount)] for end, amount in figures.overdue_by_month],
-        "approved": [["ปีที่อนุมัติ (พ.ศ.)", "โครงการ"]] + [[str(year + BE), n] for year, n in figures.approved_by_year],
-        "status": [["สถานะสัญญา", "โครงการ"]] + [
+        "approved": [list(DASHBOARD_HEADERS["approved"])] + [
+            [str(year + BE), n] for year, n in figures.approved_by_year],
+        "status": [list(DASHBOARD_HEADERS["status"])] + [
             [CONTRACT_STATUSES.get(status, status), n] for status, n in sorted(figures.by_status.items())],
-        "applications": [["มาตรการ", "สถานะ", "คำขอ"]] + [
+        "applications": [list(DASHBOARD_HEADERS["applications"])] + [
             [names.get(measure, measure), STATUS_NAMES.get(status, status), n]
             for (measure, status), n in sorted(figures.applications.items())],
-        "period": [["รายการ", "จำนวน"],
-                   ["การเยี่ยม", report.visits], ["พบตัวลูกหนี้ (คน)", report.people_met],
-                   ["สัญญาว่าจะชำระ", report.promises_made], ["ชำระตามที่สัญญา", report.promises_kept],
-                   ["ไกล่เกลี่ยที่จัดขึ้น (12 เดือน)", mediations.mediations_held],
-                   ["ไกล่เกลี่ยสำเร็จ (12 เดือน)", mediations.mediations_settled],
-                   ["สัญญาที่ใกล้ครบ 5 ปี (ภายใน 180 วัน)", figures.near_limit]],
+        "period": [list(DASHBOARD_HEADERS["period"])] + [
+            [label, n] for label, n in zip(PERIOD_ROWS, period, strict=True)],
     }
 
 
