@@ -68,6 +68,10 @@ class Settings:
     verify_max_failures: int = 5
     uploads_dir: str = "instance/uploads"  # photos attached to field updates
     upload_max_bytes: int = 5 * 1024 * 1024
+    # the console's map: a Leaflet tile URL template ({s} subdomain, {z}/{x}/{y}) and its credit line
+    map_tile_url: str = "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png"
+    map_tile_attribution: str = ('&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+                                 " contributors")
     log_level: str = "INFO"
     log_json: bool = True
     extra: Mapping[str, str] = field(default_factory=dict)
@@ -112,6 +116,8 @@ class Settings:
             verify_max_failures=_int(env, "VERIFY_MAX_FAILURES", 5, minimum=1),
             uploads_dir=env.get("UPLOADS_DIR") or cls.uploads_dir,
             upload_max_bytes=_int(env, "UPLOAD_MAX_BYTES", 5 * 1024 * 1024, minimum=1024),
+            map_tile_url=_url(env, "MAP_TILE_URL", cls.map_tile_url),
+            map_tile_attribution=(env.get("MAP_TILE_ATTRIBUTION") or cls.map_tile_attribution).strip(),
             log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
             log_json=not _truthy(env.get("LOG_PLAIN", "")),
         )

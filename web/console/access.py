@@ -20,7 +20,8 @@ from services.audit import record_access
 from services.console import live_session
 from services.visits import person_in_scope
 
-PUBLIC_ENDPOINTS = {"console.signin_page", "console.signin_link", "console.signin_admin", "console.static"}
+PUBLIC_ENDPOINTS = {"console.signin_page", "console.signin_link", "console.signin_admin", "console.static",
+                    "console.leaflet"}  # the map's library, from its package: nothing personal
 COOKIE_KEY = "console"
 
 
