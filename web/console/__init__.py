@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, redirect, url_for
 from werkzeug.wrappers import Response
 
-from web.console import access, mapping, people, signin, today
+from web.console import access, inbox, mapping, people, signin, today
 
 bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates",
                static_folder="static", static_url_path="/static")
@@ -19,7 +19,7 @@ bp.before_request(access.guard)
 bp.context_processor(access.page_context)
 for _code in (400, 401, 404, 405, 413):
     bp.register_error_handler(_code, access.problem_page)
-for _module in (signin, today, people, mapping):
+for _module in (signin, today, people, mapping, inbox):
     _module.routes(bp)
 entry = Blueprint("entry", __name__)
 
