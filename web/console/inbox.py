@@ -48,7 +48,7 @@ def inbox_page() -> str:
     wanted = whole_number(request.args.get("page"))
     page = page_of(wanted, None, inbox.inbox_total(db(), viewer().area_ids, open_only=not show_all))
     items = inbox.inbox(db(), today(), viewer().area_ids, open_only=not show_all, offset=page.offset,
-                           limit=page.size)
+                        limit=page.size)
     audit(people_of(items), "console.inbox")
     db().commit()
     return render_template("console/inbox.html", items=items, page=page, show_all=show_all, words=words,
@@ -65,7 +65,8 @@ def item_or_404(request_id: int) -> inbox.InboxItem:
 
 
 def back_to(request_id: int) -> Response:
-    return redirect(url_for("console.inbox", show=request.args.get("show") or None) + f"#request-{request_id}")
+    shown = "all" if request.args.get("show") == "all" else None  # back to the tab the officer was on
+    return redirect(url_for("console.inbox", show=shown) + f"#request-{request_id}")
 
 
 def take(request_id: int) -> Response:
