@@ -54,13 +54,7 @@ def handle_events(rt: Runtime, events: list[Any]) -> None:
 
 def _deliver_pushes(rt: Runtime) -> None:
     """Send what this request queued: by the worker thread, or here when OUTBOX_INLINE is set."""
-    if not rt.settings.outbox_inline:
-        rt.outbox_worker.kick()  # the webhook answers LINE now; the thread sends
-        return
-    try:  # one round of what the worker does, on the same sender, before the webhook answers
-        rt.outbox_sender.deliver_due()
-    except Exception:  # like the worker: what was queued stays queued for the clock process
-        log.exception("inline outbox delivery failed")
+    rt.deliver_queued()
 
 
 def _handle_one(ctx: Context) -> PendingReply | None:

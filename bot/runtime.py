@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -19,6 +20,8 @@ from models.db import make_engine, make_session_factory
 from services.groups import NameIndex
 from services.holidays import holidays_in
 from services.outbox import GroupGuard
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -64,6 +67,16 @@ class Runtime:
     @cached_property
     def outbox_worker(self) -> OutboxWorker:
         return OutboxWorker(self.outbox_sender)
+
+    def deliver_queued(self) -> None:
+        """Send what a request just committed to the outbox: by the worker thread, or at once with OUTBOX_INLINE."""
+        if not self.settings.outbox_inline:
+            self.outbox_worker.kick()  # answer now; the thread sends
+            return
+        try:  # one round of what the worker does, on the same sender, before answering
+            self.outbox_sender.deliver_due()
+        except Exception:  # like the worker: what was queued stays queued for the clock process
+            log.exception("inline outbox delivery failed")
 
     def close(self) -> None:
         """Stop the worker thread, close HTTP pools and the database pool (tests, shutdown)."""

@@ -84,6 +84,10 @@ class Settings:
     import_max_cells: int = IMPORT_MAX_CELLS
     import_max_shared_bytes: int = IMPORT_MAX_SHARED_BYTES
     document_max_bytes: int = 10 * 1024 * 1024  # a document an officer uploads in the console
+    # the console's map: a Leaflet tile URL template ({s} subdomain, {z}/{x}/{y}) and its credit line
+    map_tile_url: str = "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png"
+    map_tile_attribution: str = ('&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+                                 " contributors")
     log_level: str = "INFO"
     log_json: bool = True
     # "Log in with LINE" on the console (a LINE Login channel of the same provider as the
@@ -140,6 +144,8 @@ class Settings:
             import_max_cells=_int(env, "IMPORT_MAX_CELLS", IMPORT_MAX_CELLS, minimum=2),
             import_max_shared_bytes=_int(env, "IMPORT_MAX_SHARED_BYTES", IMPORT_MAX_SHARED_BYTES, minimum=1024),
             document_max_bytes=_int(env, "DOCUMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024),
+            map_tile_url=_url(env, "MAP_TILE_URL", cls.map_tile_url),
+            map_tile_attribution=(env.get("MAP_TILE_ATTRIBUTION") or cls.map_tile_attribution).strip(),
             log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
             log_json=not _truthy(env.get("LOG_PLAIN", "")),
             line_login_channel_id=env.get("LINE_LOGIN_CHANNEL_ID", "").strip(),

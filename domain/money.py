@@ -207,3 +207,9 @@ def classify(term_ended: bool, in_default: bool, prescription_date: date, as_of:
     if term_ended and in_default:
         return TIME_BARRED if as_of > prescription_date else CONTRACT_ENDED
     return IN_DEFAULT if in_default else NORMAL
+
+
+def worst_class(classes: Iterable[int | None]) -> int | None:
+    """A person's standing across their contracts: the worst (lowest) class; None when none has one."""
+    found = [c for c in classes if c is not None]
+    return min(found) if found else None

@@ -54,8 +54,10 @@ def on_phone(ctx: Context, answer: str) -> list[Message]:
         if phone is None:
             return msgs.phone_not_valid()
     data = ctx.conversation.data
+    person = ctx.person
     request = contact.leave_request(ctx.session, line_user_id=ctx.user_id or "", topic=data["topic"],
-                                    message=data["message"], callback_phone=phone, now=ctx.now)
+                                    message=data["message"], callback_phone=phone, now=ctx.now,
+                                    person_id=person.id if person is not None else None)
     ctx.conversation.finish()
     _tell_officers(ctx, request)
     return msgs.done(ctx.settings.office_phone, callback=phone is not None)

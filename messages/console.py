@@ -19,6 +19,7 @@ ADMIN_NAME = "ผู้ดูแลระบบ (รหัสผู้ดูแ�
 REASON_CHOICES = tuple(REASON_TITLES.items())
 CLASS_CHOICES = tuple((number, f"ชั้น {number} {name}") for number, name in sorted(CLASS_NAMES.items()))
 CLASS_SHORT = {1: "ชั้น 1", 2: "ชั้น 2", 3: "ชั้น 3", 4: "ชั้น 4"}
+STANDING_NAMES = {"closed": "ปิดบัญชีแล้ว", "none": "ไม่มีสัญญา"}  # a map pin with no class: why not
 
 DOCUMENT_KINDS = {
     "proposal": "แบบเสนอโครงการ",

@@ -92,6 +92,21 @@ def district_of_areas(session: Session) -> dict[int, Area]:
     return {area_id: found for area_id in rows if (found := district_for(area_id))}
 
 
+def area_paths(session: Session, area_ids: Sequence[int]) -> dict[int, dict[str, str]]:
+    """area id → `area_path` of it, for these areas (one query for the whole tree, small as it is)."""
+    rows = {r.id: (r.level, r.name, r.parent_id)
+            for r in session.execute(select(Area.id, Area.level, Area.name, Area.parent_id))}
+    found: dict[int, dict[str, str]] = {}
+    for area_id in set(area_ids):
+        names: dict[str, str] = {}
+        current: int | None = area_id
+        while current is not None and current in rows:
+            level, name, current = rows[current]
+            names[level] = name
+        found[area_id] = names
+    return found
+
+
 def district_names(session: Session) -> dict[int, str]:
     """area id → the name of the district it lies in (one query for the whole tree)."""
     return {area_id: district.name for area_id, district in district_of_areas(session).items()}

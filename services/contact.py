@@ -11,9 +11,10 @@ from models import ContactRequest, StaffMember
 
 
 def leave_request(session: Session, *, line_user_id: str, topic: str, message: str, callback_phone: str | None,
-                  now: datetime) -> ContactRequest:
+                  now: datetime, person_id: int | None = None) -> ContactRequest:
+    """Store a request; `person_id` is who a verified account proved to be (the officers' inbox shows them)."""
     request = ContactRequest(line_user_id=line_user_id, topic=topic, message=message,
-                             callback_phone=callback_phone, created_at=now)
+                             callback_phone=callback_phone, created_at=now, person_id=person_id)
     session.add(request)
     return request
 

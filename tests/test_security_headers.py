@@ -22,8 +22,9 @@ from devtools.simulator import views as simulator
 from web.security import content_security_policy, image_sources, tile_source
 
 AUTH = {"Authorization": "Bearer test-admin-token"}
-POLICY = ("default-src 'self'; img-src 'self' data:; script-src 'self'; style-src 'self'; object-src 'none'; "
-          "frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+# img-src names the map's tile host (MAP_TILE_URL's default, OpenStreetMap)
+POLICY = ("default-src 'self'; img-src 'self' data: https://*.tile.openstreetmap.org; script-src 'self'; "
+          "style-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
 EXPECTED = {
     "Content-Security-Policy": POLICY,
     "X-Content-Type-Options": "nosniff",

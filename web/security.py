@@ -81,7 +81,7 @@ def content_security_policy(images: Sequence[str] = ("'self'", "data:")) -> str:
 def security_headers(settings: Settings) -> dict[str, str]:
     """The headers every response carries (Strict-Transport-Security is added per request)."""
     # MAP_TILE_URL is the console's map (coming); until it is a setting there are no tiles to allow.
-    tiles = getattr(settings, "map_tile_url", None)
+    tiles = settings.map_tile_url
     return {
         "Content-Security-Policy": content_security_policy(image_sources(tiles)),
         "X-Content-Type-Options": "nosniff",

@@ -29,7 +29,8 @@ from services.console import live_session
 from services.visits import person_in_scope
 
 PUBLIC_ENDPOINTS = {"console.signin_page", "console.signin_link", "console.signin_admin", "console.static",
-                    "console.line_start", "console.line_callback"}
+                    "console.line_start", "console.line_callback",
+                    "console.leaflet"}  # the map's library, from its package: nothing personal
 COOKIE_KEY = "console"
 UPLOAD_ENDPOINTS = frozenset({"console.upload_for_person", "console.upload_for_project"})
 

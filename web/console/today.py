@@ -20,13 +20,16 @@ from domain.clock import BANGKOK
 from domain.console import Page, page_of
 from domain.exports import neutralise_row
 from domain.textnorm import to_ascii_digits
+from messages import inbox as inbox_words
+from messages.balance import ROLE_NAMES
 from messages.console import CLASS_CHOICES, CLASS_SHORT, EXPORT_COLUMNS, EXPORT_SHEET, REASON_CHOICES
 from messages.followups import REASON_TITLES, shown
 from messages.format import thai_date
 from models import Area
-from services.areas import child_areas, districts, find_area, ids_below
+from services.areas import area_ids_under, child_areas, districts, find_area, ids_below
 from services.contracts import project_codes_in
 from services.followups import followup_list
+from services.inbox import InboxItem, open_requests
 from web.console.access import audit, db, viewer
 
 EXPORT_LIMIT = 200_000
@@ -142,14 +145,29 @@ def area_choices(filters: Filters) -> dict[str, list[Area]]:
     return found
 
 
+def waiting(filters: Filters) -> list[InboxItem]:
+    """Contact requests still open, for the top of the list (none when it is narrowed to a reason, class or search).
+
+    A province officer who chose a district sees that district's.
+    """
+    if filters.reason or filters.debtor_class or filters.q:
+        return []
+    area_ids = viewer().area_ids
+    if area_ids is None and filters.district:
+        area_ids = area_ids_under(db(), filters.district)
+    return open_requests(db(), area_ids, today())
+
+
 def today_page() -> str:
     filters = read_filters()
     wanted = whole_number(request.args.get("page"))
     size = whole_number(request.args.get("size"))
     rows, page = listing(filters, wanted, size)
-    audit(applicants(rows), "console.today")
+    contact_requests = waiting(filters) if page.number == 1 else []
+    audit(applicants(rows) + [item.person.id for item in contact_requests if item.person], "console.today")
     db().commit()
     return render_template("console/today.html", rows=rows, page=page, filters=filters, day=thai_date(today()),
+                           contact_requests=contact_requests, inbox_words=inbox_words, roles=ROLE_NAMES,
                            choices=area_choices(filters), classes=CLASS_CHOICES, reasons=REASON_CHOICES,
                            class_short=CLASS_SHORT, reason_titles=REASON_TITLES,
                            clearable=bool(filters.args()) and filters.args() != {"district": viewer().district})
