@@ -74,3 +74,35 @@ def test_the_pages_fit_a_phone(live_app, open_page, office):  # noqa: F811
                  "/console/people?q=ใจดี"):
         page.goto(live_app.url + path)
         assert not overflows_sideways(page), path
+
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def test_upload_then_download_a_document_and_pin_the_person_on_the_map(live_app, page, office, tmp_path):  # noqa: F811
+    sign_in(live_app, page, MUANG_OFFICER)
+    page.goto(f"{live_app.url}/console/people/{office['somsri']}")
+    scan = tmp_path / "หนังสือรับสภาพหนี้.pdf"
+    scan.write_bytes(PDF)
+    page.locator("#documents summary").click()
+    page.locator("#documents").get_by_label("ประเภทเอกสาร").select_option(label="หนังสือรับสภาพหนี้")
+    page.locator("#documents input[type=file]").set_input_files(str(scan))
+    page.locator("#documents").get_by_role("button", name="อัปโหลด").click()
+    link = page.locator("#documents a[download]").first
+    expect(link).to_have_text("หนังสือรับสภาพหนี้.pdf")
+    with page.expect_download() as downloading:
+        link.click()
+    saved = tmp_path / "back.pdf"
+    downloading.value.save_as(saved)
+    assert saved.read_bytes() == PDF
+
+    page.get_by_text("ปักหมุดแผนที่").click()
+    page.get_by_label("ละติจูด").fill("7.8804, 98.3923")  # pasted from Google Maps
+    page.get_by_role("button", name="บันทึกหมุด").click()
+    expect(page.locator("main")).to_contain_text("7.88040, 98.39230")
+
+    page.get_by_role("link", name="แผนที่").click()
+    expect(page.locator("table.pins tr.pin")).to_have_count(1)
+    expect(page.locator("table.pins")).to_contain_text("สมศรี ใจดี")
+    expect(page.locator("#map .leaflet-marker-icon, #map path.leaflet-interactive").first).to_be_attached()
+    screenshot(page, "console-map", ready="table.pins")
