@@ -46,7 +46,7 @@ from handlers.context import Context
 from handlers.flow import Flow, Handler, Step
 from messages import commands as words
 from messages import common as msgs
-from messages.payloads import Answer, BookingAction, FlowControl, LinkUpdate, PersonCard, PinAction, VisitFor
+from messages.payloads import Answer, BookingAction, FlowControl, LinkUpdate, PayQR, PersonCard, PinAction, VisitFor
 from messages.postback import Postback, PostbackError, unpack
 
 log = logging.getLogger(__name__)
@@ -177,6 +177,7 @@ OFFICER_CARD = Access(Who.OFFICER, denied=visits.not_an_officer)
 
 POSTBACKS: dict[type[Postback], tuple[Callable[[Context, Any], list[Message]], Access]] = {
     BookingAction: (appointments.on_booking_action, DEBTOR_1TO1),  # change / cancel a booking
+    PayQR: (balance.on_pay_qr, DEBTOR_1TO1),  # `จ่ายด้วย QR` on a balance or payment card
     PersonCard: (visits.on_person_card, OFFICER_CARD),  # a search result tapped
     VisitFor: (visits.start_for, OFFICER_CARD),  # `บันทึกเยี่ยม` on a history card
     PinAction: (visits.on_pin_action, STAFF_1TO1),  # a field update's author confirms its map pin

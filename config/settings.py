@@ -9,6 +9,8 @@ from datetime import datetime
 from pathlib import Path
 
 from domain.clock import BANGKOK, parse_fund_now
+from domain.payments import REF1_RULES, REF2_RULES
+from domain.thaiqr import ThaiQRError, check_biller_id, tax_id_holds
 
 DEFAULT_INSTANCE = Path.cwd() / "instance"
 
@@ -73,8 +75,12 @@ class Settings:
     office_name: str = "สำนักงานพัฒนาชุมชนจังหวัดภูเก็ต"
     office_phone: str = "076-211-040"
     payment_bank: str = "ธนาคารกรุงไทย"
-    payment_biller: str = "Bill Payment กองทุนพัฒนาบทบาทสตรี (Comp Code 0000)"
-    payment_note: str = "ใส่รหัสโครงการเป็น Ref.1 และเลขบัตรประชาชนของผู้กู้หลักเป็น Ref.2"
+    payment_biller: str = "กองทุนพัฒนาบทบาทสตรี"  # the biller's name as banking apps show it
+    payment_note: str = ""  # one more line under the payment instructions, if the office wants one
+    # Bill Payment by Thai QR (domain/thaiqr.py). Unset: people are told to pay at the office.
+    payment_biller_id: str = ""
+    payment_ref1: str = "project"  # domain/payments.py: REF1_RULES
+    payment_ref2: str = "payer_id"  # domain/payments.py: REF2_RULES
     verify_max_failures: int = 5
     verify_max_failures_per_person: int = 10
     uploads_dir: str = "instance/uploads"  # photos attached to field updates
@@ -135,6 +141,9 @@ class Settings:
             payment_bank=env.get("PAYMENT_BANK") or cls.payment_bank,
             payment_biller=env.get("PAYMENT_BILLER") or cls.payment_biller,
             payment_note=env.get("PAYMENT_NOTE") or cls.payment_note,
+            payment_biller_id=_biller_id(env, is_demo),
+            payment_ref1=_choice(env, "PAYMENT_REF1", REF1_RULES),
+            payment_ref2=_choice(env, "PAYMENT_REF2", REF2_RULES),
             verify_max_failures=_int(env, "VERIFY_MAX_FAILURES", 5, minimum=1),
             verify_max_failures_per_person=_int(env, "VERIFY_MAX_FAILURES_PER_PERSON", 10, minimum=1),
             uploads_dir=env.get("UPLOADS_DIR") or cls.uploads_dir,
@@ -153,6 +162,11 @@ class Settings:
             line_login_base_url=_url(env, "LINE_LOGIN_BASE_URL", "https://access.line.me"),
             line_login_api_base_url=_url(env, "LINE_LOGIN_API_BASE_URL", "https://api.line.me"),
         )
+
+    @property
+    def pay_by_qr(self) -> bool:
+        """A biller ID is set: balances and `วิธีชำระเงิน` offer a Thai QR code."""
+        return bool(self.payment_biller_id)
 
     @property
     def line_login(self) -> bool:
@@ -200,6 +214,36 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         raise SettingsError(f"{name} must be a number, got {raw!r}") from None
     if value <= 0:
         raise SettingsError(f"{name} must be positive, got {raw!r}")
+    return value
+
+
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    raw = (env.get(name) or choices[0]).strip().lower()
+    if raw not in choices:
+        raise SettingsError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+    return raw
+
+
+def _biller_id(env: Mapping[str, str], is_demo: bool) -> str:
+    raw = env.get("PAYMENT_BILLER_ID", "")
+    value = "".join(raw.split()).replace("-", "")
+    if not value:
+        return ""
+    try:
+        check_biller_id(value)
+    except ThaiQRError:
+        raise SettingsError(
+            f"PAYMENT_BILLER_ID must be the 15-digit biller ID the bank issued for Bill Payment "
+            f"(the fund's 13-digit tax ID and a 2-digit suffix), got {raw.strip()!r}") from None
+    if not tax_id_holds(value):
+        raise SettingsError(
+            f"PAYMENT_BILLER_ID {raw.strip()!r} has a typo: its first 13 digits are a tax ID whose check digit "
+            "does not hold")
+    public = (env.get("PUBLIC_BASE_URL") or "").strip()
+    if not is_demo and not public.startswith("https://"):
+        raise SettingsError(
+            "PAYMENT_BILLER_ID needs PUBLIC_BASE_URL to start with https://: LINE fetches the QR code's "
+            "picture from there, and only over https")
     return value
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -57,6 +58,9 @@ class DemoStack:
         self.fake.stop()
 
 
+DEMO_BILLER_ID = "000000000000199"
+
+
 def demo_settings(fake_url: str, database_url: str | None = None,
                   public_url: str = "http://127.0.0.1:5000") -> Settings:
     env = dict(os.environ)
@@ -64,6 +68,8 @@ def demo_settings(fake_url: str, database_url: str | None = None,
     env["LINE_API_BASE_URL"] = fake_url
     env["LINE_DATA_API_BASE_URL"] = fake_url
     env.setdefault("PUBLIC_BASE_URL", public_url)
+    # Paying by QR works in the demo with a biller ID no bank knows (zeros, the check digit, a suffix)
+    env.setdefault("PAYMENT_BILLER_ID", DEMO_BILLER_ID)
     # "Log in with LINE" on the console, against the fake platform's LINE Login
     env.setdefault("LINE_LOGIN_CHANNEL_ID", "1650000000")
     env.setdefault("LINE_LOGIN_CHANNEL_SECRET", "de11000000000000000000000000demo")
@@ -80,6 +86,8 @@ def start_demo(host: str = "127.0.0.1", port: int = 5000, fake_port: int = 5001,
                database_url: str | None = None, data_dir: Path = DEMO_DATA) -> DemoStack:
     """Seed a fresh demo database and serve the fake platform and the bot (threads)."""
     fake = FakeLinePlatform("demo-channel-access-token", host=host, port=fake_port).start()
+    if port == 0:  # links in messages (calendar files, QR pictures) name the port: choose it now
+        port = _free_port(host)
     settings = demo_settings(fake.url, database_url, f"http://{host}:{port}")
     _fresh_database(settings)
     app = create_app(settings)
@@ -104,6 +112,12 @@ def start_demo(host: str = "127.0.0.1", port: int = 5000, fake_port: int = 5001,
     thread = threading.Thread(target=server.serve_forever, args=(POLL_SECONDS,), name="demo-app", daemon=True)
     thread.start()
     return DemoStack(f"http://{host}:{server.server_port}", app, fake, personas, server, thread)
+
+
+def _free_port(host: str) -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
 
 
 def seed_sessions(session: Any, now: datetime) -> None:

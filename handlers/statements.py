@@ -14,8 +14,10 @@ def balance_for(ctx: Context, person: Person) -> list[Message]:
     """The balance carousel of every open contract, and a line for closed ones."""
     held = holdings(ctx.session, person, ctx.today)
     open_lines = [
-        msgs.BalanceLine(h.contract.project_code, h.contract.project_name, h.role, h.contract.status, h.position)
+        msgs.BalanceLine(h.contract.project_code, h.contract.project_name, h.role, h.contract.status, h.position,
+                         h.contract.id)
         for h in held if not h.position.closed
     ]
     closed = [h.contract.project_code for h in held if h.position.closed]
-    return msgs.balance_messages(open_lines, closed)
+    s = ctx.settings
+    return msgs.balance_messages(open_lines, closed, msgs.PayPlace(s.pay_by_qr, s.office_name, s.office_phone))

@@ -66,3 +66,12 @@ class LinkUpdate(Postback):
 
     update: int
     person: int
+
+
+@postback("qr")
+@dataclass(frozen=True)
+class PayQR(Postback):
+    """A verified debtor: the Thai QR code of one of their contracts, with the suggested amount or none."""
+
+    contract: int
+    amount: bool  # True: the amount suggested (overdue, else the next installment); False: the payer types it

@@ -52,25 +52,28 @@ def reminders_need_verification() -> list[Message]:
                             action=MessageAction(label="ยืนยันตัวตน", text="ยืนยันตัวตน"))]))]
 
 
-def _how_to_pay(bank: str, biller: str) -> str:
-    return f"ชำระได้ที่ {bank} หรือแอปธนาคาร เมนูจ่ายบิล {biller}"
+def _how_to_pay(bank: str, biller: str, office: str | None) -> str:
+    if office is not None:  # no Bill Payment set up: the office (never a placeholder code)
+        return f"ชำระได้ที่{office} ในวันและเวลาราชการ"
+    return (f"ชำระได้ที่{bank} หรือแอปธนาคาร เมนูจ่ายบิล ผู้รับเงิน \"{biller}\" "
+            "(QR ของตัวเองขอได้ในแชตส่วนตัว พิมพ์ \"วิธีชำระเงิน\")")
 
 
 def _private_balance() -> str:
     return "อยากรู้ยอดของตัวเอง พิมพ์ \"ยอดหนี้\" ในแชตส่วนตัวกับ LINE ของกองทุนได้เลย (ไม่มีใครเห็นนอกจากคุณ)"
 
 
-def group_before(due: date, bank: str, biller: str) -> list[Message]:
+def group_before(due: date, bank: str, biller: str, *, office: str | None = None) -> list[Message]:
     return [TextMessage(
         text=f"สวัสดีค่ะสมาชิกทุกท่าน 🌼 ขอให้ทุกคนสบายดีนะคะ\n"
-        f"อีกไม่กี่วันจะถึงวันครบกำหนดชำระงวด วันที่ {thai_date(due)}\n{_how_to_pay(bank, biller)}\n"
+        f"อีกไม่กี่วันจะถึงวันครบกำหนดชำระงวด วันที่ {thai_date(due)}\n{_how_to_pay(bank, biller, office)}\n"
         "ถ้าช่วงนี้ไม่สะดวก กองทุนมีมาตรการช่วยเหลือและคลินิกแก้หนี้ ปรึกษาได้ไม่มีค่าใช้จ่าย\n"
         f"{_private_balance()}")]
 
 
-def group_on_day(due: date, bank: str, biller: str) -> list[Message]:
+def group_on_day(due: date, bank: str, biller: str, *, office: str | None = None) -> list[Message]:
     return [TextMessage(
-        text=f"สวัสดีค่ะ วันนี้ ({thai_date(due)}) เป็นวันครบกำหนดชำระงวดค่ะ 🙏\n{_how_to_pay(bank, biller)}\n"
+        text=f"สวัสดีค่ะ วันนี้ ({thai_date(due)}) เป็นวันครบกำหนดชำระงวดค่ะ 🙏\n{_how_to_pay(bank, biller, office)}\n"
         "ขอบคุณทุกคนที่ช่วยกันดูแลกองทุนของกลุ่ม หากมีเรื่องไม่สะดวก คุยกับเราได้เสมอ\n"
         f"{_private_balance()}")]
 

@@ -278,11 +278,12 @@ def _district_reports(rt: Runtime, session: Session, now: datetime) -> int:
 
 
 def _group_messages(rt: Runtime, reminder: Reminder) -> list[Message]:
-    bank, biller = rt.settings.payment_bank, rt.settings.payment_biller
+    s = rt.settings
+    bank, biller, office = s.payment_bank, s.payment_biller, None if s.pay_by_qr else s.office_name
     if reminder.purpose == "group_on_day":
-        return msgs.group_on_day(reminder.due, bank, biller)
+        return msgs.group_on_day(reminder.due, bank, biller, office=office)
     if reminder.purpose == "group_before":
-        return msgs.group_before(reminder.due, bank, biller)
+        return msgs.group_before(reminder.due, bank, biller, office=office)
     return msgs.group_after(reminder.due)
 
 

@@ -61,10 +61,11 @@ def test_balance_asks_an_unverified_person_to_verify_then_shows_the_balance(line
     assert card["type"] == "flex" and card["contents"]["type"] == "carousel"
     assert len(card["contents"]["contents"]) == 1  # the closed contract is a line, not a card
     said = texts([card])
-    # 48,000 over 24 = 2,000 a month from 1 Jul 2025; 14 paid; Sep, Oct, Nov 2026 overdue
-    assert "20,000.00 บาท" in said and "6,000.00 บาท (3 งวด)" in said
+    # 48,000 over 24 = 2,000 a month from 1 Jul 2025; 14 paid; Sep, Oct, Nov 2026 overdue; owed in all:
+    # 20,000 of principal and 61.23 of default interest (2,000 × 7.5% × (80 + 50 + 19) / 365)
+    assert "20,061.23 บาท" in said and "6,000.00 บาท (3 งวด)" in said and "14,000.00 บาท" in said
     assert "1 ธ.ค. 2569" in said and "ผู้กู้หลัก" in said and "มาตรการช่วยเหลือ" in said
-    assert card["altText"] == "ยอดหนี้ 1 สัญญา: คงเหลือ 20,000.00 บาท ค้างชำระ 6,000.00 บาท"
+    assert card["altText"] == "ยอดหนี้ 1 สัญญา: ทั้งหมด 20,061.23 บาท ค้างชำระ 6,000.00 บาท"
     assert "PKT-2560-0007" in replies[2]["text"]
     with db.connect() as connection:
         link = connection.execute(select(LineLink)).one()
@@ -150,7 +151,8 @@ def test_balance_in_a_group_only_invites_to_a_private_chat(line, debtor, db):
 
 
 def test_how_to_pay_lists_the_persons_own_project_codes(line, db, debtor):
-    assert "Ref.1" in line.say("วิธีชำระ")[0]["text"]
+    # no biller ID is set (the suite's settings): pay at the office (tests/test_paying.py for the QR)
+    assert "สำนักงานพัฒนาชุมชนจังหวัดภูเก็ต" in line.say("วิธีชำระ")[0]["text"]
     with Session(db) as session:
         f.link(session, session.get(Person, debtor), USER)
         session.commit()

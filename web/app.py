@@ -9,7 +9,7 @@ from bot.logs import configure_logging
 from bot.runtime import Runtime
 from config.settings import Settings, SettingsError
 from domain.clock import Clock
-from web import api, calendar, cli, console, health
+from web import api, calendar, cli, console, health, payments
 from web.limits import API_MAX_BYTES, DEFAULT_MAX_BYTES, WEBHOOK_MAX_BYTES, register_limits
 from web.security import register_security
 
@@ -51,3 +51,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(calendar.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(payments.bp)

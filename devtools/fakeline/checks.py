@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 import uuid
 from typing import Any
+from urllib.parse import urlsplit
 
 from devtools.fakeline.state import (
     MESSAGE_TYPES,
@@ -95,7 +96,46 @@ def _message_errors(message: object, where: str) -> list[dict[str, str]]:
         if len(label) > 20:
             where_label = f"{where}.quickReply.items[{index}].action.label"
             errors.append(error_detail("Length must be between 0 and 20", where_label))
+    errors.extend(_image_errors(message, where))
     errors.extend(_postback_errors(message, where))
+    errors.extend(_clipboard_errors(message, where))
+    return errors
+
+
+# LINE fetches a picture from the sender's server over https only. The fake also takes http
+# from this machine (127.0.0.1, localhost), where the tests and the demo serve the app.
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+IMAGE_URL_MAX = 2000
+
+
+def _image_errors(message: dict[str, Any], where: str) -> list[dict[str, str]]:
+    """An image message: both URLs present, at most 2,000 characters, https (or http on loopback)."""
+    errors: list[dict[str, str]] = []
+    if message.get("type") != "image":
+        return errors
+    for key in ("originalContentUrl", "previewImageUrl"):
+        url = message.get(key)
+        parts = urlsplit(url) if isinstance(url, str) else None
+        secure = parts is not None and (parts.scheme == "https" or (
+            parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS))
+        if not isinstance(url, str) or not 0 < len(url) <= IMAGE_URL_MAX or not secure:
+            errors.append(error_detail(f"Must be an https URL of at most {IMAGE_URL_MAX} characters", f"{where}.{key}"))
+    return errors
+
+
+def _clipboard_errors(node: object, where: str) -> list[dict[str, str]]:
+    """Every clipboard action anywhere in the message: the text to copy is 1 to 1,000 characters."""
+    errors: list[dict[str, str]] = []
+    if isinstance(node, dict):
+        if node.get("type") == "clipboard":
+            text = node.get("clipboardText")
+            if not isinstance(text, str) or not 0 < len(text) <= 1000:
+                errors.append(error_detail("Length must be between 1 and 1000", f"{where}.clipboardText"))
+        for key, value in node.items():
+            errors.extend(_clipboard_errors(value, f"{where}.{key}"))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            errors.extend(_clipboard_errors(value, f"{where}[{index}]"))
     return errors
 
 
