@@ -87,6 +87,7 @@ def main(argv: list[str] | None = None) -> None:
     from devtools.fakeline import FakeLinePlatform
     from domain.clock import BANGKOK, FixedClock
     from scheduler import jobs
+    from scheduler.lock import clock_lock
     from services.followups import followup_list
 
     logging.disable(logging.INFO)
@@ -108,16 +109,17 @@ def main(argv: list[str] | None = None) -> None:
                                 secret_key="bench", database_url=url, line_api_base_url=fake.url,
                                 line_data_api_base_url=fake.url, line_push_rate=1000)
             rt = Runtime.build(settings, FixedClock(datetime(2026, 11, 28, 9, 0, tzinfo=BANGKOK)))
-            jobs.install(rt)
             timings = {}
-            # personal reminders first, delivered, then the groups: each timed to its last acknowledgement
-            for name, job in (("payment_reminders (queue)", jobs.payment_reminders),
-                              ("deliver_outbox (send the multicasts)", jobs.deliver_outbox),
-                              ("group_reminders (queue)", jobs.group_reminders),
-                              ("deliver_outbox (send the group pushes)", jobs.deliver_outbox)):
-                t0 = time.perf_counter()
-                job()
-                timings[name] = time.perf_counter() - t0
+            with clock_lock(rt.engine, wait=False) as held:  # jobs write only under the clock's lock
+                jobs.install(rt, held)
+                # personal reminders first, delivered, then the groups: each timed to its last acknowledgement
+                for name, job in (("payment_reminders (queue)", jobs.payment_reminders),
+                                  ("deliver_outbox (send the multicasts)", jobs.deliver_outbox),
+                                  ("group_reminders (queue)", jobs.group_reminders),
+                                  ("deliver_outbox (send the group pushes)", jobs.deliver_outbox)):
+                    t0 = time.perf_counter()
+                    job()
+                    timings[name] = time.perf_counter() - t0
             personal = timings["payment_reminders (queue)"] + timings["deliver_outbox (send the multicasts)"]
             fan_out = sum(timings.values())
             requests = fake.state.requests

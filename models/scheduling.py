@@ -21,13 +21,20 @@ apscheduler_jobs = Table(
 
 
 class ClockLock(Base):
-    """Who runs the clock on a database without advisory locks (SQLite): one row, a heartbeat."""
+    """Who runs the clock, and the fencing token of its tenure (scheduler/lock.py).
+
+    `generation` goes up by one each time a clock takes the lock, and the row is never
+    deleted, so a token is never given twice; `holder` is empty while no clock holds it. On
+    SQLite the row is the lock itself (a heartbeat older than the stale limit may be taken
+    over); on PostgreSQL an advisory lock decides who may bump the generation.
+    """
 
     __tablename__ = "clock_locks"
 
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
-    holder: Mapped[str] = mapped_column(String(120))
+    holder: Mapped[str | None] = mapped_column(String(120))
     heartbeat_at: Mapped[datetime]
+    generation: Mapped[int]
 
 
 class Holiday(Base):

@@ -1,14 +1,23 @@
 """Scheduled jobs: module-level functions with fixed ids, each in its own session.
 
-Jobs read the Runtime that the clock process installs with `install()`; they take no
-arguments, so APScheduler stores them by reference only, and every job is safe to run
-again (idempotent): a restart never sends twice.
+Jobs read the Runtime and the held clock lock that the clock process installs with
+`install()`; they take no arguments, so APScheduler stores them by reference only, and
+every job is safe to run again (idempotent): a restart never sends twice.
+
+Every job that writes opens its session through `_fenced_session`: its first statement is
+the lock's fence, so once another clock has taken over (this one paused past the stale
+limit, or its lock connection killed), this one writes and queues nothing, whenever its
+jobs started; and the taking over waits for a job that had already passed its fence.
+`deliver_outbox` is the one job outside the fence: it only sends what is queued, which is
+safe from several processes at once (the web process does it too; rows are claimed).
 """
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -27,6 +36,7 @@ from messages import visits as visit_msgs
 from messages.followups import DIGEST_ROWS, digest, prescription_alert, shown
 from messages.format import area_name
 from models.db import Session, session_scope
+from scheduler.lock import HeldLock, LockLost
 from services import followups, outbox, standing
 from services.appointments import booking_view, bookings_on
 from services.areas import district_names
@@ -49,18 +59,40 @@ from services.reports import district_report_for
 log = logging.getLogger(__name__)
 
 _runtime: Runtime | None = None
+_lock: HeldLock | None = None
 
 
-def install(rt: Runtime) -> None:
-    """Give the jobs of this process their Runtime (called once by the clock process)."""
-    global _runtime
-    _runtime = rt
+def install(rt: Runtime, lock: HeldLock) -> None:
+    """Give the jobs of this process their Runtime and the clock lock it holds (by the clock process)."""
+    global _runtime, _lock
+    _runtime, _lock = rt, lock
 
 
 def _rt() -> Runtime:
     if _runtime is None:
-        raise RuntimeError("scheduler jobs need scheduler.jobs.install(runtime) first")
+        raise RuntimeError("scheduler jobs need scheduler.jobs.install(runtime, lock) first")
     return _runtime
+
+
+@contextmanager
+def _fenced_session() -> Iterator[Session]:
+    """A job's unit of work that writes only while this clock holds the lock (the fence comes first)."""
+    if _lock is None:
+        raise RuntimeError("scheduler jobs need scheduler.jobs.install(runtime, lock) first")
+    with session_scope(_rt().sessions) as session:
+        _lock.check(session)
+        yield session
+
+
+def _fenced(job: Callable[[], None]) -> Callable[[], None]:
+    """A job whose clock lost its lock is refused with a log line; the lock's callbacks stop the clock."""
+    @functools.wraps(job)
+    def run() -> None:
+        try:
+            job()
+        except LockLost:
+            log.warning("job refused: this clock lost its lock", extra={"job": job.__name__})
+    return run
 
 
 def deliver_outbox() -> None:
@@ -73,10 +105,11 @@ def deliver_outbox() -> None:
         log.info("job done", extra={"job": "deliver_outbox", "attempted": attempted})
 
 
+@_fenced
 def purge_conversations() -> None:
     """Forget conversations idle past their expiry (the next message would drop them anyway)."""
     rt = _rt()
-    with session_scope(rt.sessions) as session:
+    with _fenced_session() as session:
         removed = purge_expired(session, rt.clock.now())
     if removed:
         log.info("job done", extra={"job": "purge_conversations", "removed": removed})
@@ -86,13 +119,14 @@ def _in_contact_hours(job: Callable[[Runtime, Session, datetime], int], *, worki
     """Run a sending job in its own session, only when the law lets us contact people now."""
     rt = _rt()
     now = rt.clock.now()
-    with session_scope(rt.sessions) as session:
+    with _fenced_session() as session:
         holidays = holidays_in(session)
         if not may_contact(now, holidays) or (working_days_only and is_rest_day(now.date(), holidays)):
             return 0
         return job(rt, session, now)
 
 
+@_fenced
 def appointment_reminders() -> None:
     """1:1 the day before from 09:00 and on the morning from 08:00; it wins over payment reminders."""
     if sent := _in_contact_hours(_appointment_reminders):
@@ -122,6 +156,7 @@ def _appointment_reminders(rt: Runtime, session: Session, now: datetime) -> int:
     return sent
 
 
+@_fenced
 def payment_reminders() -> None:
     """1:1, verified people with reminders on: due soon, or a payment missed. One multicast per day and date."""
     if sent := _in_contact_hours(_payment_reminders):
@@ -152,6 +187,7 @@ def _payment_reminders(rt: Runtime, session: Session, now: datetime) -> int:
     return sent
 
 
+@_fenced
 def group_reminders() -> None:
     """Generic notes to bound group chats before, on and a week after the area's due dates."""
     if sent := _in_contact_hours(_group_reminders):
@@ -190,6 +226,7 @@ def _group_reminders(rt: Runtime, session: Session, now: datetime) -> int:
     return sent
 
 
+@_fenced
 def officer_digests() -> None:
     """Each officer's follow-up list, once a working day from 08:00 (caught up later that day)."""
     _in_contact_hours(_officer_digests, working_days_only=True)
@@ -212,6 +249,7 @@ def _officer_digests(rt: Runtime, session: Session, now: datetime) -> int:
     return queued
 
 
+@_fenced
 def refresh_followups() -> None:
     """Keep the stored follow-up list current: for each new day, and after the register changes.
 
@@ -220,13 +258,14 @@ def refresh_followups() -> None:
     """
     rt = _rt()
     now = rt.clock.now()
-    with session_scope(rt.sessions) as session:
+    with _fenced_session() as session:
         if standing.is_fresh(session, now.date()):
             return
         stored = followups.refresh_followups(session, now.date(), now)
     log.info("job done", extra={"job": "refresh_followups", "rows": stored})
 
 
+@_fenced
 def prescription_alerts() -> None:
     """Tell a district's officers when a contract crosses 180, 90, 30 or 7 days to its 5-year limit."""
     _in_contact_hours(_prescription_alerts)
@@ -254,6 +293,7 @@ def _prescription_alerts(rt: Runtime, session: Session, now: datetime) -> int:
     return queued
 
 
+@_fenced
 def district_reports() -> None:
     """On the Mondays of weeks 1 and 3, each officer gets their district's report (caught up within a week)."""
     _in_contact_hours(_district_reports, working_days_only=True)
