@@ -5,7 +5,7 @@ which every job checks in its own transaction (scheduler/lock.py). The row is no
 deleted when a clock stops (that would start the count again); `holder` is empty instead.
 
 Revision ID: c4a7e2d91f30
-Revises: 3b8e1f0c7d2a
+Revises: c41d7e2a9b15
 Create Date: 2026-12-01 09:00:00.000000
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = 'c4a7e2d91f30'
-down_revision: str | None = '3b8e1f0c7d2a'
+down_revision: str | None = 'c41d7e2a9b15'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
