@@ -66,3 +66,11 @@ class LinkUpdate(Postback):
 
     update: int
     person: int
+
+
+@postback("tab")
+@dataclass(frozen=True)
+class MenuTab(Postback):
+    """A tab along the top of a rich menu: LINE switches the menu itself, the bot notes which one shows."""
+
+    menu: str  # the key of the menu switched to (domain.richmenus.MenuKey)
