@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.line import LineGateway
 from bot.outbox import OutboxSender, OutboxWorker
+from bot.richmenus import RichMenus
 from config.settings import Settings
 from domain.clock import Clock, clock_for
 from domain.group_guard import check_group_message
@@ -62,8 +63,12 @@ class Runtime:
         return lambda payload: check_group_message(payload, self.names.get(session), allowed_phones=phones)
 
     @cached_property
+    def menus(self) -> RichMenus:
+        return RichMenus(self.sessions, self.line, self.clock, self.settings)
+
+    @cached_property
     def outbox_worker(self) -> OutboxWorker:
-        return OutboxWorker(self.outbox_sender)
+        return OutboxWorker(self.outbox_sender, also=(self.menus.sync_due,))
 
     def close(self) -> None:
         """Stop the worker thread, close HTTP pools and the database pool (tests, shutdown)."""
