@@ -117,7 +117,7 @@ def reconcile(session: Session, now: datetime) -> int:
     menus = deployed(session)
     rows = {row.line_user_id: row for row in session.scalars(select(RichMenuLink))}
     staff = dict(session.execute(select(StaffMember.line_user_id, StaffMember.role)
-                                 .where(StaffMember.revoked_at.is_(None))).tuples().all())
+                                 .where(StaffMember.revoked_at.is_(None))).all())
     debtors = set(session.scalars(select(LineLink.line_user_id)))
     blocked = set(session.scalars(select(LineUser.line_user_id).where(
         LineUser.following.is_(False), LineUser.unfollowed_at.is_not(None))))

@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 from flask import Flask, Response, jsonify, request
 from PIL import Image, UnidentifiedImageError
 
-from devtools.fakeline.state import FakeState, LineError, error_detail, record_request
+from devtools.fakeline.state import FakeState, LineError, error_detail, record_request, take_fault
 
 MAX_MENUS = 1000
 MAX_IMAGE_BYTES = 1024 * 1024
@@ -26,6 +26,20 @@ AREA_ACTIONS = {"postback", "message", "uri", "datetimepicker", "richmenuswitch"
 
 
 def register_rich_menus(app: Flask, state: FakeState) -> None:
+    @app.before_request
+    def _injected_fault() -> Response | None:
+        """A fault a test injected for a rich-menu request (`FakeLineClient.inject`) answers it."""
+        if not request.path.startswith(("/v2/bot/richmenu", "/v2/bot/user/")):
+            return None
+        fault = take_fault(state)
+        if fault is None:
+            return None
+        record_request(state, fault.status, None, injected=True)
+        response = jsonify(fault.body or {"message": "Internal server error"})
+        response.status_code = fault.status
+        response.headers.update(fault.headers)
+        return response
+
     _register_menus(app, state)
     _register_aliases(app, state)
     _register_links(app, state)
