@@ -387,7 +387,8 @@ def test_the_simulator_shows_each_persona_their_menu_and_its_taps(demo):
     # a tap on an area sends what the area says, and the bot answers it: the officer's list
     today = next(a["action"] for a in officer["menu"]["areas"] if a["action"]["label"] == "รายการ วันนี้")
     assert _sim(demo, "/simulator/api/send", {"persona": "officer-mueang", "type": "text", "text": today["text"]})["ok"]
-    said = [m for m in _sim(demo, "/simulator/api/messages?persona=officer-mueang")["messages"] if m["direction"] == "bot"]
+    chat = _sim(demo, "/simulator/api/messages?persona=officer-mueang")["messages"]
+    said = [m for m in chat if m["direction"] == "bot"]
     assert said and "ยังไม่เข้าใจ" not in json.dumps(said, ensure_ascii=False)
     # a tab switches the menu on LINE's side, and the bot is told with a postback it answers with silence
     sent = _sim(demo, "/simulator/api/send", {"persona": "officer-mueang", "type": "richmenuswitch",
