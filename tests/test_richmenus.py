@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import urllib.error
 import urllib.request
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -42,8 +40,6 @@ from tests.conftest import TOKEN
 from tests.helpers import USER, press
 
 OFFICER = "U" + "0f" * 16
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
-SHOWN_IN_README = ("guest", "debtor", "officer", "volunteer", "officer-with-debtor")
 WHO_FITS = {
     "guest": {Who.ANYONE},
     "debtor": {Who.ANYONE, Who.DEBTOR},
@@ -89,8 +85,6 @@ def test_the_menus_fit_lines_limits_and_are_legible(menu):
     tabs = [a for a in made.body["areas"] if a["action"]["type"] == "richmenuswitch"]
     assert len(tabs) == (1 if menu.other else 0)  # the other tab; the one shown is no button
     assert made.name.startswith(f"{PREFIX}{menu.key}-") and len(made.body["chatBarText"]) <= 14
-    if os.environ.get("WDF_SCREENSHOTS", "") not in ("", "0") and menu.key in SHOWN_IN_README:
-        (SCREENSHOTS / f"richmenu-{menu.key}.png").write_bytes(made.image)  # `make screenshots` redraws them
 
 
 def test_the_limits_are_checked_before_line_is_asked():

@@ -3,9 +3,15 @@ a tap on an area does what the area says."""
 
 from __future__ import annotations
 
+import os
+
 from playwright.sync_api import expect
 
-from tests.browser.harness import PHONE, screenshot
+from bot.richmenus import design
+from domain.richmenus import MenuKey
+from tests.browser.harness import PHONE, SCREENSHOTS, screenshot, screenshots_enabled
+
+SHOWN_IN_README = ("guest", "debtor", "officer", "volunteer", "officer-with-debtor")
 
 
 def test_a_guest_taps_verify_on_the_rich_menu_then_folds_it_away(demo, open_page):
@@ -35,3 +41,13 @@ def test_an_officer_sees_the_officers_menu(demo, page):
     menu = page.locator("#rich-menu")
     expect(menu.get_by_role("button", name="รายการ วันนี้")).to_be_visible()
     expect(menu.locator(".rm-area")).to_have_count(6)
+
+
+def test_the_menus_pictures_for_the_readme():
+    """`make screenshots` writes docs/screenshots/richmenu-KEY.png: the pictures LINE shows, as drawn."""
+    if not screenshots_enabled(os.environ):
+        return
+    for key in SHOWN_IN_README:
+        menu = MenuKey.parse(key)
+        assert menu is not None
+        (SCREENSHOTS / f"richmenu-{key}.png").write_bytes(design(menu).image)
