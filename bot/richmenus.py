@@ -131,6 +131,7 @@ class RichMenus:
                 continue
             if found is not None:  # made by a deploy that stopped before its picture went up
                 self._delete(report, f"deleted {each.name} (it had no picture)", found)
+                del on_line[each.name]
             ids[each.menu.key] = self._create(report, each)
         self._aliases(report, ids)
         self._default(report, ids[GUEST])

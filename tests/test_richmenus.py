@@ -202,13 +202,14 @@ def test_a_changed_menu_replaces_the_old_one_and_whoever_had_it_is_moved_first(a
 
 
 def test_a_deploy_that_stopped_before_a_picture_is_finished_by_the_next(app, db, fake, fake_line):
-    fake.inject("/v2/bot/richmenu/", 500)  # the first picture's upload fails
+    fake.inject("/v2/bot/richmenu/richmenu-", 500)  # the first picture's upload fails
     result = app.test_cli_runner().invoke(args=["richmenu", "deploy"])
-    assert result.exit_code == 1 and "LINE answered 500" in result.output and _ids(db) == {}
-    _deploy(app)
+    assert result.exit_code == 1 and "upload the picture" in result.output and "LINE answered 500" in result.output
+    assert _ids(db) == {} and len(_fake_get(fake_line, "/v2/bot/richmenu/list")[1]["richmenus"]) == 1
+    said = _deploy(app)
+    assert "(it had no picture)" in said  # the menu left without its picture was deleted and made again
     _, listed = _fake_get(fake_line, "/v2/bot/richmenu/list")
-    assert len(listed["richmenus"]) == 8  # the menu left without its picture was deleted and made again
-    assert len(_ids(db)) == 8
+    assert len(listed["richmenus"]) == 8 and len(_ids(db)) == 8
 
 
 def test_the_fake_refuses_what_line_refuses(fake, fake_line):
