@@ -36,6 +36,7 @@ def handle_events(rt: Runtime, events: list[Any]) -> None:
     """Process a payload's events in order; raises only if the final commit fails."""
     replies: list[PendingReply] = []
     pushes: list[int] = []
+    relink = False
     with rt.sessions() as session:
         guard = rt.group_guard(session)
         for event in events:
@@ -45,15 +46,17 @@ def handle_events(rt: Runtime, events: list[Any]) -> None:
             if reply is not None:
                 replies.append(reply)
             pushes.extend(ctx.queued_pushes)
+            relink = relink or ctx.menu_changed
         session.commit()
     for reply in replies:
         _send_reply(rt, reply)
-    if pushes:
+    if pushes or relink:
         _deliver_pushes(rt)
 
 
 def _deliver_pushes(rt: Runtime) -> None:
-    """Send what this request queued: by the worker thread, or here when OUTBOX_INLINE is set."""
+    """Send what this request queued (and link the rich menus it changed): by the worker thread,
+    or here when OUTBOX_INLINE is set."""
     rt.deliver_queued()
 
 
@@ -80,6 +83,7 @@ def _handle_one(ctx: Context) -> PendingReply | None:
     except Exception as exc:
         savepoint.rollback()
         ctx.queued_pushes.clear()
+        ctx.menu_changed = False
         ctx.__dict__.pop("conversation", None)  # its row may be gone with the savepoint
         log.exception("handler failed", extra={"event_id": event_id, "event_type": event_type,
                                                "handler": handler})

@@ -12,7 +12,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
@@ -47,6 +47,7 @@ class SendResult:
     request_id: str | None = None
     error: str | None = None
     retry_after: float | None = None
+    data: Any = field(default=None, compare=False, repr=False)  # the body LINE answered with, read
 
     @property
     def ok(self) -> bool:
@@ -192,6 +193,11 @@ class LineGateway:
                 response.close()
             response.release_conn()
 
+    def call(self, what: str, call: Callable[[MessagingApi, MessagingApiBlob, float], Any]) -> SendResult:
+        """Any other Messaging API request (the rich menus'), given the API, the content API and the
+        timeout to pass on: rate-limited and never raising, like a send; LINE's answer in `data`."""
+        return self._call(what, lambda: call(self.api, self.blob, self.timeout))
+
     def _call(self, what: str, call: Callable[[], Any]) -> SendResult:
         self.limiter.acquire()
         try:
@@ -209,7 +215,8 @@ class LineGateway:
             return SendResult(status=None, error=type(exc).__name__)
         headers = dict(response.headers or {})
         return SendResult(
-            status=response.status_code, request_id=_header(headers, "x-line-request-id")
+            status=response.status_code, request_id=_header(headers, "x-line-request-id"),
+            data=getattr(response, "data", None),
         )
 
 

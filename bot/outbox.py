@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 
@@ -149,9 +149,11 @@ class OutboxWorker:
     if this thread is busy or the process restarts.
     """
 
-    def __init__(self, sender: OutboxSender, idle_seconds: float = 5.0) -> None:
+    def __init__(self, sender: OutboxSender, idle_seconds: float = 5.0,
+                 also: Sequence[Callable[[], int]] = ()) -> None:
         self.sender = sender
         self.idle_seconds = idle_seconds
+        self.also = also  # more work that is due after a webhook (rich menus to link), each round
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -165,6 +167,9 @@ class OutboxWorker:
                 self._thread.start()
         self._wake.set()
 
+    def _round(self) -> int:
+        return self.sender.deliver_due() + sum(work() for work in self.also)
+
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()
@@ -176,7 +181,7 @@ class OutboxWorker:
             self._wake.wait(self.idle_seconds)
             self._wake.clear()
             try:
-                while not self._stop.is_set() and self.sender.deliver_due():
+                while not self._stop.is_set() and self._round():
                     pass
             except Exception:  # keep the thread alive; the clock process is the safety net
                 log.exception("outbox worker failed a round")

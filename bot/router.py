@@ -46,7 +46,17 @@ from handlers.context import Context
 from handlers.flow import Flow, Handler, Step
 from messages import commands as words
 from messages import common as msgs
-from messages.payloads import Answer, BookingAction, FlowControl, LinkUpdate, PayQR, PersonCard, PinAction, VisitFor
+from messages.payloads import (
+    Answer,
+    BookingAction,
+    FlowControl,
+    LinkUpdate,
+    MenuTab,
+    PayQR,
+    PersonCard,
+    PinAction,
+    VisitFor,
+)
 from messages.postback import Postback, PostbackError, unpack
 
 log = logging.getLogger(__name__)
@@ -182,6 +192,7 @@ POSTBACKS: dict[type[Postback], tuple[Callable[[Context, Any], list[Message]], A
     VisitFor: (visits.start_for, OFFICER_CARD),  # `บันทึกเยี่ยม` on a history card
     PinAction: (visits.on_pin_action, STAFF_1TO1),  # a field update's author confirms its map pin
     LinkUpdate: (field.on_link_update, STAFF_1TO1),  # which of several same-named people an update is about
+    MenuTab: (common.menu_tab, ANYONE_1TO1),  # a tab of the rich menu (LINE switched it; nothing to say)
 }
 
 

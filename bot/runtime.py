@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.line import LineGateway
 from bot.outbox import OutboxSender, OutboxWorker
+from bot.richmenus import RichMenus
 from config.settings import Settings
 from domain.clock import Clock, clock_for
 from domain.group_guard import check_group_message
@@ -65,8 +66,12 @@ class Runtime:
         return lambda payload: check_group_message(payload, self.names.get(session), allowed_phones=phones)
 
     @cached_property
+    def menus(self) -> RichMenus:
+        return RichMenus(self.sessions, self.line, self.clock, self.settings)
+
+    @cached_property
     def outbox_worker(self) -> OutboxWorker:
-        return OutboxWorker(self.outbox_sender)
+        return OutboxWorker(self.outbox_sender, also=(self.menus.sync_due,))
 
     def deliver_queued(self) -> None:
         """Send what a request just committed to the outbox: by the worker thread, or at once with OUTBOX_INLINE."""
@@ -75,6 +80,7 @@ class Runtime:
             return
         try:  # one round of what the worker does, on the same sender, before answering
             self.outbox_sender.deliver_due()
+            self.menus.sync_due()
         except Exception:  # like the worker: what was queued stays queued for the clock process
             log.exception("inline outbox delivery failed")
 

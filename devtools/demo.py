@@ -107,6 +107,7 @@ def start_demo(host: str = "127.0.0.1", port: int = 5000, fake_port: int = 5001,
         "contracts": register.contracts, "members": register.memberships, "payments": register.payments,
         "staff": staff.staff, "groups": staff.groups})
     _introduce_personas(FakeLineClient(fake.url), personas)
+    rt.menus.deploy()  # the rich menus on the fake platform; the officer and volunteer personas get theirs
     app.config["SIMULATOR_PERSONAS"] = personas
     server = make_server(host, port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, args=(POLL_SECONDS,), name="demo-app", daemon=True)

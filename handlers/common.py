@@ -7,6 +7,8 @@ from linebot.v3.messaging import Message
 from handlers.context import Context
 from messages import common as msgs
 from messages import groups as group_msgs
+from messages.payloads import MenuTab
+from services import richmenus
 
 
 def help_menu(ctx: Context) -> list[Message]:
@@ -15,6 +17,14 @@ def help_menu(ctx: Context) -> list[Message]:
         return group_msgs.group_help()
     staff = ctx.staff
     return msgs.help_menu() + (msgs.staff_help(staff.role) if staff else [])
+
+
+def menu_tab(ctx: Context, tab: MenuTab) -> list[Message]:
+    """A tab of the rich menu tapped: LINE has switched the menu already; noted (so a later relink
+    keeps the tab chosen), and nothing said."""
+    if ctx.user_id:
+        richmenus.switched(ctx.session, ctx.user_id, tab.menu, ctx.now)
+    return []
 
 
 def cancel(ctx: Context) -> list[Message]:

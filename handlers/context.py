@@ -28,7 +28,7 @@ from config.settings import Settings
 from domain.clock import Clock
 from domain.pictures import Fetched
 from models import Person, StaffMember
-from services import outbox
+from services import outbox, richmenus
 from services.conversation import ChatKey, ConversationStore
 from services.identity import linked_person, staff_member
 
@@ -47,6 +47,7 @@ class Context:
     queued_pushes: list[int] = field(default_factory=list)
     group_guard: Callable[[list[dict[str, Any]]], None] | None = None  # checks every group-bound message
     fetch_content: Callable[[str], Fetched] | None = None  # a picture someone sent, from LINE
+    menu_changed: bool = False  # the person's rich menu is to be linked again, after the commit
 
     @cached_property
     def now(self) -> datetime:
@@ -148,6 +149,13 @@ class Context:
         return ConversationStore(
             self.session, key, self.now, timedelta(minutes=self.settings.conversation_timeout_minutes)
         )
+
+    def roles_changed(self) -> None:
+        """The person writing was verified, took or lost a role, blocked or came back: their rich
+        menu follows (linked with LINE once this event is committed, and retried until it is)."""
+        if self.user_id:
+            richmenus.menu_changed(self.session, self.user_id, self.now)
+            self.menu_changed = True
 
     def push(self, to: str, messages: Sequence[Message], origin: str, *, dedupe_key: str | None = None) -> None:
         """Queue a push to someone else (delivered after this event is committed).

@@ -22,6 +22,8 @@ def on_follow(ctx: Context) -> list[Message]:
     user = remember_user(ctx)
     if user is not None:
         line_users.followed(user, ctx.now)
+        if ctx.person is not None or ctx.staff is not None:  # back after blocking: their menu again
+            ctx.roles_changed()
     return msgs.greeting(ctx.settings.office_name, ctx.settings.office_phone)
 
 
@@ -30,5 +32,7 @@ def on_unfollow(ctx: Context) -> list[Message]:
     user = remember_user(ctx)
     if user is not None:
         line_users.unfollowed(user, ctx.now)
+        if ctx.person is not None or ctx.staff is not None:  # their menu is unlinked
+            ctx.roles_changed()
     ctx.conversation.finish()
     return []

@@ -148,6 +148,7 @@ def _link(ctx: Context, person: Person) -> list[Message]:
     if not link_line_account(ctx.session, ctx.user_id or "", person.id, consented_at=_consented_at(ctx, data),
                              notice_version=msgs.NOTICE_VERSION, at=ctx.now):
         return msgs.linked_elsewhere(ctx.settings.office_phone)
+    ctx.roles_changed()  # the debtor's menu replaces the guest's
     reply = msgs.verified(person.first_name)
     if data.get("then") == "balance":
         reply += balance_for(ctx, person)  # they asked for it with `ยอดหนี้`

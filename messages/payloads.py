@@ -75,3 +75,11 @@ class PayQR(Postback):
 
     contract: int
     amount: bool  # True: the amount suggested (overdue, else the next installment); False: the payer types it
+
+
+@postback("tab")
+@dataclass(frozen=True)
+class MenuTab(Postback):
+    """A tab along the top of a rich menu: LINE switches the menu itself, the bot notes which one shows."""
+
+    menu: str  # the key of the menu switched to (domain.richmenus.MenuKey)

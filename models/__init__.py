@@ -26,6 +26,7 @@ from models.register import (
     StaffMember,
     VerificationAttempt,
 )
+from models.richmenus import RichMenu, RichMenuLink
 from models.roles import GroupCode, InviteCode, RoleCodeAttempt
 from models.scheduling import ClockLock, Holiday, ProactiveContact, apscheduler_jobs
 from models.standing import FollowupStanding, RegisterVersion, StandingState
@@ -70,6 +71,8 @@ __all__ = [
     "PlatformFlag",
     "Person",
     "ProcessedEvent",
+    "RichMenu",
+    "RichMenuLink",
     "StaffMember",
     "VerificationAttempt",
 ]

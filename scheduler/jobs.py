@@ -105,6 +105,19 @@ def deliver_outbox() -> None:
         log.info("job done", extra={"job": "deliver_outbox", "attempted": attempted})
 
 
+def link_rich_menus() -> None:
+    """Link the rich menus that are due and not yet linked (the web process's safety net).
+
+    Not fenced, like `deliver_outbox`: it only carries out links already decided, and two
+    processes doing so link the same menu twice at worst."""
+    menus = _rt().menus
+    attempted = 0
+    while batch := menus.sync_due():
+        attempted += batch
+    if attempted:
+        log.info("job done", extra={"job": "link_rich_menus", "attempted": attempted})
+
+
 @_fenced
 def purge_conversations() -> None:
     """Forget conversations idle past their expiry (the next message would drop them anyway)."""
@@ -362,5 +375,6 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("group_reminders", group_reminders, "cron", {"hour": "8-17", "minute": 30}),
     JobSpec("district_reports", district_reports, "cron", {"hour": "8-17", "minute": 40}),
     JobSpec("purge_conversations", purge_conversations, "interval", {"hours": 1}),
+    JobSpec("link_rich_menus", link_rich_menus, "interval", {"minutes": 1}, misfire_grace_time=120),
     JobSpec("deliver_outbox", deliver_outbox, "interval", {"seconds": 15}, misfire_grace_time=60),
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import time
 import urllib.error
@@ -25,6 +26,7 @@ from linebot.v3.messaging import (
     RichMenuSize,
     TextMessage,
 )
+from PIL import Image
 
 from devtools.fakeline import events as ev
 from tests.conftest import TOKEN
@@ -139,6 +141,12 @@ def test_profiles_groups_content_quota_and_rich_menu(api, fake, fake_line):
         size=RichMenuSize(width=2500, height=843), selected=True, name="main", chat_bar_text="เมนู",
         areas=[RichMenuArea(bounds=RichMenuBounds(x=0, y=0, width=2500, height=843),
                             action=MessageAction(label="เมนู", text="ช่วยเหลือ"))]))
+    assert _status(lambda: api.set_default_rich_menu(menu.rich_menu_id)) == 400  # not without its picture
+    picture = io.BytesIO()
+    Image.new("RGB", (2500, 843), "white").save(picture, "PNG")
+    with ApiClient(Configuration(host=fake_line.url, access_token=TOKEN)) as client:
+        MessagingApiBlob(client).set_rich_menu_image(menu.rich_menu_id, picture.getvalue(),
+                                                     _headers={"Content-Type": "image/png"})
     api.set_default_rich_menu(menu.rich_menu_id)
     assert api.get_default_rich_menu_id().rich_menu_id == menu.rich_menu_id
     assert api.get_message_quota_consumption().total_usage == 0

@@ -72,6 +72,20 @@ class FakeLineClient:
                 return stats
             time.sleep(0.01)
 
+    def rich_menu_of(self, user_id: str) -> dict[str, Any]:
+        """The rich menu a user sees: {"richMenu": {...} or None, "linked": their own or the default}."""
+        return self._call("GET", f"/_fake/richmenus/user/{quote(user_id)}")  # type: ignore[no-any-return]
+
+    def rich_menu_image(self, menu_id: str) -> tuple[bytes, str]:
+        """A rich menu's picture and its content type."""
+        with urllib.request.urlopen(self.base_url + f"/_fake/richmenus/{quote(menu_id)}/image", timeout=10) as response:
+            return response.read(), response.headers.get_content_type()
+
+    def switch_rich_menu(self, user_id: str, alias_id: str) -> str:
+        """A richmenuswitch area tapped: LINE links the alias's menu to the user; returns LINE's status."""
+        return str(self._call("POST", "/_fake/richmenus/switch", {"userId": user_id, "richMenuAliasId": alias_id})
+                   ["status"])
+
     def chat(self, chat: str, after: int = 0) -> list[dict[str, Any]]:
         """The transcript of `user:U…` or `group:C…` as LINE would show it."""
         return self._call("GET", f"/_fake/chats/{quote(chat, safe=':')}?after={after}")

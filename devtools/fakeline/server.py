@@ -1,6 +1,7 @@
 """The fake Messaging API server: real HTTP, LINE's checks, recorded requests, injected faults.
 
-`state` holds what it remembers and its error answers, `checks` what LINE checks on a send;
+`state` holds what it remembers and its error answers, `checks` what LINE checks on a send,
+`richmenus` the rich menus, their aliases and each user's;
 the routes and the server that runs them are here.
 """
 
@@ -18,6 +19,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 
 from devtools.fakeline.checks import check_retry_key, validate_send
 from devtools.fakeline.login import register_login
+from devtools.fakeline.richmenus import register_rich_menus
 from devtools.fakeline.state import (
     RATE_LIMIT_BODY,
     Content,
@@ -66,7 +68,7 @@ def create_fake_line(access_token: str) -> Flask:
     _register_messaging(app, state)
     _register_reads(app, state)
     _register_content(app, state)
-    _register_rich_menu(app, state)
+    register_rich_menus(app, state)
     _register_control(app, state)
     register_login(app, state)
     return app
@@ -242,50 +244,6 @@ def _content_body(content: Content) -> Iterator[bytes]:
         content.complete = True
     finally:
         content.finished = True
-
-
-def _register_rich_menu(app: Flask, state: FakeState) -> None:
-    @app.post("/v2/bot/richmenu")
-    def create_rich_menu() -> Response:
-        body = request.get_json(silent=True) or {}
-        if not body.get("size") or not body.get("areas") or not body.get("chatBarText"):
-            record_request(state, 400, body)
-            detail = error_detail("Must not be null", "size/areas/chatBarText")
-            raise LineError(400, "The request body has 1 error(s)", [detail])
-        menu_id = "richmenu-" + uuid.uuid4().hex
-        state.rich_menus[menu_id] = {"richMenuId": menu_id, **body}
-        record_request(state, 200, body)
-        return jsonify({"richMenuId": menu_id})
-
-    @app.get("/v2/bot/richmenu/list")
-    def list_rich_menus() -> Response:
-        record_request(state, 200)
-        return jsonify({"richmenus": list(state.rich_menus.values())})
-
-    @app.post("/v2/bot/richmenu/<menu_id>/content")
-    def upload_rich_menu_image(menu_id: str) -> Response:
-        record_request(state, 200)
-        if menu_id not in state.rich_menus:
-            raise LineError(404, "Not found")
-        if request.mimetype not in {"image/png", "image/jpeg"}:
-            raise LineError(415, "Unsupported Media Type")
-        state.rich_menus[menu_id]["hasImage"] = True
-        return jsonify({})
-
-    @app.post("/v2/bot/user/all/richmenu/<menu_id>")
-    def set_default_rich_menu(menu_id: str) -> Response:
-        record_request(state, 200)
-        if menu_id not in state.rich_menus:
-            raise LineError(404, "Not found")
-        state.default_rich_menu = menu_id
-        return jsonify({})
-
-    @app.get("/v2/bot/user/all/richmenu")
-    def get_default_rich_menu() -> Response:
-        record_request(state, 200)
-        if state.default_rich_menu is None:
-            raise LineError(404, "Not found")
-        return jsonify({"richMenuId": state.default_rich_menu})
 
 
 # --- control endpoints (tests and the simulator) -----------------------------------------

@@ -63,6 +63,9 @@ class FakeState:
     groups: dict[str, dict[str, Any]] = field(default_factory=dict)
     contents: dict[str, Content] = field(default_factory=dict)
     rich_menus: dict[str, dict[str, Any]] = field(default_factory=dict)
+    rich_menu_images: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # menu id: (bytes, type)
+    rich_menu_aliases: dict[str, str] = field(default_factory=dict)  # alias id: menu id
+    user_rich_menus: dict[str, str] = field(default_factory=dict)  # user id: the menu linked to them
     default_rich_menu: str | None = None
     chats: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     sent_count: int = 0
@@ -77,6 +80,11 @@ class FakeState:
             self.faults.clear()
             self.chats.clear()
             self.sent_count = 0
+            self.rich_menus.clear()
+            self.rich_menu_images.clear()
+            self.rich_menu_aliases.clear()
+            self.user_rich_menus.clear()
+            self.default_rich_menu = None
             self.resets += 1
 
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import urllib.error
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, abort, current_app, jsonify, request, send_from_directory
+from flask import Blueprint, Response, abort, current_app, jsonify, request, send_from_directory
 
 from bot.router import understands
 from bot.runtime import runtime
@@ -63,6 +64,30 @@ def list_personas():  # type: ignore[no-untyped-def]
     return jsonify(listed)
 
 
+@bp.get("/api/richmenu")
+def rich_menu():  # type: ignore[no-untyped-def]
+    """The rich menu the persona sees (theirs, else the default), its areas and its picture's address."""
+    persona = _persona(request.args.get("persona", ""))
+    if persona.get("group_id"):  # rich menus show only in a 1:1 chat
+        return jsonify({"menu": None})
+    shown = _fake().rich_menu_of(persona["user_id"])
+    menu = shown.get("richMenu")
+    if menu is None:
+        return jsonify({"menu": None})
+    return jsonify({"menu": {key: menu.get(key) for key in ("richMenuId", "size", "areas", "chatBarText", "selected")}
+                    | {"image": f"{bp.url_prefix}/api/richmenu/{menu['richMenuId']}/image"},
+                    "linked": shown.get("linked", False)})
+
+
+@bp.get("/api/richmenu/<menu_id>/image")
+def rich_menu_image(menu_id: str):  # type: ignore[no-untyped-def]
+    try:
+        data, kind = _fake().rich_menu_image(menu_id)
+    except (urllib.error.URLError, OSError):
+        abort(404)
+    return Response(data, mimetype=kind, headers={"Cache-Control": "max-age=3600"})  # an id's picture never changes
+
+
 @bp.get("/api/messages")
 def messages():  # type: ignore[no-untyped-def]
     persona = _persona(request.args.get("persona", ""))
@@ -108,6 +133,11 @@ def _build_event(persona: dict[str, Any], spec: dict[str, Any]) -> tuple[dict[st
         shown = spec.get("display_text")
         echo = {"type": "postback-display", "text": shown} if shown else None
         return ev.event("postback", source, postback=postback), echo
+    if kind == "richmenuswitch" and not persona.get("group_id"):  # a tab of the rich menu tapped
+        alias = str(spec.get("alias", ""))
+        status = _fake().switch_rich_menu(persona["user_id"], alias)
+        postback = {"data": str(spec.get("data", "")), "params": {"newRichMenuAliasId": alias, "status": status}}
+        return ev.event("postback", source, postback=postback), None
     if kind == "location":
         lat, lng = float(spec["latitude"]), float(spec["longitude"])
         message = ev.location_message(lat, lng, spec.get("title", ""), spec.get("address", ""))

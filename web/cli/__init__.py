@@ -15,14 +15,26 @@ from flask.cli import FlaskGroup
 # loaded; their commands and factory are looked up when called.
 from scheduler import cli as scheduler_cli
 from web import app as web_app
-from web.cli import audit, database, groups, holidays, imports, measures, outbox, reports, roles, sessions
+from web.cli import (
+    audit,
+    database,
+    groups,
+    holidays,
+    imports,
+    measures,
+    outbox,
+    reports,
+    richmenu,
+    roles,
+    sessions,
+)
 
 
 def register(app: Flask) -> None:
     """Attach the commands that need a configured app."""
     for command in (database.db, outbox.outbox, imports.import_command, measures.measures, holidays.holidays,
                     groups.groups, sessions.sessions, roles.officers, roles.volunteers, reports.reports,
-                    audit.audit, scheduler_cli.scheduler):
+                    audit.audit, richmenu.richmenu, scheduler_cli.scheduler):
         app.cli.add_command(command)
 
 

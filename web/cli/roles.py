@@ -13,6 +13,7 @@ from messages.format import area_name
 from models.db import session_scope
 from services.areas import find_area
 from services.console import issue_signin_link, officer_by_line_id
+from services.richmenus import menu_changed
 from services.roles import add_invite, revoke_role, staff_by_line_id, staff_with_role
 
 
@@ -71,6 +72,8 @@ def _role_group(role: str, plural: str) -> click.Group:
             if member is None:
                 raise click.ClickException(f"no {role} with LINE id {line_user_id}")
             revoke_role(member, rt.clock.now())
+            menu_changed(session, line_user_id, rt.clock.now())  # back to the menu of the roles left
+        rt.menus.sync_due()
         click.echo(f"{line_user_id} is no longer a {role}")
 
     return group

@@ -5,7 +5,10 @@
  * text | postback | location | image | follow | unfollow | join and answers {ok, status, error?}
  * (a failure becomes a grey note in the chat); GET /simulator/api/messages?persona=ID&after=SEQ
  * returns {messages: [{seq, direction: "bot"|"user", at, message}], last} and is polled every
- * second and right after each send. `message` is the LINE Messaging API object exactly as the bot
+ * second and right after each send. GET /simulator/api/richmenu?persona=ID returns {menu: {richMenuId,
+ * size, areas, chatBarText, selected, image} | null}: the rich menu the persona sees, drawn below the
+ * input with a button over each area (its action runs as a tap would; a richmenuswitch is sent as
+ * {type: "richmenuswitch", alias, data}). `message` is the LINE Messaging API object exactly as the bot
  * sent it (text, sticker, image, location, template, imagemap, flex, optional quickReply), or for
  * direction "user" what the simulated person sent (text, location, image, postback-display).
  * Message content only ever reaches the page through DOM nodes and textContent, never innerHTML.
@@ -41,7 +44,7 @@
 
   const state = {
     personas: [], persona: null, lastSeq: 0, gen: 0, timer: null,
-    inflight: false, again: false, lastDay: null, lastFrom: null, pickerAction: null,
+    inflight: false, again: false, lastDay: null, lastFrom: null, pickerAction: null, richMenuId: undefined,
   };
   const ui = {};
 
@@ -159,6 +162,7 @@
       note(e.status ? `ส่งไม่สำเร็จ: เซิร์ฟเวอร์ตอบ HTTP ${e.status}` : 'ส่งไม่สำเร็จ: เชื่อมต่อบอตไม่ได้', gen);
     }
     pollNow();
+    loadRichMenu(); // verifying, taking a role or blocking changes the person's menu
   }
 
   function sendText(text) {
@@ -228,6 +232,8 @@
     ui.follow.hidden = ui.unfollow.hidden = p.kind === 'group';
     ui.join.hidden = p.kind !== 'group';
     renderHints(Array.isArray(p.hints) ? p.hints : []);
+    state.richMenuId = undefined;
+    loadRichMenu();
     pollNow();
     ui.input.focus();
   }
@@ -245,6 +251,53 @@
     for (const h of hints) {
       ui.hints.append(Object.assign(button('chip hint', h, () => sendText(h)), { title: 'ส่งข้อความนี้ (send this text)' }));
     }
+  }
+
+  // ---------------------------------------------------------------- the rich menu
+  async function loadRichMenu() {
+    const p = state.persona;
+    if (!p) return;
+    const gen = state.gen;
+    let data;
+    try { data = await api(`/richmenu?persona=${encodeURIComponent(p.id)}`); } catch (e) { return; }
+    if (gen === state.gen) renderRichMenu(data && data.menu);
+  }
+
+  /** The persona's menu: its picture with a transparent button over each area, in percent of its size. */
+  function renderRichMenu(menu) {
+    const id = menu && menu.richMenuId ? menu.richMenuId : null;
+    if (id === state.richMenuId) return;
+    state.richMenuId = id;
+    ui.rm.hidden = !id;
+    ui.rmAreas.replaceChildren();
+    if (!id) return;
+    const size = menu.size || {};
+    const pct = (v, of) => `${(100 * v / of).toFixed(3)}%`;
+    ui.rmImage.src = typeof menu.image === 'string' && SAFE_IMG.test(menu.image) ? menu.image : '';
+    ui.rmImage.alt = `ริชเมนู: ${(menu.areas || []).map((a) => (a.action && a.action.label) || '').join(' · ')}`;
+    ui.rmBarText.textContent = menu.chatBarText || 'เมนู';
+    for (const area of Array.isArray(menu.areas) ? menu.areas : []) {
+      const b = area.bounds || {};
+      const action = area.action || {};
+      const label = action.label || action.text || action.type || '';
+      const btn = Object.assign(button('rm-area', null, () => runAction(action)), { title: label });
+      btn.setAttribute('aria-label', label);
+      btn.dataset.action = action.type || '';
+      styled(btn, { left: pct(b.x, size.width), top: pct(b.y, size.height),
+                    width: pct(b.width, size.width), height: pct(b.height, size.height) });
+      ui.rmAreas.append(btn);
+    }
+    setRichMenuOpen(menu.selected !== false);
+  }
+
+  function setRichMenuOpen(open) {
+    ui.rmPanel.hidden = !open;
+    ui.rmBar.setAttribute('aria-expanded', String(open));
+    ui.rmArrow.textContent = open ? '▾' : '▴';
+  }
+
+  function switchRichMenu(a) {
+    send({ type: 'richmenuswitch', alias: a.richMenuAliasId || '', data: a.data || '' });
   }
 
   // ---------------------------------------------------------------- chat log
@@ -604,6 +657,7 @@
       case 'location': return openLocationForm();
       case 'camera': case 'cameraRoll': return ui.file.click();
       case 'clipboard': return copyText(a.clipboardText || '');
+      case 'richmenuswitch': return switchRichMenu(a);
       default: return note(`ปุ่มประเภท "${a.type}" ใช้ในตัวจำลองไม่ได้ (action not supported)`);
     }
   }
@@ -708,7 +762,9 @@
       hints: $('hint-chips'), locForm: $('location-form'), picker: $('picker-form'),
       pickerTitle: $('picker-title'), pickerInput: $('picker-input'), bar: $('input-bar'),
       input: $('text-input'), file: $('img-file'), follow: $('follow-btn'),
-      unfollow: $('unfollow-btn'), join: $('join-btn'),
+      unfollow: $('unfollow-btn'), join: $('join-btn'), rm: $('rich-menu'), rmBar: $('rm-bar'),
+      rmBarText: $('rm-bar-text'), rmArrow: $('rm-arrow'), rmPanel: $('rm-panel'), rmImage: $('rm-image'),
+      rmAreas: $('rm-areas'),
     });
     ui.input.addEventListener('keydown', (ev) => {
       if (ev.key !== 'Enter' || ev.shiftKey || ev.isComposing || ev.keyCode === 229) return;
@@ -723,6 +779,7 @@
       [ui.picker, 'submit', onPickerSubmit], [ui.select, 'change', () => selectPersona(ui.select.value)],
       [ui.follow, 'click', () => sendEvent('follow')], [ui.unfollow, 'click', () => sendEvent('unfollow')],
       [ui.join, 'click', () => sendEvent('join')],
+      [ui.rmBar, 'click', () => setRichMenuOpen(ui.rmPanel.hidden)],
       [document, 'keydown', (ev) => { if (ev.key === 'Escape') closeSheets(); }],
       ...[...document.querySelectorAll('[data-close]')].map((b) => [b, 'click', closeSheets]),
     ];
@@ -730,7 +787,7 @@
     loadPersonas();
   }
 
-  window.LineSim = { state, renderMessage, renderFlex, selectPersona, pollNow };
+  window.LineSim = { state, renderMessage, renderFlex, selectPersona, pollNow, loadRichMenu };
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
   else init();
 })();
