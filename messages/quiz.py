@@ -26,6 +26,7 @@ from domain.measures import Fit
 from messages.common import flow_controls
 from messages.flows import ReliefStep, answer
 from messages.format import thai_date
+from messages.payloads import BookingAction
 
 START_AGAIN = "ประเมินมาตรการ"  # a word that always starts the quiz afresh
 
@@ -166,7 +167,10 @@ def applied(measure_name: str, next_step: str, office_phone: str) -> list[Messag
     }[next_step]
     book_now = None
     if next_step in {"clinic", "court"}:  # the next step is a meeting: let them pick the day now
-        book_now = QuickReply(items=[QuickReplyItem(action=MessageAction(label="เลือกวันนัดเลย", text="นัดหมาย"))])
+        # a button, not the typed word: it works while the quiz is still open, and says which kind was asked for
+        book_now = QuickReply(items=[QuickReplyItem(action=PostbackAction(
+            label="เลือกวันนัดเลย", display_text="นัดหมาย",
+            data=BookingAction(op="new", booking=0, kind=next_step).pack()))])
     return [TextMessage(text=f"ส่งคำขอเข้าร่วม \"{measure_name}\" แล้วค่ะ 🙏\n{follow}\n"
                              f"ดูสถานะได้ทุกเมื่อ พิมพ์ \"มาตรการ\" · เร่งด่วนโทร {office_phone}",
                         quick_reply=book_now)]
