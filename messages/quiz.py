@@ -64,7 +64,8 @@ REASONS = {
     "release_share": "คุณเป็นลูกหนี้ร่วมและอยากชำระเฉพาะส่วนของตนเพื่อปลดหนี้",
     "guarantor_or_co_debtor": "สำหรับผู้ค้ำประกันหรือลูกหนี้ร่วมของสัญญานี้",
     "court_settlement": "เรื่องอยู่ที่ศาลแล้ว ยังตกลงชำระเพื่อลดดอกเบี้ยผิดนัดได้",
-    "demand_letter": "คุณได้รับหนังสือทวงถามแล้ว ชำระเร็วได้ส่วนลดมาก",
+    "demand_letter": "คุณได้รับหนังสือทวงถามไม่นานนี้ ชำระครบภายในกำหนดได้ส่วนลดมาก",
+    "demand_letter_maybe": "ใช้ได้หากชำระครบภายใน {before_suit_days} วันนับจากวันที่ได้รับหนังสือทวงถาม",
     "older_contract": "สัญญาของคุณทำก่อน 30 ก.ย. 2566 จึงขอลดอัตราดอกเบี้ยได้",
     "older_contract_maybe": "ใช้ได้หากสัญญาของคุณทำก่อน 30 ก.ย. 2566",
     "payoff": "คุณพร้อมปิดหนี้ได้เร็ว จึงได้ลดหรืองดดอกเบี้ยผิดนัด",
@@ -149,7 +150,7 @@ def _card(card: Card) -> FlexBubble:
         ]),
         body=FlexBox(layout="vertical", spacing="sm", contents=[
             FlexText(text=m.fill(m.summary), wrap=True, size="sm"),
-            FlexText(text="ทำไมเหมาะกับคุณ: " + REASONS.get(card.fit.reason, ""), wrap=True, size="xs",
+            FlexText(text="ทำไมเหมาะกับคุณ: " + m.fill(REASONS.get(card.fit.reason, "")), wrap=True, size="xs",
                      color="#1B5E20"),
             FlexSeparator(margin="md"),
             FlexText(text="เอกสารที่ต้องเตรียม", weight="bold", size="xs", margin="md"),
