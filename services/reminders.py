@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from domain.contact_hours import contact_day
 from domain.money import Position
 from domain.reminders import Reminder
-from models import ProactiveContact
+from models import JobMark, ProactiveContact
 from models.platform import LineGroup, LineUser
 from models.register import LineLink, Membership, StaffMember
 from services.areas import areas_below
@@ -101,3 +101,21 @@ def record_multicast_contacts(session: Session, recipients: Sequence[str], purpo
         {"line_user_id": user, "contact_day": contact_day(now), "purpose": purpose,
          "key": f"{purpose}:{user}:{due.isoformat()}", "outbox_id": outbox_id, "created_at": now}
         for user in recipients])
+
+
+# --- how far a daily job has looked -------------------------------------------------------
+
+
+def covered_through(session: Session, job: str) -> date | None:
+    """The last day this job covered, or None before its first run."""
+    mark = session.get(JobMark, job)
+    return mark.through if mark is not None else None
+
+
+def mark_covered(session: Session, job: str, day: date, now: datetime) -> None:
+    """This job has covered `day` (in the same transaction as what it queued)."""
+    mark = session.get(JobMark, job)
+    if mark is None:
+        session.add(JobMark(job=job, through=day, updated_at=now))
+    else:
+        mark.through, mark.updated_at = day, now
