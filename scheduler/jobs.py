@@ -140,8 +140,8 @@ def _payment_reminders(rt: Runtime, session: Session, now: datetime) -> int:
     today = now.date()
     # whoever gets an appointment reminder today gets it instead; the payment one waits a day
     appointment_today = {b.line_user_id for b in bookings_on(session, [today, today + timedelta(days=1)])}
-    candidates = [r for r in personal_reminders(reminder_audience(session, today), today)
-                  if r.recipient not in appointment_today]
+    audience = reminder_audience(session, today, pause_for_relief=rt.settings.reminders_pause_for_relief)
+    candidates = [r for r in personal_reminders(audience, today) if r.recipient not in appointment_today]
     sent_before = sent_keys(session, [r.key for r in candidates])
     fresh = not_contacted_on(session, [r for r in candidates if r.key not in sent_before], today)
     batches: dict[tuple[str, date], list[str]] = {}

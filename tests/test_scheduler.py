@@ -9,9 +9,20 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot import create_app
 from domain.clock import BANGKOK
 from domain.group_guard import GroupPrivacyError
-from models import LineGroup, Outbox, ProactiveContact, StaffMember
+from models import (
+    AppointmentSession,
+    Booking,
+    LineGroup,
+    LineLink,
+    MeasureApplication,
+    Membership,
+    Outbox,
+    ProactiveContact,
+    StaffMember,
+)
 from services import outbox
 from tests import factories as f
 from tests.helpers import GROUP, USER, buttons, texts
@@ -300,3 +311,54 @@ def test_after_days_without_a_run_each_crossing_is_told_once(app, fake, clock, n
     assert [codes_in(body) for body in alerts_to(fake, OFFICER)] == [[31], [14]]
     run_clock(app, clock, at(date(2026, 12, 1), 10))
     assert len(alerts_to(fake, OFFICER)) == 2
+
+
+# --- pausing payment reminders while the fund is deciding or mediating (issue 15, item 7) ---
+
+
+@pytest.fixture
+def relief_under_way(db, clock, province):  # type: ignore[no-untyped-def]
+    """USER's application is being decided, OTHER has a court mediation booked, THIRD's was approved."""
+    with Session(db) as session:
+        person = {link.line_user_id: link.person_id for link in session.scalars(select(LineLink))}
+        contract = {m.person_id: m.contract_id for m in session.scalars(select(Membership))}
+        for user, status in ((USER, "under_review"), (THIRD, "approved")):
+            session.add(MeasureApplication(person_id=person[user], contract_id=contract[person[user]],
+                                           measure_id="M5", answers={}, status=status, submitted_at=clock.now(),
+                                           status_changed_at=clock.now()))
+        court = AppointmentSession(kind="court", title="ไกล่เกลี่ย", place="ศาลแขวง", starts_at=at(date(2026, 12, 10), 9),
+                                   ends_at=at(date(2026, 12, 10), 12), capacity=5, documents=[], status="open",
+                                   created_at=clock.now())
+        session.add(court)
+        session.flush()
+        session.add(Booking(session_id=court.id, person_id=person[OTHER], line_user_id=OTHER, kind="court", seat=1,
+                            capacity=5, slot_start=court.starts_at, status="booked", sequence=0, checklist={},
+                            created_at=clock.now(), updated_at=clock.now()))
+        session.commit()
+
+
+def test_no_payment_reminder_while_relief_is_decided_or_mediation_booked(app, fake, clock, relief_under_way):
+    run_clock(app, clock, at(date(2026, 11, 28), 9))
+    [multicast] = sent(fake, "/v2/bot/message/multicast")
+    assert multicast["body"]["to"] == [THIRD]  # an approved application no longer holds reminders back
+    assert not [p for p in sent(fake, "/v2/bot/message/push") if p["body"]["to"] in (USER, OTHER)]
+
+
+def test_the_pause_is_a_setting(settings, fake, clock, relief_under_way):
+    app = create_app(settings.with_(reminders_pause_for_relief=False), clock=clock)
+    try:
+        run_clock(app, clock, at(date(2026, 11, 28), 9))
+    finally:
+        app.extensions["wdf"].close()
+    [multicast] = sent(fake, "/v2/bot/message/multicast")
+    assert sorted(multicast["body"]["to"]) == sorted([USER, OTHER, THIRD])
+
+
+def test_reminders_resume_once_the_mediation_day_is_past(app, fake, clock, relief_under_way, db):
+    with Session(db) as session:  # the mediation was on 20 Nov: OTHER is reminded again
+        booking = session.scalars(select(Booking)).one()
+        booking.slot_start = at(date(2026, 11, 20), 9)
+        session.commit()
+    run_clock(app, clock, at(date(2026, 11, 28), 9))
+    [multicast] = sent(fake, "/v2/bot/message/multicast")
+    assert sorted(multicast["body"]["to"]) == sorted([OTHER, THIRD])
