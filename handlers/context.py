@@ -149,10 +149,11 @@ class Context:
             self.session, key, self.now, timedelta(minutes=self.settings.conversation_timeout_minutes)
         )
 
-    def push(self, to: str, messages: Sequence[Message], origin: str) -> None:
-        """Queue a push to someone else (delivered after this event is committed)."""
+    def push(self, to: str, messages: Sequence[Message], origin: str, dedupe_key: str | None = None) -> None:
+        """Queue a push to someone else (delivered after this event is committed); with `dedupe_key`,
+        only if no push with that key was queued before."""
         row = outbox.enqueue_push(self.session, to=to, messages=messages, origin=origin, now=self.now,
-                                  group_guard=self.group_guard)
+                                  dedupe_key=dedupe_key, group_guard=self.group_guard)
         if row is not None:
             self.session.flush()
             self.queued_pushes.append(row.id)
