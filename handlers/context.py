@@ -47,6 +47,8 @@ class Context:
     queued_pushes: list[int] = field(default_factory=list)
     group_guard: Callable[[list[dict[str, Any]]], None] | None = None  # checks every group-bound message
     fetch_content: Callable[[str], Fetched] | None = None  # a picture someone sent, from LINE
+    show_loading: Callable[[str, int], object] | None = None  # LINE's loading animation in a 1:1 chat
+    loading_shown: bool = field(default=False, init=False)
 
     @cached_property
     def now(self) -> datetime:
@@ -148,6 +150,14 @@ class Context:
         return ConversationStore(
             self.session, key, self.now, timedelta(minutes=self.settings.conversation_timeout_minutes)
         )
+
+    def loading(self, seconds: int = 10) -> None:
+        """Before an answer that takes more than a moment: LINE's loading animation, in a 1:1 chat
+        only (LINE allows it nowhere else), once per event. It never holds up or breaks the answer."""
+        if self.in_group or not self.user_id or self.show_loading is None or self.loading_shown:
+            return
+        self.loading_shown = True
+        self.show_loading(self.user_id, seconds)
 
     def push(self, to: str, messages: Sequence[Message], origin: str, dedupe_key: str | None = None) -> None:
         """Queue a push to someone else (delivered after this event is committed); with `dedupe_key`,

@@ -123,6 +123,7 @@ def _known(data: dict[str, Any], open_holdings: list[Holding]) -> dict[str, Any]
 
 def _results(ctx: Context, person: Person | None, known: dict[str, Any],
              open_holdings: list[Holding]) -> list[Message]:
+    ctx.loading()  # every measure checked against the person's contract
     holding = _chosen(ctx.conversation.data, open_holdings)
     facts = situation(known, holding.contract.contract_date if holding else None,
                       holding.contract.demand_letter_date if holding else None)
