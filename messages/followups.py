@@ -215,6 +215,15 @@ def _alert_bubble(alert: PrescriptionAlert) -> FlexBubble:
     ]), footer=FlexBox(layout="vertical", spacing="xs", contents=buttons) if buttons else None)
 
 
+def holidays_missing(year: int) -> TextMessage:
+    """A line of the morning digest from 1 December while next year's holidays are not loaded."""
+    return TextMessage(
+        text=f"⚠️ แจ้งเจ้าหน้าที่: ระบบยังไม่มีวันหยุดราชการปี {year + 543} "
+        f"หากไม่เพิ่มก่อน 1 ม.ค. {year + 543} บอตจะติดต่อลูกหนี้ในวันหยุดได้ถึง 20:00 น. "
+        "ทั้งที่กฎหมายให้ถึง 18:00 น. เท่านั้น กรุณาแจ้งผู้ดูแลระบบให้เพิ่มวันหยุดของปีหน้า "
+        f"(flask --app bot holidays load holidays-{year + 543}.toml)")
+
+
 def quota_paused(until: date) -> TextMessage:
     """For officers: LINE refused pushes for the month; replies still work."""
     return TextMessage(

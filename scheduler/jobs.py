@@ -18,6 +18,7 @@ from bot.runtime import Runtime
 from domain.clock import BANGKOK
 from domain.contact_hours import is_rest_day, may_contact
 from domain.group_guard import GroupPrivacyError
+from domain.holidays import year_to_load
 from domain.money import CONTRACT_ENDED
 from domain.reminders import (
     Reminder,
@@ -30,7 +31,14 @@ from domain.visits import report_day_on_or_before, report_period
 from messages import appointments as appointment_msgs
 from messages import reminders as msgs
 from messages import visits as visit_msgs
-from messages.followups import DIGEST_ROWS, PrescriptionAlert, digest, prescription_alert, shown
+from messages.followups import (
+    DIGEST_ROWS,
+    PrescriptionAlert,
+    digest,
+    holidays_missing,
+    prescription_alert,
+    shown,
+)
 from messages.format import area_name
 from models.db import Session, session_scope
 from services import followups, outbox, standing
@@ -38,7 +46,7 @@ from services.appointments import booking_view, bookings_on
 from services.areas import district_names
 from services.contracts import members_of, open_positions
 from services.conversation import purge_expired
-from services.holidays import holidays_in
+from services.holidays import holidays_in, years_loaded
 from services.reminders import (
     active_officers,
     already_contacted,
@@ -206,6 +214,8 @@ def officer_digests() -> None:
 def _officer_digests(rt: Runtime, session: Session, now: datetime) -> int:
     today = now.date()
     lists: dict[str | None, tuple[list[dict[str, object]], dict[str, int]]] = {}  # worded once per district
+    missing = year_to_load(today, years_loaded(session))  # from 1 Dec: next year's holidays loaded?
+    notice = [holidays_missing(missing)] if missing is not None else []
     queued = 0
     for officer in active_officers(session):
         district = officer.district.name if officer.district else None
@@ -213,8 +223,9 @@ def _officer_digests(rt: Runtime, session: Session, now: datetime) -> int:
             listed = followups.followup_list(session, today, district, register_limit=DIGEST_ROWS)
             lists[district] = ([shown(row) for row in listed.rows], listed.counts)
         rows, counts = lists[district]
+        messages = digest(rows, today, area_name(district), counts)
         queued += outbox.enqueue_push(session, to=officer.line_user_id,
-                                      messages=digest(rows, today, area_name(district), counts),
+                                      messages=[*messages[:5 - len(notice)], *notice],
                                       origin="job.officer_digest", now=now, send_at=now,
                                       dedupe_key=f"digest:{officer.line_user_id}:{today.isoformat()}") is not None
     return queued
