@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from linebot.v3.webhooks import MessageEvent
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
@@ -41,7 +42,7 @@ def handle_events(rt: Runtime, events: list[Any]) -> None:
         guard = rt.group_guard(session)
         for event in events:
             ctx = Context(session=session, settings=rt.settings, clock=rt.clock, event=event, group_guard=guard,
-                          fetch_content=rt.line.message_content)
+                          fetch_content=rt.line.message_content, show_loading=rt.line.show_loading)
             reply = _handle_one(ctx)
             if reply is not None:
                 replies.append(reply)
@@ -50,8 +51,18 @@ def handle_events(rt: Runtime, events: list[Any]) -> None:
         session.commit()
     for reply in replies:
         _send_reply(rt, reply)
+    if rt.settings.mark_as_read:
+        _mark_as_read(rt, events)
     if pushes or relink:
         _deliver_pushes(rt)
+
+
+def _mark_as_read(rt: Runtime, events: list[Any]) -> None:
+    """MARK_AS_READ: the person sees "Read" under what they sent once it was handled."""
+    for event in events:
+        token = getattr(getattr(event, "message", None), "mark_as_read_token", None)
+        if isinstance(event, MessageEvent) and token:
+            rt.line.mark_as_read(token)
 
 
 def _deliver_pushes(rt: Runtime) -> None:

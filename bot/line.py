@@ -21,11 +21,13 @@ from linebot.v3.messaging import (
     ApiClient,
     ApiException,
     Configuration,
+    MarkMessagesAsReadByTokenRequest,
     MessagingApi,
     MessagingApiBlob,
     MulticastRequest,
     PushMessageRequest,
     ReplyMessageRequest,
+    ShowLoadingAnimationRequest,
 )
 
 from config.settings import Settings
@@ -37,6 +39,15 @@ MAX_MESSAGES_PER_REQUEST = 5
 MAX_MULTICAST_RECIPIENTS = 500
 CONTENT_CHUNK = 64 * 1024  # a picture is read this much at a time
 CONTENT_SECONDS = 30.0  # the longest a picture may take to arrive, however steadily it trickles
+# The loading animation and the read mark only dress up a reply: they may hold it up this long at most.
+TOUCH_SECONDS = 2.0
+LOADING_STEP, LOADING_MIN, LOADING_MAX = 5, 5, 60  # LINE's rule for loadingSeconds
+
+
+def loading_seconds(seconds: int) -> int:
+    """The nearest duration LINE accepts for the loading animation: 5 to 60, in steps of 5."""
+    stepped = -(-seconds // LOADING_STEP) * LOADING_STEP
+    return max(LOADING_MIN, min(LOADING_MAX, stepped))
 
 
 @dataclass(frozen=True)
@@ -147,6 +158,29 @@ class LineGateway:
                 request, x_line_retry_key=retry_key, _request_timeout=self.timeout
             )
         )
+
+    def show_loading(self, chat_id: str, seconds: int = 10) -> SendResult:
+        """LINE's loading animation in a 1:1 chat (LINE allows it nowhere else) while a slow answer
+        is made; it stops when the reply arrives. Never raises: the reply matters, this does not."""
+        return self._touch("loading", lambda: self.api.show_loading_animation_with_http_info(
+            ShowLoadingAnimationRequest(chat_id=chat_id, loading_seconds=loading_seconds(seconds)),
+            _request_timeout=min(self.timeout, TOUCH_SECONDS)))
+
+    def mark_as_read(self, mark_as_read_token: str) -> SendResult:
+        """Mark the messages of a chat as read, up to the message that carried this token."""
+        return self._touch("mark_as_read", lambda: self.api.mark_messages_as_read_by_token_with_http_info(
+            MarkMessagesAsReadByTokenRequest(mark_as_read_token=mark_as_read_token),
+            _request_timeout=min(self.timeout, TOUCH_SECONDS)))
+
+    def _touch(self, what: str, call: Callable[[], Any]) -> SendResult:
+        try:
+            result = self._call(what, call)
+        except Exception as exc:  # a refused value, anything unforeseen: the reply still goes out
+            log.warning("LINE %s failed", what, extra={"error": type(exc).__name__})
+            return SendResult(status=None, error=type(exc).__name__)
+        if not result.ok:
+            log.info("LINE %s refused", what, extra={"http_status": result.status})
+        return result
 
     def message_content(self, message_id: str) -> Fetched:
         """An image a user sent, read a chunk at a time and never past `UPLOAD_MAX_BYTES`.

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from sqlalchemy.exc import IntegrityError
+
 from bot.router import Routed, dispatch
-from handlers import lifecycle, officers
+from handlers import groups, lifecycle, officers
 from handlers.context import Context
 
 Next = Callable[[], Routed]
@@ -29,7 +31,20 @@ def quota_notice(ctx: Context, call_next: Next) -> Routed:
     return Routed(routed.handler, [*officers.quota_notice(ctx), *routed.messages])
 
 
-MIDDLEWARE: Sequence[Middleware] = (remember_user, quota_notice)
+def personal_data_note(ctx: Context, call_next: Next) -> Routed:
+    """A national ID or a phone number posted in a group: its author gets a kind note 1:1, once a
+    day (nothing is said in the group), whatever the message was for."""
+    routed = call_next()
+    if ctx.in_group:
+        try:
+            with ctx.session.begin_nested():  # never at the cost of what the message itself did
+                groups.personal_data_note(ctx)
+        except IntegrityError:  # the same author's note, queued by a message handled at the same moment
+            pass
+    return routed
+
+
+MIDDLEWARE: Sequence[Middleware] = (remember_user, quota_notice, personal_data_note)
 
 
 def run(ctx: Context, middleware: Sequence[Middleware] = MIDDLEWARE) -> Routed:

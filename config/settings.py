@@ -96,6 +96,11 @@ class Settings:
                                  " contributors")
     log_level: str = "INFO"
     log_json: bool = True
+    # No payment reminder to someone whose relief application is being decided (submitted,
+    # under review) or who has a court mediation booked: the fund is already talking to them.
+    reminders_pause_for_relief: bool = True
+    # Mark each message a person sends as read when the bot has handled it (LINE shows "Read").
+    mark_as_read: bool = False
     # "Log in with LINE" on the console (a LINE Login channel of the same provider as the
     # Messaging API channel, so that its user ids are the bot's); unset: sign-in links only.
     line_login_channel_id: str = ""
@@ -157,6 +162,8 @@ class Settings:
             map_tile_attribution=(env.get("MAP_TILE_ATTRIBUTION") or cls.map_tile_attribution).strip(),
             log_level=(env.get("LOG_LEVEL") or "INFO").upper(),
             log_json=not _truthy(env.get("LOG_PLAIN", "")),
+            reminders_pause_for_relief=_flag(env, "REMINDERS_PAUSE_FOR_RELIEF", True),
+            mark_as_read=_flag(env, "MARK_AS_READ", False),
             line_login_channel_id=env.get("LINE_LOGIN_CHANNEL_ID", "").strip(),
             line_login_channel_secret=env.get("LINE_LOGIN_CHANNEL_SECRET", "").strip(),
             line_login_base_url=_url(env, "LINE_LOGIN_BASE_URL", "https://access.line.me"),
@@ -189,6 +196,18 @@ def _url(env: Mapping[str, str], name: str, default: str) -> str:
     if not value.startswith(("http://", "https://")):
         raise SettingsError(f"{name} must start with http:// or https://, got {value!r}")
     return value
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    """An on/off setting: 1/true/yes/on or 0/false/no/off; unset or empty keeps the default."""
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"{name} must be 1 or 0 (on or off), got {raw!r}")
 
 
 def _int(env: Mapping[str, str], name: str, default: int, *, minimum: int = 0) -> int:

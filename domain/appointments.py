@@ -110,13 +110,14 @@ def bookable(status: str, starts_at: datetime, opens_at: datetime | None, closes
 
 def sessions_to_offer(sessions: Iterable[OpenSession], now: datetime, *, debtor_classes: set[int],
                       home_districts: set[int], held: Iterable[tuple[int, str]],
-                      moving: tuple[int, str] | None = None) -> list[SessionView]:
+                      moving: tuple[int, str] | None = None, asked: str | None = None) -> list[SessionView]:
     """Sessions a person may book now, in the order offered.
 
     Court only when one of their contracts is in default or ended; never a kind they already
     hold (`held`: their active bookings as (id, kind)), except the booking being moved, which
-    only moves within its kind (`moving`: (id, kind)); full sessions left out; mobile units in
-    their districts (`home_districts`) first, then by start. `sessions` come ordered by start.
+    only moves within its kind (`moving`: (id, kind)); full sessions left out. The kind the
+    person asked for (`asked`: after asking for mediation, "court") comes first; then mobile
+    units in their districts (`home_districts`); then by start. `sessions` come ordered by start.
     """
     have = {kind for booking_id, kind in held if moving is None or booking_id != moving[0]}
     offered = []
@@ -130,7 +131,7 @@ def sessions_to_offer(sessions: Iterable[OpenSession], now: datetime, *, debtor_
             continue
         if view.seats_left > 0:
             near = view.kind == "mobile" and session.district_id in home_districts
-            offered.append((0 if near else 1, view))
+            offered.append(((view.kind != asked, not near), view))
     return [view for _, view in sorted(offered, key=lambda pair: (pair[0], pair[1].starts_at))]
 
 

@@ -72,6 +72,13 @@ def check_group_message(messages: Sequence[Mapping[str, Any]], names: Collection
         raise GroupPrivacyError("not for a group chat: " + "; ".join(problems))
 
 
+def personal_data_in(text: str, allowed_phones: Collection[str] = ()) -> list[str]:
+    """What personal data someone's own group post shows: NATIONAL_ID and/or PHONE (not the
+    fund's office numbers), read as the guard reads the bot's messages. Names and amounts are
+    left out: people name each other and talk of money in their groups all the time."""
+    return _number_rules(_fold(text), {_phone_digits(phone) for phone in allowed_phones})
+
+
 def _texts(node: Any, path: str) -> Iterator[tuple[str, str]]:
     """(where, text) of every string a group member could see, depth first."""
     if isinstance(node, Mapping):

@@ -6,11 +6,12 @@ outdated file must fail loudly, naming the entry, rather than shift the contact 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date, datetime
 from typing import Any
 
 BE_OFFSET = 543
+WARN_FROM = (12, 1)  # (month, day): from 1 December, next year's holidays must be loaded
 
 
 class HolidayFileError(ValueError):
@@ -55,3 +56,15 @@ def _day(value: Any, index: int) -> date:
         shown = "missing" if value is None else f"{value!r}"
         raise HolidayFileError(f"holiday #{index}: date must be a TOML date like 2026-01-01 (no quotes), got {shown}")
     return value
+
+
+def year_to_load(today: date, loaded_years: Collection[int]) -> int | None:
+    """Next year, from 1 December until its holidays are loaded; else None.
+
+    Without them the contact hours of next year's holidays would run to 20:00 as on a
+    working day, so officers are told while there is still time.
+    """
+    if (today.month, today.day) < WARN_FROM:
+        return None
+    upcoming = today.year + 1
+    return None if upcoming in loaded_years else upcoming

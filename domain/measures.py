@@ -8,9 +8,9 @@ against them, so changing a measure is a data change. Results keep DOMAIN.md's o
 from __future__ import annotations
 
 import string
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from domain.money import CONTRACT_ENDED, IN_DEFAULT, NORMAL, TIME_BARRED
@@ -130,6 +130,7 @@ class Situation:
     contract_date: date | None = None
     status: str | None = None  # active | litigation | judgment
     demand_letter: bool | None = None
+    demand_letter_date: date | None = None  # when the register knows it (M3's window runs from it)
     hardship: str | None = None  # "none" or one of HARDSHIPS
     payoff: str | None = None  # one of PAYOFF
     wish: str | None = None  # one of WISHES
@@ -160,22 +161,22 @@ def eligible(measures: Iterable[Measure], situation: Situation, today: date, *,
         if situation.role is not None and situation.role not in measure.roles:
             continue
         rule = RULES.get(measure.id, _always)
-        reason = rule(measure, situation)
+        reason = rule(measure, situation, today)
         if reason is not None:
             fits.append(Fit(measure, reason))
     return fits
 
 
-def _always(measure: Measure, s: Situation) -> str | None:
+def _always(measure: Measure, s: Situation, today: date) -> str | None:
     return {TIME_BARRED: "time_barred", CONTRACT_ENDED: "contract_ended", IN_DEFAULT: "in_default",
             NORMAL: "paying_well"}[s.debtor_class or NORMAL]
 
 
-def _restructure(measure: Measure, s: Situation) -> str | None:
+def _restructure(measure: Measure, s: Situation, today: date) -> str | None:
     return None if s.payoff in {"all_now", "within_30"} else "more_time"
 
 
-def _guarantee_or_release(measure: Measure, s: Situation) -> str | None:
+def _guarantee_or_release(measure: Measure, s: Situation, today: date) -> str | None:
     release_from = measure.params.get("release_from")
     newer = None if s.contract_date is None or release_from is None else s.contract_date >= release_from
     if s.role == "guarantor" and s.wish in {"leave_guarantee", None} and newer is not True:
@@ -187,17 +188,24 @@ def _guarantee_or_release(measure: Measure, s: Situation) -> str | None:
     return None
 
 
-def _settlement(measure: Measure, s: Situation) -> str | None:
+def _settlement(measure: Measure, s: Situation, today: date) -> str | None:
+    """Before a suit, only inside the window after the demand letter (`before_suit_days`, 30):
+    a letter of years ago earns nothing; a letter whose date is not known, only "if within"."""
     if s.status == "judgment":
         return None
     if s.status == "litigation":
         return "court_settlement"
-    if s.demand_letter:
-        return "demand_letter"
-    return None
+    if not s.demand_letter:
+        return None
+    if s.demand_letter_date is None:
+        return "demand_letter_maybe"
+    window = measure.params.get("before_suit_days")
+    if window is not None and today > s.demand_letter_date + timedelta(days=int(window)):
+        return None
+    return "demand_letter"
 
 
-def _lower_rates(measure: Measure, s: Situation) -> str | None:
+def _lower_rates(measure: Measure, s: Situation, today: date) -> str | None:
     if s.in_court:
         return None
     low_from = measure.params.get("low_rate_from")
@@ -206,21 +214,23 @@ def _lower_rates(measure: Measure, s: Situation) -> str | None:
     return "older_contract" if low_from is None or s.contract_date < low_from else None
 
 
-def _payoff(measure: Measure, s: Situation) -> str | None:
+def _payoff(measure: Measure, s: Situation, today: date) -> str | None:
     return None if s.payoff in {"need_time", "not_yet"} else "payoff"
 
 
-def _hardship(measure: Measure, s: Situation) -> str | None:
+def _hardship(measure: Measure, s: Situation, today: date) -> str | None:
     if s.hardship is None:
         return "hardship_maybe"
     return s.hardship if s.hardship in HARDSHIPS else None
 
 
-def _mediation(measure: Measure, s: Situation) -> str | None:
+def _mediation(measure: Measure, s: Situation, today: date) -> str | None:
     return None if s.status == "judgment" else "mediation"
 
 
-RULES = {
+Rule = Callable[[Measure, Situation, date], str | None]
+
+RULES: dict[str, Rule] = {
     "M1": _restructure,
     "M2": _guarantee_or_release,
     "M3": _settlement,

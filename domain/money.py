@@ -5,6 +5,8 @@
 - Installments are equal; the last absorbs the rounding.
 - Payments (only those made on or before the date asked about) are applied to the
   installments oldest first.
+- A contract is closed when the register says so or when its payments cover its
+  principal (paid off): a closed contract has no class.
 """
 
 from __future__ import annotations
@@ -74,8 +76,9 @@ class Position:
     prescription_date: date
     days_to_prescription: int | None
     default_interest: Decimal
-    debtor_class: int | None
-    closed: bool
+    debtor_class: int | None  # None once closed
+    closed: bool  # closed in the register, or paid off
+    paid_off: bool  # the payments up to `as_of` cover the principal
 
     @property
     def class_name(self) -> str | None:
@@ -169,7 +172,8 @@ def position(terms: Terms, payments: Sequence[tuple[date, Decimal]], as_of: date
     end = due  # the last installment's due date
     prescription = _prescription(last_payment)
     outstanding = max(ZERO, terms.principal - paid)
-    closed = terms.status == "closed"
+    paid_off = is_paid_off(terms.principal, paid)
+    closed = terms.status == "closed" or paid_off
     ended = as_of > end
     return Position(
         as_of=as_of,
@@ -189,7 +193,14 @@ def position(terms: Terms, payments: Sequence[tuple[date, Decimal]], as_of: date
         default_interest=interest.quantize(SATANG, rounding=ROUND_HALF_UP),
         debtor_class=None if closed else classify(ended, overdue_count > 0, prescription, as_of),
         closed=closed,
+        paid_off=paid_off,
     )
+
+
+def is_paid_off(principal: Decimal, paid: Decimal) -> bool:
+    """A contract whose payments cover its principal is closed, whatever the register's status says:
+    it has no class (INTERFACES.md), no reminders and no place on any follow-up list."""
+    return paid >= principal
 
 
 @lru_cache(maxsize=65536)

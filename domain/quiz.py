@@ -5,11 +5,11 @@ At most six questions; a verified person with one contract usually gets one to t
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from domain.measures import Situation
+from domain.measures import Fit, Situation
 from domain.money import NORMAL
 
 # step → the answers it accepts (the wording lives in messages/quiz.py)
@@ -64,11 +64,25 @@ def known_answers(answers: Mapping[str, Any], register: Mapping[str, str]) -> di
     return known
 
 
-def situation(known: Mapping[str, Any], contract_date: date | None) -> Situation:
-    """The complete answers as the measures' rules read them (`next_question` returned None)."""
+def situation(known: Mapping[str, Any], contract_date: date | None,
+              demand_letter_date: date | None = None) -> Situation:
+    """The complete answers as the measures' rules read them (`next_question` returned None).
+
+    `demand_letter_date`: the register's, for a verified person's contract (M3's window).
+    """
     court = known.get("court")
+    demand_letter = court == "demand_letter" if court else None
     return Situation(
         debtor_class=int(known["standing"]), role=known["role"], contract_date=contract_date,
         status=court if court in {"litigation", "judgment"} else ("active" if court else None),
-        demand_letter=court == "demand_letter" if court else None,
+        demand_letter=demand_letter, demand_letter_date=demand_letter_date if demand_letter else None,
         hardship=known.get("hardship"), payoff=known.get("payoff"), wish=known.get("wish"))
+
+
+def asked_first(fits: Sequence[Fit], known: Mapping[str, Any]) -> list[Fit]:
+    """The measures in DOMAIN.md's order, except that the one the person asked for leads.
+
+    A guarantor who asked to leave the guarantee once found that card second of six.
+    """
+    wish = known.get("wish")
+    return sorted(fits, key=lambda fit: fit.reason != wish)

@@ -78,10 +78,25 @@ def group_reminder(group_id: str, positions: Iterable[Position], today: date, *,
 PRESCRIPTION_ALERTS = (180, 90, 30, 7)
 
 
-def prescription_threshold(days_to_prescription: int | None,
-                           thresholds: tuple[int, ...] = PRESCRIPTION_ALERTS) -> int | None:
-    """The smallest alert threshold already crossed (so downtime sends one alert, not four)."""
-    if days_to_prescription is None or days_to_prescription < 0:
+def crossed_threshold(days_now: int | None, days_before: int | None,
+                      thresholds: tuple[int, ...] = PRESCRIPTION_ALERTS) -> int | None:
+    """The alert threshold T a contract crossed since the last look, going from more than T days
+    before its 5-year limit (`days_before`) to T or fewer (`days_now`); the most urgent when
+    downtime let it cross several. None when it crossed none, or is past its limit.
+
+    A contract already inside a threshold when first seen has crossed nothing: the first run
+    of the clock once sent an officer alerts at 2, 14, 45, 60 and 120 days.
+    """
+    if days_now is None or days_before is None or days_now < 0:
         return None
-    crossed = [t for t in thresholds if days_to_prescription <= t]
+    crossed = [t for t in thresholds if days_now <= t < days_before]
     return min(crossed) if crossed else None
+
+
+def days_before_last_look(days_now: int, today: date, last_look: date | None) -> int:
+    """What a contract's days to its limit were on the last day looked at (the day before today
+    when there was none; today itself when today was already looked at, so nothing crosses
+    twice): days only count down while nothing is paid, and a payment moves the limit later,
+    so no crossing is invented."""
+    since = 1 if last_look is None else max(0, (today - last_look).days)
+    return days_now + since

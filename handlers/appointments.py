@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from linebot.v3.messaging import Message
 
+from domain.textnorm import split_command
 from handlers.context import Context
 from handlers.flow import Flow, Step
 from messages import appointments as msgs
@@ -23,41 +24,61 @@ from services.identity import person_by_id
 
 
 def start(ctx: Context) -> list[Message]:
-    """`นัดหมาย` from a verified debtor: their bookings, or the sessions they may book."""
+    """`นัดหมาย` from a verified debtor: their bookings, or the sessions they may book.
+
+    `นัดหมาย ไกล่เกลี่ย` (or คลินิก …) asks for one kind: offered first, unless already held.
+    """
     person = ctx.as_person()
+    _, argument = split_command(ctx.text)
+    asked = msgs.asked_kind(argument)
     mine = appointments.active_bookings(ctx.session, person.id)
-    if mine:
+    if mine and (asked is None or any(b.kind == asked for b in mine)):
         return msgs.my_bookings([appointments.booking_view(b, ctx.settings) for b in mine])
-    return _offer(ctx, person)
+    return _offer(ctx, person, asked=asked)
 
 
 def on_booking_action(ctx: Context, action: BookingAction) -> list[Message]:
-    """A card's button: change or cancel that booking, or book another."""
+    """A card's button: change or cancel that booking (cancelling asks first), or book another."""
     person = ctx.as_person()
     if action.op == "new":
-        return _offer(ctx, person)
-    booking = appointments.own_booking(ctx.session, action.booking, person.id)
-    if booking is None:
-        return msgs.not_yours()
+        return _offer(ctx, person, asked=action.kind if action.kind in msgs.KIND_NAMES else None)
+    booking = appointments.booking_by_id(ctx.session, action.booking)
+    state = appointments.booking_state(booking, person.id, ctx.now)
+    if booking is None or state != "active":  # an old card: say kindly what became of it
+        return _not_current(ctx, person, state)
+    view = appointments.booking_view(booking, ctx.settings)
     if action.op == "cancel":
+        return msgs.confirm_cancel(view, booking.sequence)
+    if action.op == "keep":
+        return msgs.kept(view)
+    if action.op == "cancel_yes":
+        if action.seq != booking.sequence:  # moved since the question was asked: ask again, cancel nothing
+            return _not_current(ctx, person, "changed")
         appointments.cancel_booking(booking, ctx.now)
         ctx.conversation.finish()
         return msgs.cancelled(appointments.booking_view(booking, ctx.settings))
     return _offer(ctx, person, moving=booking)
 
 
-def _offer(ctx: Context, person: Person, moving: Booking | None = None) -> list[Message]:
-    views = appointments.sessions_for(ctx.session, person, ctx.now, moving)
+def _not_current(ctx: Context, person: Person, state: str) -> list[Message]:
+    mine = appointments.active_bookings(ctx.session, person.id)
+    return msgs.not_current(state, [appointments.booking_view(b, ctx.settings) for b in mine])
+
+
+def _offer(ctx: Context, person: Person, moving: Booking | None = None, asked: str | None = None) -> list[Message]:
+    views = appointments.sessions_for(ctx.session, person, ctx.now, moving, asked=asked)
     if not views:
         ctx.conversation.finish()
         return msgs.no_sessions(ctx.settings.office_phone)
-    ctx.conversation.start(AppointmentStep.SESSION, person_id=person.id, moving=moving.id if moving else None)
+    ctx.conversation.start(AppointmentStep.SESSION, person_id=person.id, moving=moving.id if moving else None,
+                           asked=asked)
     return msgs.choose_session(views)
 
 
 def ask_session(ctx: Context) -> list[Message]:
     person = person_by_id(ctx.session, ctx.conversation.data["person_id"])
-    return msgs.choose_session(appointments.sessions_for(ctx.session, person, ctx.now, _moving(ctx))) if person else []
+    return msgs.choose_session(appointments.sessions_for(ctx.session, person, ctx.now, _moving(ctx),
+                                                         asked=ctx.conversation.data.get("asked"))) if person else []
 
 
 def on_session(ctx: Context, answer: str) -> list[Message]:

@@ -48,6 +48,8 @@ class Context:
     group_guard: Callable[[list[dict[str, Any]]], None] | None = None  # checks every group-bound message
     fetch_content: Callable[[str], Fetched] | None = None  # a picture someone sent, from LINE
     menu_changed: bool = False  # the person's rich menu is to be linked again, after the commit
+    show_loading: Callable[[str, int], object] | None = None  # LINE's loading animation in a 1:1 chat
+    loading_shown: bool = field(default=False, init=False)
 
     @cached_property
     def now(self) -> datetime:
@@ -156,6 +158,14 @@ class Context:
         if self.user_id:
             richmenus.menu_changed(self.session, self.user_id, self.now)
             self.menu_changed = True
+
+    def loading(self, seconds: int = 10) -> None:
+        """Before an answer that takes more than a moment: LINE's loading animation, in a 1:1 chat
+        only (LINE allows it nowhere else), once per event. It never holds up or breaks the answer."""
+        if self.in_group or not self.user_id or self.show_loading is None or self.loading_shown:
+            return
+        self.loading_shown = True
+        self.show_loading(self.user_id, seconds)
 
     def push(self, to: str, messages: Sequence[Message], origin: str, *, dedupe_key: str | None = None) -> None:
         """Queue a push to someone else (delivered after this event is committed).

@@ -64,6 +64,7 @@ def on_image(ctx: Context) -> list[Message]:
         return common.media_received(ctx)
     if not ctx.message_id:  # not LINE's form of an id: a forged event, nothing to fetch
         return msgs.picture_not_fetched()
+    ctx.loading(20)  # fetched from LINE, decoded and stored: seconds, on a slow line
     fetched = ctx.fetch_content(ctx.message_id)  # streamed, and cut off past UPLOAD_MAX_BYTES
     if fetched.too_big:
         return msgs.picture_too_big(ctx.settings.upload_max_bytes)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from linebot.v3.messaging import Message
 
+from domain.group_guard import personal_data_in
 from domain.invites import group_code_problem, normalize_code
 from domain.textnorm import split_command
 from handlers.context import Context
@@ -58,3 +59,14 @@ def register(ctx: Context) -> list[Message]:
     if problem is not None:
         return msgs.group_code_problem(problem)
     return msgs.group_bound(groups.bind(ctx.session, ctx.group_id, found, ctx.now))
+
+
+def personal_data_note(ctx: Context) -> None:
+    """Someone posted a 13-digit ID or a phone number in a group: a kind note to them, 1:1 and
+    once a day at most; nothing is said in the group (bot/middleware.py calls this)."""
+    if not ctx.in_group or not ctx.user_id or not ctx.text:
+        return
+    found = personal_data_in(ctx.text, [ctx.settings.office_phone])
+    if found:
+        ctx.push(ctx.user_id, msgs.personal_data_note(found), origin="group.personal_data_note",
+                 dedupe_key=f"personal_data_note:{ctx.user_id}:{ctx.today.isoformat()}")

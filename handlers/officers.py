@@ -16,6 +16,7 @@ from services.followups import followup_list
 def today(ctx: Context) -> list[Message]:
     """`วันนี้` / `today`: the officer's follow-up list, the same as the morning digest."""
     me = ctx.as_officer()
+    ctx.loading()  # the whole district's list: more than a moment
     district = me.district.name if me.district else None
     listed = followup_list(ctx.session, ctx.today, district, register_limit=DIGEST_ROWS)
     return digest([shown(row) for row in listed.rows], ctx.today, area_name(district), listed.counts)

@@ -11,7 +11,7 @@ from typing import Any
 from linebot.v3.messaging import Message
 
 from domain.measures import eligible
-from domain.quiz import QUESTIONS, known_answers, next_question, register_answers, situation
+from domain.quiz import QUESTIONS, asked_first, known_answers, next_question, register_answers, situation
 from handlers.context import Context
 from handlers.flow import Flow, Step
 from messages import quiz as msgs
@@ -123,9 +123,11 @@ def _known(data: dict[str, Any], open_holdings: list[Holding]) -> dict[str, Any]
 
 def _results(ctx: Context, person: Person | None, known: dict[str, Any],
              open_holdings: list[Holding]) -> list[Message]:
+    ctx.loading()  # every measure checked against the person's contract
     holding = _chosen(ctx.conversation.data, open_holdings)
-    facts = situation(known, holding.contract.contract_date if holding else None)
-    fits = eligible(measures_in_db(ctx.session), facts, ctx.today)
+    facts = situation(known, holding.contract.contract_date if holding else None,
+                      holding.contract.demand_letter_date if holding else None)
+    fits = asked_first(eligible(measures_in_db(ctx.session), facts, ctx.today), known)
     cards = [msgs.Card(fit, f"{fit.measure.id}:{holding.contract.id}" if holding else None) for fit in fits]
     if person is None:
         ctx.conversation.finish()  # nothing to apply for without a verified contract

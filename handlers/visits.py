@@ -101,7 +101,7 @@ def _card(ctx: Context, me: StaffMember, person: Person, *, detail: str) -> list
             class_name=x.position.class_name, status=x.contract.status,
             outstanding=x.position.outstanding_principal, overdue=x.position.overdue_amount,
             overdue_installments=x.position.overdue_installments, next_due=x.position.next_due_date,
-            days_to_prescription=x.position.days_to_prescription) for x in h.holdings],
+            days_to_prescription=x.position.days_to_prescription, closed=x.position.closed) for x in h.holdings],
         visits=[msgs.VisitLine(
             day=v.visited_on, officer=v.officer_name, outcome=v.outcome, measure=v.measure_id, note=v.note,
             promise=(p.amount, p.due_on, s.state) if p is not None and s is not None else None)

@@ -25,19 +25,47 @@ from domain.appointments import BookingView, SessionView  # the values the cards
 from domain.clock import BANGKOK
 from messages.common import flow_controls
 from messages.flows import AppointmentStep, answer
-from messages.format import thai_date
+from messages.format import thai_day_date
 from messages.payloads import BookingAction
 
 KIND_NAMES = {"court": "ไกล่เกลี่ยก่อนฟ้อง (ศาล)", "clinic": "คลินิกแก้หนี้", "mobile": "หน่วยเคลื่อนที่เร็ว"}
 
-# What a session is called when whoever publishes it gives no title.
-DEFAULT_TITLES = {"court": "ไกล่เกลี่ยก่อนฟ้อง ศาลแขวงภูเก็ต", "clinic": "คลินิกแก้หนี้",
-                  "mobile": "หน่วยเคลื่อนที่เร็ว WomenFund Phuket"}
+# What a session is called when whoever publishes it gives no title (the place says where:
+# no province is written into a default).
+DEFAULT_TITLES = {"court": "ไกล่เกลี่ยก่อนฟ้องที่ศาล", "clinic": "คลินิกแก้หนี้",
+                  "mobile": "หน่วยเคลื่อนที่เร็ว กองทุนพัฒนาบทบาทสตรี"}
+
+# A title that holds one of these words already says its kind: the kind's name is not put
+# in front of it again ("คลินิกแก้หนี้: คลินิกแก้หนี้" is what that looked like).
+KIND_WORDS = {"court": ("ไกล่เกลี่ย",), "clinic": ("คลินิก",), "mobile": ("หน่วยเคลื่อนที่",)}
+
+# What people type after `นัดหมาย` to ask for one kind: `นัดหมาย ไกล่เกลี่ย`.
+ASKED_KINDS = {"court": ("ไกล่เกลี่ย", "ศาล", "court", "mediation"), "clinic": ("คลินิก", "clinic"),
+               "mobile": ("หน่วยเคลื่อนที่", "mobile")}
 
 
 def session_title(kind: str, title: str | None) -> str:
     """The title given, or the kind's own ("" for a kind that does not exist: refused later)."""
     return title or DEFAULT_TITLES.get(kind, "")
+
+
+def says_kind(kind: str, title: str) -> bool:
+    """Whether the title already names the session's kind."""
+    compact = title.replace(" ", "")
+    return any(word in compact for word in KIND_WORDS.get(kind, ()))
+
+
+def session_heading(kind: str, title: str) -> str:
+    """A session in one line: its title, after its kind's name only when the title does not say it."""
+    if not title.strip():
+        return KIND_NAMES[kind]
+    return title if says_kind(kind, title) else f"{KIND_NAMES[kind]}: {title}"
+
+
+def asked_kind(text: str) -> str | None:
+    """The kind of session typed after `นัดหมาย`, if any."""
+    compact = text.replace(" ", "").casefold()
+    return next((kind for kind, words in ASKED_KINDS.items() if compact and any(w in compact for w in words)), None)
 
 # The court route's two-day checklist (domain.appointments.COURT_CHECKLIST), as officers read it.
 CHECKLIST_NAMES = {
@@ -54,13 +82,14 @@ CHECKLIST_NAMES = {
 def _when(start: datetime, end: datetime | None = None) -> str:
     start = start.astimezone(BANGKOK)
     span = f"{start:%H:%M}" + (f"–{end.astimezone(BANGKOK):%H:%M}" if end else "")
-    return f"{thai_date(start.date())} เวลา {span} น."
+    return f"{thai_day_date(start.date())} เวลา {span} น."
 
 
 def choose_session(sessions: Sequence[SessionView]) -> list[Message]:
     bubbles = [FlexBubble(size="kilo", body=FlexBox(layout="vertical", spacing="sm", contents=[
-        FlexText(text=KIND_NAMES[s.kind], size="xs", color="#06C755", weight="bold"),
-        FlexText(text=s.title, weight="bold", wrap=True),
+        *([] if says_kind(s.kind, s.title) else [
+            FlexText(text=KIND_NAMES[s.kind], size="xs", color="#06C755", weight="bold")]),
+        FlexText(text=s.title or KIND_NAMES[s.kind], weight="bold", wrap=True),
         FlexText(text=_when(s.starts_at, s.ends_at), size="sm", wrap=True),
         FlexText(text=s.place, size="sm", wrap=True, color="#555555"),
         FlexText(text=f"ว่าง {s.seats_left} ที่", size="xs", color="#C0392B" if s.seats_left < 3 else "#1B5E20"),
@@ -88,7 +117,7 @@ def choose_slot(slots: Sequence[tuple[int, datetime]]) -> list[Message]:
 def confirm(view: SessionView, start: datetime) -> list[Message]:
     yes = QuickReplyItem(action=PostbackAction(label="ยืนยันนัด", display_text="ยืนยันนัด",
                                                data=answer(AppointmentStep.CONFIRM, "yes")))
-    return [TextMessage(text=f"ยืนยันนัดนี้ไหมคะ\n{KIND_NAMES[view.kind]}: {view.title}\n{_when(start)}\n{view.place}",
+    return [TextMessage(text=f"ยืนยันนัดนี้ไหมคะ\n{session_heading(view.kind, view.title)}\n{_when(start)}\n{view.place}",
                         quick_reply=QuickReply(items=[yes, *flow_controls(back=True)]))]
 
 
@@ -107,7 +136,7 @@ def booking_card(view: BookingView, *, heading: str = "นัดหมายข�
         FlexText(text="• บัตรประจำตัวประชาชน", size="xs")]
     return FlexBubble(size="kilo", body=FlexBox(layout="vertical", spacing="sm", contents=[
         FlexText(text=heading, size="xs", color="#06C755", weight="bold"),
-        FlexText(text=f"{KIND_NAMES[view.kind]}: {view.title}", weight="bold", wrap=True),
+        FlexText(text=session_heading(view.kind, view.title), weight="bold", wrap=True),
         FlexText(text=_when(view.starts_at, view.ends_at), size="sm", wrap=True),
         FlexText(text=view.place, size="sm", wrap=True, color="#555555"),
         FlexSeparator(margin="md"),
@@ -117,7 +146,7 @@ def booking_card(view: BookingView, *, heading: str = "นัดหมายข�
 
 
 def booked(view: BookingView) -> list[Message]:
-    return [FlexMessage(alt_text=f"นัดหมาย {thai_date(view.starts_at.astimezone(BANGKOK).date())} {view.place}",
+    return [FlexMessage(alt_text=f"นัดหมาย {thai_day_date(view.starts_at.astimezone(BANGKOK).date())} {view.place}",
                         contents=booking_card(view))]
 
 
@@ -155,14 +184,64 @@ def already_booked(kind: str) -> list[Message]:
     return [TextMessage(text=f"คุณมีนัด{KIND_NAMES[kind]}อยู่แล้วค่ะ พิมพ์ \"นัดหมาย\" เพื่อดู เปลี่ยน หรือยกเลิก")]
 
 
-def cancelled(view: BookingView) -> list[Message]:
+def confirm_cancel(view: BookingView, sequence: int) -> list[Message]:
+    """One tap on "ยกเลิกนัด" asks first: the booking stays unless the person says yes.
+
+    The yes carries the booking's sequence: a yes tapped after the booking was moved is stale.
+    """
+    yes = QuickReplyItem(action=PostbackAction(
+        label="ใช่ ยกเลิกนัดนี้", display_text="ใช่ ยกเลิกนัดนี้",
+        data=BookingAction(op="cancel_yes", booking=view.id, seq=sequence).pack()))
+    keep = QuickReplyItem(action=PostbackAction(
+        label="ไม่ยกเลิก", display_text="ไม่ยกเลิก", data=BookingAction(op="keep", booking=view.id).pack()))
     return [TextMessage(
-        text=f"ยกเลิกนัด {_when(view.starts_at)} เรียบร้อยแล้วค่ะ หากเพิ่มลงปฏิทินไว้ "
-        f"เปิดลิงก์นี้เพื่อลบออกจากปฏิทิน: {view.calendar_url}\nจองใหม่ได้ทุกเมื่อ พิมพ์ \"นัดหมาย\"")]
+        text=f"ต้องการยกเลิกนัดนี้ใช่ไหมคะ\n{session_heading(view.kind, view.title)}\n{_when(view.starts_at)}\n"
+        f"{view.place}", quick_reply=QuickReply(items=[yes, keep]))]
 
 
-def not_yours() -> list[Message]:
-    return [TextMessage(text="ไม่พบนัดนี้ในชื่อของคุณค่ะ พิมพ์ \"นัดหมาย\" เพื่อดูนัดของคุณ")]
+def kept(view: BookingView) -> list[Message]:
+    """"ไม่ยกเลิก": the booking stays as it was."""
+    return [TextMessage(text="นัดของคุณยังอยู่เหมือนเดิมค่ะ 🌼"),
+            FlexMessage(alt_text=f"นัดหมาย {thai_day_date(view.starts_at.astimezone(BANGKOK).date())} {view.place}",
+                        contents=booking_card(view))]
+
+
+def _calendar_notice(text: str, calendar_url: str, alt: str) -> FlexMessage:
+    """A notice with a button that updates the person's calendar (the link is never shown as text)."""
+    return FlexMessage(alt_text=alt, contents=FlexBubble(
+        size="kilo",
+        body=FlexBox(layout="vertical", contents=[FlexText(text=text, wrap=True, size="sm")]),
+        footer=FlexBox(layout="vertical", spacing="xs", contents=[
+            FlexButton(style="secondary", height="sm", action=URIAction(label="ลบออกจากปฏิทิน", uri=calendar_url)),
+            FlexButton(style="link", height="sm", action=PostbackAction(
+                label="จองนัดใหม่", display_text="จองนัดใหม่", data=BookingAction(op="new", booking=0).pack())),
+        ])))
+
+
+def cancelled(view: BookingView) -> list[Message]:
+    text = (f"ยกเลิกนัด {_when(view.starts_at)} เรียบร้อยแล้วค่ะ\n"
+            "หากเคยเพิ่มลงปฏิทินไว้ แตะ \"ลบออกจากปฏิทิน\" · จองใหม่ได้ทุกเมื่อ")
+    return [_calendar_notice(text, view.calendar_url, f"ยกเลิกนัด {_when(view.starts_at)} เรียบร้อยแล้ว")]
+
+
+# Why a card's button no longer acts on its booking (services.appointments.booking_state).
+NOT_CURRENT = {
+    "cancelled": "นัดนี้ถูกยกเลิกไปแล้วค่ะ",
+    "past": "นัดนี้ผ่านไปแล้วค่ะ",
+    "changed": "นัดนี้มีการเปลี่ยนแปลงหลังจากที่คุณเห็นการ์ดนี้ค่ะ จึงยังไม่ได้ยกเลิก",
+    "unknown": "ปุ่มนี้มาจากการ์ดนัดเก่าค่ะ",
+}
+
+
+def not_current(reason: str, current: Sequence[BookingView]) -> list[Message]:
+    """An old card's button: say kindly what happened, and show the bookings the person has now."""
+    said = NOT_CURRENT.get(reason, NOT_CURRENT["unknown"])
+    if not current:
+        book = QuickReplyItem(action=PostbackAction(label="จองนัดใหม่", display_text="จองนัดใหม่",
+                                                    data=BookingAction(op="new", booking=0).pack()))
+        return [TextMessage(text=f"{said} ตอนนี้คุณยังไม่มีนัดที่จองไว้ จองใหม่ได้เลยค่ะ",
+                            quick_reply=QuickReply(items=[book]))]
+    return [TextMessage(text=f"{said} นี่คือนัดของคุณตอนนี้"), *my_bookings(current)]
 
 
 def reminder(view: BookingView, *, tomorrow: bool) -> list[Message]:
@@ -176,11 +255,13 @@ def reminder(view: BookingView, *, tomorrow: bool) -> list[Message]:
 
 def session_cancelled(view: BookingView, alternatives: int) -> list[Message]:
     """To everyone booked when officers cancel a session."""
-    offer = (f"ยังมีรอบอื่นที่ว่างอีก {alternatives} รอบ พิมพ์ \"นัดหมาย\" เพื่อจองใหม่ได้เลย" if alternatives
+    offer = (f"ยังมีรอบอื่นที่ว่างอีก {alternatives} รอบ แตะ \"จองนัดใหม่\" ได้เลย" if alternatives
              else "เจ้าหน้าที่จะแจ้งรอบใหม่ให้ทราบโดยเร็ว")
-    return [TextMessage(
-        text=f"ขออภัยเป็นอย่างสูงค่ะ 🙏 นัด{KIND_NAMES[view.kind]} {_when(view.starts_at)} ที่ {view.place} "
-        f"ต้องยกเลิก\n{offer}\nหากเพิ่มลงปฏิทินไว้ เปิดลิงก์นี้เพื่อลบ: {view.calendar_url}")]
+    text = (f"ขออภัยเป็นอย่างสูงค่ะ 🙏 นัด{KIND_NAMES[view.kind]} {_when(view.starts_at)} ที่ {view.place} "
+            "ต้องยกเลิก")
+    return [TextMessage(text=f"{text}\n{offer}"),
+            _calendar_notice("หากเคยเพิ่มนัดนี้ลงปฏิทินไว้ แตะ \"ลบออกจากปฏิทิน\" ค่ะ", view.calendar_url,
+                             "ลบนัดที่ยกเลิกออกจากปฏิทิน")]
 
 
 def officer_sessions(rows: Sequence[tuple[SessionView, Sequence[tuple[str, str]]]]) -> list[Message]:
@@ -191,7 +272,7 @@ def officer_sessions(rows: Sequence[tuple[SessionView, Sequence[tuple[str, str]]
     for view, roster in rows[:5]:
         booked = len(roster)
         lines = "\n".join(f"{i}. {time} {name}" for i, (time, name) in enumerate(roster, start=1)) or "ยังไม่มีผู้จอง"
-        out.append(TextMessage(text=f"{KIND_NAMES[view.kind]}: {view.title}\n{_when(view.starts_at, view.ends_at)}\n"
+        out.append(TextMessage(text=f"{session_heading(view.kind, view.title)}\n{_when(view.starts_at, view.ends_at)}\n"
                                     f"{view.place}\nจองแล้ว {booked}/{booked + view.seats_left}\n{lines}"))
     return out
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -10,11 +11,13 @@ from typing import Any
 from linebot.v3.messaging import (
     FlexBox,
     FlexBubble,
+    FlexButton,
     FlexCarousel,
     FlexMessage,
     FlexSeparator,
     FlexText,
     Message,
+    PostbackAction,
     TextMessage,
 )
 
@@ -22,6 +25,7 @@ from domain.followups import REASONS, FollowupRow
 from domain.money import prescription_date
 from messages.appointments import KIND_NAMES
 from messages.format import baht, thai_date
+from messages.payloads import PersonCard
 
 REGISTER_REASONS = frozenset(REASONS)
 
@@ -165,12 +169,59 @@ REASON_TITLES = {"time_barred": "ขาดอายุความ", "prescripti
                  "promise_broken": "ผิดนัดที่สัญญาไว้", "promise_kept": "ชำระตามที่สัญญา"}
 
 
-def prescription_alert(project_code: str, project_name: str, days: int, limit: date) -> list[Message]:
-    """To the district's officers when a contract crosses 180, 90, 30 or 7 days before its limit."""
-    return [TextMessage(
-        text=f"⏰ แจ้งเตือนอายุความ: สัญญา {project_code} {project_name}\n"
-        f"อีก {days} วันจะครบ 5 ปีนับจากชำระครั้งล่าสุด ({thai_date(limit)})\n"
-        "ควรพบลูกหนี้และขอให้ลงนามหนังสือรับสภาพหนี้ก่อนวันดังกล่าว")]
+@dataclass(frozen=True)
+class PrescriptionAlert:
+    """A contract that crossed an alert threshold before its 5-year limit, and who is on it."""
+
+    project_code: str
+    project_name: str
+    days: int
+    limit: date
+    people: Sequence[tuple[int, str, str]] = ()  # (person id, first name, role), the borrower first
+
+
+ALERT_CARDS = 10  # a carousel holds 12 bubbles; the rest are named in a line
+PEOPLE_PER_CARD = 3
+ALERT_ROLES = {"borrower": "ผู้กู้", "co_debtor": "ลูกหนี้ร่วม", "guarantor": "ผู้ค้ำ"}  # short: a button has 20
+
+
+def prescription_alert(alerts: Sequence[PrescriptionAlert], as_of: date) -> list[Message]:
+    """To a district's officers, once a day: every contract that crossed 180, 90, 30 or 7 days
+    before its 5-year limit since the last look, most urgent first, each with buttons to the
+    cards of its people."""
+    ordered = sorted(alerts, key=lambda a: (a.days, a.project_code))
+    bubbles = [_alert_bubble(alert) for alert in ordered[:ALERT_CARDS]]
+    messages: list[Message] = [
+        TextMessage(text=f"⏰ แจ้งเตือนอายุความ {thai_date(as_of)}: {len(ordered)} สัญญาใกล้ครบ 5 ปีนับจากชำระครั้งล่าสุด\n"
+                         "ควรพบลูกหนี้และขอให้ลงนามหนังสือรับสภาพหนี้ก่อนครบกำหนด"),
+        FlexMessage(alt_text=f"แจ้งเตือนอายุความ {len(ordered)} สัญญา", contents=FlexCarousel(contents=bubbles)),
+    ]
+    if len(ordered) > ALERT_CARDS:
+        rest = ", ".join(a.project_code for a in ordered[ALERT_CARDS:])
+        messages.append(TextMessage(text=f"และอีก {len(ordered) - ALERT_CARDS} สัญญา: {rest[:900]}\n"
+                                         "ดูทั้งหมดได้ในรายการ พิมพ์ \"วันนี้\""))
+    return messages
+
+
+def _alert_bubble(alert: PrescriptionAlert) -> FlexBubble:
+    buttons = [FlexButton(style="link", height="sm", action=PostbackAction(
+        label=f"{ALERT_ROLES.get(role, '')}: {name}"[:20], display_text=f"ดูบัตร {name}",
+        data=PersonCard(person=person_id).pack())) for person_id, name, role in alert.people[:PEOPLE_PER_CARD]]
+    return FlexBubble(size="kilo", body=FlexBox(layout="vertical", spacing="sm", contents=[
+        FlexText(text=f"อีก {alert.days} วันจะครบ 5 ปี", weight="bold", color="#C0392B"),
+        FlexText(text=f"{alert.project_code} {alert.project_name}", size="sm", wrap=True),
+        FlexText(text=f"ครบกำหนด {thai_date(alert.limit)}", size="xs", color="#555555"),
+        FlexText(text="ทำต่อ: " + NEXT_ACTION["prescription_near"], size="xs", wrap=True, color="#1B5E20"),
+    ]), footer=FlexBox(layout="vertical", spacing="xs", contents=buttons) if buttons else None)
+
+
+def holidays_missing(year: int) -> TextMessage:
+    """A line of the morning digest from 1 December while next year's holidays are not loaded."""
+    return TextMessage(
+        text=f"⚠️ แจ้งเจ้าหน้าที่: ระบบยังไม่มีวันหยุดราชการปี {year + 543} "
+        f"หากไม่เพิ่มก่อน 1 ม.ค. {year + 543} บอตจะติดต่อลูกหนี้ในวันหยุดได้ถึง 20:00 น. "
+        "ทั้งที่กฎหมายให้ถึง 18:00 น. เท่านั้น กรุณาแจ้งผู้ดูแลระบบให้เพิ่มวันหยุดของปีหน้า "
+        f"(flask --app bot holidays load holidays-{year + 543}.toml)")
 
 
 def quota_paused(until: date) -> TextMessage:

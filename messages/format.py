@@ -9,6 +9,9 @@ THAI_MONTHS_SHORT = (
     "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
     "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
 )
+# Monday first, as date.weekday() counts
+THAI_WEEKDAYS_SHORT = ("จ.", "อ.", "พ.", "พฤ.", "ศ.", "ส.", "อา.")
+THAI_WEEKDAYS = ("จันทร์", "อังคาร", "พุธ", "พฤหัสบดี", "ศุกร์", "เสาร์", "อาทิตย์")
 BE_OFFSET = 543
 SATANG = Decimal("0.01")
 
@@ -16,6 +19,16 @@ SATANG = Decimal("0.01")
 def thai_date(day: date) -> str:
     """`5 ธ.ค. 2568` for 2025-12-05."""
     return f"{day.day} {THAI_MONTHS_SHORT[day.month - 1]} {day.year + BE_OFFSET}"
+
+
+def thai_day_date(day: date) -> str:
+    """`ศ. 5 ธ.ค. 2568` for 2025-12-05: a date people must come on, with its weekday."""
+    return f"{THAI_WEEKDAYS_SHORT[day.weekday()]} {thai_date(day)}"
+
+
+def thai_long_day_date(day: date) -> str:
+    """`วันศุกร์ที่ 5 ธ.ค. 2568` for 2025-12-05 (a sentence reads better with the weekday in full)."""
+    return f"วัน{THAI_WEEKDAYS[day.weekday()]}ที่ {thai_date(day)}"
 
 
 def thai_time(moment: datetime) -> str:

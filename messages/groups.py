@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from linebot.v3.messaging import Message, TextMessage
+
+from domain.group_guard import NATIONAL_ID, PHONE
 
 
 def group_intro() -> list[Message]:
@@ -40,3 +44,19 @@ def group_code_problem(problem: str) -> list[Message]:
     text = {"unknown": "รหัสลงทะเบียนกลุ่มไม่ถูกต้องค่ะ", "used": "รหัสนี้ใช้ลงทะเบียนกลุ่มไปแล้วค่ะ",
             "expired": "รหัสนี้หมดอายุแล้วค่ะ ขอรหัสใหม่จากสำนักงานได้"}[problem]
     return [TextMessage(text=text)]
+
+
+PERSONAL_DATA_NAMES = {NATIONAL_ID: "เลขบัตรประชาชน", PHONE: "เบอร์โทรศัพท์"}
+
+
+def personal_data_note(found: Sequence[str]) -> list[Message]:
+    """1:1 to someone who posted a national ID or a phone number in a group: kind, never a scolding.
+
+    `found`: the guard's names of what was seen (domain.group_guard.NATIONAL_ID, PHONE).
+    """
+    what = " และ".join(PERSONAL_DATA_NAMES[kind] for kind in found if kind in PERSONAL_DATA_NAMES) or "ข้อมูลส่วนตัว"
+    return [TextMessage(
+        text=f"สวัสดีค่ะ 🌼 ข้อความที่คุณเพิ่งโพสต์ในกลุ่มมี{what}อยู่ค่ะ\n"
+        "เพื่อความปลอดภัยของคุณและเพื่อนสมาชิก ขอความร่วมมืองดโพสต์ข้อมูลส่วนตัว เช่น เลขบัตรประชาชน "
+        "หรือเบอร์โทรศัพท์ ในกลุ่มนะคะ (กดค้างที่ข้อความแล้วเลือก \"ยกเลิกข้อความ\" ได้ภายใน 24 ชั่วโมง)\n"
+        "เรื่องส่วนตัวคุยกับบอตในแชตนี้ได้เลย หรือพิมพ์ \"ติดต่อเจ้าหน้าที่\"")]

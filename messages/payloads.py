@@ -28,10 +28,17 @@ class Answer(Postback):
 @postback("bk")
 @dataclass(frozen=True)
 class BookingAction(Postback):
-    """A button on a booking card: change, cancel, or book another (booking 0)."""
+    """A button on a booking card: change, cancel, or book another (booking 0).
 
-    op: str  # change | cancel | new
+    `cancel` asks first; `cancel_yes` (with the booking's `seq` when asked, so a yes tapped
+    after the booking moved does nothing) cancels, `keep` leaves it. `new` may carry the
+    `kind` the person asked for (after asking for mediation: court sessions first).
+    """
+
+    op: str  # change | cancel | cancel_yes | keep | new
     booking: int
+    seq: int | None = None
+    kind: str | None = None
 
 
 @postback("pc")

@@ -26,6 +26,7 @@ from domain.measures import Fit
 from messages.common import flow_controls
 from messages.flows import ReliefStep, answer
 from messages.format import thai_date
+from messages.payloads import BookingAction
 
 START_AGAIN = "ประเมินมาตรการ"  # a word that always starts the quiz afresh
 
@@ -63,7 +64,8 @@ REASONS = {
     "release_share": "คุณเป็นลูกหนี้ร่วมและอยากชำระเฉพาะส่วนของตนเพื่อปลดหนี้",
     "guarantor_or_co_debtor": "สำหรับผู้ค้ำประกันหรือลูกหนี้ร่วมของสัญญานี้",
     "court_settlement": "เรื่องอยู่ที่ศาลแล้ว ยังตกลงชำระเพื่อลดดอกเบี้ยผิดนัดได้",
-    "demand_letter": "คุณได้รับหนังสือทวงถามแล้ว ชำระเร็วได้ส่วนลดมาก",
+    "demand_letter": "คุณได้รับหนังสือทวงถามไม่นานนี้ ชำระครบภายในกำหนดได้ส่วนลดมาก",
+    "demand_letter_maybe": "ใช้ได้หากชำระครบภายใน {before_suit_days} วันนับจากวันที่ได้รับหนังสือทวงถาม",
     "older_contract": "สัญญาของคุณทำก่อน 30 ก.ย. 2566 จึงขอลดอัตราดอกเบี้ยได้",
     "older_contract_maybe": "ใช้ได้หากสัญญาของคุณทำก่อน 30 ก.ย. 2566",
     "payoff": "คุณพร้อมปิดหนี้ได้เร็ว จึงได้ลดหรืองดดอกเบี้ยผิดนัด",
@@ -148,7 +150,7 @@ def _card(card: Card) -> FlexBubble:
         ]),
         body=FlexBox(layout="vertical", spacing="sm", contents=[
             FlexText(text=m.fill(m.summary), wrap=True, size="sm"),
-            FlexText(text="ทำไมเหมาะกับคุณ: " + REASONS.get(card.fit.reason, ""), wrap=True, size="xs",
+            FlexText(text="ทำไมเหมาะกับคุณ: " + m.fill(REASONS.get(card.fit.reason, "")), wrap=True, size="xs",
                      color="#1B5E20"),
             FlexSeparator(margin="md"),
             FlexText(text="เอกสารที่ต้องเตรียม", weight="bold", size="xs", margin="md"),
@@ -166,7 +168,10 @@ def applied(measure_name: str, next_step: str, office_phone: str) -> list[Messag
     }[next_step]
     book_now = None
     if next_step in {"clinic", "court"}:  # the next step is a meeting: let them pick the day now
-        book_now = QuickReply(items=[QuickReplyItem(action=MessageAction(label="เลือกวันนัดเลย", text="นัดหมาย"))])
+        # a button, not the typed word: it works while the quiz is still open, and says which kind was asked for
+        book_now = QuickReply(items=[QuickReplyItem(action=PostbackAction(
+            label="เลือกวันนัดเลย", display_text="นัดหมาย",
+            data=BookingAction(op="new", booking=0, kind=next_step).pack()))])
     return [TextMessage(text=f"ส่งคำขอเข้าร่วม \"{measure_name}\" แล้วค่ะ 🙏\n{follow}\n"
                              f"ดูสถานะได้ทุกเมื่อ พิมพ์ \"มาตรการ\" · เร่งด่วนโทร {office_phone}",
                         quick_reply=book_now)]

@@ -96,6 +96,7 @@ class ContractLine:
     overdue_installments: int
     next_due: date | None
     days_to_prescription: int | None
+    closed: bool = False  # closed in the register or paid off
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,7 @@ def history_card(card: Card) -> list[Message]:
     contracts = []
     for c in card.contracts:
         contracts.append(_small(f"{c.project_code} {c.project_name} ({ROLE_NAMES.get(c.role, c.role)})", bold=True))
-        state = c.class_name or ("ปิดบัญชีแล้ว" if c.status == "closed" else c.status)
+        state = c.class_name or ("ปิดบัญชีแล้ว" if c.closed or c.status == "closed" else c.status)
         next_due = f" · งวดถัดไป {thai_date(c.next_due)}" if c.next_due else ""
         contracts.append(_small(f"{state} · คงเหลือ {baht(c.outstanding)}{next_due}"))
         if c.overdue_installments:

@@ -28,7 +28,7 @@ from models.register import (
 )
 from models.richmenus import RichMenu, RichMenuLink
 from models.roles import GroupCode, InviteCode, RoleCodeAttempt
-from models.scheduling import ClockLock, Holiday, ProactiveContact, apscheduler_jobs
+from models.scheduling import ClockLock, Holiday, JobMark, ProactiveContact, apscheduler_jobs
 from models.standing import FollowupStanding, RegisterVersion, StandingState
 from models.visits import DataAccess, PromiseToPay, Visit
 
@@ -52,6 +52,7 @@ __all__ = [
     "Area",
     "ClockLock",
     "Holiday",
+    "JobMark",
     "ProactiveContact",
     "apscheduler_jobs",
     "Base",

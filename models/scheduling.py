@@ -63,3 +63,17 @@ class ProactiveContact(Base):
     key: Mapped[str] = mapped_column(String(200), unique=True)
     outbox_id: Mapped[int | None]
     created_at: Mapped[datetime]
+
+
+class JobMark(Base):
+    """How far a daily job has looked: the last day it covered (a restart never repeats a day).
+
+    The prescription alerts compare each contract's days to its 5-year limit with what
+    they were on the day after this one, so an alert goes out once, on crossing.
+    """
+
+    __tablename__ = "job_marks"
+
+    job: Mapped[str] = mapped_column(String(60), primary_key=True)
+    through: Mapped[date]
+    updated_at: Mapped[datetime]

@@ -27,27 +27,43 @@ from bot.runtime import Runtime
 from domain.clock import BANGKOK
 from domain.contact_hours import is_rest_day, may_contact
 from domain.group_guard import GroupPrivacyError
+from domain.holidays import year_to_load
 from domain.money import CONTRACT_ENDED
-from domain.reminders import Reminder, group_reminder, personal_reminders, prescription_threshold
+from domain.reminders import (
+    Reminder,
+    crossed_threshold,
+    days_before_last_look,
+    group_reminder,
+    personal_reminders,
+)
 from domain.visits import report_day_on_or_before, report_period
 from messages import appointments as appointment_msgs
 from messages import reminders as msgs
 from messages import visits as visit_msgs
-from messages.followups import DIGEST_ROWS, digest, prescription_alert, shown
+from messages.followups import (
+    DIGEST_ROWS,
+    PrescriptionAlert,
+    digest,
+    holidays_missing,
+    prescription_alert,
+    shown,
+)
 from messages.format import area_name
 from models.db import Session, session_scope
 from scheduler.lock import HeldLock, LockLost
 from services import followups, outbox, standing
 from services.appointments import booking_view, bookings_on
 from services.areas import district_names
-from services.contracts import open_positions
+from services.contracts import members_of, open_positions
 from services.conversation import purge_expired
-from services.holidays import holidays_in
+from services.holidays import holidays_in, years_loaded
 from services.reminders import (
     active_officers,
     already_contacted,
     bound_groups,
+    covered_through,
     group_positions,
+    mark_covered,
     not_contacted_on,
     record_contact,
     record_multicast_contacts,
@@ -180,8 +196,8 @@ def _payment_reminders(rt: Runtime, session: Session, now: datetime) -> int:
     today = now.date()
     # whoever gets an appointment reminder today gets it instead; the payment one waits a day
     appointment_today = {b.line_user_id for b in bookings_on(session, [today, today + timedelta(days=1)])}
-    candidates = [r for r in personal_reminders(reminder_audience(session, today), today)
-                  if r.recipient not in appointment_today]
+    audience = reminder_audience(session, today, pause_for_relief=rt.settings.reminders_pause_for_relief)
+    candidates = [r for r in personal_reminders(audience, today) if r.recipient not in appointment_today]
     sent_before = sent_keys(session, [r.key for r in candidates])
     fresh = not_contacted_on(session, [r for r in candidates if r.key not in sent_before], today)
     batches: dict[tuple[str, date], list[str]] = {}
@@ -248,6 +264,8 @@ def officer_digests() -> None:
 def _officer_digests(rt: Runtime, session: Session, now: datetime) -> int:
     today = now.date()
     lists: dict[str | None, tuple[list[dict[str, object]], dict[str, int]]] = {}  # worded once per district
+    missing = year_to_load(today, years_loaded(session))  # from 1 Dec: next year's holidays loaded?
+    notice = [holidays_missing(missing)] if missing is not None else []
     queued = 0
     for officer in active_officers(session):
         district = officer.district.name if officer.district else None
@@ -255,8 +273,9 @@ def _officer_digests(rt: Runtime, session: Session, now: datetime) -> int:
             listed = followups.followup_list(session, today, district, register_limit=DIGEST_ROWS)
             lists[district] = ([shown(row) for row in listed.rows], listed.counts)
         rows, counts = lists[district]
+        messages = digest(rows, today, area_name(district), counts)
         queued += outbox.enqueue_push(session, to=officer.line_user_id,
-                                      messages=digest(rows, today, area_name(district), counts),
+                                      messages=[*messages[:5 - len(notice)], *notice],
                                       origin="job.officer_digest", now=now, send_at=now,
                                       dedupe_key=f"digest:{officer.line_user_id}:{today.isoformat()}") is not None
     return queued
@@ -280,29 +299,40 @@ def refresh_followups() -> None:
 
 @_fenced
 def prescription_alerts() -> None:
-    """Tell a district's officers when a contract crosses 180, 90, 30 or 7 days to its 5-year limit."""
+    """Tell a district's officers, in one message a day, which contracts crossed 180, 90, 30 or
+    7 days before their 5-year limit since the last day looked at."""
     _in_contact_hours(_prescription_alerts)
+
+
+PRESCRIPTION_JOB = "prescription_alerts"
 
 
 def _prescription_alerts(rt: Runtime, session: Session, now: datetime) -> int:
     today = now.date()
-    officers = active_officers(session)
-    districts = district_names(session)
-    queued = 0
+    last_look = covered_through(session, PRESCRIPTION_JOB)
+    if last_look is not None and last_look >= today:  # today was looked at: a restart adds nothing
+        return 0
+    crossing = []
     for contract, p in open_positions(session, today, owing_only=True):
-        threshold = prescription_threshold(p.days_to_prescription) if p.debtor_class == CONTRACT_ENDED else None
-        if threshold is None:
+        if p.debtor_class != CONTRACT_ENDED or p.days_to_prescription is None:
             continue
-        district = districts.get(contract.area_id)
-        for officer in officers:
-            if officer.district is not None and officer.district.name != district:
-                continue
+        before = days_before_last_look(p.days_to_prescription, today, last_look)
+        if crossed_threshold(p.days_to_prescription, before) is not None:
+            crossing.append((contract, p))
+    people = members_of(session, [contract.id for contract, _ in crossing])
+    districts = district_names(session)
+    alerts = [(districts.get(contract.area_id), PrescriptionAlert(
+        contract.project_code, contract.project_name, p.days_to_prescription or 0, p.prescription_date,
+        [(m.person_id, m.first_name, m.role) for m in people[contract.id]])) for contract, p in crossing]
+    queued = 0
+    for officer in active_officers(session):
+        mine = [alert for district, alert in alerts if officer.district is None or officer.district.name == district]
+        if mine:
             queued += outbox.enqueue_push(
                 session, to=officer.line_user_id, origin="job.prescription_alert", now=now, send_at=now,
-                messages=prescription_alert(contract.project_code, contract.project_name,
-                                            p.days_to_prescription or 0, p.prescription_date),
-                dedupe_key=(f"prescription:{officer.line_user_id}:{contract.project_code}:"
-                            f"{p.prescription_date.isoformat()}:{threshold}")) is not None
+                messages=prescription_alert(mine, today),
+                dedupe_key=f"prescription:{officer.line_user_id}:{today.isoformat()}") is not None
+    mark_covered(session, PRESCRIPTION_JOB, today, now)
     return queued
 
 

@@ -162,12 +162,24 @@ def record_outcome(booking: Booking, *, checklist: Mapping[str, bool], attendanc
     booking.updated_at = now
 
 
-def own_booking(session: Session, booking_id: int, person_id: int) -> Booking | None:
-    """The booking, when it is this person's and still active."""
+def own_booking(session: Session, booking_id: int, person_id: int, now: datetime) -> Booking | None:
+    """The booking, when it is this person's, still active and still to come."""
     booking = session.get(Booking, booking_id)
-    if booking is None or booking.person_id != person_id or booking.status != "booked":
+    if booking_state(booking, person_id, now) != "active":
         return None
     return booking
+
+
+def booking_state(booking: Booking | None, person_id: int, now: datetime) -> str:
+    """What became of a booking a card's button names: active, cancelled, past, or unknown
+    (none such, or someone else's: the two are not told apart)."""
+    if booking is None or booking.person_id != person_id:
+        return "unknown"
+    if booking.status != "booked" or booking.session.status != "open":
+        return "cancelled"
+    if booking.slot_start <= now:
+        return "past"
+    return "active"
 
 
 def cancel_booking(booking: Booking, now: datetime) -> None:
@@ -205,8 +217,10 @@ def session_view(session: Session, appointment: AppointmentSession) -> SessionVi
     return _view(appointment, len(taken_seats(session, appointment.id)))
 
 
-def sessions_for(session: Session, person: Person, now: datetime, moving: Booking | None = None) -> list[SessionView]:
-    """The sessions this person may book now, in the order offered (the rule: domain.appointments)."""
+def sessions_for(session: Session, person: Person, now: datetime, moving: Booking | None = None,
+                 asked: str | None = None) -> list[SessionView]:
+    """The sessions this person may book now, in the order offered (the rule: domain.appointments);
+    `asked`: the kind they asked for, offered first."""
     held = holdings(session, person, now.date())
     rows = session.scalars(select(AppointmentSession).where(
         AppointmentSession.status == "open", AppointmentSession.starts_at > now)
@@ -220,7 +234,7 @@ def sessions_for(session: Session, person: Person, now: datetime, moving: Bookin
         debtor_classes={h.position.debtor_class for h in held if h.position.debtor_class},
         home_districts={districts[h.contract.area_id].id for h in held if h.contract.area_id in districts},
         held=[(b.id, b.kind) for b in active_bookings(session, person.id)],
-        moving=(moving.id, moving.kind) if moving is not None else None)
+        moving=(moving.id, moving.kind) if moving is not None else None, asked=asked)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, Integer, case, cast, extract, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from domain.money import Position, Terms, position
-from models.register import Area, Contract, Membership, Payment
+from models.register import Area, Contract, Membership, Payment, Person
 
 
 def terms_of(contract: Contract) -> Terms:
@@ -149,3 +149,30 @@ def project_codes_in(session: Session, area_ids: Sequence[int]) -> set[str]:
         batch = ids[start:start + 1000]
         codes.update(session.scalars(select(Contract.project_code).where(Contract.area_id.in_(batch))))
     return codes
+
+
+@dataclass(frozen=True)
+class MemberFacts:
+    """Who is on a contract, as a button to their card needs it."""
+
+    person_id: int
+    first_name: str
+    role: str
+
+
+ROLE_ORDER = ("borrower", "co_debtor", "guarantor")
+
+
+def members_of(session: Session, contract_ids: Sequence[int]) -> dict[int, list[MemberFacts]]:
+    """contract id → its people, the main borrower first (one query per thousand contracts)."""
+    found: dict[int, list[MemberFacts]] = {contract_id: [] for contract_id in contract_ids}
+    ids = list(contract_ids)
+    for start in range(0, len(ids), 1000):
+        rows = session.execute(select(Membership.contract_id, Person.id, Person.first_name, Membership.role)
+                               .join(Person, Person.id == Membership.person_id)
+                               .where(Membership.contract_id.in_(ids[start:start + 1000])))
+        for contract_id, person_id, first_name, role in rows:
+            found[contract_id].append(MemberFacts(person_id, first_name, role))
+    for members in found.values():
+        members.sort(key=lambda m: (ROLE_ORDER.index(m.role) if m.role in ROLE_ORDER else 9, m.first_name))
+    return found

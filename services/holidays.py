@@ -20,6 +20,11 @@ def holidays_in(session: Session) -> set[date]:
     return set(session.scalars(select(Holiday.day)))
 
 
+def years_loaded(session: Session) -> set[int]:
+    """The years that have holidays loaded."""
+    return {day.year for day in holidays_in(session)}
+
+
 def replace_year(session: Session, year: int, days: list[tuple[date, str]]) -> None:
     """A year's holidays become these (the year's old list is dropped)."""
     session.execute(delete(Holiday).where(Holiday.day >= date(year, 1, 1), Holiday.day <= date(year, 12, 31)))

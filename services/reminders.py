@@ -9,26 +9,41 @@ from datetime import date, datetime
 from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from domain.clock import BANGKOK
 from domain.contact_hours import contact_day
 from domain.money import Position
 from domain.reminders import Reminder
-from models import ProactiveContact
+from models import AppointmentSession, Booking, JobMark, MeasureApplication, ProactiveContact
 from models.platform import LineGroup, LineUser
 from models.register import LineLink, Membership, StaffMember
 from services.areas import areas_below
 from services.contracts import open_positions
 
+# Applications the fund is still deciding: while one is open, the person is not reminded to pay.
+DECIDING = ("submitted", "under_review")
 
-def reminder_audience(session: Session, as_of: date) -> list[tuple[str, list[Position]]]:
+
+def reminder_audience(session: Session, as_of: date, *,
+                      pause_for_relief: bool = True) -> list[tuple[str, list[Position]]]:
     """Verified people who follow us and have not turned reminders off, with their open positions.
 
+    With `pause_for_relief` (REMINDERS_PAUSE_FOR_RELIEF), also not those whose relief
+    application is being decided or who have a court mediation booked from `as_of` on.
     Set-based (no query per person): this runs for every verified debtor of the province.
     """
+    conditions = [LineLink.reminders_off_at.is_(None),
+                  or_(LineUser.following.is_(None), LineUser.following.is_(True))]
+    if pause_for_relief:
+        day_starts = datetime(as_of.year, as_of.month, as_of.day, tzinfo=BANGKOK)
+        deciding = select(MeasureApplication.person_id).where(MeasureApplication.status.in_(DECIDING))
+        mediation = (select(Booking.person_id).join(AppointmentSession, AppointmentSession.id == Booking.session_id)
+                     .where(Booking.kind == "court", Booking.status == "booked",
+                            AppointmentSession.status == "open", Booking.slot_start >= day_starts))
+        conditions += [LineLink.person_id.not_in(deciding), LineLink.person_id.not_in(mediation)]
     audience = (select(LineLink.line_user_id, Membership.contract_id)
                 .join(Membership, Membership.person_id == LineLink.person_id)
                 .join(LineUser, LineUser.line_user_id == LineLink.line_user_id, isouter=True)
-                .where(LineLink.reminders_off_at.is_(None),
-                       or_(LineUser.following.is_(None), LineUser.following.is_(True))))
+                .where(*conditions))
     pairs = session.execute(audience).all()
     contract_ids = audience.with_only_columns(Membership.contract_id).scalar_subquery()
     positions = {facts.id: p for facts, p in open_positions(session, as_of, contract_ids=contract_ids)}
@@ -101,3 +116,21 @@ def record_multicast_contacts(session: Session, recipients: Sequence[str], purpo
         {"line_user_id": user, "contact_day": contact_day(now), "purpose": purpose,
          "key": f"{purpose}:{user}:{due.isoformat()}", "outbox_id": outbox_id, "created_at": now}
         for user in recipients])
+
+
+# --- how far a daily job has looked -------------------------------------------------------
+
+
+def covered_through(session: Session, job: str) -> date | None:
+    """The last day this job covered, or None before its first run."""
+    mark = session.get(JobMark, job)
+    return mark.through if mark is not None else None
+
+
+def mark_covered(session: Session, job: str, day: date, now: datetime) -> None:
+    """This job has covered `day` (in the same transaction as what it queued)."""
+    mark = session.get(JobMark, job)
+    if mark is None:
+        session.add(JobMark(job=job, through=day, updated_at=now))
+    else:
+        mark.through, mark.updated_at = day, now

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +57,8 @@ class LineChat:
 
     def say(self, text: str, *, user: str = USER, group: str | None = None) -> list[dict[str, Any]]:
         """Send a text message; return the messages the bot replied with."""
-        event = self.event("message", user=user, group=group, message=ev.text_message(text))
+        token = None if group else uuid.uuid4().hex  # LINE's read token, in 1:1 chats
+        event = self.event("message", user=user, group=group, message=ev.text_message(text, mark_as_read_token=token))
         self.deliver(event)
         return self.replies_to(event)
 

@@ -73,8 +73,11 @@ def test_as_of_moves_the_picture(app, register):
     assert (earlier["class"], earlier["overdue_installments"]) == (4, 0)
     ended = client.get("/api/contracts/PKT-2561-0002?as_of=2026-11-20", headers=AUTH).get_json()
     assert ended["class"] == 2 and ended["days_to_prescription"] == 41
-    # no guarantor or co-debtor on this contract, so no M2; a demand letter went out, so M3
-    assert ended["recommended_measures"] == ["M1", "M3", "M4", "M5", "M6", "M7"]
+    # no guarantor or co-debtor on this contract, so no M2; its demand letter went out in May 2024,
+    # long past M3's 30 days (issue 15, item 6); in its window, M3 is recommended
+    assert ended["recommended_measures"] == ["M1", "M4", "M5", "M6", "M7"]
+    in_window = client.get("/api/contracts/PKT-2561-0002?as_of=2024-05-20", headers=AUTH).get_json()
+    assert "M3" in in_window["recommended_measures"]
     barred = client.get("/api/contracts/PKT-2558-0001", headers=AUTH).get_json()  # today per the clock
     assert barred["class"] == 1 and barred["days_to_prescription"] < 0
     assert [m["role"] for m in barred["members"]] == ["borrower", "guarantor"]

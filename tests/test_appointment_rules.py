@@ -98,6 +98,25 @@ def test_capacity_is_bounded_and_seat_lists_stay_small(capacity: int) -> None:
     assert len(seat_starts(start, start + timedelta(hours=3), None, capacity)) == max(0, min(capacity, MAX_CAPACITY))
 
 
+def test_the_kind_asked_for_comes_first():
+    """Asking for mediation once listed the court session third (issue 15, item 6)."""
+    sessions = [open_session(1, "clinic", days=1), open_session(2, "mobile", days=2, district=HOME),
+                open_session(3, "court", days=3), open_session(4, "court", days=4)]
+    assert offer(sessions) == [2, 1, 3, 4]
+    assert [v.id for v in sessions_to_offer(sessions, NOW, debtor_classes={IN_DEFAULT}, home_districts={HOME},
+                                            held=[], asked="court")] == [3, 4, 2, 1]
+
+
+@given(sessions_st, kinds)
+def test_sessions_of_the_kind_asked_for_lead_and_the_rest_keep_their_order(sessions, asked):
+    plain = sessions_to_offer(sessions, NOW, debtor_classes={IN_DEFAULT}, home_districts={HOME}, held=[])
+    ordered = sessions_to_offer(sessions, NOW, debtor_classes={IN_DEFAULT}, home_districts={HOME}, held=[],
+                                asked=asked)
+    first = [v for v in ordered if v.kind == asked]
+    assert ordered == first + [v for v in plain if v.kind != asked]
+    assert sorted(v.id for v in ordered) == sorted(v.id for v in plain)
+
+
 # --- the seat booked at confirm time ------------------------------------------------------
 
 

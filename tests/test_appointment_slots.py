@@ -105,7 +105,7 @@ def test_ten_people_confirming_the_first_slot_at_once_all_get_a_time(app, line, 
     instead = [r for r in replies if INSTEAD in r]
     assert len(instead) == 9 and all("เวลา 09:00 น. ที่เลือก" in r and "เปลี่ยนนัด" in r for r in instead)
     told = sorted(r.split("คือ ")[1].split(" น.")[0] for r in instead)
-    assert told == sorted(f"4 ธ.ค. 2569 เวลา {9 + m // 60:02d}:{m % 60:02d}" for m in range(20, 200, 20))
+    assert told == sorted(f"ศ. 4 ธ.ค. 2569 เวลา {9 + m // 60:02d}:{m % 60:02d}" for m in range(20, 200, 20))
 
 
 def test_forty_at_once_fill_the_ten_seats_and_the_others_are_offered_another_session(app, line, db, clock):

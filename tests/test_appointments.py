@@ -16,7 +16,7 @@ from messages.flows import AppointmentStep, answer
 from messages.payloads import BookingAction
 from models import Booking, Conversation
 from tests import factories as f
-from tests.helpers import GROUP, USER, press, texts
+from tests.helpers import GROUP, USER, buttons, press, quick_replies, texts
 
 AUTH = {"Authorization": "Bearer test-admin-token"}
 
@@ -85,9 +85,9 @@ def test_book_a_court_slot_get_the_card_and_the_calendar(app, line, db, in_defau
     moved = next(c for c in again.walk("VEVENT"))
     assert str(moved["uid"]) == str(event["uid"]) and int(moved["sequence"]) == 1
 
-    # cancel: METHOD:CANCEL in the same file
-    cancelled = press(line, line.say("นัดหมาย")[0], "ยกเลิกนัด")[0]
-    assert "ยกเลิกนัด" in cancelled["text"]
+    # cancel, once confirmed: METHOD:CANCEL in the same file
+    cancelled = press(line, press(line, line.say("นัดหมาย")[0], "ยกเลิกนัด")[0], "ใช่ ยกเลิกนัดนี้")[0]
+    assert "ยกเลิกนัด" in texts([cancelled])
     gone = Calendar.from_ical(app.test_client().get("/" + path).data)
     assert str(gone["method"]) == "CANCEL" and int(gone.walk("VEVENT")[0]["sequence"]) == 2
 
@@ -299,7 +299,7 @@ def test_officers_see_rosters_cancel_a_session_and_record_outcomes(app, line, db
     result = app.test_cli_runner().invoke(args=["sessions", "cancel", str(other)])
     assert result.exit_code == 0 and "1 booked" in result.output, result.output
     run_clock(app, clock, at(date(2026, 11, 20), 10, 30))
-    texts_to_user = [m["text"] for r in fake.requests("/v2/bot/message/push") if r["body"]["to"] == USER
+    texts_to_user = [texts([m]) for r in fake.requests("/v2/bot/message/push") if r["body"]["to"] == USER
                      for m in r["body"]["messages"]]
     assert sum("ขออภัยเป็นอย่างสูง" in t for t in texts_to_user) == 1
     assert app.test_cli_runner().invoke(args=["sessions", "cancel", str(other)]).exit_code == 1
@@ -318,7 +318,7 @@ def test_the_quiz_and_the_balance_card_lead_to_booking(app, line, db, in_default
     applied = line.tap(carousel["contents"]["contents"][0]["footer"]["contents"][0]["action"]["data"])[0]
     book = applied["quickReply"]["items"][0]["action"]
     assert book["label"] == "เลือกวันนัดเลย"
-    assert "คลินิกแก้หนี้" in texts(line.say(book["text"]))
+    assert "คลินิกแก้หนี้" in texts(line.tap(book["data"]))
 
 
 def test_todays_appointments_are_on_the_officers_list(app, line, db, clock, in_default):
@@ -341,3 +341,136 @@ def test_the_booking_buttons_never_work_in_a_group(app, line, db, in_default):
         assert session.scalar(select(func.count()).select_from(Conversation)) == 0
         assert session.scalar(select(func.count()).select_from(Booking)) == 0
     assert "สำนักงาน" in texts(line.say("นัดหมาย"))  # the same person, 1:1, is offered it
+
+
+# --- issue 15, item 6: what a field trial found ------------------------------------------
+
+
+def booking_status(db) -> list[str]:  # type: ignore[no-untyped-def]
+    with db.connect() as connection:
+        return list(connection.execute(select(Booking.status).order_by(Booking.id)).scalars())
+
+
+def choose(line, carousel: dict, place: str) -> list[dict]:  # type: ignore[no-untyped-def, type-arg]
+    """Tap "เลือกรอบนี้" on the offered session held at `place`."""
+    [bubble] = [b for b in carousel["contents"]["contents"] if place in texts([b])]
+    return line.tap(bubble["footer"]["contents"][0]["action"]["data"])
+
+
+def no_link_in_words(messages: list[dict]) -> None:  # type: ignore[type-arg]
+    """Nothing a person reads is a raw address: links live on buttons."""
+    said = texts(messages)
+    assert "http" not in said and ".ics" not in said, said
+
+
+def test_cancelling_asks_first_and_a_stale_yes_does_nothing(app, line, db, in_default):
+    add_session(app, kind="clinic", start="2026-12-04T09:00", end="2026-12-04T12:00", place="สำนักงาน", capacity=5)
+    add_session(app, kind="clinic", start="2026-12-11T09:00", end="2026-12-11T12:00", place="อำเภอ", capacity=5)
+    press(line, press(line, line.say("นัดหมาย")[1], "เลือกรอบนี้")[0], "ยืนยันนัด")
+
+    asked = press(line, line.say("นัดหมาย")[0], "ยกเลิกนัด")[0]
+    assert "ยกเลิกนัดนี้ใช่ไหม" in asked["text"] and booking_status(db) == ["booked"]  # one tap cancels nothing
+    kept = press(line, asked, "ไม่ยกเลิก")
+    assert "ยังอยู่" in texts(kept) and booking_status(db) == ["booked"]
+
+    stale = press(line, line.say("นัดหมาย")[0], "ยกเลิกนัด")[0]  # asked, then the booking moves
+    slots = press(line, line.say("นัดหมาย")[0], "เปลี่ยนนัด")
+    press(line, choose(line, slots[1], "อำเภอ")[0], "ยืนยันนัด")
+    late = press(line, stale, "ใช่ ยกเลิกนัดนี้")
+    assert "เปลี่ยนแปลง" in texts(late) and "อำเภอ" in texts(late) and booking_status(db) == ["booked"]
+
+    done = press(line, press(line, line.say("นัดหมาย")[0], "ยกเลิกนัด")[0], "ใช่ ยกเลิกนัดนี้")
+    assert "เรียบร้อยแล้ว" in texts(done) and booking_status(db) == ["cancelled"]
+    no_link_in_words(done)
+    calendar = [a for a in buttons(done[0]) if a["type"] == "uri"]
+    assert [a["label"] for a in calendar] == ["ลบออกจากปฏิทิน"] and calendar[0]["uri"].endswith(".ics")
+    again = press(line, stale, "ใช่ ยกเลิกนัดนี้")  # the same yes, once more: nothing more happens
+    assert "ยกเลิกไปแล้ว" in texts(again) and booking_status(db) == ["cancelled"]
+
+
+def test_old_cards_answer_kindly_and_show_the_booking_of_now(app, line, db, clock, in_default):
+    add_session(app, kind="clinic", start="2026-12-04T09:00", end="2026-12-04T12:00", place="สำนักงาน", capacity=5)
+    add_session(app, kind="mobile", start="2026-12-05T09:00", end="2026-12-05T12:00", place="ศาลาหมู่ 3",
+                capacity=5)
+    press(line, press(line, line.say("นัดหมาย")[1], "เลือกรอบนี้")[0], "ยืนยันนัด")  # the clinic, first offered
+    old_card = line.say("นัดหมาย")[0]
+    press(line, press(line, old_card, "ยกเลิกนัด")[0], "ใช่ ยกเลิกนัดนี้")
+    nothing = press(line, old_card, "เปลี่ยนนัด")
+    assert "ยกเลิกไปแล้ว" in texts(nothing) and "ยังไม่มีนัด" in texts(nothing)
+    assert "ไม่พบนัดนี้" not in texts(nothing)
+    new_card = press(line, choose(line, line.tap(BookingAction(op="new", booking=0).pack())[1], "ศาลาหมู่ 3")[0],
+                     "ยืนยันนัด")[0]
+    answer = press(line, old_card, "ยกเลิกนัด")
+    assert "ยกเลิกไปแล้ว" in texts(answer) and "ศาลาหมู่ 3" in texts(answer)  # here is the booking of now
+    assert booking_status(db) == ["cancelled", "booked"]
+
+    clock.set(at(date(2026, 12, 5), 13))  # the mobile unit has come and gone
+    past = press(line, new_card, "ยกเลิกนัด")
+    assert "ผ่านไปแล้ว" in texts(past) and booking_status(db) == ["cancelled", "booked"]
+
+
+def test_each_title_says_its_kind_once_and_each_date_its_weekday(app, line, db, in_default):
+    add_session(app, kind="clinic", start="2026-12-04T09:00", end="2026-12-04T12:00", place="สำนักงาน", capacity=5)
+    offered = line.say("นัดหมาย")[1]
+    bubble = offered["contents"]["contents"][0]["body"]["contents"]
+    assert [c["text"] for c in bubble].count("คลินิกแก้หนี้") == 1
+    assert "ศ. 4 ธ.ค. 2569 เวลา 09:00–12:00 น." in texts([offered])  # 4 Dec 2026 is a Friday
+    card = press(line, press(line, offered, "เลือกรอบนี้")[0], "ยืนยันนัด")
+    said = texts(card)
+    assert "คลินิกแก้หนี้: คลินิกแก้หนี้" not in said and "ศ. 4 ธ.ค. 2569" in said
+
+
+def test_a_title_of_its_own_keeps_the_kind_in_front():
+    from messages.appointments import session_heading, session_title
+
+    assert session_heading("clinic", session_title("clinic", None)) == "คลินิกแก้หนี้"
+    assert session_heading("court", session_title("court", None)) == "ไกล่เกลี่ยก่อนฟ้องที่ศาล"
+    assert session_heading("court", "ไกล่เกลี่ย ศาลแขวงภูเก็ต") == "ไกล่เกลี่ย ศาลแขวงภูเก็ต"
+    assert session_heading("clinic", "วันเสาร์ ตลาดเช้า") == "คลินิกแก้หนี้: วันเสาร์ ตลาดเช้า"
+    assert all(session_heading(kind, session_title(kind, None)).count(word) == 1
+               for kind in ("court", "clinic", "mobile") for word in ("คลินิก", "ไกล่เกลี่ย", "หน่วยเคลื่อนที่")
+               if word in session_heading(kind, session_title(kind, None)))
+
+
+def test_thai_dates_with_their_weekday():
+    from messages.format import thai_day_date, thai_long_day_date
+
+    assert thai_day_date(date(2025, 12, 5)) == "ศ. 5 ธ.ค. 2568"
+    assert thai_long_day_date(date(2025, 12, 5)) == "วันศุกร์ที่ 5 ธ.ค. 2568"
+    assert [thai_day_date(date(2026, 11, d)).split()[0] for d in range(16, 23)] == [
+        "จ.", "อ.", "พ.", "พฤ.", "ศ.", "ส.", "อา."]
+
+
+@pytest.fixture
+def contract_ended(db):  # type: ignore[no-untyped-def]
+    """A verified borrower whose contract ended unpaid (court mediation is for her)."""
+    with Session(db) as session:
+        who = f.person(session)
+        contract = f.contract(session, contract_date=date(2021, 1, 10), first_due_date=date(2021, 2, 10),
+                              principal=24000, installment_count=24)
+        f.member(session, contract, who)
+        f.payment(session, contract, date(2023, 6, 1), "6000.00")
+        f.link(session, who, USER)
+        session.commit()
+        return who.id
+
+
+def test_asking_for_mediation_offers_court_sessions_first(app, line, db, contract_ended):
+    add_session(app, kind="clinic", start="2026-12-03T09:00", end="2026-12-03T12:00", place="สำนักงาน", capacity=5)
+    add_session(app, kind="mobile", start="2026-12-04T09:00", end="2026-12-04T12:00", place="ศาลา", capacity=5)
+    add_session(app, kind="court", start="2026-12-05T09:00", end="2026-12-05T12:00", place="ศาลแขวง", capacity=5)
+
+    def first_offered(replies: list[dict]) -> str:  # type: ignore[type-arg]
+        return texts([replies[1]["contents"]["contents"][0]])
+
+    assert "คลินิก" in first_offered(line.say("นัดหมาย"))  # asked for nothing: by date
+    line.say("ยกเลิก")
+    assert "ศาลแขวง" in first_offered(line.say("นัดหมาย ไกล่เกลี่ย"))
+    line.say("ยกเลิก")
+
+    replies = line.say("มาตรการ")  # the quiz: mediation's card, then "pick a day"
+    while replies and replies[-1].get("type") == "text" and replies[-1].get("quickReply"):
+        replies = line.tap(quick_replies(replies[-1])[0]["data"])
+    carousel = next(m for m in replies if m.get("type") == "flex")
+    applied = press(line, carousel, "ขอนัดไกล่เกลี่ย")[0]
+    assert "ศาลแขวง" in first_offered(press(line, applied, "เลือกวันนัดเลย"))

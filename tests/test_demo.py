@@ -113,8 +113,9 @@ def test_demo_debtors_verify_and_see_the_balance_of_their_class(demo):
 
 
 @pytest.mark.parametrize(("pid", "expected"), [
-    ("debtor-time-barred", ["ACK_LIABILITY", "M3", "M4", "M6", "M7"]),  # old contract, demand letter sent
-    ("debtor-ended", ["ACK_DEBT", "M1", "M3", "M4", "M6", "M7"]),
+    # old contracts whose demand letters went out long ago: M3's 30 days are over (issue 15, item 6)
+    ("debtor-time-barred", ["ACK_LIABILITY", "M4", "M6", "M7"]),
+    ("debtor-ended", ["ACK_DEBT", "M1", "M4", "M6", "M7"]),
     ("debtor-default", ["M6"]),  # a new-rate contract, a borrower who needs time
     ("debtor-normal", ["ADVICE"]),  # nothing to ask: straight to the answer
 ])

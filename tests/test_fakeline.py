@@ -150,3 +150,22 @@ def test_profiles_groups_content_quota_and_rich_menu(api, fake, fake_line):
     api.set_default_rich_menu(menu.rich_menu_id)
     assert api.get_default_rich_menu_id().rich_menu_id == menu.rich_menu_id
     assert api.get_message_quota_consumption().total_usage == 0
+
+
+def test_the_loading_animation_as_line_checks_it(fake_line, fake):
+    """1:1 chats only, 5 to 60 seconds in steps of 5 (issue 15, item 9)."""
+    for body in ({"chatId": USER, "loadingSeconds": 5}, {"chatId": USER, "loadingSeconds": 60}, {"chatId": USER}):
+        assert _raw(fake_line, "/v2/bot/chat/loading/start", body)[0] == 202
+    for body in ({"chatId": GROUP, "loadingSeconds": 10}, {"chatId": USER, "loadingSeconds": 7},
+                 {"chatId": USER, "loadingSeconds": 0}, {"chatId": USER, "loadingSeconds": 65},
+                 {"chatId": USER, "loadingSeconds": "10"}, {"loadingSeconds": 10}):
+        status, answer = _raw(fake_line, "/v2/bot/chat/loading/start", body)
+        assert status == 400 and answer["details"], body
+    assert [r["status"] for r in fake.requests("/v2/bot/chat/loading")] == [202] * 3 + [400] * 6
+
+
+def test_read_marks_by_token_and_by_chat(fake_line, fake):
+    assert _raw(fake_line, "/v2/bot/chat/markAsRead", {"markAsReadToken": "abc123"})[0] == 200
+    assert _raw(fake_line, "/v2/bot/chat/markAsRead", {"markAsReadToken": ""})[0] == 400
+    assert _raw(fake_line, "/v2/bot/message/markAsRead", {"chat": {"userId": USER}})[0] == 200
+    assert _raw(fake_line, "/v2/bot/message/markAsRead", {"chat": {"userId": GROUP}})[0] == 400

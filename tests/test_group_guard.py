@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.group_guard import CLASS_WORDS, GroupPrivacyError, check_group_message
+from domain.group_guard import (
+    CLASS_WORDS,
+    NATIONAL_ID,
+    PHONE,
+    GroupPrivacyError,
+    check_group_message,
+    personal_data_in,
+)
+from tests.helpers import GROUP, USER
+
+OTHER = "U" + "5" * 32
 
 OFFICE = "076-211-040"
 NAMES = frozenset({"สมศรี", "ใจดี", "มาลัย", "Somsri", "ก"})
@@ -182,3 +192,46 @@ def test_dates_times_and_small_ordinals_always_pass(day, hour, minute, installme
 def test_any_id_layout_from_the_card_is_refused(digits, sep):
     layout = sep.join([digits[0], digits[1:5], digits[5:10], digits[10:12], digits[12]])
     assert "national ID" in refused(text(f"เลขประจำตัว {layout}"))
+
+
+# --- what people post in their groups: a kind note 1:1 to the author (issue 15, item 8) ---
+
+
+@given(digits=st.text("0123456789", min_size=13, max_size=13), sep=st.sampled_from(["-", " ", ""]))
+def test_an_id_someone_posts_is_seen_however_it_is_written(digits, sep):
+    layout = sep.join([digits[0], digits[1:5], digits[5:10], digits[10:12], digits[12]])
+    assert NATIONAL_ID in personal_data_in(f"เลขบัตรแม่ {layout} ค่ะ")
+    thai = layout.translate(str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙"))
+    assert NATIONAL_ID in personal_data_in(f"เลขบัตรแม่ {thai}")
+
+
+@given(day=st.dates(date(2020, 1, 1), date(2035, 12, 31)), hour=st.integers(0, 23), minute=st.integers(0, 59),
+       amount=st.integers(1, 99_999))
+def test_dates_times_and_money_people_post_are_no_personal_data(day, hour, minute, amount):
+    posted = (f"ประชุม {day:%d/%m}/{day.year + 543} เวลา {hour:02d}.{minute:02d} น. เก็บค่าอาหาร {amount} บาท "
+              f"โทรถามสำนักงาน {OFFICE}")
+    assert personal_data_in(posted, [OFFICE]) == []
+
+
+def test_a_phone_posted_is_seen_but_not_the_offices():
+    assert personal_data_in("ติดต่อได้ที่ 081-234-5678", [OFFICE]) == [PHONE]
+    assert personal_data_in("โทร +66 81 234 5678 หรือ 3-8301-00622-19-1", [OFFICE]) == [NATIONAL_ID, PHONE]
+    assert personal_data_in("โทร ๐๗๖-๒๑๑-๐๔๐", [OFFICE]) == []
+
+
+def test_posting_an_id_or_a_phone_in_a_group_gets_a_kind_private_note_once_a_day(line, fake, clock):
+    replies = line.say("เบอร์ฉันคือ 081-234-5678 นะคะ", user=USER, group=GROUP)
+    assert replies == []  # nothing is ever said about it in the group
+    notes = [r for r in fake.requests("/v2/bot/message/push") if r["status"] == 200]
+    assert [r["body"]["to"] for r in notes] == [USER]
+    said = notes[0]["body"]["messages"][0]["text"]
+    assert "เบอร์โทรศัพท์" in said and "งดโพสต์ข้อมูลส่วนตัว" in said and "081" not in said
+    line.say("อันนี้เลขบัตร 3830100622191", user=USER, group=GROUP)  # again the same day: no second note
+    line.say("ประชุม 09.30 น. ที่ศาลา โทรสำนักงาน 076-211-040", user=OTHER, group=GROUP)  # nothing personal
+    assert len(fake.requests("/v2/bot/message/push")) == 1
+    line.say("เลขบัตร 3-8301-00622-19-1", user=OTHER, group=GROUP)  # someone else: their own note
+    clock.set(clock.now() + timedelta(days=1))
+    line.say("เบอร์ใหม่ 089 999 1234", user=USER, group=GROUP)  # the next day: a note again
+    assert [r["body"]["to"] for r in fake.requests("/v2/bot/message/push")] == [USER, OTHER, USER]
+    assert "เลขบัตรประชาชน" in fake.requests("/v2/bot/message/push")[1]["body"]["messages"][0]["text"]
+    assert not [r for r in fake.requests() if GROUP in str((r["body"] or {}).get("to", ""))]

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy.orm import Session
 
+from domain.clock import BANGKOK
 from domain.contact_hours import is_rest_day
-from domain.holidays import HolidayFileError, parse_holidays
+from domain.holidays import HolidayFileError, parse_holidays, year_to_load
+from models import StaffMember
+
+OFFICER = "U" + "0f" * 16
 
 FILE_2569 = Path(__file__).resolve().parents[1] / "domain" / "data" / "holidays-2569.toml"
 
@@ -67,6 +75,18 @@ def test_the_bundled_2569_file_parses_and_has_the_fixed_holidays():
         assert fixed in listed, fixed
 
 
+def test_the_bundled_2569_file_is_the_announced_one_with_its_sources():
+    """It was written from memory, without the Royal Ploughing Ceremony (issue 15, item 10)."""
+    text = FILE_2569.read_text(encoding="utf-8")
+    _, days = parse_holidays(tomllib.loads(text))
+    listed = dict(days)
+    assert "พืชมงคล" in listed[date(2026, 5, 13)]
+    assert date(2026, 1, 2) in listed  # the one special holiday the Cabinet kept
+    assert date(2026, 6, 2) not in listed and date(2026, 7, 31) not in listed  # proposed, then withdrawn
+    cited = [line for line in text.splitlines() if line.startswith("#") and "https://" in line]
+    assert len(cited) >= 5  # every date above is checked against a source named in the file
+
+
 def test_the_bundled_file_has_a_substitution_day_for_each_weekend_holiday():
     with FILE_2569.open("rb") as handle:
         _, days = parse_holidays(tomllib.load(handle))
@@ -80,3 +100,34 @@ def test_the_bundled_file_has_a_substitution_day_for_each_weekend_holiday():
             substitute += timedelta(days=1)
         assert "ชดเชย" in listed.get(substitute, ""), (day, name)
         assert is_rest_day(substitute, listed)
+
+
+@given(st.dates(date(2020, 1, 1), date(2040, 12, 31)), st.sets(st.integers(2019, 2042)))
+def test_next_years_holidays_are_asked_for_from_the_first_of_december(today, loaded):
+    wanted = year_to_load(today, loaded)
+    if today < date(today.year, 12, 1) or today.year + 1 in loaded:
+        assert wanted is None
+    else:
+        assert wanted == today.year + 1
+
+
+def test_the_officers_digest_warns_from_december_until_next_year_is_loaded(app, db, fake, clock, tmp_path):
+    with Session(db) as session:
+        session.add(StaffMember(line_user_id=OFFICER, name="กมลชนก", role="officer", created_at=clock.now()))
+        session.commit()
+
+    def digest_on(day: date) -> str:
+        fake.reset()
+        clock.set(datetime(day.year, day.month, day.day, 9, tzinfo=BANGKOK))
+        assert app.test_cli_runner().invoke(args=["scheduler", "--once"]).exit_code == 0
+        [push] = [r for r in fake.requests("/v2/bot/message/push") if r["body"]["to"] == OFFICER]
+        return json.dumps(push["body"], ensure_ascii=False)
+
+    assert "วันหยุดราชการปี" not in digest_on(date(2026, 11, 30))
+    warned = digest_on(date(2026, 12, 1))
+    assert "วันหยุดราชการปี 2570" in warned and "รายการติดตาม" in warned
+    next_year = tmp_path / "holidays-2570.toml"
+    next_year.write_text('year = 2027\nsource = "test"\n[[holiday]]\ndate = 2027-01-01\nname = "วันขึ้นปีใหม่"\n',
+                         encoding="utf-8")
+    assert app.test_cli_runner().invoke(args=["holidays", "load", str(next_year)]).exit_code == 0
+    assert "วันหยุดราชการปี" not in digest_on(date(2026, 12, 2))

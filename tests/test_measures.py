@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from domain.measures import MeasureFileError, Situation, eligible, parse_measures, recommended_ids
 from services.measure_store import BUNDLED, read_measures_file
@@ -74,7 +76,9 @@ def test_the_rate_measure_depends_on_the_contract_date_and_court():
 
 def test_settlement_discounts_after_a_demand_letter_or_in_court_but_not_after_judgment():
     s = Situation(debtor_class=2, role="borrower", contract_date=NEW, hardship="none", payoff="within_30")
-    assert ("M3", "demand_letter") in fits(replace(s, status="active", demand_letter=True))
+    assert ("M3", "demand_letter") in fits(replace(s, status="active", demand_letter=True,
+                                                   demand_letter_date=TODAY - timedelta(days=10)))
+    assert ("M3", "demand_letter_maybe") in fits(replace(s, status="active", demand_letter=True))
     assert ("M3", "court_settlement") in fits(replace(s, status="litigation"))
     judged = ids(replace(s, status="judgment"))
     assert "M3" not in judged and "M7" not in judged and "M4" not in judged
@@ -142,3 +146,23 @@ def test_a_broken_measures_file_says_what_is_wrong(change, message):
 def test_the_api_lists_only_m_numbered_measures():
     s = Situation(debtor_class=1, contract_date=OLD, status="active", demand_letter=True, has_co_obligors=False)
     assert recommended_ids(MEASURES, s, TODAY) == ["M3", "M4", "M5", "M6", "M7"]
+
+
+def test_the_settlement_discount_before_a_suit_only_inside_its_window():
+    """The quiz offered M3 to someone whose demand letter was from 2019 (issue 15, item 6)."""
+    s = Situation(debtor_class=2, role="borrower", contract_date=NEW, status="active", demand_letter=True,
+                  hardship="none", payoff="within_30")
+    on = {days: "M3" in ids(replace(s, demand_letter_date=TODAY - timedelta(days=days)))
+          for days in (0, 1, 29, 30, 31, 365)}
+    assert on == {0: True, 1: True, 29: True, 30: True, 31: False, 365: False}
+    assert "M3" not in ids(replace(s, demand_letter_date=date(2019, 3, 1)))
+    assert "M3" in ids(replace(s, status="litigation", demand_letter_date=date(2019, 3, 1)))  # in court: its own rule
+
+
+@given(st.dates(min_value=date(2015, 1, 1), max_value=date(2027, 12, 31)), st.integers(1, 120))
+def test_m3_before_a_suit_is_offered_exactly_within_the_measures_own_number_of_days(letter, window):
+    m3 = next(m for m in MEASURES if m.id == "M3")
+    measures = [replace(m3, params={**m3.params, "before_suit_days": window})]
+    s = Situation(debtor_class=3, role="co_debtor", status="active", demand_letter=True, demand_letter_date=letter)
+    offered = bool(ids(s, measures=measures))
+    assert offered == (letter <= TODAY <= letter + timedelta(days=window) or letter > TODAY)

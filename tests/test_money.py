@@ -19,6 +19,7 @@ from domain.money import (
     allocate,
     due_date,
     installment_amounts,
+    is_paid_off,
     position,
     schedule,
 )
@@ -90,7 +91,19 @@ def test_partial_payment_leaves_part_of_an_installment():
 def test_overpayment_never_goes_below_zero():
     p = position(terms(), [(date(2024, 2, 1), D("30000.00"))], date(2024, 3, 1))
     assert p.outstanding_principal == D("0.00")
-    assert p.overdue_amount == 0 and p.next_due_date is None and p.debtor_class == NORMAL
+    assert p.overdue_amount == 0 and p.next_due_date is None and p.closed and p.debtor_class is None
+
+
+def test_a_contract_paid_off_is_closed_and_has_no_class():
+    """13,000 paid on a 12,000 loan was still "ลูกหนี้ปกติ" (issue 15, item 6)."""
+    t = terms(principal=D("12000.00"), installment_count=12)
+    p = position(t, [(date(2024, 3, 1), D("13000.00"))], date(2024, 6, 1))
+    assert (p.closed, p.paid_off, p.debtor_class, p.class_name) == (True, True, None, None)
+    assert p.days_to_prescription is None and p.next_due_date is None and p.overdue_installments == 0
+    short = position(t, [(date(2024, 3, 1), D("11999.99"))], date(2024, 6, 1))
+    assert (short.closed, short.paid_off, short.debtor_class) == (False, False, NORMAL)
+    exactly = position(t, [(date(2024, 3, 1), D("12000.00"))], date(2030, 1, 1))  # long after its term
+    assert exactly.closed and exactly.debtor_class is None
 
 
 def test_payments_after_the_date_asked_about_are_ignored():
@@ -180,6 +193,20 @@ def test_the_one_pass_position_agrees_with_the_installment_by_installment_rules(
     assert p.last_payment_date == max((d for d, _ in paid if d <= as_of), default=t.contract_date)
     assert p.default_interest == sum((i.unpaid * t.default_rate / 100 * (as_of - i.due).days / 365 for i in overdue),
                                      D(0)).quantize(D("0.01"), rounding="ROUND_HALF_UP")
+
+
+@settings(max_examples=300)
+@given(data=st.data(), t=contracts(), as_of=dates)
+def test_paid_off_exactly_when_the_payments_so_far_cover_the_principal(data, t, as_of):
+    paid = data.draw(payments(t))
+    p = position(t, paid, as_of)
+    covered = sum((a for d, a in paid if d <= as_of), D(0)) >= t.principal
+    assert p.paid_off == covered == is_paid_off(t.principal, p.paid)
+    assert p.closed == (covered or t.status == "closed")
+    assert (p.debtor_class is None) == p.closed
+    if covered:  # nothing owed, nothing due, nothing to count down to
+        assert p.outstanding_principal == p.overdue_amount == p.not_yet_due == 0
+        assert p.next_due_date is None and p.days_to_prescription is None
 
 
 @settings(max_examples=300)

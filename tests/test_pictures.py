@@ -175,3 +175,6 @@ def test_a_real_photo_is_kept_decoded_and_without_its_exif(line, fake, db, volun
     assert kept["content_type"] == "image/jpeg" and kept["bytes"] == path.stat().st_size
     stored = _opened(path.read_bytes())
     assert stored.format == "JPEG" and stored.size == (64, 48) and not dict(stored.getexif())
+    # fetching, decoding and storing takes a moment: LINE's loading animation showed meanwhile (issue 15, item 9)
+    [loading] = fake.requests("/v2/bot/chat/loading/start")
+    assert loading["status"] == 202 and loading["body"] == {"chatId": VOLUNTEER, "loadingSeconds": 20}

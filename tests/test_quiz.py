@@ -189,3 +189,24 @@ def test_officers_move_an_application_along_and_the_person_sees_it(line, db, in_
     followups = client.get("/api/followups", headers=AUTH).get_json()
     assert not [r for r in followups if r["reason"] == "measure_application"]  # nothing waits any more
     assert client.post("/api/applications/999", json={"status": "x", "officer": "y"}, headers=AUTH).status_code == 404
+
+
+def test_an_old_demand_letter_earns_no_m3_and_the_measure_asked_for_leads(line, db):
+    """A guarantor whose letter is from 2019 was offered M3, and the card to leave the guarantee
+    came second (issue 15, item 6)."""
+    with Session(db) as session:
+        borrower, guarantor = f.person(session), f.person(session, first_name="ประเสริฐ")
+        contract = f.contract(session, contract_date=date(2015, 1, 10), first_due_date=date(2015, 2, 10),
+                              principal=24000, demand_letter_date=date(2019, 3, 1))
+        f.payment(session, contract, date(2019, 6, 30), "500.00")  # time-barred: over 5 years since
+        f.member(session, contract, borrower)
+        f.member(session, contract, guarantor, "guarantor")
+        f.link(session, guarantor, USER)
+        session.commit()
+    replies = line.say("มาตรการ")
+    for label in ("ไม่มี", "ภายใน 30 วัน", "ขอออกจากการค้ำ"):
+        replies = press(line, replies[-1], label)
+    cards = card_ids(replies[0])
+    assert cards[0] == "M2" and "M3" not in cards and len(cards) >= 3
+    domain_order = ["ACK_LIABILITY", "M4", "M5", "M6", "M7"]
+    assert cards[1:] == sorted(cards[1:], key=domain_order.index)  # the rest keep their order

@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from domain.measures import Situation
+from domain.measures import Fit, Situation
 from domain.money import NORMAL
-from domain.quiz import known_answers, next_question, register_answers, situation
+from domain.quiz import asked_first, known_answers, next_question, register_answers, situation
+from services.measure_store import BUNDLED, read_measures_file
 
 
 @pytest.mark.parametrize(("status", "demand_letter", "court"), [
@@ -47,3 +50,12 @@ def test_complete_answers_become_the_situation_the_measures_read():
     assert (in_court.status, in_court.demand_letter, in_court.in_court) == ("judgment", False, True)
     normal = situation({"role": "borrower", "standing": str(NORMAL)}, None)  # never asked about court
     assert (normal.status, normal.demand_letter) == (None, None)
+
+
+@given(st.lists(st.sampled_from(["leave_guarantee", "release_share", "payoff", "mediation", "in_default"]),
+                max_size=8), st.sampled_from(["leave_guarantee", "release_share", "other", None]))
+def test_the_measure_asked_for_leads_and_the_rest_keep_their_order(reasons, wish):
+    measures = {m.id: m for m in read_measures_file(BUNDLED)[1]}
+    fits = [Fit(measures["M2"], reason) for reason in reasons]
+    ordered = asked_first(fits, {} if wish is None else {"wish": wish})
+    assert ordered == [f for f in fits if f.reason == wish] + [f for f in fits if f.reason != wish]

@@ -81,6 +81,8 @@ def classify(contract: dict[str, str], payments: Iterable[dict[str, str]], as_of
     if contract["status"] == "closed":
         assert outstanding == 0, contract["project_code"]
         klass = None
+    elif outstanding == 0:  # paid off: closed, whatever the status column says
+        klass = None
     elif ended:
         assert overdue >= 1, f"{contract['project_code']}: term ended but fully paid"
         klass = 1 if prescription < as_of else 2

@@ -9,12 +9,23 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot import create_app
 from domain.clock import BANGKOK
 from domain.group_guard import GroupPrivacyError
-from models import LineGroup, Outbox, ProactiveContact, StaffMember
+from models import (
+    AppointmentSession,
+    Booking,
+    LineGroup,
+    LineLink,
+    MeasureApplication,
+    Membership,
+    Outbox,
+    ProactiveContact,
+    StaffMember,
+)
 from services import outbox
 from tests import factories as f
-from tests.helpers import GROUP, USER
+from tests.helpers import GROUP, USER, buttons, texts
 
 OTHER = "U" + "5" * 32
 THIRD = "U" + "6" * 32
@@ -241,3 +252,113 @@ def test_a_refused_group_note_is_held_and_the_officers_are_told_once(app, fake, 
     held = [p for p in pushes if "ถูกระงับ" in json.dumps(p["body"], ensure_ascii=False)]
     assert sorted(p["body"]["to"] for p in held) == sorted([OFFICER, PROVINCE_OFFICER])  # once each, that day
     assert sent(fake, "/v2/bot/message/multicast")  # personal reminders went on regardless
+
+
+# --- prescription alerts: on crossing only, one message a day, buttons to the cards (issue 15, item 6) ---
+
+DAYS_TO_LIMIT = (2, 14, 31, 45, 60, 90, 120, 180)  # on 20 Nov 2026
+
+
+@pytest.fixture
+def near_limits(db, clock):  # type: ignore[no-untyped-def]
+    """Ended contracts of one district, each this many days from its 5-year limit, and its officer."""
+    with Session(db) as session:
+        chalong = f.area(session, "เมืองภูเก็ต", "ฉลอง")
+        for days in DAYS_TO_LIMIT:
+            contract = f.contract(session, where=chalong, code=f"PKT-2561-{days:04d}", contract_date=date(2018, 1, 10),
+                                  first_due_date=date(2018, 2, 10), principal=24000)
+            last_payment = date(2026, 11, 20) + timedelta(days=days)
+            f.payment(session, contract, last_payment.replace(year=last_payment.year - 5), "500.00")
+            f.member(session, contract, f.person(session, first_name=f"ผู้กู้{days}"))
+            f.member(session, contract, f.person(session, first_name=f"ผู้ค้ำ{days}"), "guarantor")
+        session.add(StaffMember(line_user_id=OFFICER, name="กมลชนก", role="officer",
+                                district_id=chalong.parent_id, created_at=clock.now()))
+        session.commit()
+
+
+def alerts_to(fake, officer: str) -> list[dict]:  # type: ignore[type-arg]
+    return [p["body"] for p in sent(fake, "/v2/bot/message/push")
+            if p["body"]["to"] == officer and "แจ้งเตือนอายุความ" in json.dumps(p["body"], ensure_ascii=False)]
+
+
+def codes_in(body: dict) -> list[int]:  # type: ignore[type-arg]
+    said = json.dumps(body, ensure_ascii=False)
+    return [days for days in DAYS_TO_LIMIT if f"PKT-2561-{days:04d}" in said]
+
+
+def test_the_first_run_alerts_only_what_crossed_today_in_one_message(app, line, fake, clock, near_limits):
+    run_clock(app, clock, at(date(2026, 11, 20), 8, 10))
+    [alert] = alerts_to(fake, OFFICER)  # one message, not one per contract
+    assert codes_in(alert) == [90, 180]  # 2, 14, 31, 45, 60 and 120 days crossed nothing today
+    said = json.dumps(alert, ensure_ascii=False)
+    assert "อีก 90 วันจะครบ 5 ปี" in said and said.index("อีก 90 วัน") < said.index("อีก 180 วัน")
+    cards = [a for m in alert["messages"] for a in buttons(m) if a["type"] == "postback"]
+    assert [a["label"] for a in cards] == ["ผู้กู้: ผู้กู้90", "ผู้ค้ำ: ผู้ค้ำ90", "ผู้กู้: ผู้กู้180",
+                                           "ผู้ค้ำ: ผู้ค้ำ180"]
+    card = line.tap(cards[0]["data"], user=OFFICER)  # the router knows the button: the person's card
+    assert "ผู้กู้90" in texts(card) and "PKT-2561-0090" in texts(card)
+
+    run_clock(app, clock, at(date(2026, 11, 20), 15))  # later the same day, or after a restart: nothing new
+    assert len(alerts_to(fake, OFFICER)) == 1
+    run_clock(app, clock, at(date(2026, 11, 21), 10))  # 31 days became 30
+    assert [codes_in(body) for body in alerts_to(fake, OFFICER)] == [[90, 180], [31]]
+
+
+def test_after_days_without_a_run_each_crossing_is_told_once(app, fake, clock, near_limits):
+    run_clock(app, clock, at(date(2026, 11, 21), 10))
+    run_clock(app, clock, at(date(2026, 11, 30), 10))  # the clock was down from the 22nd to the 29th
+    # the 14-day contract passed 7 days on the 27th; the 45-, 60- and 120-day ones crossed nothing
+    assert [codes_in(body) for body in alerts_to(fake, OFFICER)] == [[31], [14]]
+    run_clock(app, clock, at(date(2026, 12, 1), 10))
+    assert len(alerts_to(fake, OFFICER)) == 2
+
+
+# --- pausing payment reminders while the fund is deciding or mediating (issue 15, item 7) ---
+
+
+@pytest.fixture
+def relief_under_way(db, clock, province):  # type: ignore[no-untyped-def]
+    """USER's application is being decided, OTHER has a court mediation booked, THIRD's was approved."""
+    with Session(db) as session:
+        person = {link.line_user_id: link.person_id for link in session.scalars(select(LineLink))}
+        contract = {m.person_id: m.contract_id for m in session.scalars(select(Membership))}
+        for user, status in ((USER, "under_review"), (THIRD, "approved")):
+            session.add(MeasureApplication(person_id=person[user], contract_id=contract[person[user]],
+                                           measure_id="M5", answers={}, status=status, submitted_at=clock.now(),
+                                           status_changed_at=clock.now()))
+        court = AppointmentSession(kind="court", title="ไกล่เกลี่ย", place="ศาลแขวง", starts_at=at(date(2026, 12, 10), 9),
+                                   ends_at=at(date(2026, 12, 10), 12), capacity=5, documents=[], status="open",
+                                   created_at=clock.now())
+        session.add(court)
+        session.flush()
+        session.add(Booking(session_id=court.id, person_id=person[OTHER], line_user_id=OTHER, kind="court", seat=1,
+                            capacity=5, slot_start=court.starts_at, status="booked", sequence=0, checklist={},
+                            created_at=clock.now(), updated_at=clock.now()))
+        session.commit()
+
+
+def test_no_payment_reminder_while_relief_is_decided_or_mediation_booked(app, fake, clock, relief_under_way):
+    run_clock(app, clock, at(date(2026, 11, 28), 9))
+    [multicast] = sent(fake, "/v2/bot/message/multicast")
+    assert multicast["body"]["to"] == [THIRD]  # an approved application no longer holds reminders back
+    assert not [p for p in sent(fake, "/v2/bot/message/push") if p["body"]["to"] in (USER, OTHER)]
+
+
+def test_the_pause_is_a_setting(settings, fake, clock, relief_under_way):
+    app = create_app(settings.with_(reminders_pause_for_relief=False), clock=clock)
+    try:
+        run_clock(app, clock, at(date(2026, 11, 28), 9))
+    finally:
+        app.extensions["wdf"].close()
+    [multicast] = sent(fake, "/v2/bot/message/multicast")
+    assert sorted(multicast["body"]["to"]) == sorted([USER, OTHER, THIRD])
+
+
+def test_reminders_resume_once_the_mediation_day_is_past(app, fake, clock, relief_under_way, db):
+    with Session(db) as session:  # the mediation was on 20 Nov: OTHER is reminded again
+        booking = session.scalars(select(Booking)).one()
+        booking.slot_start = at(date(2026, 11, 20), 9)
+        session.commit()
+    run_clock(app, clock, at(date(2026, 11, 28), 9))
+    [multicast] = sent(fake, "/v2/bot/message/multicast")
+    assert sorted(multicast["body"]["to"]) == sorted([OTHER, THIRD])

@@ -44,6 +44,16 @@ def test_defaults_and_overrides():
     assert custom.outbox_inline
 
 
+def test_on_off_settings_have_their_defaults_and_say_what_is_wrong():
+    settings = Settings.from_env(FULL)
+    assert settings.reminders_pause_for_relief and not settings.mark_as_read
+    flipped = Settings.from_env({**FULL, "REMINDERS_PAUSE_FOR_RELIEF": "0", "MARK_AS_READ": "on"})
+    assert not flipped.reminders_pause_for_relief and flipped.mark_as_read
+    assert Settings.from_env({**FULL, "REMINDERS_PAUSE_FOR_RELIEF": ""}).reminders_pause_for_relief
+    with pytest.raises(SettingsError, match="MARK_AS_READ must be 1 or 0"):
+        Settings.from_env({**FULL, "MARK_AS_READ": "sometimes"})
+
+
 @pytest.mark.parametrize(("name", "value"), [
     ("FUND_NOW", "5/12/2569"), ("LINE_PUSH_RATE", "fast"), ("LINE_PUSH_RATE", "0"),
     ("LINE_API_BASE_URL", "api.line.me"), ("LINE_TIMEOUT_SECONDS", "-1"),

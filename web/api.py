@@ -191,7 +191,7 @@ def contract(project_code: str):  # type: ignore[no-untyped-def]
                    for m in sorted(found.memberships, key=lambda m: (roles.index(m.role), m.person.first_name))]
         situation = Situation(
             debtor_class=p.debtor_class, contract_date=found.contract_date, status=found.status,
-            demand_letter=found.demand_letter_date is not None,
+            demand_letter=found.demand_letter_date is not None, demand_letter_date=found.demand_letter_date,
             has_co_obligors=any(m.role != "borrower" for m in found.memberships))
         measures = recommended_ids(measures_in_db(session), situation, as_of)
         audit(session, [m.person_id for m in found.memberships], "api.contract")

@@ -1,7 +1,9 @@
-"""LINE's checks on a send request: message limits, reply tokens, retry keys, recipients."""
+"""LINE's checks on a request: message limits, reply tokens, retry keys, recipients, the loading
+animation and read marks."""
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from typing import Any
@@ -153,3 +155,35 @@ def _postback_errors(node: object, where: str) -> list[dict[str, str]]:
         for index, value in enumerate(node):
             errors.extend(_postback_errors(value, f"{where}[{index}]"))
     return errors
+
+
+LOADING_SECONDS = range(5, 61, 5)  # loadingSeconds: 5 to 60, a multiple of 5 (20 when left out)
+USER_ID = re.compile(r"U[0-9a-f]{32}")
+
+
+def check_loading(body: object) -> None:
+    """POST /v2/bot/chat/loading/start: a user's id (one-on-one chats only) and a valid duration."""
+    if not isinstance(body, dict):
+        raise LineError(400, "The request body has 1 error(s)", [error_detail("Invalid JSON", "")])
+    chat = body.get("chatId")
+    if not isinstance(chat, str) or not USER_ID.fullmatch(chat):
+        # a group's or a room's id too: LINE shows the animation in one-on-one chats only
+        raise LineError(400, "The request body has 1 error(s)",
+                        [error_detail("Must be a user ID of a one-on-one chat", "chatId")])
+    seconds = body.get("loadingSeconds", 20)
+    if isinstance(seconds, bool) or not isinstance(seconds, int) or seconds not in LOADING_SECONDS:
+        raise LineError(400, "The request body has 1 error(s)",
+                        [error_detail("Must be a multiple of 5 between 5 and 60", "loadingSeconds")])
+
+
+def check_read_mark(body: object, field: str) -> None:
+    """POST /v2/bot/chat/markAsRead (`markAsReadToken`) or the older /v2/bot/message/markAsRead (`chat`)."""
+    if not isinstance(body, dict):
+        raise LineError(400, "The request body has 1 error(s)", [error_detail("Invalid JSON", "")])
+    value = body.get(field)
+    if field == "chat":
+        value = value.get("userId") if isinstance(value, dict) else None
+        if not isinstance(value, str) or not USER_ID.fullmatch(value):
+            raise LineError(400, "The request body has 1 error(s)", [error_detail("Invalid user ID", "chat.userId")])
+    elif not isinstance(value, str) or not value.strip():
+        raise LineError(400, "The request body has 1 error(s)", [error_detail("Must not be empty", field)])

@@ -58,8 +58,12 @@ def event(kind: str, src: dict[str, Any], *, reply_token: str | None = None,
     return body
 
 
-def text_message(text: str) -> dict[str, Any]:
-    return {"type": "text", "id": new_message_id(), "quoteToken": uuid.uuid4().hex, "text": text}
+def text_message(text: str, *, mark_as_read_token: str | None = None) -> dict[str, Any]:
+    """A text message; LINE adds a `markAsReadToken` to what people send in a one-on-one chat."""
+    message = {"type": "text", "id": new_message_id(), "quoteToken": uuid.uuid4().hex, "text": text}
+    if mark_as_read_token is not None:
+        message["markAsReadToken"] = mark_as_read_token
+    return message
 
 
 def location_message(latitude: float, longitude: float, title: str = "", address: str = "") -> dict[str, Any]:

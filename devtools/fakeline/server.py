@@ -17,7 +17,7 @@ from typing import Any
 from flask import Flask, Response, jsonify, request
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from devtools.fakeline.checks import check_retry_key, validate_send
+from devtools.fakeline.checks import check_loading, check_read_mark, check_retry_key, validate_send
 from devtools.fakeline.login import register_login
 from devtools.fakeline.richmenus import register_rich_menus
 from devtools.fakeline.state import (
@@ -66,6 +66,7 @@ def create_fake_line(access_token: str) -> Flask:
         return None
 
     _register_messaging(app, state)
+    _register_chat(app, state)
     _register_reads(app, state)
     _register_content(app, state)
     register_rich_menus(app, state)
@@ -151,6 +152,56 @@ def _answer(fault: Fault) -> Response:
     for key, value in fault.headers.items():
         response.headers[key] = value
     return response
+
+
+# --- Messaging API: the loading animation and read marks ---------------------------------
+
+
+def _register_chat(app: Flask, state: FakeState) -> None:
+    @app.post("/v2/bot/chat/loading/start")
+    def loading_start() -> Response:
+        body = request.get_json(silent=True)
+        fault = take_fault(state)
+        if fault:
+            return _fault_answer(state, fault, body)
+        try:
+            check_loading(body)
+        except LineError as exc:
+            record_request(state, exc.status, body)
+            raise
+        record_request(state, 202, body)
+        response = jsonify({})
+        response.status_code = 202
+        return response
+
+    @app.post("/v2/bot/chat/markAsRead")
+    def mark_as_read_by_token() -> Response:
+        return _read_mark(state, "markAsReadToken")
+
+    @app.post("/v2/bot/message/markAsRead")
+    def mark_as_read_by_chat() -> Response:  # the older API, by chat id
+        return _read_mark(state, "chat")
+
+
+def _read_mark(state: FakeState, field: str) -> Response:
+    body = request.get_json(silent=True)
+    fault = take_fault(state)
+    if fault:
+        return _fault_answer(state, fault, body)
+    try:
+        check_read_mark(body, field)
+    except LineError as exc:
+        record_request(state, exc.status, body)
+        raise
+    record_request(state, 200, body)
+    return jsonify({})
+
+
+def _fault_answer(state: FakeState, fault: Fault, body: object) -> Response:
+    """An injected failure (or a slow answer) for a request that changes nothing worth keeping."""
+    if fault.delay:
+        time.sleep(fault.delay)
+    return _fault_response(state, fault, body)
 
 
 # --- Messaging API: reading -------------------------------------------------------------

@@ -65,8 +65,9 @@ class PaymentPlanner:
         d = self.as_of
         due = sum(1 for x in spec.dues if x <= d)  # due on as_of too: never a borderline
         plan = self._pay_installments(spec, rng, due, d - DAY)
-        if due < spec.count and spec.dues[due] - d < 40 * DAY and rng.random() < 0.3:
-            # the next one paid a little early
+        if due < spec.count and spec.dues[due] - d < 40 * DAY and rng.random() < 0.3 and due < spec.count - 1:
+            # the next one paid a little early (not the last: paying that would pay the loan off, and
+            # a paid-off contract is closed, not normal)
             amount = installments_satang(spec.principal * 100, spec.count)[due]
             lo = max(spec.contract_date, d - 12 * DAY)
             plan.append((random_date(rng, lo, d - DAY), amount))
