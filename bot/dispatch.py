@@ -49,10 +49,10 @@ def handle_events(rt: Runtime, events: list[Any]) -> None:
     for reply in replies:
         _send_reply(rt, reply)
     if pushes:
-        _deliver_pushes(rt)
+        deliver_pushes(rt)
 
 
-def _deliver_pushes(rt: Runtime) -> None:
+def deliver_pushes(rt: Runtime) -> None:
     """Send what this request queued: by the worker thread, or here when OUTBOX_INLINE is set."""
     rt.deliver_queued()
 

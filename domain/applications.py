@@ -4,8 +4,9 @@ And who may move it (M2 in DOMAIN.md: the district reviews, the province decides
 one of three kinds:
 
 - the **review** (submitted → under_review): an officer of the contract's district;
-- the **decision** (under_review → approved or rejected, or submitted → rejected): a
-  province officer, who must not be the officer who reviewed it, and a rejection says why;
+- the **decision** (under_review → approved or rejected): a province officer, who must not
+  be the officer who reviewed it, and a rejection says why. Nothing is decided unreviewed
+  (rejecting straight from submitted, which the API once allowed, would be one person's say);
 - **following up** (approved → active → failed): any officer whose area holds the contract.
 
 An officer is known by their staff id when the product can tell who they are (signed in to
@@ -22,7 +23,7 @@ from enum import StrEnum
 from domain.measures import Measure
 
 NEXT_STATUSES: dict[str, frozenset[str]] = {
-    "submitted": frozenset({"under_review", "rejected"}),
+    "submitted": frozenset({"under_review"}),
     "under_review": frozenset({"approved", "rejected"}),
     "approved": frozenset({"active", "failed"}),
     "active": frozenset({"failed"}),  # joined, then defaulted again
@@ -30,6 +31,9 @@ NEXT_STATUSES: dict[str, frozenset[str]] = {
     "failed": frozenset(),
 }
 STEP_ORDER = ("under_review", "approved", "rejected", "active", "failed")  # how the console lists them
+# A step as the audit trail names it: `console.application_review`, `api.application_reject`, ...
+STEP_ACTIONS = {"under_review": "application_review", "approved": "application_approve",
+                "rejected": "application_reject", "active": "application_active", "failed": "application_failed"}
 
 
 class StepKind(StrEnum):

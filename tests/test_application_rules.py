@@ -99,6 +99,7 @@ def test_the_approval_path_with_two_officers():
     assert refusal(submitted, "under_review", province_officer, None) is Refusal.DISTRICT_STEP
     assert refusal(submitted, "under_review", other_district, None) is Refusal.OUT_OF_AREA
     assert refusal(submitted, "approved", province_officer, None) is Refusal.MOVE  # not before the review
+    assert refusal(submitted, "rejected", province_officer, "ซ้ำ") is Refusal.MOVE  # nor turned down unreviewed
     reviewed = Standing("under_review", MUANG, district_officer)
     assert refusal(reviewed, "approved", district_officer, None) is Refusal.PROVINCE_STEP
     assert steps_open_to(reviewed, province_officer) == ["approved", "rejected"]
