@@ -61,10 +61,12 @@ OFFICER_STATUS = {"submitted": "รออำเภอตรวจสอบ", "un
                   "rejected": "ไม่อนุมัติ", "active": "อยู่ในมาตรการ", "failed": "ออกจากมาตรการ"}
 WAITING = "waiting"  # the queue's default: both kinds of waiting
 ALL = "all"
-STATUS_CHOICES = ((WAITING, "รอดำเนินการ (ตรวจสอบ/พิจารณา)"), (ALL, "ทุกสถานะ"), *OFFICER_STATUS.items())
+STATUS_CHOICES = ((WAITING, "รอดำเนินการ"), (ALL, "ทุกสถานะ"), *OFFICER_STATUS.items())
 
 STEP_BUTTONS = {"under_review": "ตรวจสอบแล้ว ส่งจังหวัดพิจารณา", "approved": "อนุมัติ", "rejected": "ไม่อนุมัติ",
                 "active": "ผู้ขอเข้าร่วมมาตรการแล้ว", "failed": "ออกจากมาตรการ (ผิดนัดซ้ำ)"}
+STEP_NOTES = {"under_review": "บันทึกการตรวจสอบ (ถ้ามี)", "approved": "บันทึกประกอบการอนุมัติ (ถ้ามี)",
+              "rejected": "เหตุผลที่ไม่อนุมัติ (จำเป็น)", "active": "บันทึก (ถ้ามี)", "failed": "บันทึก (ถ้ามี)"}
 STEP_DONE = {"under_review": "บันทึกการตรวจสอบแล้ว ส่งต่อให้จังหวัดพิจารณา", "approved": "บันทึกการอนุมัติแล้ว",
              "rejected": "บันทึกว่าไม่อนุมัติแล้ว", "active": "บันทึกว่าเข้าร่วมมาตรการแล้ว",
              "failed": "บันทึกว่าออกจากมาตรการแล้ว"}
