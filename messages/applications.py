@@ -85,6 +85,7 @@ NOT_AN_OFFICER = "การตรวจสอบและอนุมัติ�
 NOTE_TOO_LONG = "บันทึกยาวเกินไป กรุณาย่อให้ไม่เกิน 2,000 ตัวอักษร"
 
 FROM_BOOKING = "เริ่มจากผลการไกล่เกลี่ยหรือนัดหมาย (ไม่ได้ผ่านแบบประเมิน)"
+HISTORY = {"submitted": "ยื่นคำขอ", "from_booking": "เริ่มจากผลการไกล่เกลี่ยหรือนัดหมาย", "reviewed": "อำเภอตรวจสอบแล้ว"}
 
 
 def answer_lines(answers: Mapping[str, Any]) -> list[tuple[str, str]]:

@@ -25,6 +25,7 @@ from domain.console import page_of
 from domain.identity import mask_national_id
 from messages.applications import (
     ALL,
+    HISTORY,
     NOT_AN_OFFICER,
     NOT_TOLD,
     NOTE_TOO_LONG,
@@ -137,10 +138,10 @@ class HistoryLine:
 
 def history_of(application: MeasureApplication) -> list[HistoryLine]:
     """The steps the application took, oldest first."""
-    lines = [HistoryLine(application.submitted_at, "ยื่นคำขอ" if "from_booking" not in application.answers
-                         else "เริ่มจากผลการไกล่เกลี่ยหรือนัดหมาย", None, None)]
+    start = "from_booking" if "from_booking" in application.answers else "submitted"
+    lines = [HistoryLine(application.submitted_at, HISTORY[start], None, None)]
     if application.reviewed_at is not None:
-        lines.append(HistoryLine(application.reviewed_at, "อำเภอตรวจสอบแล้ว", application.reviewed_by,
+        lines.append(HistoryLine(application.reviewed_at, HISTORY["reviewed"], application.reviewed_by,
                                  application.review_note))
     if application.decided_at is not None:
         lines.append(HistoryLine(application.decided_at, OFFICER_STATUS["rejected" if application.status == "rejected"
