@@ -9,7 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base
-from models.register import Contract, Person
+from models.register import Contract, Person, StaffMember
 
 APPLICATION_STATUSES = ("submitted", "under_review", "approved", "rejected", "active", "failed")
 OPEN_APPLICATION_STATUSES = ("submitted", "under_review", "approved", "active")
@@ -60,8 +60,20 @@ class MeasureApplication(Base):
     status: Mapped[str] = mapped_column(String(14), default="submitted")
     submitted_at: Mapped[datetime]
     status_changed_at: Mapped[datetime]
-    officer: Mapped[str | None] = mapped_column(String(200))
-    note: Mapped[str | None] = mapped_column(Text)
+    officer: Mapped[str | None] = mapped_column(String(200))  # who moved it last
+    note: Mapped[str | None] = mapped_column(Text)  # the latest note
+    # The two steps of M2's rule (DOMAIN.md), each with who took it: a staff member when the
+    # product knows them (console, or X-Officer naming one), else only the name another program sent.
+    reviewed_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id"))
+    reviewed_by: Mapped[str | None] = mapped_column(String(200))
+    reviewed_at: Mapped[datetime | None]
+    review_note: Mapped[str | None] = mapped_column(Text)
+    decided_by_staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_members.id"))
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    decided_at: Mapped[datetime | None]
+    decision_note: Mapped[str | None] = mapped_column(Text)
 
     person: Mapped[Person] = relationship()
     contract: Mapped[Contract] = relationship()
+    reviewer: Mapped[StaffMember | None] = relationship(foreign_keys=[reviewed_by_staff_id])
+    decider: Mapped[StaffMember | None] = relationship(foreign_keys=[decided_by_staff_id])

@@ -72,10 +72,27 @@ def measures_in_db(session: Session) -> list[Measure]:
     """The measures currently loaded (read on every use, so a new file takes effect at once)."""
     rows = session.scalars(select(MeasureRow).where(MeasureRow.retired_at.is_(None))
                            .order_by(MeasureRow.position)).all()
-    return [Measure(id=r.id, order=r.position, name=r.name, summary=r.summary, conditions=r.conditions,
-                    classes=frozenset(r.classes), roles=frozenset(r.roles), documents=tuple(r.documents),
-                    next_step=r.next_step, effective_from=r.effective_from, effective_to=r.effective_to,
-                    audience=r.audience, params=_params_in(r.params)) for r in rows]
+    return [_measure(r) for r in rows]
+
+
+def measure_by_id(session: Session, measure_id: str) -> Measure | None:
+    """One measure as last loaded, retired or not (an application outlives the file that named it)."""
+    row = session.get(MeasureRow, measure_id)
+    return _measure(row) if row is not None else None
+
+
+def measure_names(session: Session) -> dict[str, str]:
+    """Every measure ever loaded → its name, numbers filled in; those in force first, in their order."""
+    rows = session.scalars(select(MeasureRow).order_by(MeasureRow.retired_at.is_not(None), MeasureRow.position,
+                                                       MeasureRow.id)).all()
+    return {r.id: m.fill(m.name) for r in rows for m in (_measure(r),)}
+
+
+def _measure(r: MeasureRow) -> Measure:
+    return Measure(id=r.id, order=r.position, name=r.name, summary=r.summary, conditions=r.conditions,
+                   classes=frozenset(r.classes), roles=frozenset(r.roles), documents=tuple(r.documents),
+                   next_step=r.next_step, effective_from=r.effective_from, effective_to=r.effective_to,
+                   audience=r.audience, params=_params_in(r.params))
 
 
 def _values(measure: Measure) -> dict[str, object]:

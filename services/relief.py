@@ -5,18 +5,23 @@ The measures themselves are loaded from their file by services.measure_store.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from linebot.v3.messaging import Message
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
+from domain.applications import Officer, Refusal, Standing, StepKind, StepNews, name_key, refusal, step_kind
 from domain.measures import Measure
 from models.measures import OPEN_APPLICATION_STATUSES, MeasureApplication
-from models.register import Contract
-from services.measure_store import measures_in_db
+from models.register import Contract, LineLink, StaffMember
+from services import outbox
+from services.areas import district_of
+from services.measure_store import measure_by_id, measures_in_db
 
 
 class ApplicationLine(NamedTuple):
@@ -71,7 +76,7 @@ def submit_application(session: Session, *, person_id: int, contract_id: int, me
     return True
 
 
-# --- officers deciding on applications (the JSON API) ----------------------------------------
+# --- officers deciding on applications (the console and the JSON API) -------------------------
 
 
 def applications_newest_first(session: Session, status: str | None, limit: int) -> Sequence[MeasureApplication]:
@@ -86,12 +91,119 @@ def application_by_id(session: Session, application_id: int) -> MeasureApplicati
     return session.get(MeasureApplication, application_id)
 
 
-def move_application(application: MeasureApplication, *, status: str, officer: str, note: str | None,
-                     now: datetime) -> None:
-    """An officer moves an application on (the caller checked the move is allowed); no note keeps the old one."""
-    application.status, application.officer = status, officer
+def application_for_step(session: Session, application_id: int) -> MeasureApplication | None:
+    """The application, locked until the transaction ends: two officers acting at once take turns."""
+    return session.scalars(select(MeasureApplication).where(MeasureApplication.id == application_id)
+                           .with_for_update()).one_or_none()
+
+
+def officer_of(staff: StaffMember) -> Officer:
+    """A staff member as the application rules know them."""
+    return Officer(name=staff.name, staff_id=staff.id, district_id=staff.district_id)
+
+
+def officer_named(session: Session, named: str) -> Officer:
+    """Who another program names in `X-Officer`: an officer by LINE user id, or by a name only one
+    officer holding the role has; anyone else is known by that name alone."""
+    active = select(StaffMember).where(StaffMember.role == "officer", StaffMember.revoked_at.is_(None))
+    staff = session.scalars(active.where(StaffMember.line_user_id == named)).one_or_none()
+    if staff is None:  # a province has tens of officers: compare names as the rule does, here
+        alike = [s for s in session.scalars(active) if name_key(s.name) == name_key(named)]
+        staff = alike[0] if len(alike) == 1 else None
+    return officer_of(staff) if staff is not None else Officer(name=named)
+
+
+def standing_of(application: MeasureApplication) -> Standing:
+    """The application as the rules see it: its status, its contract's district, who reviewed it."""
+    district = district_of(application.contract.area)
+    reviewer = None
+    if application.reviewed_by is not None:
+        staff = application.reviewer
+        reviewer = (officer_of(staff) if staff is not None
+                    else Officer(name=application.reviewed_by, staff_id=application.reviewed_by_staff_id))
+    return Standing(application.status, district.id if district else None, reviewer)
+
+
+def take_step(application: MeasureApplication, *, status: str, officer: Officer, note: str | None,
+              now: datetime) -> Refusal | None:
+    """An officer moves an application on, if the rules let them (domain/applications.py), recording who.
+
+    Returns why not, and then changes nothing. A note is kept with its step; the latest note
+    is also `note` (no note keeps the old one), and `officer` is whoever moved it last.
+    """
+    refused = refusal(standing_of(application), status, officer, note)
+    if refused is not None:
+        return refused
+    note = (note or "").strip() or None
+    kind = step_kind(application.status, status)
+    if kind is StepKind.REVIEW:
+        application.reviewed_by_staff_id, application.reviewed_by = officer.staff_id, officer.name
+        application.reviewed_at, application.review_note = now, note
+    elif kind is StepKind.DECISION:
+        application.decided_by_staff_id, application.decided_by = officer.staff_id, officer.name
+        application.decided_at, application.decision_note = now, note
+    application.status, application.officer = status, officer.name
     application.note = note or application.note
     application.status_changed_at = now
+    return None
+
+
+Notice = Callable[[StepNews], Sequence[Message | dict[str, Any]]]
+TOLD_STATUSES = ("under_review", "approved", "rejected")  # the steps the person hears of
+
+
+def tell_applicant(session: Session, application: MeasureApplication, *, notice: Notice, origin: str,
+                   now: datetime) -> bool:
+    """Tell the person, 1:1 through the outbox, where their application now stands; once per step.
+
+    Only steps in TOLD_STATUSES, and only to a LINE account linked to the person (an application
+    a settlement started may have none). `notice(status, measure, application)` words it.
+    """
+    status = application.status
+    line_user_id = session.scalar(select(LineLink.line_user_id).where(LineLink.person_id == application.person_id))
+    measure = measure_by_id(session, application.measure_id)
+    if status not in TOLD_STATUSES or line_user_id is None or measure is None:
+        return False
+    news = StepNews(status, measure, application.person.first_name, application.contract.project_name)
+    row = outbox.enqueue_push(session, to=line_user_id, messages=notice(news),
+                              origin=origin, now=now, send_at=now,
+                              dedupe_key=f"application-step:{application.id}:{status}")
+    return row is not None
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """Which applications a queue shows: these statuses (None: any), one measure (None: any), on
+    contracts in these areas (None: the province)."""
+
+    statuses: Sequence[str] | None
+    measure_id: str | None
+    area_ids: Sequence[int] | None
+
+
+def _queue(chosen: QueueFilter) -> Select[Any]:
+    query = select(MeasureApplication).join(Contract, Contract.id == MeasureApplication.contract_id)
+    if chosen.statuses is not None:
+        query = query.where(MeasureApplication.status.in_(chosen.statuses))
+    if chosen.measure_id:
+        query = query.where(MeasureApplication.measure_id == chosen.measure_id)
+    if chosen.area_ids is not None:
+        query = query.where(Contract.area_id.in_(chosen.area_ids))
+    return query
+
+
+def count_applications(session: Session, chosen: QueueFilter) -> int:
+    """How many applications the queue holds."""
+    return session.scalar(select(func.count()).select_from(_queue(chosen).subquery())) or 0
+
+
+def application_queue(session: Session, chosen: QueueFilter, *, offset: int, limit: int,
+                      oldest_first: bool) -> Sequence[MeasureApplication]:
+    """One page of the queue, by submission (oldest first: what waits longest), with person and contract."""
+    order = MeasureApplication.submitted_at.asc() if oldest_first else MeasureApplication.submitted_at.desc()
+    return session.scalars(_queue(chosen).order_by(order, MeasureApplication.id).offset(offset).limit(limit)
+                           .options(selectinload(MeasureApplication.person),
+                                    selectinload(MeasureApplication.contract))).all()
 
 
 def start_settled_measure(session: Session, *, person_id: int, contract_id: int, measure_id: str, booking_id: int,

@@ -183,8 +183,10 @@ def test_officers_move_an_application_along_and_the_person_sees_it(line, db, in_
     moved = client.post(url, json={"status": "under_review", "officer": "กมลชนก"}, headers=AUTH)
     assert moved.status_code == 200 and moved.get_json()["officer"] == "กมลชนก"
     assert "เจ้าหน้าที่กำลังพิจารณา" in line.say("มาตรการ")[0]["text"]
+    # who reviewed may not also decide (README: Measure applications); another officer does
+    assert client.post(url, json={"status": "approved", "officer": "กมลชนก"}, headers=AUTH).status_code == 403
     for status in ("approved", "active"):
-        assert client.post(url, json={"status": status, "officer": "กมลชนก"}, headers=AUTH).status_code == 200
+        assert client.post(url, json={"status": status}, headers={**AUTH, "X-Officer": "วิไลวรรณ"}).status_code == 200
     assert "อยู่ในมาตรการ" in line.say("มาตรการ")[0]["text"]
     followups = client.get("/api/followups", headers=AUTH).get_json()
     assert not [r for r in followups if r["reason"] == "measure_application"]  # nothing waits any more

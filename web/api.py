@@ -12,7 +12,7 @@ import hmac
 import json
 from collections.abc import Callable
 from datetime import datetime
-from functools import wraps
+from functools import partial, wraps
 from typing import Any, NoReturn, TypeVar
 
 from flask import Blueprint, jsonify, request, url_for
@@ -20,15 +20,16 @@ from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import BadRequest, Conflict
 
 from bot.runtime import runtime
-from domain.applications import NEXT_STATUSES, can_move
+from domain.applications import NEXT_STATUSES, STEP_ACTIONS, Refusal, name_key
 from domain.clock import BANGKOK
 from domain.identity import mask_national_id
 from domain.measures import Situation, recommended_ids
 from domain.textnorm import to_ascii_digits
 from domain.visits import report_day_on_or_before, report_period
+from messages.applications import step_notice
 from messages.appointments import session_title
 from messages.followups import shown
-from models import AppointmentSession, Booking, Outbox
+from models import AppointmentSession, Booking, MeasureApplication, Outbox
 from services.appointments import (
     appointment_session,
     booking_by_id,
@@ -45,7 +46,14 @@ from services.contracts import contract_by_code, first_open_contract, position_o
 from services.followups import application_row, followup_list, position_fields
 from services.measure_store import measures_in_db
 from services.outbox import outbox_since
-from services.relief import application_by_id, applications_newest_first, move_application, start_settled_measure
+from services.relief import (
+    application_for_step,
+    applications_newest_first,
+    officer_named,
+    start_settled_measure,
+    take_step,
+    tell_applicant,
+)
 from services.reports import district_report_for
 from web import openapi
 from web.schemas import (
@@ -233,30 +241,71 @@ def applications():  # type: ignore[no-untyped-def]
     with runtime().sessions() as session:
         districts = district_names(session)
         found = applications_newest_first(session, status, MAX_ROWS)
-        rows = [shown(application_row(a, districts)) for a in found]
+        rows = [_application_json(a, districts) for a in found]
         audit(session, [a.person_id for a in found], "api.applications")
         return jsonify(rows)
+
+
+STEP_REFUSED = {
+    Refusal.DISTRICT_STEP: "the review is for an officer of the contract's district",
+    Refusal.PROVINCE_STEP: "approving or rejecting is for a province officer",
+    Refusal.OUT_OF_AREA: "the contract is outside the officer's district",
+    Refusal.SAME_OFFICER: "the officer who reviewed this application may not also decide it: another officer must",
+}
+
+
+def _deciding_officer(body: ApplicationMove) -> str:
+    """Who takes the step: `X-Officer`, or (as before the header) the body's `officer`; never both, differing."""
+    header = _printable(request.headers.get("X-Officer") or "").strip()[:200]
+    if header and body.officer and name_key(header) != name_key(body.officer):
+        invalid("officer", "X-Officer and officer name different people: send one of them")
+    named = header or body.officer
+    if not named:
+        invalid("officer", "name the officer taking the step in the X-Officer header (their LINE user id or name)")
+    return named
 
 
 @bp.post("/applications/<int:application_id>")
 @require_admin
 def update_application(application_id: int):  # type: ignore[no-untyped-def]
-    """An officer moves an application on: {"status", "officer", "note"} (web/schemas.py: ApplicationMove)."""
+    """An officer moves an application on: {"status", "note"?}, the officer in `X-Officer` (or the body's
+    "officer"); the same rules as the console (domain/applications.py), the person told 1:1."""
     body = body_of(ApplicationMove)
+    named = _deciding_officer(body)
     if application_id > MAX_ID:
         return not_found(f"application {application_id}")
     rt = runtime()
+    now = rt.clock.now()
     with rt.sessions() as session:
-        application = application_by_id(session, application_id)
+        application = application_for_step(session, application_id)
         if application is None:
             return not_found(f"application {application_id}")
-        if not can_move(application.status, body.status):
-            allowed = sorted(NEXT_STATUSES.get(application.status, ()))
-            return jsonify({"error": "conflict", "detail": f"cannot move from {application.status} to {body.status}; "
+        current = application.status
+        refused = take_step(application, status=body.status, officer=officer_named(session, named), note=body.note,
+                            now=now)
+        if refused is Refusal.MOVE:
+            allowed = sorted(NEXT_STATUSES.get(current, ()))
+            return jsonify({"error": "conflict", "detail": f"cannot move from {current} to {body.status}; "
                             f"allowed: {', '.join(allowed) or 'none'}"}), 409
-        move_application(application, status=body.status, officer=body.officer, note=body.note, now=rt.clock.now())
+        if refused is Refusal.NOTE_NEEDED:
+            invalid("note", "a rejection needs a note saying why")
+        if refused is not None:
+            return jsonify({"error": "forbidden", "detail": STEP_REFUSED[refused]}), 403
+        told = tell_applicant(session, application, origin="api.application_step", now=now,
+                              notice=partial(step_notice, office_phone=rt.settings.office_phone))
+        record_access(session, [application.person_id], viewer="api", viewer_name=named, channel="api",
+                      action=f"api.{STEP_ACTIONS[body.status]}",
+                      detail=_printable(f"{request.method} {request.path} {current} -> {body.status}")[:200], now=now)
         session.commit()
-        return jsonify(shown(application_row(application, district_names(session))))
+        if told:
+            rt.deliver_queued()
+        return jsonify(_application_json(application, district_names(session)))
+
+
+def _application_json(application: MeasureApplication, districts: dict[int, str]) -> dict[str, Any]:
+    """An application as the API lists it, with who took each step (staff by name)."""
+    return {**shown(application_row(application, districts)),
+            "reviewed_by": application.reviewed_by, "decided_by": application.decided_by}
 
 
 @bp.get("/sessions")

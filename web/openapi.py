@@ -46,13 +46,15 @@ ERROR_SCHEMA = {
 ERRORS = {
     400: "the body or a parameter is not what is declared here; `problems` lists each field and what is wrong",
     401: "no `Authorization: Bearer $ADMIN_TOKEN`, or the wrong token",
+    403: "the officer named may not take that step (domain/applications.py); `detail` says why",
     404: "nothing with that id, code or name",
     409: "the change conflicts with what is stored (a move the current status does not allow, or an application "
          "to that measure already open); `detail` says which",
 }
 X_OFFICER = {"name": "X-Officer", "in": "header", "required": False, "schema": {"type": "string", "maxLength": 200},
              "description": "who is using the shared token, for the audit trail of personal data "
-                            "(default: ADMIN_TOKEN)"}
+                            "(default: ADMIN_TOKEN); on a step of a measure application, the officer taking it "
+                            "(their LINE user id, or their name)"}
 
 
 @dataclass(frozen=True)
@@ -85,8 +87,8 @@ OPERATIONS = (
               (200, "applications with their status, officer and note", ARRAY), (400, 401),
               query=ApplicationsQuery, audited=True),
     Operation("post", "/api/applications/{application_id}", "An officer moves a measure application on",
-              (200, "the application as listed by GET /api/applications", OBJECT), (400, 401, 404, 409),
-              body=ApplicationMove, path_params={"application_id": ID}),
+              (200, "the application as listed by GET /api/applications", OBJECT), (400, 401, 403, 404, 409),
+              body=ApplicationMove, path_params={"application_id": ID}, audited=True),
     Operation("get", "/api/sessions", "Appointment sessions from a day on, with seats taken",
               (200, "sessions: id, kind, title, place, start, end, capacity, booked, documents, status", ARRAY),
               (400, 401), query=SessionsQuery),

@@ -218,17 +218,22 @@ class NewSession(Body):
 class ApplicationMove(Body):
     """`POST /api/applications/<id>`: an officer moves a measure application on.
 
-    `status` is any text here: a move the application's current status does not allow
-    (an unknown status included) is a 409 that lists the moves it does allow.
+    Who takes the step is named in the `X-Officer` header (an officer's LINE user id, or their
+    name), or as before in `officer`; one of the two is needed. `status` is any text here: a move
+    the application's current status does not allow (an unknown status included) is a 409 that
+    lists the moves it does allow; a step the named officer may not take is a 403 (README.md,
+    "Measure applications").
     """
 
     model_config = ConfigDict(json_schema_extra={"examples": [
+        {"status": "under_review"}, {"status": "rejected", "note": "the guarantors have not all consented"},
         {"status": "under_review", "officer": "Kamonchanok"}]})
 
     status: Annotated[str, StringConstraints(min_length=1, max_length=20), PlainText] = Field(
         description=f"the new status: one of {', '.join(APPLICATION_STATUSES)}, as the current one allows")
-    officer: Officer = Field(description="who decided")
-    note: Note | None = Field(default=None, description="absent or empty: the note stays as it was")
+    officer: Officer | None = Field(default=None, description="who takes the step, when X-Officer does not say")
+    note: Note | None = Field(default=None, description="why; needed to reject. Absent or empty: the note stays "
+                                                        "as it was")
 
 
 class BookingUpdate(Body):
