@@ -35,11 +35,11 @@ class LineChat:
 
     # -- raw posting --------------------------------------------------------------------
 
-    def post(self, body: bytes, signature: str | None = "sign") -> ev.Delivery:
+    def post(self, body: bytes, signature: str | None = "sign", *, timeout: float = 10.0) -> ev.Delivery:
         """POST a body; `signature="sign"` signs it correctly, None sends no header."""
         if signature == "sign":
             signature = ev.sign(body, self.secret)
-        return ev.post_webhook(self.app_url + "/callback", body, signature)
+        return ev.post_webhook(self.app_url + "/callback", body, signature, timeout=timeout)
 
     def deliver(self, *events: dict[str, Any]) -> ev.Delivery:
         delivery = self.post(ev.payload(*events))
