@@ -14,6 +14,7 @@ from linebot.v3.messaging import (
     FlexSeparator,
     FlexText,
     Message,
+    MessageAction,
     PostbackAction,
     QuickReply,
     QuickReplyItem,
@@ -174,13 +175,33 @@ def reminder(view: BookingView, *, tomorrow: bool) -> list[Message]:
         f"ที่ {view.place}\nอย่าลืมนำเอกสาร\n{documents}\nหากมาไม่ได้ แจ้งเราได้ พิมพ์ \"นัดหมาย\" เพื่อเปลี่ยนหรือยกเลิก")]
 
 
-def session_cancelled(view: BookingView, alternatives: int) -> list[Message]:
-    """To everyone booked when officers cancel a session."""
-    offer = (f"ยังมีรอบอื่นที่ว่างอีก {alternatives} รอบ พิมพ์ \"นัดหมาย\" เพื่อจองใหม่ได้เลย" if alternatives
-             else "เจ้าหน้าที่จะแจ้งรอบใหม่ให้ทราบโดยเร็ว")
+def _alternative_lines(alternatives: Sequence[SessionView]) -> str:
+    return "\n".join(f"• {_when(a.starts_at, a.ends_at)} ที่ {a.place} (ว่าง {a.seats_left} ที่)"
+                     for a in alternatives[:3])
+
+
+def session_cancelled(view: BookingView, alternatives: Sequence[SessionView]) -> list[Message]:
+    """To everyone booked when officers cancel a session: an apology and the rounds with free seats."""
+    if alternatives:
+        offer = (f"ยังมีรอบ{KIND_NAMES[view.kind]}ที่ว่างอยู่ค่ะ\n{_alternative_lines(alternatives)}\n"
+                 "แตะ \"จองรอบใหม่\" หรือพิมพ์ \"นัดหมาย\" เพื่อเลือกรอบที่สะดวกได้เลย")
+    else:
+        offer = "เจ้าหน้าที่จะแจ้งรอบใหม่ให้ทราบโดยเร็ว"
+    rebook = QuickReply(items=[QuickReplyItem(action=MessageAction(label="จองรอบใหม่", text="นัดหมาย"))])
     return [TextMessage(
         text=f"ขออภัยเป็นอย่างสูงค่ะ 🙏 นัด{KIND_NAMES[view.kind]} {_when(view.starts_at)} ที่ {view.place} "
-        f"ต้องยกเลิก\n{offer}\nหากเพิ่มลงปฏิทินไว้ เปิดลิงก์นี้เพื่อลบ: {view.calendar_url}")]
+        f"ต้องยกเลิก\n{offer}\nหากเพิ่มลงปฏิทินไว้ เปิดลิงก์นี้เพื่อลบ: {view.calendar_url}",
+        quick_reply=rebook if alternatives else None)]
+
+
+def session_moved(view: BookingView, old_start: datetime, old_place: str) -> list[Message]:
+    """To everyone booked when officers move a session: the new time and place, and how to change or cancel."""
+    where = f"ที่ {view.place}" + (f" (เดิมที่ {old_place})" if old_place != view.place else "")
+    return [TextMessage(
+        text=f"เรียนแจ้งด้วยความขอบคุณค่ะ 🙏 นัด{KIND_NAMES[view.kind]}ของคุณ (เดิม {_when(old_start)}) "
+        f"เปลี่ยนเป็น {_when(view.starts_at)} {where}\n"
+        "ที่นั่งของคุณยังอยู่เหมือนเดิม ถ้าเวลาใหม่ไม่สะดวก พิมพ์ \"นัดหมาย\" เพื่อเปลี่ยนรอบหรือยกเลิกได้เลย\n"
+        f"ปฏิทินที่เพิ่มไว้ เปิดลิงก์นี้เพื่ออัปเดต: {view.calendar_url}")]
 
 
 def officer_sessions(rows: Sequence[tuple[SessionView, Sequence[tuple[str, str]]]]) -> list[Message]:
