@@ -31,6 +31,7 @@ from services import outbox
 from services.areas import district_of_areas
 from services.balance import holdings
 from services.calendar import calendar_url
+from services.visits import in_scope
 
 
 @dataclass(frozen=True)
@@ -345,3 +346,45 @@ def bookings_on(session: Session, days: Sequence[date]) -> list[Booking]:
                                 .where(Booking.status == "booked", AppointmentSession.status == "open",
                                        Booking.slot_start >= start, Booking.slot_start < end)
                                 .options(selectinload(Booking.session)).order_by(Booking.slot_start)))
+
+
+# --- the console's sessions pages ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionLine:
+    """A session as the console lists it: the row, its seats and how many are taken."""
+
+    row: AppointmentSession
+    seats: int
+    taken: int
+
+    @property
+    def free(self) -> int:
+        return max(self.seats - self.taken, 0)
+
+
+def session_lines(session: Session, since: datetime, until: datetime | None = None) -> list[SessionLine]:
+    """Sessions starting in [since, until), soonest first, with seats taken, in two queries."""
+    query = select(AppointmentSession).where(AppointmentSession.starts_at >= since)
+    if until is not None:
+        query = query.where(AppointmentSession.starts_at < until)
+    rows = session.scalars(query.order_by(AppointmentSession.starts_at)).all()
+    taken = _taken_counts(session, [row.id for row in rows])
+    return [SessionLine(row, len(seats_of(row)), taken.get(row.id, 0)) for row in rows]
+
+
+def session_line(session: Session, appointment: AppointmentSession) -> SessionLine:
+    return SessionLine(appointment, len(seats_of(appointment)), len(taken_seats(session, appointment.id)))
+
+
+def roster_in_scope(session: Session, session_id: int,
+                    area_ids: Sequence[int] | None) -> tuple[list[Booking], int]:
+    """The session's bookings of people the officer may see (by seat, cancelled ones too), and how many
+    active bookings are of people outside their area (counted, never named)."""
+    rows = session.scalars(select(Booking).join(Person, Person.id == Booking.person_id)
+                           .where(Booking.session_id == session_id, in_scope(area_ids))
+                           .options(selectinload(Booking.person)).order_by(Booking.seat, Booking.id)).all()
+    active = session.scalar(select(func.count()).select_from(Booking).where(
+        Booking.session_id == session_id, Booking.status == "booked")) or 0
+    return list(rows), active - sum(1 for b in rows if b.status == "booked")
