@@ -48,9 +48,14 @@ class OpenSession:
     district_id: int | None
 
 
+# The kinds of session (DOMAIN.md): court mediation, the debt clinic, the mobile unit.
+SESSION_KINDS = ("court", "clinic", "mobile")
+
 # The most seats one session may offer: a full day of a mobile unit, with room to spare.
 # Every way of publishing a session (API, command line, console) goes through one check.
 MAX_CAPACITY = 500
+SLOT_MINUTES = (5, 24 * 60)  # a timed slot: five minutes at least, a day at most
+MAX_PLACE = 300  # characters, as the table holds
 
 
 def capacity_problem(capacity: int) -> str | None:
@@ -60,6 +65,63 @@ def capacity_problem(capacity: int) -> str | None:
     if capacity > MAX_CAPACITY:
         return f"capacity must be at most {MAX_CAPACITY} (one session; publish another for more people)"
     return None
+
+
+@dataclass(frozen=True)
+class SessionProblem:
+    """One thing wrong with a session as published or changed.
+
+    `field` is the form's or body's field, `reason` a key people's wording is looked up by
+    (messages.console_sessions.SESSION_PROBLEMS), `detail` the same in English for the API
+    and the command line, and `limit` the number the reason is about (seats, minutes), if any.
+    """
+
+    field: str
+    reason: str
+    detail: str
+    limit: int | None = None
+
+
+def session_problems(*, kind: str, starts_at: datetime, ends_at: datetime, place: str, capacity: int,
+                     slot_minutes: int | None, now: datetime, highest_seat: int = 0) -> list[SessionProblem]:
+    """Everything wrong with a session, for the console, the command line and the API alike (empty: fine).
+
+    A session starts after `now` (the product's clock), ends after it starts, is somewhere,
+    has 1..MAX_CAPACITY seats, and slots of SLOT_MINUTES that fit between start and end, at
+    least one per seat. A session already booked (`highest_seat`: the highest seat held) keeps
+    a seat for everyone: it may not shrink below that seat.
+    """
+    found: list[SessionProblem] = []
+    if kind not in SESSION_KINDS:
+        found.append(SessionProblem("kind", "kind", f"kind must be one of {', '.join(SESSION_KINDS)}, got {kind!r}"))
+    if not place.strip():
+        found.append(SessionProblem("place", "place", "a session needs a place"))
+    elif len(place.strip()) > MAX_PLACE:
+        found.append(SessionProblem("place", "place_long", f"the place is at most {MAX_PLACE} characters",
+                                    MAX_PLACE))
+    if starts_at <= now:
+        found.append(SessionProblem("start", "past", "the start is in the past: a session starts later than now"))
+    if ends_at <= starts_at:
+        found.append(SessionProblem("end", "end", "the end must be after the start"))
+    slots_ok = slot_minutes is None or SLOT_MINUTES[0] <= slot_minutes <= SLOT_MINUTES[1]
+    if not slots_ok:
+        found.append(SessionProblem("slot_minutes", "slot",
+                                    f"slots are {SLOT_MINUTES[0]} to {SLOT_MINUTES[1]} minutes long"))
+    problem = capacity_problem(capacity)
+    if problem is not None:
+        found.append(SessionProblem("capacity", "capacity", problem, MAX_CAPACITY))
+    elif capacity < highest_seat:
+        found.append(SessionProblem("capacity", "below_booked",
+                                    f"seat {highest_seat} is booked: the session keeps at least {highest_seat} seats",
+                                    highest_seat))
+    elif slot_minutes is not None and slots_ok and ends_at > starts_at:
+        fits = int((ends_at - starts_at) / timedelta(minutes=slot_minutes))
+        if fits < 1:
+            found.append(SessionProblem("slot_minutes", "slot_fit", "no slot fits between the start and the end"))
+        elif capacity > fits:
+            found.append(SessionProblem("capacity", "slots", f"only {fits} slots of {slot_minutes} minutes fit "
+                                        f"between the start and the end: at most {fits} seats", fits))
+    return found
 
 
 def seat_starts(starts_at: datetime, ends_at: datetime, slot_minutes: int | None, capacity: int) -> list[datetime]:

@@ -14,6 +14,7 @@ from linebot.v3.messaging import (
     FlexSeparator,
     FlexText,
     Message,
+    MessageAction,
     PostbackAction,
     QuickReply,
     QuickReplyItem,
@@ -218,6 +219,16 @@ def _calendar_notice(text: str, calendar_url: str, alt: str) -> FlexMessage:
         ])))
 
 
+def _calendar_update(calendar_url: str) -> FlexMessage:
+    """A moved session: a button that brings the person's calendar up to date (no link shown as text)."""
+    return FlexMessage(alt_text="อัปเดตนัดในปฏิทิน", contents=FlexBubble(
+        size="kilo",
+        body=FlexBox(layout="vertical", contents=[
+            FlexText(text="หากเคยเพิ่มนัดนี้ลงปฏิทินไว้ แตะ \"อัปเดตปฏิทิน\" ค่ะ", wrap=True, size="sm")]),
+        footer=FlexBox(layout="vertical", contents=[
+            FlexButton(style="secondary", height="sm", action=URIAction(label="อัปเดตปฏิทิน", uri=calendar_url))])))
+
+
 def cancelled(view: BookingView) -> list[Message]:
     text = (f"ยกเลิกนัด {_when(view.starts_at)} เรียบร้อยแล้วค่ะ\n"
             "หากเคยเพิ่มลงปฏิทินไว้ แตะ \"ลบออกจากปฏิทิน\" · จองใหม่ได้ทุกเมื่อ")
@@ -253,15 +264,34 @@ def reminder(view: BookingView, *, tomorrow: bool) -> list[Message]:
         f"ที่ {view.place}\nอย่าลืมนำเอกสาร\n{documents}\nหากมาไม่ได้ แจ้งเราได้ พิมพ์ \"นัดหมาย\" เพื่อเปลี่ยนหรือยกเลิก")]
 
 
-def session_cancelled(view: BookingView, alternatives: int) -> list[Message]:
-    """To everyone booked when officers cancel a session."""
-    offer = (f"ยังมีรอบอื่นที่ว่างอีก {alternatives} รอบ แตะ \"จองนัดใหม่\" ได้เลย" if alternatives
-             else "เจ้าหน้าที่จะแจ้งรอบใหม่ให้ทราบโดยเร็ว")
-    text = (f"ขออภัยเป็นอย่างสูงค่ะ 🙏 นัด{KIND_NAMES[view.kind]} {_when(view.starts_at)} ที่ {view.place} "
-            "ต้องยกเลิก")
-    return [TextMessage(text=f"{text}\n{offer}"),
-            _calendar_notice("หากเคยเพิ่มนัดนี้ลงปฏิทินไว้ แตะ \"ลบออกจากปฏิทิน\" ค่ะ", view.calendar_url,
-                             "ลบนัดที่ยกเลิกออกจากปฏิทิน")]
+def _alternative_lines(alternatives: Sequence[SessionView]) -> str:
+    return "\n".join(f"• {_when(a.starts_at, a.ends_at)} ที่ {a.place} (ว่าง {a.seats_left} ที่)"
+                     for a in alternatives[:3])
+
+
+def session_cancelled(view: BookingView, alternatives: Sequence[SessionView]) -> list[Message]:
+    """To everyone booked when officers cancel a session: an apology and the rounds with free seats."""
+    if alternatives:
+        offer = (f"ยังมีรอบ{KIND_NAMES[view.kind]}ที่ว่างอยู่ค่ะ\n{_alternative_lines(alternatives)}\n"
+                 "แตะ \"จองรอบใหม่\" หรือพิมพ์ \"นัดหมาย\" เพื่อเลือกรอบที่สะดวกได้เลย")
+    else:
+        offer = "เจ้าหน้าที่จะแจ้งรอบใหม่ให้ทราบโดยเร็ว"
+    rebook = QuickReply(items=[QuickReplyItem(action=MessageAction(label="จองรอบใหม่", text="นัดหมาย"))])
+    return [TextMessage(
+        text=f"ขออภัยเป็นอย่างสูงค่ะ 🙏 นัด{KIND_NAMES[view.kind]} {_when(view.starts_at)} ที่ {view.place} "
+        f"ต้องยกเลิก\n{offer}", quick_reply=rebook if alternatives else None),
+        _calendar_notice("หากเคยเพิ่มนัดนี้ลงปฏิทินไว้ แตะ \"ลบออกจากปฏิทิน\" ค่ะ", view.calendar_url,
+                         "ลบนัดที่ยกเลิกออกจากปฏิทิน")]
+
+
+def session_moved(view: BookingView, old_start: datetime, old_place: str) -> list[Message]:
+    """To everyone booked when officers move a session: the new time and place, and how to change or cancel."""
+    where = f"ที่ {view.place}" + (f" (เดิมที่ {old_place})" if old_place != view.place else "")
+    return [TextMessage(
+        text=f"เรียนแจ้งด้วยความขอบคุณค่ะ 🙏 นัด{KIND_NAMES[view.kind]}ของคุณ (เดิม {_when(old_start)}) "
+        f"เปลี่ยนเป็น {_when(view.starts_at)} {where}\n"
+        "ที่นั่งของคุณยังอยู่เหมือนเดิม ถ้าเวลาใหม่ไม่สะดวก พิมพ์ \"นัดหมาย\" เพื่อเปลี่ยนรอบหรือยกเลิกได้เลย"),
+        _calendar_update(view.calendar_url)]
 
 
 def officer_sessions(rows: Sequence[tuple[SessionView, Sequence[tuple[str, str]]]]) -> list[Message]:

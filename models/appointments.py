@@ -13,10 +13,11 @@ from typing import Any
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from domain.appointments import SESSION_KINDS
 from models.base import Base
 from models.register import Area, Person
 
-KINDS = ("court", "clinic", "mobile")
+KINDS = SESSION_KINDS
 
 
 class AppointmentSession(Base):

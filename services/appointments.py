@@ -16,19 +16,22 @@ from config.settings import Settings
 from domain.appointments import (
     BookingView,
     OpenSession,
+    SessionProblem,
     SessionView,
-    capacity_problem,
+    bookable,
     seat_starts,
     seat_to_take,
+    session_problems,
     sessions_to_offer,
 )
 from domain.clock import BANGKOK
-from models.appointments import KINDS, AppointmentSession, Booking
+from models.appointments import AppointmentSession, Booking
 from models.register import Person
 from services import outbox
 from services.areas import district_of_areas
 from services.balance import holdings
 from services.calendar import calendar_url
+from services.visits import in_scope
 
 
 @dataclass(frozen=True)
@@ -99,32 +102,78 @@ def active_bookings(session: Session, person_id: int) -> list[Booking]:
                                 .options(selectinload(Booking.session)).order_by(Booking.slot_start)))
 
 
+class SessionRefused(ValueError):
+    """A session as published or changed breaks the rules (domain.appointments.session_problems)."""
+
+    def __init__(self, problems: Sequence[SessionProblem]) -> None:
+        super().__init__("; ".join(p.detail for p in problems))
+        self.problems = list(problems)
+
+
 def create_session(session: Session, *, kind: str, start: datetime, end: datetime, place: str, capacity: int,
                    now: datetime, title: str, slot_minutes: int | None = None,
                    officer: str | None = None, documents: list[str] | None = None, map_url: str | None = None,
                    opens_at: datetime | None = None, closes_at: datetime | None = None,
                    district_id: int | None = None) -> AppointmentSession:
-    """A new session after checking what a person would get wrong; ValueError says what."""
-    if kind not in KINDS:
-        raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
-    if end <= start:
-        raise ValueError("the end must be after the start")
-    problem = capacity_problem(capacity)
-    if problem is not None:
-        raise ValueError(problem)
-    if slot_minutes is not None and slot_minutes < 5:
-        raise ValueError("slots are at least 5 minutes")
+    """A new session after the one rule set of every way of publishing; SessionRefused says what is wrong."""
+    problems = session_problems(kind=kind, starts_at=start, ends_at=end, place=place, capacity=capacity,
+                                slot_minutes=slot_minutes, now=now)
+    if problems:
+        raise SessionRefused(problems)
     if not isinstance(title, str) or not title.strip():
         raise ValueError("a session needs a title (messages.appointments.session_title gives each kind's own)")
-    row = AppointmentSession(kind=kind, title=title, place=place, map_url=map_url,
+    row = AppointmentSession(kind=kind, title=title, place=place.strip(), map_url=map_url,
                              starts_at=start, ends_at=end, capacity=capacity, slot_minutes=slot_minutes,
                              officer=officer, documents=documents or [], opens_at=opens_at, closes_at=closes_at,
                              district_id=district_id, status="open", created_at=now)
-    if not seats_of(row):
-        raise ValueError("no slot fits between the start and the end")
     session.add(row)
     session.flush()
     return row
+
+
+def highest_seat(session: Session, session_id: int) -> int:
+    """The highest seat anyone holds in this session (0: nobody)."""
+    return max(taken_seats(session, session_id), default=0)
+
+
+def change_session(session: Session, appointment: AppointmentSession, *, start: datetime, end: datetime,
+                   place: str, capacity: int, now: datetime, origin: str, settings: Settings,
+                   notice: Callable[[BookingView, datetime, str], Sequence[Message | dict[str, Any]]]) -> int:
+    """Officers change an open session's time, place or seats, keeping every booking; SessionRefused says why not.
+
+    Nobody loses a seat: the seats may not shrink below the highest one held, and each seat
+    keeps its number (a slotted session's seat k is still its k-th slot, at the new time).
+    When the time or the place changes, everyone booked is told 1:1 through the outbox
+    (`notice(booking, old start, old place)` words it); their calendar file's SEQUENCE grows.
+    Returns how many were told.
+    """
+    appointment = lock_session(session, appointment.id) or appointment
+    problems = session_problems(kind=appointment.kind, starts_at=start, ends_at=end, place=place, capacity=capacity,
+                                slot_minutes=appointment.slot_minutes, now=now,
+                                highest_seat=highest_seat(session, appointment.id))
+    if problems:
+        raise SessionRefused(problems)
+    moved = start != appointment.starts_at or end != appointment.ends_at or place.strip() != appointment.place
+    bookings = session.scalars(select(Booking).where(Booking.session_id == appointment.id,
+                                                     Booking.status == "booked").order_by(Booking.seat)).all()
+    old = {b.id: b.slot_start for b in bookings}
+    old_place = appointment.place
+    appointment.starts_at, appointment.ends_at = start, end
+    appointment.place, appointment.capacity = place.strip(), capacity
+    starts = seats_of(appointment)
+    told = 0
+    for booking in bookings:
+        if not moved:
+            continue
+        booking.slot_start = starts[booking.seat - 1]
+        booking.sequence += 1
+        booking.updated_at = now
+        outbox.enqueue_push(session, to=booking.line_user_id, origin=origin, now=now, send_at=now,
+                            dedupe_key=f"session-moved:{appointment.id}:{booking.id}:{booking.sequence}",
+                            messages=notice(booking_view(booking, settings), old[booking.id], old_place))
+        told += 1
+    session.flush()
+    return told
 
 
 # --- reading sessions and bookings for the booking flow -----------------------------------
@@ -267,25 +316,38 @@ def booking_view(booking: Booking, settings: Settings) -> BookingView:
                        booking.slot_start, end, list(appointment.documents), calendar_url(settings, booking.id))
 
 
+def alternatives_to(session: Session, appointment: AppointmentSession, now: datetime) -> list[SessionView]:
+    """Other sessions of the same kind someone could book now instead, with free seats, soonest first."""
+    rows = session.scalars(select(AppointmentSession).where(
+        AppointmentSession.kind == appointment.kind, AppointmentSession.status == "open",
+        AppointmentSession.id != appointment.id, AppointmentSession.starts_at > now)
+        .order_by(AppointmentSession.starts_at)).all()
+    taken = _taken_counts(session, [row.id for row in rows])
+    views = [_view(row, taken.get(row.id, 0)) for row in rows
+             if bookable(row.status, row.starts_at, row.opens_at, row.closes_at, now)]
+    return [view for view in views if view.seats_left > 0]
+
+
 def cancel_session(session: Session, appointment: AppointmentSession, now: datetime, *, origin: str,
                    settings: Settings,
-                   notice: Callable[[BookingView, int], Sequence[Message | dict[str, Any]]]) -> int:
+                   notice: Callable[[BookingView, Sequence[SessionView]], Sequence[Message | dict[str, Any]]]) -> int:
     """Officers cancel a session: its bookings are cancelled and each booked person is told 1:1.
 
     `notice(booking, alternatives)` words the push (alternatives: open sessions of the same
-    kind still to come); one push per booking, once (its dedupe key). Returns how many were booked.
+    kind still to come with free seats, soonest first); one push per booking, once (its
+    dedupe key). Returns how many were booked.
     """
+    appointment = lock_session(session, appointment.id) or appointment
     bookings = session.scalars(select(Booking).where(Booking.session_id == appointment.id,
                                                      Booking.status == "booked")).all()
     appointment.status = "cancelled"
-    alternatives = session.scalar(select(func.count()).select_from(AppointmentSession).where(
-        AppointmentSession.kind == appointment.kind, AppointmentSession.status == "open",
-        AppointmentSession.starts_at > now)) or 0
+    alternatives = alternatives_to(session, appointment, now)
     for booking in bookings:
         cancel_booking(booking, now)
         outbox.enqueue_push(session, to=booking.line_user_id, origin=origin, now=now,
                             send_at=now, dedupe_key=f"session-cancelled:{appointment.id}:{booking.id}",
                             messages=notice(booking_view(booking, settings), alternatives))
+    session.flush()
     return len(bookings)
 
 
@@ -298,3 +360,45 @@ def bookings_on(session: Session, days: Sequence[date]) -> list[Booking]:
                                 .where(Booking.status == "booked", AppointmentSession.status == "open",
                                        Booking.slot_start >= start, Booking.slot_start < end)
                                 .options(selectinload(Booking.session)).order_by(Booking.slot_start)))
+
+
+# --- the console's sessions pages ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionLine:
+    """A session as the console lists it: the row, its seats and how many are taken."""
+
+    row: AppointmentSession
+    seats: int
+    taken: int
+
+    @property
+    def free(self) -> int:
+        return max(self.seats - self.taken, 0)
+
+
+def session_lines(session: Session, since: datetime, until: datetime | None = None) -> list[SessionLine]:
+    """Sessions starting in [since, until), soonest first, with seats taken, in two queries."""
+    query = select(AppointmentSession).where(AppointmentSession.starts_at >= since)
+    if until is not None:
+        query = query.where(AppointmentSession.starts_at < until)
+    rows = session.scalars(query.order_by(AppointmentSession.starts_at)).all()
+    taken = _taken_counts(session, [row.id for row in rows])
+    return [SessionLine(row, len(seats_of(row)), taken.get(row.id, 0)) for row in rows]
+
+
+def session_line(session: Session, appointment: AppointmentSession) -> SessionLine:
+    return SessionLine(appointment, len(seats_of(appointment)), len(taken_seats(session, appointment.id)))
+
+
+def roster_in_scope(session: Session, session_id: int,
+                    area_ids: Sequence[int] | None) -> tuple[list[Booking], int]:
+    """The session's bookings of people the officer may see (by seat, cancelled ones too), and how many
+    active bookings are of people outside their area (counted, never named)."""
+    rows = session.scalars(select(Booking).join(Person, Person.id == Booking.person_id)
+                           .where(Booking.session_id == session_id, in_scope(area_ids))
+                           .options(selectinload(Booking.person)).order_by(Booking.seat, Booking.id)).all()
+    active = session.scalar(select(func.count()).select_from(Booking).where(
+        Booking.session_id == session_id, Booking.status == "booked")) or 0
+    return list(rows), active - sum(1 for b in rows if b.status == "booked")

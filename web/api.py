@@ -31,6 +31,7 @@ from messages.appointments import session_title
 from messages.followups import shown
 from models import AppointmentSession, Booking, MeasureApplication, Outbox
 from services.appointments import (
+    SessionRefused,
     appointment_session,
     booking_by_id,
     create_session,
@@ -333,8 +334,8 @@ def add_session():  # type: ignore[no-untyped-def]
                 capacity=body.capacity, now=rt.clock.now(), title=session_title(body.kind, body.title),
                 slot_minutes=body.slot_minutes, officer=body.officer or None, documents=body.documents or [],
                 map_url=body.map_url)
-        except ValueError as exc:  # what the body's types cannot say: no slot fits, say
-            invalid(None, str(exc))
+        except SessionRefused as refused:  # what the body's types cannot say: in the past, no slot fits
+            raise Invalid([(p.field, p.detail) for p in refused.problems]) from None
         session.commit()
         return jsonify(_session_row(session, row)), 201
 

@@ -37,7 +37,14 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError, core_schema
 
-from domain.appointments import ATTENDANCE, COURT_CHECKLIST, MAX_CAPACITY, OUTCOMES, capacity_problem
+from domain.appointments import (
+    ATTENDANCE,
+    COURT_CHECKLIST,
+    MAX_CAPACITY,
+    OUTCOMES,
+    SLOT_MINUTES,
+    capacity_problem,
+)
 from domain.clock import BANGKOK
 from domain.textnorm import ANY_DIGIT, to_ascii_digits
 from models.appointments import KINDS
@@ -50,7 +57,6 @@ FIRST_YEAR, LAST_YEAR = 1900, 2399
 MAX_COUNT_DIGITS = 9  # offset and limit: up to 999,999,999
 MAX_NOTE = 4000  # a note or the terms of a settlement, in characters
 MAX_DOCUMENTS = 20
-SLOT_MINUTES = (5, 24 * 60)
 
 _DIGIT = ANY_DIGIT
 DAY_PATTERN = f"^{_DIGIT}{{4}}-{_DIGIT}{{2}}-{_DIGIT}{{2}}$"

@@ -11,7 +11,7 @@ from bot.runtime import runtime
 from domain.clock import BANGKOK
 from messages.appointments import session_cancelled, session_title
 from models.db import session_scope
-from services.appointments import appointment_session, cancel_session, create_session, seats_of
+from services.appointments import SessionRefused, appointment_session, cancel_session, create_session, seats_of
 
 
 @click.group(cls=AppGroup, help="Appointment sessions: court mediation, debt clinic, mobile unit.")
@@ -55,6 +55,9 @@ def sessions_add(kind: str, start: str, end: str, place: str, capacity: int, tit
                                  closes_at=_moment(closes) if closes else None)
             click.echo(f"session {row.id}: {row.kind} {row.starts_at.astimezone(BANGKOK):%Y-%m-%d %H:%M} "
                        f"{row.place} ({len(seats_of(row))} seats)")
+    except SessionRefused as refused:  # the one rule set of the console, the API and here
+        raise click.ClickException("\n".join(f"--{p.field.replace('_', '-')}: {p.detail}"
+                                              for p in refused.problems)) from None
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
 

@@ -24,6 +24,7 @@ from web.console import (
     signin,
     today,
 )
+from web.console import sessions as sessions_pages
 
 bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates",
                static_folder="static", static_url_path="/static")
@@ -32,7 +33,8 @@ bp.context_processor(access.page_context)
 bp.context_processor(signin.signin_context)
 for _code in (400, 401, 404, 405, 413):
     bp.register_error_handler(_code, access.problem_page)
-for _module in (signin, line_login, today, people, documents, actions, mapping, inbox, dashboard, applications):
+for _module in (signin, line_login, today, people, documents, actions, mapping, inbox, dashboard, applications,
+                sessions_pages):
     _module.routes(bp)
 entry = Blueprint("entry", __name__)
 
