@@ -53,7 +53,7 @@ from register.loader import ImportState, Loader
 from register.members import MembersLoader
 from register.payments import PaymentsLoader
 from register.report import FileReport
-from register.sources import FileProblem, Source, Table, plan_sources
+from register.sources import NOT_UTF8, FileProblem, Source, Table, not_csv, plan_sources
 from services import standing
 from services.followups import refresh_followups
 
@@ -122,9 +122,9 @@ def _read(session: Session, source: Source, now: datetime, state: ImportState, r
             loader.finish_rejected()  # its project codes are "not imported", not unknown, for the next files
             raise
     except UnicodeDecodeError:
-        raise FileProblem("is not UTF-8 text: save it as \"CSV UTF-8\"") from None
+        raise FileProblem(NOT_UTF8) from None
     except csv.Error as exc:
-        raise FileProblem(f"is not a valid CSV file ({exc})") from None
+        raise FileProblem(not_csv(exc)) from None
     return loader
 
 
