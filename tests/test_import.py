@@ -407,6 +407,30 @@ def test_the_import_command_prints_the_report_and_fails_on_a_rejected_row(app, d
     assert _rows(db, Payment) == 4  # the good file was committed on its own
 
 
+def test_a_check_reports_exactly_what_the_import_would_and_writes_nothing(app, db):
+    files = [DATA / "payments.csv", DATA / "members.csv", DATA / "contracts.csv", DATA / "payments_broken.csv"]
+    seen: list[tuple[int, int, str | None]] = []
+    with Session(db) as session:
+        checked = import_files(session, files, NOW, check=True,
+                               progress=lambda done, total, report: seen.append((done, total, report and report.name)))
+    assert _rows(db, Contract) == _rows(db, Person) == _rows(db, Payment) == 0
+    assert seen[0] == (0, 4, "contracts.csv") and seen[-1] == (4, 4, None)
+    assert [done for done, _, _ in seen] == sorted(done for done, _, _ in seen)
+    assert all(r.ok for r in checked[:3]) and not checked[3].ok  # members and payments saw the checked contracts
+    imported = _import(db, *files)
+    assert [(r.name, _counts(r), [str(x) for x in r.rejections], r.notes) for r in checked] == [
+        (r.name, _counts(r), [str(x) for x in r.rejections], r.notes) for r in imported]
+
+    app.cli.add_command(import_command)
+    _wipe(db)
+    result = app.test_cli_runner().invoke(args=["import", "--check", *map(str, files)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[-1] == "CHECK ONLY (ตรวจอย่างเดียว): nothing was written; this is what importing these files would do"
+    assert "  line 3: amount '-500' is negative: it must be more than 0" in lines
+    assert _rows(db, Contract) == _rows(db, Payment) == 0
+
+
 # --------------------------------------------------------------------------- pure parts
 
 
