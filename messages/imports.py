@@ -40,8 +40,11 @@ class ImportReport(Protocol):
     def ok(self) -> bool: ...
 
 
-def format_report(reports: Sequence[ImportReport]) -> str:
-    """The text officers read after `import`: one block per file, then a total."""
+CHECK_ONLY = "CHECK ONLY (ตรวจอย่างเดียว): nothing was written; this is what importing these files would do"
+
+
+def format_report(reports: Sequence[ImportReport], *, check: bool = False) -> str:
+    """The text officers read after `import` (or `import --check`): one block per file, then a total."""
     lines: list[str] = []
     for report in reports:
         lines.extend(_format_one(report))
@@ -50,6 +53,8 @@ def format_report(reports: Sequence[ImportReport]) -> str:
     if bad:
         total += f"; {bad} NOT imported (ไม่ได้นำเข้า): fix the lines above and import those files again"
     lines.append(total)
+    if check:
+        lines.append(CHECK_ONLY)
     return "\n".join(lines)
 
 

@@ -4,6 +4,7 @@ from models.appointments import AppointmentSession, Booking
 from models.base import Base
 from models.console import ConsoleSession, ConsoleSignin, Document, PersonNote
 from models.field import FieldUpdate
+from models.imports import ImportRun
 from models.measures import MeasureApplication, MeasureRow
 from models.platform import (
     ContactRequest,
@@ -33,6 +34,7 @@ from models.standing import FollowupStanding, RegisterVersion, StandingState
 from models.visits import DataAccess, PromiseToPay, Visit
 
 __all__ = [
+    "ImportRun",
     "ConsoleSession",
     "ConsoleSignin",
     "Document",

@@ -17,6 +17,7 @@ from register import cells
 from register.bulk import bulk_update, lookup
 from register.cells import Reasons
 from register.loader import Loader
+from register.sources import REQUIRED_COLUMNS
 from services.areas import AreaBook
 
 DEFAULT_FUND = "WDF"
@@ -49,8 +50,7 @@ _CONTRACT_INSERT = ("project_code", *_CONTRACT_FIELDS, "demand_letter_date", "cr
 
 class ContractsLoader(Loader):
     kind = "contracts"
-    required_columns = ("project_code", "project_name", "province", "district", "subdistrict", "contract_date",
-                        "principal", "installment_count", "first_due_date")
+    required_columns = REQUIRED_COLUMNS["contracts"]
     optional_columns = ("fund", "village", "interval_months", "interest_rate", "default_rate", "status",
                         "demand_letter_date")
 

@@ -17,6 +17,11 @@
   whole with the limit in its report, and the files before and after it import as usual.
 * Files are committed one by one (``commit=True``), each written in its own SAVEPOINT; each
   sheet of a workbook is a file of its own. ``commit=False`` leaves committing to the caller.
+* ``check=True`` is a dry run on the same code: every file is checked and written exactly as
+  above (so members see the contracts of the same call), then the whole transaction is
+  rolled back. Its report is the one the import would give; nothing is written.
+* ``progress`` (optional) is told how far the import is: files done, files in all and the
+  report of the file being read (its ``rows`` so far), at each file and every PENDING_ROWS rows.
 * Contracts are upserted by ``project_code``, people by ``national_id``, roles by
   (contract, person); a payment is its four values (code, date, amount, reference), so a
   repeated payment row (in the file or already stored) counts as unchanged. Re-importing
@@ -39,9 +44,10 @@ changed rows with executemany UPDATEs by primary key (`register.bulk`).
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -53,40 +59,57 @@ from register.loader import ImportState, Loader
 from register.members import MembersLoader
 from register.payments import PaymentsLoader
 from register.report import FileReport
-from register.sources import FileProblem, Source, Table, plan_sources
+from register.sources import NOT_UTF8, FileProblem, Source, Table, not_csv, plan_sources
 from services import standing
 from services.followups import refresh_followups
 
 LOADERS: dict[str, type[Loader]] = {
     "contracts": ContractsLoader, "members": MembersLoader, "payments": PaymentsLoader,
 }
+#: Told how far an import is: files done, files in all, the report of the file being read.
+Progress = Callable[[int, int, FileReport | None], None]
 
 
 def import_files(session: Session, paths: Iterable[str | Path], now: datetime, *,
-                 commit: bool = True, limits: Limits | None = None) -> list[FileReport]:
+                 commit: bool = True, limits: Limits | None = None, check: bool = False,
+                 progress: Progress | None = None) -> list[FileReport]:
     """Import register files (CSV or XLSX); contracts, then members, then payments.
 
     Each file is checked completely first, then written in a SAVEPOINT only when no row was
     rejected, then committed (``commit=False`` leaves committing to the caller). ``now``
     (aware) stamps contracts' created_at/updated_at. ``limits``: how much a file may hold
-    (by default the settings' defaults).
+    (by default the settings' defaults). ``check=True``: the same, then everything rolled
+    back (the report of what the import would do). ``progress``: see the module's text.
     """
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime")
     state = ImportState()
     reports = []
-    with ExitStack() as books:
-        for source in plan_sources(paths, books, limits):
-            report = import_source(session, source, now, state)
-            if commit:
-                session.commit()
-            reports.append(report)
+    try:
+        with ExitStack() as books:
+            sources = plan_sources(paths, books, limits)
+            for done, source in enumerate(sources):
+                report = FileReport(name=source.name, kind=source.kind, notes=list(source.notes))
+                if progress is not None:
+                    progress(done, len(sources), report)
+                    state.tick = partial(progress, done, len(sources), report)
+                import_source(session, source, now, state, report)
+                if commit and not check:
+                    session.commit()
+                reports.append(report)
+            if progress is not None:
+                progress(len(sources), len(sources), None)
+    finally:
+        if check:
+            session.rollback()
     return reports
 
 
-def import_source(session: Session, source: Source, now: datetime, state: ImportState) -> FileReport:
-    """Check then write one CSV file or sheet."""
-    report = FileReport(name=source.name, kind=source.kind, notes=list(source.notes))
+def import_source(session: Session, source: Source, now: datetime, state: ImportState,
+                  report: FileReport | None = None) -> FileReport:
+    """Check then write one CSV file or sheet (into `report`, or a new one)."""
+    if report is None:
+        report = FileReport(name=source.name, kind=source.kind, notes=list(source.notes))
     if source.error is not None or source.kind is None:
         report.error = source.error or "unknown kind"
         return report
@@ -122,9 +145,9 @@ def _read(session: Session, source: Source, now: datetime, state: ImportState, r
             loader.finish_rejected()  # its project codes are "not imported", not unknown, for the next files
             raise
     except UnicodeDecodeError:
-        raise FileProblem("is not UTF-8 text: save it as \"CSV UTF-8\"") from None
+        raise FileProblem(NOT_UTF8) from None
     except csv.Error as exc:
-        raise FileProblem(f"is not a valid CSV file ({exc})") from None
+        raise FileProblem(not_csv(exc)) from None
     return loader
 
 

@@ -46,9 +46,10 @@ class ContractIndex:
 
 @dataclass
 class ImportState:
-    """Shared by the files of one call: codes only found in contracts files that were refused."""
+    """Shared by the files of one call: codes only found in contracts files that were refused; progress."""
 
     refused_codes: dict[str, str] = field(default_factory=dict)  # code → file name
+    tick: Callable[[], None] | None = None  # told every PENDING_ROWS rows (the import's progress)
 
 
 class Loader:
@@ -122,6 +123,8 @@ class Loader:
 
     def _resolve(self) -> None:
         pending, self._pending = self._pending, []
+        if self.state.tick is not None:
+            self.state.tick()
         known = self.contracts.known
         self.contracts.load(code for _, code, _, _ in pending if code and code not in known)
         for line, code, reasons, payload in pending:

@@ -12,6 +12,7 @@ from register import cells
 from register.bulk import bulk_update, lookup
 from register.cells import Reasons
 from register.loader import Loader
+from register.sources import REQUIRED_COLUMNS
 
 _PERSON_FIELDS = ("first_name", "last_name", "phone", "birth_date", "address", "lat", "lng")
 _ROLE_INDEX = {role: n for n, role in enumerate(ROLES)}
@@ -19,7 +20,7 @@ _ROLE_INDEX = {role: n for n, role in enumerate(ROLES)}
 
 class MembersLoader(Loader):
     kind = "members"
-    required_columns = ("project_code", "national_id", "first_name", "last_name", "role")
+    required_columns = REQUIRED_COLUMNS["members"]
     optional_columns = ("phone", "birth_date", "address", "lat", "lng")
 
     def __init__(self, *args: Any) -> None:

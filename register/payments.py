@@ -12,13 +12,14 @@ from register import cells
 from register.bulk import lookup
 from register.cells import Reasons
 from register.loader import Loader
+from register.sources import REQUIRED_COLUMNS
 
 PAYMENT_LOOKUP_CHUNK = 2000  # contracts per lookup of stored payments (~10 rows each: keeps memory flat)
 
 
 class PaymentsLoader(Loader):
     kind = "payments"
-    required_columns = ("project_code", "paid_on", "amount")
+    required_columns = REQUIRED_COLUMNS["payments"]
     optional_columns = ("reference",)
 
     def __init__(self, *args: Any) -> None:

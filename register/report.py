@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 
 @dataclass(order=True)
@@ -37,3 +38,11 @@ class FileReport:
     def ok(self) -> bool:
         """Imported with no row rejected."""
         return self.error is None and self.rejected == 0
+
+
+def report_json(report: FileReport) -> dict[str, Any]:
+    """A file's report as plain JSON (stored with a console import, read back by its page)."""
+    found = asdict(report)
+    found["ok"] = report.ok
+    found["rejections"] = [{"line": r.line, "where": r.where, "reason": r.reason} for r in report.rejections]
+    return found

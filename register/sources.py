@@ -1,11 +1,13 @@
 """What to import and how to read it: CSV files (UTF-8, with or without BOM) and XLSX sheets.
 
-What a file holds comes from its name (``contracts.csv``, ``2026-11-members.csv``,
-``payments_lm_export.xlsx``) or, in a workbook, from its sheet names (one sheet per kind;
-one workbook may hold all three). A `Table` then gives the header row and the data rows of
-one source, each row with its line (CSV: the header is line 1) or its row (XLSX, as Excel
-shows them); blank rows are skipped. How much a file may hold is checked before it is read and
-while it is read (`register.limits`).
+What a file holds is recognised by its header row: the kind whose required columns
+(`REQUIRED_COLUMNS`) are all there. When the header does not tell, its name does
+(``contracts.csv``, ``2026-11-members.csv``, ``payments_lm_export.xlsx``; in a workbook, its
+sheet names: one sheet per kind, one workbook may hold all three). A name that says another
+kind than the header is overruled by the header, with a note in the report. A `Table` then
+gives the header row and the data rows of one source, each row with its line (CSV: the
+header is line 1) or its row (XLSX, as Excel shows them); blank rows are skipped. How
+much a file may hold is checked before it is read and while it is read (`register.limits`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,20 @@ KINDS = ("contracts", "members", "payments")  # also the order files are importe
 KIND_WORDS = {  # in a file or sheet name, case ignored
     "contracts": ("contract", "สัญญา"), "members": ("member", "สมาชิก"), "payments": ("payment", "ชำระ"),
 }
+
+
+#: The columns a header row must have for each kind (the loaders require them; a header that has
+#: all of one kind's is that kind, whatever the file is called).
+REQUIRED_COLUMNS = {
+    "contracts": ("project_code", "project_name", "province", "district", "subdistrict", "contract_date",
+                  "principal", "installment_count", "first_due_date"),
+    "members": ("project_code", "national_id", "first_name", "last_name", "role"),
+    "payments": ("project_code", "paid_on", "amount"),
+}
+UNKNOWN_HEADER = ("cannot tell what this file holds: its header row has neither the columns of contracts "
+                  "(project_code, project_name, contract_date, principal …), of members (project_code, "
+                  "national_id, first_name, last_name, role) nor of payments (project_code, paid_on, amount), "
+                  "and its name does not say")
 
 
 class FileProblem(Exception):
@@ -59,6 +75,25 @@ def kind_of(name: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
+def kind_of_header(header: Sequence[Any]) -> str | None:
+    """`contracts`, `members` or `payments` when the header row has every required column of exactly one kind."""
+    present = {_column_name(cell) for cell in header}
+    found = [kind for kind in KINDS if present.issuperset(REQUIRED_COLUMNS[kind])]
+    return found[0] if len(found) == 1 else None
+
+
+def recognise(header: Sequence[Any] | None, name_kind: str | None, what: str) -> tuple[str | None, list[str]]:
+    """The kind of a file or sheet from its header row (None when it has none), else from its name;
+    with a note when the two disagree (the header wins)."""
+    header_kind = kind_of_header(header) if header is not None else None
+    if header_kind is None:
+        return name_kind, []
+    if name_kind is not None and name_kind != header_kind:
+        return header_kind, [f"{what} says {name_kind} but its header row has the columns of {header_kind}: "
+                             f"read as {header_kind}"]
+    return header_kind, []
+
+
 def plan_sources(paths: Iterable[str | Path], books: ExitStack | None = None,
                  limits: Limits | None = None) -> list[Source]:
     """What to import, in order: unreadable/unknown first, then contracts, members, payments.
@@ -77,16 +112,52 @@ def plan_sources(paths: Iterable[str | Path], books: ExitStack | None = None,
         elif suffix in (".xlsx", ".xlsm"):
             sources.extend(_workbook_sources(path, books, limits))
         elif suffix in (".csv", ".txt"):
-            kind = kind_of(path.stem)
-            error = None if kind else ("cannot tell what this file holds: its name must contain "
-                                       "contracts, members or payments")
-            sources.append(Source(path, kind, error=error or check_csv(path, limits), limits=limits))
+            sources.append(_csv_source(path, limits))
         elif suffix == ".xls":
             sources.append(Source(path, None, error="old Excel format (.xls): save it as .xlsx or CSV UTF-8"))
         else:
             sources.append(Source(path, None, error="not a CSV or XLSX file"))
     order = {kind: n for n, kind in enumerate(KINDS)}
     return sorted(sources, key=lambda s: order[s.kind] if s.error is None and s.kind else -1)
+
+
+def _csv_source(path: Path, limits: Limits) -> Source:
+    source = Source(path, None, error=check_csv(path, limits), limits=limits)
+    if source.error is not None:
+        return source
+    header, problem = _peek(source)
+    source.kind, source.notes = recognise(header, kind_of(path.stem), "its name")
+    if source.kind is None:  # the reading problem, when there is one, says more than "cannot tell"
+        source.error = problem or UNKNOWN_HEADER
+    return source
+
+
+def _peek(source: Source) -> tuple[list[Any] | None, str | None]:
+    """The header row of a CSV file or a sheet, or why it cannot be read (said again when the file is read)."""
+    with ExitStack() as stack:
+        try:
+            return Table(source, stack).header, None
+        except FileProblem as exc:
+            return None, str(exc)
+        except UnicodeDecodeError:
+            return None, NOT_UTF8
+        except csv.Error as exc:
+            return None, not_csv(exc)
+
+
+NOT_UTF8 = "is not UTF-8 text: save it as \"CSV UTF-8\""
+
+
+def not_csv(exc: Exception) -> str:
+    return f"is not a valid CSV file ({exc})"
+
+
+def _sheet_header(path: Path, book: Any, name: str, limits: Limits) -> list[Any] | None:
+    try:
+        header, _ = _peek(Source(path, None, sheet=name, book=book, limits=limits))
+    except Exception:  # openpyxl raises many kinds for a damaged sheet, or one that is a chart
+        return None
+    return header
 
 
 def _open_workbook(path: Path) -> Any:
@@ -105,25 +176,34 @@ def _workbook_sources(path: Path, books: ExitStack | None, limits: Limits) -> li
     try:
         book = _open_workbook(path)
         names = list(book.sheetnames)
-        if books is None:
-            book.close()
-            book = None
-        else:
+        if books is not None:
             books.callback(book.close)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         return [Source(path, None, error=f"cannot read this workbook ({type(exc).__name__}: {exc})")]
-    by_sheet = [(name, kind_of(name)) for name in names]
-    matched = [Source(path, kind, sheet=name, book=book, limits=limits) for name, kind in by_sheet if kind]
+    shared = book if books is not None else None  # without a stack, each sheet opens the book again
+    matched: list[Source] = []
+    others: list[str] = []
+    try:
+        for name in names:
+            kind, notes = recognise(_sheet_header(path, book, name, limits), kind_of(name), f'the sheet name "{name}"')
+            if kind is None:
+                others.append(name)
+            else:
+                matched.append(Source(path, kind, sheet=name, book=shared, limits=limits, notes=notes))
+    finally:
+        if shared is None:
+            book.close()
     if not matched:
         kind = kind_of(path.stem)
         if kind is None or not names:
-            return [Source(path, None, error="cannot tell what this workbook holds: name its sheets "
-                                              "contracts, members, payments (or the file after one of them)")]
-        matched = [Source(path, kind, sheet=names[0], book=book, limits=limits)]
-    others = [name for name in names if name not in {s.sheet for s in matched}]
+            return [Source(path, None, error="cannot tell what this workbook holds: no sheet has the header row "
+                                              "of contracts, members or payments, nor is named after one")]
+        matched = [Source(path, kind, sheet=names[0], book=shared, limits=limits)]
+        others.remove(names[0])
     if others:
         listed = ", ".join(f'"{name}"' for name in others)
-        matched[0].notes.append(f"sheet(s) {listed} ignored: not named contracts, members or payments")
+        matched[0].notes.append(f"sheet(s) {listed} ignored: neither their header row nor their name "
+                                "is contracts, members or payments")
     return matched
 
 

@@ -22,7 +22,7 @@ from models import Area, Base, Contract, Fund, Membership, Payment, Person
 from register import cells
 from register.importer import import_files
 from register.report import FileReport, Rejection
-from register.sources import kind_of, plan_sources
+from register.sources import UNKNOWN_HEADER, kind_of, kind_of_header, plan_sources
 from tests.conftest import NOW
 from web.cli.imports import import_command
 
@@ -343,7 +343,7 @@ def test_unreadable_and_unknown_files_are_reported_and_the_others_still_import(d
     reports = _import(db, tmp_path / "register.csv", tmp_path / "members.csv", tmp_path / "payments.csv",
                       tmp_path / "missing-contracts.csv", DATA / "contracts.csv")
     assert [(r.name, r.error) for r in reports] == [
-        ("register.csv", "cannot tell what this file holds: its name must contain contracts, members or payments"),
+        ("register.csv", UNKNOWN_HEADER),
         ("missing-contracts.csv", "file not found"),
         ("contracts.csv", None),
         ("members.csv", 'is not UTF-8 text: save it as "CSV UTF-8"'),
@@ -407,6 +407,30 @@ def test_the_import_command_prints_the_report_and_fails_on_a_rejected_row(app, d
     assert _rows(db, Payment) == 4  # the good file was committed on its own
 
 
+def test_a_check_reports_exactly_what_the_import_would_and_writes_nothing(app, db):
+    files = [DATA / "payments.csv", DATA / "members.csv", DATA / "contracts.csv", DATA / "payments_broken.csv"]
+    seen: list[tuple[int, int, str | None]] = []
+    with Session(db) as session:
+        checked = import_files(session, files, NOW, check=True,
+                               progress=lambda done, total, report: seen.append((done, total, report and report.name)))
+    assert _rows(db, Contract) == _rows(db, Person) == _rows(db, Payment) == 0
+    assert seen[0] == (0, 4, "contracts.csv") and seen[-1] == (4, 4, None)
+    assert [done for done, _, _ in seen] == sorted(done for done, _, _ in seen)
+    assert all(r.ok for r in checked[:3]) and not checked[3].ok  # members and payments saw the checked contracts
+    imported = _import(db, *files)
+    assert [(r.name, _counts(r), [str(x) for x in r.rejections], r.notes) for r in checked] == [
+        (r.name, _counts(r), [str(x) for x in r.rejections], r.notes) for r in imported]
+
+    app.cli.add_command(import_command)
+    _wipe(db)
+    result = app.test_cli_runner().invoke(args=["import", "--check", *map(str, files)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[-1] == "CHECK ONLY (ตรวจอย่างเดียว): nothing was written; this is what importing these files would do"
+    assert "  line 3: amount '-500' is negative: it must be more than 0" in lines
+    assert _rows(db, Contract) == _rows(db, Payment) == 0
+
+
 # --------------------------------------------------------------------------- pure parts
 
 
@@ -439,7 +463,59 @@ def test_kinds_come_from_file_and_sheet_names(tmp_path):
         ("register.xlsx [sheet members]", "members", None),
         ("register.xlsx [sheet payments]", "payments", None),
     ]
-    assert sources[3].notes == ['sheet(s) "Read me" ignored: not named contracts, members or payments']
+    assert sources[3].notes == ['sheet(s) "Read me" ignored: neither their header row nor their name is contracts, '
+                                'members or payments']
+
+
+def test_the_header_row_says_what_a_file_holds_whatever_its_name(db, tmp_path):
+    """An upload keeps whatever name the officer's computer gave it: the header decides."""
+    shutil.copy(DATA / "contracts.csv", tmp_path / "export (1).csv")
+    shutil.copy(DATA / "members.csv", tmp_path / "payments-from-LM.csv")  # a name that says another kind
+    (tmp_path / "notes.csv").write_text("when,what\n2026-01-01,x\n", encoding="utf-8")
+    header, rows = _read_csv(DATA / "payments.csv")
+    book = openpyxl.Workbook()
+    book.active.title = "Sheet1"
+    for row in [header, *rows]:
+        book.active.append(row)
+    book.create_sheet("Read me").append(["anything"])
+    book.save(tmp_path / "LM export.xlsx")
+    reports = _import(db, tmp_path / "LM export.xlsx", tmp_path / "notes.csv", tmp_path / "payments-from-LM.csv",
+                      tmp_path / "export (1).csv")
+    assert [(r.name, r.kind, r.error) for r in reports] == [
+        ("notes.csv", None, UNKNOWN_HEADER),
+        ("export (1).csv (contracts)", "contracts", None),
+        ("payments-from-LM.csv (members)", "members", None),
+        ("LM export.xlsx [sheet Sheet1]", "payments", None),
+    ]
+    assert reports[2].notes == ["its name says payments but its header row has the columns of members: "
+                                "read as members"]
+    assert reports[3].notes[0] == ('sheet(s) "Read me" ignored: neither their header row nor their name is '
+                                   "contracts, members or payments")
+    assert [r.created for r in reports[1:]] == [3, 5, 4]
+    assert _rows(db, Payment) == 4
+
+
+def test_a_sheet_named_for_one_kind_holding_another_is_read_as_its_header_says(db, tmp_path):
+    header, rows = _read_csv(DATA / "contracts.csv")
+    book = openpyxl.Workbook()
+    book.active.title = "payments"
+    for row in [header, *rows]:
+        book.active.append(row)
+    book.save(tmp_path / "register.xlsx")
+    [report] = _import(db, tmp_path / "register.xlsx")
+    assert (report.name, report.kind, report.ok, report.created) == ("register.xlsx [sheet payments]", "contracts",
+                                                                     True, 3)
+    assert report.notes[0] == ('the sheet name "payments" says payments but its header row has the columns of '
+                               "contracts: read as contracts")
+
+
+def test_kind_of_header():
+    assert kind_of_header(["\ufeffProject Code", "PAID_ON", "amount", "reference"]) == "payments"
+    assert kind_of_header(["project_code", "national_id", "first_name", "last_name", "role", "phone"]) == "members"
+    assert kind_of_header(["project_code", "paid_on"]) is None  # amount missing: not a whole kind
+    assert kind_of_header([]) is None
+    members_and_payments = ["project_code", "national_id", "first_name", "last_name", "role", "paid_on", "amount"]
+    assert kind_of_header(members_and_payments) is None  # two kinds at once: the name decides
 
 
 def test_format_report_for_officers():

@@ -24,6 +24,7 @@ from web.console import (
     signin,
     today,
 )
+from web.console import imports as register_import
 from web.console import sessions as sessions_pages
 
 bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates",
@@ -34,7 +35,7 @@ bp.context_processor(signin.signin_context)
 for _code in (400, 401, 404, 405, 413):
     bp.register_error_handler(_code, access.problem_page)
 for _module in (signin, line_login, today, people, documents, actions, mapping, inbox, dashboard, applications,
-                sessions_pages):
+                sessions_pages, register_import):
     _module.routes(bp)
 entry = Blueprint("entry", __name__)
 
