@@ -11,7 +11,19 @@ from __future__ import annotations
 from flask import Blueprint, Flask, redirect, url_for
 from werkzeug.wrappers import Response
 
-from web.console import access, actions, dashboard, documents, inbox, line_login, mapping, people, signin, today
+from web.console import (
+    access,
+    actions,
+    dashboard,
+    documents,
+    inbox,
+    letters,
+    line_login,
+    mapping,
+    people,
+    signin,
+    today,
+)
 
 bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates",
                static_folder="static", static_url_path="/static")
@@ -20,7 +32,7 @@ bp.context_processor(access.page_context)
 bp.context_processor(signin.signin_context)
 for _code in (400, 401, 404, 405, 413):
     bp.register_error_handler(_code, access.problem_page)
-for _module in (signin, line_login, today, people, documents, actions, mapping, inbox, dashboard):
+for _module in (signin, line_login, today, people, documents, actions, mapping, inbox, dashboard, letters):
     _module.routes(bp)
 entry = Blueprint("entry", __name__)
 
