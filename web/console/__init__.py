@@ -21,6 +21,7 @@ from web.console import (
     line_login,
     mapping,
     people,
+    reports,
     signin,
     today,
 )
@@ -32,7 +33,8 @@ bp.context_processor(access.page_context)
 bp.context_processor(signin.signin_context)
 for _code in (400, 401, 404, 405, 413):
     bp.register_error_handler(_code, access.problem_page)
-for _module in (signin, line_login, today, people, documents, actions, mapping, inbox, dashboard, letters):
+for _module in (signin, line_login, today, people, documents, actions, mapping, inbox, dashboard, letters,
+                reports):
     _module.routes(bp)
 entry = Blueprint("entry", __name__)
 

@@ -79,7 +79,7 @@ def table_pdf(title: str, lines: Sequence[str], rows: Sequence[Sequence[Any]], n
         pdf.cell(0, LINE, line, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     pdf.set_font(FONT, size=12)
-    first_width = 2.0
+    first_width = 1.6
     widths = (first_width, *([1.0] * (len(rows[0]) - 1))) if rows else ()
     with pdf.table(col_widths=widths, text_align=("LEFT", *(["RIGHT"] * (len(widths) - 1))),
                    headings_style=FontFace(emphasis="BOLD", fill_color=(230, 230, 230)),
