@@ -18,9 +18,11 @@ from web.console import (
     dashboard,
     documents,
     inbox,
+    letters,
     line_login,
     mapping,
     people,
+    reports,
     signin,
     today,
 )
@@ -35,7 +37,7 @@ bp.context_processor(signin.signin_context)
 for _code in (400, 401, 404, 405, 413):
     bp.register_error_handler(_code, access.problem_page)
 for _module in (signin, line_login, today, people, documents, actions, mapping, inbox, dashboard, applications,
-                sessions_pages, register_import):
+                sessions_pages, register_import, letters, reports):
     _module.routes(bp)
 entry = Blueprint("entry", __name__)
 

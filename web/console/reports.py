@@ -1,0 +1,102 @@
+"""Reports (`/console/reports`): the district report of weeks 1 and 3 and the province's summary,
+on screen (printable), as XLSX (cells neutralised) and as the PDF that goes to the province.
+
+A district officer sees their own district; a province officer the summary, district by
+district with the province's total, or one district they choose. Counts only: no one's data.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+from typing import Any
+
+from flask import Blueprint, render_template, request
+from openpyxl import Workbook
+from werkzeug.wrappers import Response
+
+from domain.exports import neutralise_row
+from domain.visits import report_day_on_or_before, report_period
+from messages.format import thai_date
+from messages.reports import (
+    PDF_NOTE,
+    PROVINCE_TOTAL,
+    REPORT_HEADERS,
+    REPORT_SHEET,
+    period_line,
+    report_row,
+    report_title,
+)
+from services.areas import districts
+from services.reports import district_report_for
+from web.console.access import db, viewer
+from web.console.dashboard import chosen_district
+from web.console.pdf import table_pdf
+from web.console.today import today
+
+REPORT_DAYS = 12  # the report Mondays offered: about six months
+
+
+def report_days(until: date) -> list[date]:
+    """The latest report Mondays up to `until`, newest first."""
+    days = [report_day_on_or_before(until)]
+    while len(days) < REPORT_DAYS:
+        days.append(report_day_on_or_before(days[-1] - timedelta(days=1)))
+    return days
+
+
+def chosen_day(offered: list[date]) -> date:
+    wanted = request.args.get("day", "")
+    return next((day for day in offered if day.isoformat() == wanted), offered[0])
+
+
+def report_tables(day: date, district: str | None) -> tuple[list[list[Any]], str]:
+    """The rows (first the header) and the period line: one district, or every district and the total."""
+    start, end = report_period(day)
+    header: list[Any] = list(REPORT_HEADERS)
+    if district:
+        report = district_report_for(db(), start, end, district)
+        return [header, report_row(district, report)], period_line(report, thai_date(day))
+    rows = [header] + [report_row(d.name, district_report_for(db(), start, end, d.name)) for d in districts(db())]
+    total = district_report_for(db(), start, end, None)
+    return rows + [report_row(PROVINCE_TOTAL, total)], period_line(total, thai_date(day))
+
+
+def reports_page() -> str:
+    offered = report_days(today())
+    day, district = chosen_day(offered), chosen_district()
+    rows, period = report_tables(day, district)
+    return render_template("console/reports.html", rows=rows, period=period, title=report_title(district),
+                           days=[(d.isoformat(), thai_date(d)) for d in offered], day=day.isoformat(),
+                           district=district, districts=districts(db()) if viewer().district is None else [])
+
+
+def download_name(day: date, district: str | None, suffix: str) -> str:
+    return f"report-{day.isoformat()}-{'district' if district else 'province'}.{suffix}"
+
+
+def reports_xlsx() -> Response:
+    day, district = chosen_day(report_days(today())), chosen_district()
+    rows, period = report_tables(day, district)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(REPORT_SHEET)
+    for row in [[report_title(district)], [period], [], *rows]:
+        sheet.append(neutralise_row(row))
+    out = io.BytesIO()
+    book.save(out)
+    return Response(out.getvalue(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="{download_name(day, district, "xlsx")}"'})
+
+
+def reports_pdf() -> Response:
+    day, district = chosen_day(report_days(today())), chosen_district()
+    rows, period = report_tables(day, district)
+    data = table_pdf(report_title(district), [period], rows, PDF_NOTE)
+    return Response(data, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{download_name(day, district, "pdf")}"'})
+
+
+def routes(bp: Blueprint) -> None:
+    bp.add_url_rule("/reports", "reports", reports_page, methods=["GET"])
+    bp.add_url_rule("/reports.xlsx", "reports_xlsx", reports_xlsx, methods=["GET"])
+    bp.add_url_rule("/reports.pdf", "reports_pdf", reports_pdf, methods=["GET"])
