@@ -129,6 +129,9 @@ def test_the_days_edges(lockout, now):
 
 @given(daily, anywhere, st.data())
 def test_limit_failures_in_a_day_lock_until_midnight_however_late_they_came(lockout, start, data):
+    # in UTC, so that adding a timedelta is elapsed time: Python adds wall-clock time within one
+    # zone, and a start in a zone that turns its clocks back would land an hour off
+    start = start.astimezone(UTC)
     _, midnight = lockout.day_bounds(start)
     room = midnight - start
     offsets = sorted(data.draw(st.lists(st.timedeltas(min_value=timedelta(0), max_value=room - TICK),
