@@ -26,7 +26,7 @@ from domain.appointments import ATTENDANCE, COURT_CHECKLIST, MAX_CAPACITY, OUTCO
 from domain.clock import BANGKOK
 from domain.textnorm import to_ascii_digits
 from messages import console_sessions as words
-from messages.appointments import session_cancelled, session_moved, session_title
+from messages.appointments import says_kind, session_cancelled, session_moved, session_title
 from messages.console import CONTRACT_STATUSES
 from messages.format import thai_date, thai_time
 from models import AppointmentSession, Booking
@@ -155,6 +155,7 @@ def session_page(session_id: int, *, form: dict[str, str] | None = None,
                      "capacity": str(row.capacity)}
     return render_template("console/session.html", s=session_line(db(), row), row=row, bookings=bookings,
                            others=others, moment=moment, kinds=words.KINDS, statuses=words.SESSION_STATUS_NAMES,
+                           says_kind=says_kind,
                            booking_statuses=words.BOOKING_STATUS_NAMES, attendance=words.ATTENDANCE_NAMES,
                            outcomes=words.OUTCOME_NAMES, checklist=words.CHECKLIST, checklist_keys=COURT_CHECKLIST,
                            measures=in_force(today()), contract_statuses=CONTRACT_STATUSES,
