@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
@@ -51,6 +51,7 @@ cells = st.one_of(st.none(), st.integers(-10**12, 10**12), st.floats(allow_nan=F
                           max_size=30))
 
 
+@settings(max_examples=60, deadline=None)  # each example writes and unzips a workbook
 @given(st.lists(st.lists(st.lists(cells, min_size=3, max_size=3), max_size=4), max_size=3))
 def test_any_rows_read_back_as_written(batches):  # type: ignore[no-untyped-def]
     def expected(value: object) -> object:
