@@ -126,6 +126,15 @@ def fetch_tuples(session: Session, statement: Executable) -> list[tuple[Any, ...
     2.5 µs each), which costs more than the query itself. Only for column types the driver
     converts by itself (no TypeDecorator): no result processing is applied.
     """
+    cursor = _executed(session, statement)
+    try:
+        return cast(list[tuple[Any, ...]], cursor.fetchall())  # both drivers' rows are tuples
+    finally:
+        cursor.close()
+
+
+def _executed(session: Session, statement: Executable) -> Any:
+    """A driver cursor on which `statement` (plain columns) was executed in the session's transaction."""
     connection = session.connection()
     compiled = cast(SQLCompiler, cast(ClauseElement, statement).compile(
         dialect=connection.dialect, compile_kwargs={"render_postcompile": True}))
@@ -135,6 +144,18 @@ def fetch_tuples(session: Session, statement: Executable) -> list[tuple[Any, ...
     cursor = connection.connection.cursor()
     try:
         cursor.execute(compiled.string, params)
-        return cast(list[tuple[Any, ...]], cursor.fetchall())  # both drivers' rows are tuples
+    except BaseException:
+        cursor.close()
+        raise
+    return cursor
+
+
+def stream_tuples(session: Session, statement: Executable, batch: int) -> Iterator[list[tuple[Any, ...]]]:
+    """`fetch_tuples` a batch at a time: one statement (one snapshot of the rows), Python
+    objects for one batch at a time."""
+    cursor = _executed(session, statement)
+    try:
+        while rows := cursor.fetchmany(batch):
+            yield cast(list[tuple[Any, ...]], rows)
     finally:
         cursor.close()

@@ -99,37 +99,36 @@ class FollowupList:
 
 
 def followup_list(session: Session, as_of: date, district: str | None = None, *, offset: int = 0,
-                  limit: int | None = None, register_limit: int | None = None) -> FollowupList:
+                  limit: int | None = None, register_limit: int | None = None, counted: bool = True) -> FollowupList:
     """Time-barred, then the 5-year limit within 180 days, then defaults, then promises,
     applications, today's appointments and field updates: rows offset..offset+limit.
 
     The register rows come from the stored list when it was computed for `as_of` from the
     register as it is now (`services.standing`), else they are computed here. `register_limit`
     keeps at most that many register rows and every other row (the LINE digest's need).
+    `counted=False` leaves `counts` empty: only the total is read (a page that shows no counts).
     """
     districts = district_names(session)
     area_ids = area_ids_under(session, district) if district else None
-    others = (promise_rows(session, as_of, district, districts)
-              + [application_row(a, districts) for a in applications_awaiting(session, district)]
-              + appointment_rows(session, as_of)
-              + field_update_rows(session, as_of, area_ids))
+    others = other_rows(session, as_of, district, districts, area_ids)
     stored = standing.stored_part(session, as_of, area_ids)
     fetch: Callable[[int, int], list[FollowupRow]]
     if stored is not None:
-        counts = stored.counts()
+        counts = stored.counts() if counted else {}
+        in_register = sum(counts.values()) if counted else stored.count()
         fetch = stored.rows
     else:
         items, facts = live_register(session, as_of, area_ids)
         counts = {}
-        for item in items:
+        for item in items if counted else ():
             counts[item.reason] = counts.get(item.reason, 0) + 1
+        in_register = len(items)
 
         def fetch(start: int, stop: int) -> list[FollowupRow]:
             return [FollowupRow(register_row(item, facts[item.project_code].project_name,
                                              districts.get(facts[item.project_code].area_id)))
                     for item in items[start:stop]]
-    in_register = sum(counts.values())
-    for row in others:
+    for row in others if counted else ():
         counts[row.reason] = counts.get(row.reason, 0) + 1
     offset = max(0, offset)
     stop = None if limit is None else offset + max(0, limit)
@@ -139,6 +138,43 @@ def followup_list(session: Session, as_of: date, district: str | None = None, *,
     rows = fetch(offset, register_stop) if offset < register_stop else []
     rows += others[max(0, offset - in_register):None if stop is None else max(0, stop - in_register)]
     return FollowupList(rows, in_register + len(others), counts, stored is not None)
+
+
+def other_rows(session: Session, as_of: date, district: str | None, districts: dict[int, str],
+               area_ids: list[int] | None) -> list[FollowupRow]:
+    """The rows after the register's: promises, applications, today's appointments, field updates."""
+    return (promise_rows(session, as_of, district, districts)
+            + [application_row(a, districts) for a in applications_awaiting(session, district)]
+            + appointment_rows(session, as_of)
+            + field_update_rows(session, as_of, area_ids))
+
+
+def followup_batches(session: Session, as_of: date, district: str | None = None, *, reason: str | None = None,
+                     debtor_class: int | None = None, batch: int = 5000) -> Iterator[list[FollowupRow]]:
+    """The rows of `followup_list` (of this reason, of this class), in its order, a batch at a time.
+
+    For exports: read from the stored list, the register rows never all sit in memory at
+    once (computed live, they do, as `followup_list` holds them).
+    """
+    def kept(row: FollowupRow) -> bool:
+        return ((not reason or row.fields["reason"] == reason)
+                and (debtor_class is None or row.fields.get("class") == debtor_class))
+
+    districts = district_names(session)
+    area_ids = area_ids_under(session, district) if district else None
+    others = [row for row in other_rows(session, as_of, district, districts, area_ids) if kept(row)]
+    stored = standing.stored_part(session, as_of, area_ids)
+    if stored is not None:
+        yield from stored.stream(batch, reason=reason, debtor_class=debtor_class)
+    else:
+        items, facts = live_register(session, as_of, area_ids)
+        rows = [FollowupRow(register_row(item, facts[item.project_code].project_name,
+                                         districts.get(facts[item.project_code].area_id))) for item in items]
+        rows = [row for row in rows if kept(row)]
+        for start in range(0, len(rows), batch):
+            yield rows[start:start + batch]
+    if others:
+        yield others
 
 
 def promise_rows(session: Session, as_of: date, district: str | None,

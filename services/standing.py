@@ -13,7 +13,7 @@ computed live, so a stale row is never shown.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from domain.followups import REASONS, FollowupRow
 from models import FollowupStanding, RegisterVersion, StandingState
-from models.db import bulk_insert, fetch_tuples
+from models.db import bulk_insert, fetch_tuples, stream_tuples
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +113,12 @@ class StoredPart:
                                           .where(*self._where()).group_by(FollowupStanding.reason)).all())
         return {reason: found[reason] for reason in REASONS if found.get(reason)}
 
+    def count(self) -> int:
+        """Rows in all (the province's: as stored; a district's: counted on its index)."""
+        if self.area_ids is None:
+            return self.session.scalar(select(StandingState.rows).where(StandingState.id == STATE_ID)) or 0
+        return self.session.scalar(select(func.count()).select_from(FollowupStanding).where(*self._where())) or 0
+
     def rows(self, start: int, stop: int | None) -> list[FollowupRow]:
         """Rows start..stop (stop None: to the end), in the list's order."""
         query = select(*_COLUMNS).where(*self._where()).order_by(FollowupStanding.rank).offset(start)
@@ -120,6 +126,20 @@ class StoredPart:
             query = query.limit(max(0, stop - start))
         rows = fetch_tuples(self.session, query)  # tens of thousands at a time
         return [FollowupRow(dict(zip(_KEYS, values, strict=True))) for values in rows]
+
+
+    def stream(self, batch: int, *, reason: str | None = None,
+               debtor_class: int | None = None) -> Iterator[list[FollowupRow]]:
+        """Every row (of this reason, of this class), in the list's order, `batch` rows at a time:
+        one query, so one snapshot of the list even if a refresh commits meanwhile."""
+        where = self._where()
+        if reason:
+            where.append(FollowupStanding.reason == reason)
+        if debtor_class is not None:
+            where.append(FollowupStanding.debtor_class == debtor_class)
+        query = select(*_COLUMNS).where(*where).order_by(FollowupStanding.rank)
+        for rows in stream_tuples(self.session, query, batch):
+            yield [FollowupRow(dict(zip(_KEYS, values, strict=True))) for values in rows]
 
 
 def stored_part(session: Session, as_of: date, area_ids: Sequence[int] | None) -> StoredPart | None:

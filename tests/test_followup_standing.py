@@ -11,10 +11,10 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from models import Area, Contract, FollowupStanding, Payment, RegisterVersion, StandingState, Visit
+from models import Area, Contract, FollowupStanding, MeasureApplication, Payment, RegisterVersion, StandingState, Visit
 from models.db import bulk_insert
 from services import standing
-from services.followups import followup_list, refresh_followups
+from services.followups import followup_batches, followup_list, refresh_followups
 from tests import factories as f
 from tests.conftest import ADMIN, NOW
 
@@ -207,3 +207,31 @@ def test_the_api_pages_the_list(app, db, clock):  # type: ignore[no-untyped-def]
         refused = client.get(f"/api/followups?{bad}", headers=headers)
         assert refused.status_code == 400
         assert "whole number" in refused.get_json()["detail"]
+
+
+def test_the_list_in_batches_is_the_list_narrowed_by_reason_and_class(db):  # type: ignore[no-untyped-def]
+    """What the console's exports read: the same rows in the same order, stored or live, a batch at a time."""
+    with Session(db) as session:
+        varied_register(session)
+        contract = session.scalars(select(Contract).order_by(Contract.id)).first()
+        assert contract is not None
+        who = f.person(session)
+        session.add(MeasureApplication(person_id=who.id, contract_id=contract.id, measure_id="M2", answers={},
+                                       status="submitted", submitted_at=NOW, status_changed_at=NOW))
+        session.commit()  # a row after the register's
+        for stored in (False, True):
+            if stored:
+                refresh_followups(session, TODAY, NOW)
+                session.commit()
+            for district in (None, "กะทู้"):
+                whole = followup_list(session, TODAY, district)
+                assert whole.stored == stored
+                for reason, debtor_class in ((None, None), ("in_default", None), (None, 2), ("time_barred", 5)):
+                    batches = list(followup_batches(session, TODAY, district, reason=reason,
+                                                    debtor_class=debtor_class, batch=7))
+                    assert all(0 < len(batch) <= 7 for batch in batches[:-1])
+                    wanted = [row for row in whole.rows if (reason is None or row.fields["reason"] == reason)
+                              and (debtor_class is None or row.fields.get("class") == debtor_class)]
+                    assert [row for batch in batches for row in batch] == wanted, (stored, district, reason)
+                    assert wanted or (reason, debtor_class) == ("time_barred", 5)
+                assert district or whole.rows[-1].fields["reason"] == "measure_application"

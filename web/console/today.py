@@ -7,19 +7,19 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request
-from openpyxl import Workbook
+from flask import Blueprint, Response, render_template, request, stream_with_context
 
 from bot.runtime import runtime
 from domain.clock import BANGKOK
 from domain.console import Page, page_of
 from domain.exports import neutralise_row
 from domain.textnorm import to_ascii_digits
+from domain.xlsx import stream_xlsx
 from messages import inbox as inbox_words
 from messages.balance import ROLE_NAMES
 from messages.console import CLASS_CHOICES, CLASS_SHORT, EXPORT_COLUMNS, EXPORT_SHEET, REASON_CHOICES
@@ -28,11 +28,12 @@ from messages.format import thai_date
 from models import Area
 from services.areas import area_ids_under, child_areas, districts, find_area, ids_below
 from services.contracts import project_codes_in
-from services.followups import followup_list
+from services.followups import followup_batches, followup_list
 from services.inbox import InboxItem, open_requests
 from web.console.access import audit, db, viewer
 
 EXPORT_LIMIT = 200_000
+BATCH = 5000  # rows read, worded and written at a time by the exports
 
 
 @dataclass(frozen=True)
@@ -105,21 +106,34 @@ def area_codes(filters: Filters) -> set[str] | None:
     return project_codes_in(db(), ids_below(db(), area.id))
 
 
+def filtered_batches(filters: Filters) -> Iterator[list[dict[str, Any]]]:
+    """Every row under the filters (as the API shows them), in the list's order, a batch at a time.
+
+    The stored list narrows by district, reason and class itself; the rest is matched here.
+    """
+    codes = area_codes(filters)
+    for batch in followup_batches(db(), today(), filters.district or None, reason=filters.reason or None,
+                                  debtor_class=filters.debtor_class, batch=BATCH):
+        rows = [shown(row) for row in batch]
+        yield [r for r in rows if matches(r, filters, codes)] if filters.narrowing else rows
+
+
 def filtered(filters: Filters) -> list[dict[str, Any]]:
     """Every row under the filters (as the API shows them), in the list's order."""
-    listed = followup_list(db(), today(), filters.district or None)
-    if not filters.narrowing:
-        return [shown(row) for row in listed.rows]
-    codes = area_codes(filters)
-    return [r for r in (shown(row) for row in listed.rows) if matches(r, filters, codes)]
+    return [row for batch in filtered_batches(filters) for row in batch]
 
 
 def listing(filters: Filters, wanted: int | None, size: int | None) -> tuple[list[dict[str, Any]], Page]:
-    """One page of the list. With the district alone, only that page's rows are built."""
+    """One page of the list. With the district alone, only that page's rows are built, in one
+    read of the list when the page asked for exists (the first always does)."""
     if not filters.narrowing:
-        total = followup_list(db(), today(), filters.district or None, limit=0).total
-        page = page_of(wanted, size, total)
-        listed = followup_list(db(), today(), filters.district or None, offset=page.offset, limit=page.size)
+        guess = page_of(wanted, size, 1 << 62)  # the page asked for, if the list is that long
+        listed = followup_list(db(), today(), filters.district or None, offset=guess.offset, limit=guess.size,
+                               counted=False)
+        page = page_of(wanted, size, listed.total)
+        if page.offset != guess.offset:  # past the end: the last page
+            listed = followup_list(db(), today(), filters.district or None, offset=page.offset, limit=page.size,
+                                   counted=False)
         return [shown(row) for row in listed.rows], page
     rows = filtered(filters)
     page = page_of(wanted, size, len(rows))
@@ -187,11 +201,28 @@ def export_values(index: int, row: dict[str, Any]) -> list[object]:
     ])
 
 
-def exported_rows() -> list[dict[str, Any]]:
-    rows = filtered(read_filters())[:EXPORT_LIMIT]
-    audit(applicants(rows), "console.export")
-    db().commit()
-    return rows
+def exported(audited: str) -> Iterator[list[dict[str, Any]]]:
+    """The rows an export writes, a batch at a time (at most EXPORT_LIMIT), each batch's
+    people recorded in the audit trail before it is handed on."""
+    left = EXPORT_LIMIT
+    for batch in filtered_batches(read_filters()):
+        batch = batch[:left]
+        left -= len(batch)
+        people = applicants(batch)  # in practice only the last batch's rows (applications) name people
+        if people:
+            audit(people, audited)
+            db().commit()
+        yield batch
+        if not left:
+            return
+
+
+def numbered(batches: Iterable[list[dict[str, Any]]]) -> Iterator[list[list[object]]]:
+    """Each batch as the export's cells, rows numbered from 1 across batches."""
+    index = 0
+    for batch in batches:
+        yield [export_values(index + n, row) for n, row in enumerate(batch, start=1)]
+        index += len(batch)
 
 
 def filename(extension: str) -> str:
@@ -199,35 +230,27 @@ def filename(extension: str) -> str:
 
 
 def export_csv() -> Response:
-    rows = exported_rows()
-
     def lines() -> Iterator[str]:
         out = io.StringIO()
         writer = csv.writer(out)
         out.write("\ufeff")  # Excel reads UTF-8 Thai only with the BOM
         writer.writerow(EXPORT_COLUMNS)
-        for index, row in enumerate(rows, start=1):
-            writer.writerow(export_values(index, row))
-            if out.tell() > 64 * 1024:
-                yield out.getvalue()
-                out.seek(0)
-                out.truncate()
+        for batch in numbered(exported("console.export")):
+            writer.writerows(batch)
+            yield out.getvalue()
+            out.seek(0)
+            out.truncate()
         yield out.getvalue()
 
-    return Response(lines(), mimetype="text/csv; charset=utf-8",
+    # streamed: the request's context (and its database session) stays open until the last row
+    return Response(stream_with_context(lines()), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename("csv")}"'})
 
 
 def export_xlsx() -> Response:
-    rows = exported_rows()
-    book = Workbook(write_only=True)  # rows go straight to the file: memory stays flat
-    sheet = book.create_sheet(EXPORT_SHEET)
-    sheet.append(list(EXPORT_COLUMNS))
-    for index, row in enumerate(rows, start=1):
-        sheet.append(export_values(index, row))
-    out = io.BytesIO()
-    book.save(out)
-    return Response(out.getvalue(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    chunks = stream_xlsx(EXPORT_SHEET, EXPORT_COLUMNS, numbered(exported("console.export")))
+    return Response(stream_with_context(chunks),
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f'attachment; filename="{filename("xlsx")}"'})
 
 
