@@ -124,6 +124,22 @@ def session_problems(*, kind: str, starts_at: datetime, ends_at: datetime, place
     return found
 
 
+def seat_count(starts_at: datetime, ends_at: datetime, slot_minutes: int | None, capacity: int) -> int:
+    """How many seats a session has, by arithmetic (no list of seats is built to count them)."""
+    capacity = min(capacity, MAX_CAPACITY)
+    if not slot_minutes:
+        return max(capacity, 0)
+    fits = int((ends_at - starts_at) / timedelta(minutes=slot_minutes))
+    return max(min(capacity, fits), 0)
+
+
+def seat_start_at(starts_at: datetime, slot_minutes: int | None, seat: int) -> datetime:
+    """When seat `seat` (1-based) starts: its slot, or the session's start when it has no slots."""
+    if not slot_minutes:
+        return starts_at
+    return starts_at + timedelta(minutes=slot_minutes) * (seat - 1)
+
+
 def seat_starts(starts_at: datetime, ends_at: datetime, slot_minutes: int | None, capacity: int) -> list[datetime]:
     """When each seat's appointment starts: seat k is slot k, or the whole block for every seat.
 

@@ -19,6 +19,8 @@ from domain.appointments import (
     SessionProblem,
     SessionView,
     bookable,
+    seat_count,
+    seat_start_at,
     seat_starts,
     seat_to_take,
     session_problems,
@@ -45,6 +47,11 @@ class BookingResult:
 def seats_of(appointment: AppointmentSession) -> list[datetime]:
     return seat_starts(appointment.starts_at, appointment.ends_at, appointment.slot_minutes, appointment.capacity)
 
+
+
+def seats_in(appointment: AppointmentSession) -> int:
+    """How many seats a session has (counted, not listed)."""
+    return seat_count(appointment.starts_at, appointment.ends_at, appointment.slot_minutes, appointment.capacity)
 
 def taken_seats(session: Session, session_id: int) -> set[int]:
     return set(session.scalars(select(Booking.seat).where(Booking.session_id == session_id,
@@ -238,7 +245,7 @@ def cancel_booking(booking: Booking, now: datetime) -> None:
 
 def seat_start(appointment: AppointmentSession, seat: int | None) -> datetime:
     """When a seat's appointment starts (no seat chosen: the session's start)."""
-    return seats_of(appointment)[seat - 1] if seat else appointment.starts_at
+    return seat_start_at(appointment.starts_at, appointment.slot_minutes, seat) if seat else appointment.starts_at
 
 
 def free_slots(session: Session, appointment: AppointmentSession) -> list[tuple[int, datetime]]:
@@ -259,7 +266,7 @@ def _taken_counts(session: Session, session_ids: Sequence[int]) -> dict[int, int
 
 def _view(row: AppointmentSession, taken: int) -> SessionView:
     return SessionView(row.id, row.kind, row.title, row.place, row.starts_at, row.ends_at,
-                       len(seats_of(row)) - taken)
+                       seats_in(row) - taken)
 
 
 def session_view(session: Session, appointment: AppointmentSession) -> SessionView:
@@ -385,11 +392,11 @@ def session_lines(session: Session, since: datetime, until: datetime | None = No
         query = query.where(AppointmentSession.starts_at < until)
     rows = session.scalars(query.order_by(AppointmentSession.starts_at)).all()
     taken = _taken_counts(session, [row.id for row in rows])
-    return [SessionLine(row, len(seats_of(row)), taken.get(row.id, 0)) for row in rows]
+    return [SessionLine(row, seats_in(row), taken.get(row.id, 0)) for row in rows]
 
 
 def session_line(session: Session, appointment: AppointmentSession) -> SessionLine:
-    return SessionLine(appointment, len(seats_of(appointment)), len(taken_seats(session, appointment.id)))
+    return SessionLine(appointment, seats_in(appointment), len(taken_seats(session, appointment.id)))
 
 
 def roster_in_scope(session: Session, session_id: int,

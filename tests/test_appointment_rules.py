@@ -12,6 +12,8 @@ from domain.appointments import (
     OpenSession,
     SessionView,
     capacity_problem,
+    seat_count,
+    seat_start_at,
     seat_starts,
     seat_to_take,
     sessions_to_offer,
@@ -160,3 +162,14 @@ def test_people_confirming_one_after_another_fill_every_seat_before_anyone_hears
         else:
             free.remove(chosen)
     assert len(free) == max(capacity - len(wanted), 0)
+
+
+@given(st.integers(min_value=0, max_value=24 * 60), st.one_of(st.none(), st.integers(min_value=5, max_value=180)),
+       st.integers(min_value=-5, max_value=MAX_CAPACITY + 50))
+def test_seats_are_counted_and_placed_by_arithmetic_as_the_list_would_have_them(minutes, slot, capacity):
+    """A session's seats are counted and timed without building a list of them (issue 16, item 2)."""
+    start = datetime(2026, 12, 3, 9, 0, tzinfo=BANGKOK)
+    end = start + timedelta(minutes=minutes)
+    listed = seat_starts(start, end, slot, capacity)
+    assert seat_count(start, end, slot, capacity) == len(listed)
+    assert [seat_start_at(start, slot, k) for k in range(1, len(listed) + 1)] == listed

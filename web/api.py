@@ -36,7 +36,7 @@ from services.appointments import (
     booking_by_id,
     create_session,
     record_outcome,
-    seats_of,
+    seats_in,
     session_roster,
     sessions_from,
     taken_seats,
@@ -416,7 +416,7 @@ def _after_settlement(session, booking: Booking, body: BookingUpdate,  # type: i
 
 
 def _session_row(session, row: AppointmentSession) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    seats = len(seats_of(row))
+    seats = seats_in(row)
     taken = len(taken_seats(session, row.id))
     return {"id": row.id, "kind": row.kind, "title": row.title, "place": row.place, "map_url": row.map_url,
             "start": row.starts_at.astimezone(BANGKOK).isoformat(), "end": row.ends_at.astimezone(BANGKOK).isoformat(),
