@@ -46,6 +46,14 @@ def test_sign_in_today_project_person_and_export(live_app, page, office):  # noq
     page.get_by_role("button", name="บันทึก", exact=True).click()
     expect(page.locator("#notes")).to_contain_text("โทรแล้ว นัดเยี่ยมวันศุกร์")
 
+    page.get_by_role("link", name="ภาพรวม").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("ภาพรวม")
+    expect(page.locator("svg rect.bar").first).to_be_attached()
+    screenshot(page, "console-dashboard")
+    page.get_by_role("link", name="ข้อความเข้า").click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    screenshot(page, "console-inbox")
+
 
 def test_a_form_without_its_token_is_refused_kindly(live_app, page, office):  # noqa: F811
     sign_in(live_app, page, MUANG_OFFICER)
