@@ -111,11 +111,11 @@ def on_secret(ctx: Context, answer: str) -> list[Message]:
     record_verification(ctx.session, ctx.user_id or "", ctx.now, succeeded=matched,
                         subject=subject if isinstance(subject, str) else None)
     if not matched or person is None:
-        return _failed(ctx, person, subject if isinstance(subject, str) else None)
+        return _failed(ctx, person, subject if isinstance(subject, str) else None, typed_phone=digits is not None)
     return _link(ctx, person)
 
 
-def _failed(ctx: Context, person: Person | None, subject: str | None) -> list[Message]:
+def _failed(ctx: Context, person: Person | None, subject: str | None, *, typed_phone: bool) -> list[Message]:
     lockout = _person_lockout(ctx)
     tries = subject_failures(ctx.session, subject, lockout, ctx.now) if subject else None
     person_left = lockout.tries_left(tries.failures) if tries else lockout.limit
@@ -130,7 +130,7 @@ def _failed(ctx: Context, person: Person | None, subject: str | None) -> list[Me
         return msgs.person_locked(ctx.settings.office_name, ctx.settings.office_phone)
     then = ctx.conversation.data.get("then")
     ctx.conversation.start(VerifyStep.NATIONAL_ID, then=then, consented_at=ctx.conversation.data.get("consented_at"))
-    return msgs.no_match(min(left, person_left))
+    return msgs.no_match(min(left, person_left), typed_phone=typed_phone)
 
 
 def _alert_officers(ctx: Context, person: Person, tries: SubjectTries) -> None:

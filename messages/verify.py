@@ -89,17 +89,31 @@ def ask_secret() -> list[Message]:
         quick_reply=_cancel_only())]
 
 
+PHONE_ONLY_WITHOUT_BIRTH_DATE = "เลข 4 ตัวท้ายของเบอร์โทรใช้แทนได้เฉพาะเมื่อกองทุนไม่มีวันเกิดของคุณ"
+
+
 def secret_unreadable() -> list[Message]:
     return [TextMessage(
-        text="อ่านวันเกิดนี้ไม่ได้ค่ะ ลองพิมพ์แบบ วัน/เดือน/ปี พ.ศ. เช่น 14/02/2515 "
-        "หรือเลข 4 ตัวท้ายของเบอร์โทร เช่น 5678", quick_reply=_cancel_only())]
+        text="อ่านวันเกิดนี้ไม่ได้ค่ะ ลองพิมพ์แบบ วัน/เดือน/ปี พ.ศ. เช่น 14/02/2515\n"
+        f"({PHONE_ONLY_WITHOUT_BIRTH_DATE} เช่น 5678)", quick_reply=_cancel_only())]
 
 
-def no_match(tries_left: int) -> list[Message]:
-    """Both factors checked together: never says which one was wrong, or whether the ID exists."""
+def no_match(tries_left: int, *, typed_phone: bool) -> list[Message]:
+    """Both factors checked together: never says which one was wrong, or whether the ID exists.
+
+    The hint depends only on what was typed, never on the register: advising phone digits
+    only to people with no birth date on file would tell anyone typing an ID that its owner
+    has none; advising them to everyone burns a try for most people (the birth date is
+    checked whenever the register has one). So everyone hears the same rule.
+    """
+    if typed_phone:
+        hint = ("ลองพิมพ์วันเดือนปีเกิดแทนนะคะ กองทุนตรวจจากวันเกิดก่อนเสมอ "
+                f"{PHONE_ONLY_WITHOUT_BIRTH_DATE}")
+    else:
+        hint = ("ตรวจเลขบัตรและวันเกิดให้ตรงกับบัตรประชาชน (วัน/เดือน/ปี พ.ศ. เช่น 14/02/2515) "
+                f"{PHONE_ONLY_WITHOUT_BIRTH_DATE}")
     return [TextMessage(
-        text="ข้อมูลยังไม่ตรงกับทะเบียนของกองทุนค่ะ ลองใหม่ตั้งแต่เลขบัตรประชาชนอีกครั้งนะคะ "
-        "หากพิมพ์วันเกิดแล้วไม่ผ่าน ลองใช้เลข 4 ตัวท้ายของเบอร์โทรแทน "
+        text=f"ข้อมูลยังไม่ตรงกับทะเบียนของกองทุนค่ะ ลองใหม่ตั้งแต่เลขบัตรประชาชนอีกครั้งนะคะ\n{hint} "
         f"(ลองได้อีก {tries_left} ครั้ง)", quick_reply=_cancel_only())]
 
 

@@ -111,6 +111,21 @@ def test_the_answer_never_reveals_whether_an_id_exists(line, debtor):
     assert "ไม่ตรงกับทะเบียน" in wrong_date[0]["text"]
 
 
+def test_after_a_failed_try_the_hint_is_right_whatever_the_register_holds(line, debtor):
+    """Phone digits count only where the register has no birth date: advising them to everyone
+    burned a try; advising them only to people without one would reveal that. One rule for all."""
+    replies = {who: _verify(line, national, "01/01/2500", user=user)[0]["text"]
+               for who, national, user in (("birth date on file", "3830100622191", USER),
+                                           ("no birth date", "5830100009267", OTHER),
+                                           ("not on the register", f.national_id(9_999_997), THIRD))}
+    assert len(set(replies.values())) == 1, replies
+    said = replies["birth date on file"]
+    assert "ลองใช้เลข 4 ตัวท้าย" not in said  # the old advice, wrong for most people
+    assert "เฉพาะเมื่อกองทุนไม่มีวันเกิดของคุณ" in said and "(ลองได้อีก 4 ครั้ง)" in said
+    typed_phone = (line.say("3830100622191"), line.say("1234"))[1][0]["text"]  # digits typed: try the birth date
+    assert "ลองพิมพ์วันเดือนปีเกิดแทน" in typed_phone and "(ลองได้อีก 3 ครั้ง)" in typed_phone
+
+
 def test_five_failures_in_a_day_lock_verification(line, db, debtor, clock):
     press(line, line.say("ยืนยันตัวตน")[0], "ยินยอม ดำเนินการต่อ")
     for _ in range(5):
