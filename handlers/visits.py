@@ -104,7 +104,8 @@ def _card(ctx: Context, me: StaffMember, person: Person, *, detail: str) -> list
             days_to_prescription=x.position.days_to_prescription, closed=x.position.closed) for x in h.holdings],
         visits=[msgs.VisitLine(
             day=v.visited_on, officer=v.officer_name, outcome=v.outcome, measure=v.measure_id, note=v.note,
-            promise=(p.amount, p.due_on, s.state) if p is not None and s is not None else None)
+            promise=(p.amount, p.due_on, s.state) if p is not None and s is not None else None,
+            about_contract=v.about_contract)
             for v, p, s in h.visits],
         applications=[(a.measure_id, a.status, a.submitted_at.astimezone(BANGKOK).date()) for a in h.applications],
         appointments=[(b.session.kind, b.slot_start.astimezone(BANGKOK), b.session.place) for b in h.bookings],

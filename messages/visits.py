@@ -107,6 +107,7 @@ class VisitLine:
     measure: str | None
     note: str
     promise: tuple[Decimal, date, str] | None  # amount, due, state
+    about_contract: bool = False  # a visit about the contract, not about this person (shown without a note)
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,9 @@ def history_card(card: Card) -> list[Message]:
     visits = []
     for v in card.visits:
         measure = f" · คุยเรื่อง {v.measure}" if v.measure else ""
-        visits.append(_small(f"{thai_date(v.day)} {OUTCOME_NAMES[v.outcome]} ({v.officer}){measure}", bold=True))
+        about = " · เรื่องสัญญา" if v.about_contract else ""
+        visits.append(_small(f"{thai_date(v.day)} {OUTCOME_NAMES[v.outcome]} ({v.officer}){about}{measure}",
+                             bold=True))
         if v.promise:
             amount, due, kept = v.promise
             visits.append(_small(f"นัดชำระ {baht(amount)} ภายใน {thai_date(due)}: {PROMISE_STATES[kept]}",

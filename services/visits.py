@@ -152,23 +152,53 @@ def promises_to_follow(session: Session, as_of: date, district: str | None = Non
 
 
 @dataclass(frozen=True)
+class SeenVisit:
+    """A visit as a person's history shows it.
+
+    A visit belongs to the person visited: their note is about them. A visit recorded about
+    a contract alone (no one person) shows to each of its members, without its note.
+    """
+
+    id: int
+    visited_on: date
+    officer_name: str
+    outcome: str
+    measure_id: str | None
+    note: str
+    about_contract: bool  # recorded about the contract, not about this person
+
+    @classmethod
+    def of(cls, visit: Visit, person_id: int) -> SeenVisit:
+        own = visit.person_id == person_id
+        return cls(visit.id, visit.visited_on, visit.officer_name, visit.outcome, visit.measure_id,
+                   visit.note if own else "", not own)
+
+
+@dataclass(frozen=True)
 class History:
     """Everything the next officer needs about one person."""
 
     person: Person
     holdings: list[Holding]
-    visits: list[tuple[Visit, PromiseToPay | None, PromiseStatus | None]]
+    visits: list[tuple[SeenVisit, PromiseToPay | None, PromiseStatus | None]]
     applications: list[MeasureApplication]
     bookings: list[Booking]
     updates: list[FieldUpdate]
 
 
+def visits_about(person_id: int, contract_ids: Sequence[int]) -> ColumnElement[bool]:
+    """The visits a person's history shows: to them, or about one of their contracts and no one person
+    (a visit to a co-debtor on a shared contract is the co-debtor's, with their private note)."""
+    own = Visit.person_id == person_id
+    if not contract_ids:
+        return own
+    return or_(own, and_(Visit.person_id.is_(None), Visit.contract_id.in_(contract_ids)))
+
+
 def history(session: Session, person: Person, as_of: date, *, visits: int = 5, updates: int = 3) -> History:
     held = holdings(session, person, as_of)
     contract_ids = [h.contract.id for h in held]
-    about = or_(Visit.person_id == person.id, Visit.contract_id.in_(contract_ids)) if contract_ids else (
-        Visit.person_id == person.id)
-    recent = list(session.scalars(select(Visit).where(about)
+    recent = list(session.scalars(select(Visit).where(visits_about(person.id, contract_ids))
                                   .order_by(Visit.visited_on.desc(), Visit.id.desc()).limit(visits)))
     promised = {p.visit_id: p for p in session.scalars(
         select(PromiseToPay).where(PromiseToPay.visit_id.in_([v.id for v in recent])))}
@@ -185,7 +215,8 @@ def history(session: Session, person: Person, as_of: date, *, visits: int = 5, u
         contract_ids) else (FieldUpdate.person_id == person.id)
     recent_updates = list(session.scalars(select(FieldUpdate).where(update_about)
                                           .order_by(FieldUpdate.created_at.desc()).limit(updates)))
-    return History(person, held, [(v, promised.get(v.id), found.get(promised[v.id].id) if v.id in promised else None)
+    return History(person, held, [(SeenVisit.of(v, person.id), promised.get(v.id),
+                                   found.get(promised[v.id].id) if v.id in promised else None)
                                   for v in recent], applications, bookings, recent_updates)
 
 

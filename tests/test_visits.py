@@ -16,7 +16,18 @@ from devtools.fakeline import events as ev
 from domain.clock import BANGKOK
 from messages import visits as visit_msgs
 from messages.payloads import PersonCard, PinAction, VisitFor
-from models import DataAccess, FieldUpdate, LineGroup, Person, ProcessedEvent, PromiseToPay, StaffMember, Visit
+from models import (
+    Contract,
+    DataAccess,
+    FieldUpdate,
+    LineGroup,
+    Person,
+    ProcessedEvent,
+    PromiseToPay,
+    StaffMember,
+    Visit,
+)
+from services.casefile import person_file
 from tests import factories as f
 from tests.helpers import GROUP, OFFICER, USER, press, quick_replies, texts
 
@@ -129,6 +140,30 @@ def test_a_visit_with_a_promise_kept_by_an_imported_payment(app, line, db, clock
     assert "ชำระตามที่สัญญา" in listed  # on the officer's own list in LINE too
     card = texts(line.say(f"ค้นหา {CODE}", user=OFFICER))
     assert "ชำระตามสัญญาแล้ว" in card and "ขายขนมที่ตลาด" in card and "กมลชนก" in card
+
+
+def test_a_visit_belongs_to_the_person_visited(app, line, db, clock, register):
+    """A co-debtor on the same contract never sees another member's visit or its private note;
+    a visit about the contract alone shows to each member, without its note."""
+    with Session(db) as session:
+        contract = session.scalars(select(Contract).where(Contract.project_code == CODE)).one()
+        aroonee = f.person(session, first_name="อรุณี", last_name="ชายทุ่ง")
+        f.member(session, contract, aroonee, role="co_debtor")
+        session.add(Visit(officer=OFFICER, officer_name="ธนากร", contract_id=contract.id, person_id=None,
+                          district_id=None, visited_on=date(2026, 10, 1), outcome="not_home",
+                          note="ประตูปิด เพื่อนบ้านว่าไปทำงานต่างจังหวัด", created_at=clock.now()))
+        session.commit()
+        aroonee_id = aroonee.id
+    record_visit_with_promise(line, db)  # to สมศรี, with her note
+    somsri = texts(line.say("ค้นหา สมศรี", user=OFFICER))
+    assert "ขายขนมที่ตลาด" in somsri and "500.00 บาท" in somsri
+    card = texts(line.say("ค้นหา อรุณี", user=OFFICER))
+    assert "อรุณี ชายทุ่ง" in card and CODE in card
+    assert "ขายขนมที่ตลาด" not in card and "500.00 บาท" not in card and "พบตัว" not in card  # สมศรี's visit
+    assert "ไม่อยู่บ้าน (ธนากร) · เรื่องสัญญา" in card and "ประตูปิด" not in card  # the contract's, no note
+    with Session(db) as session:  # the console's person page reads the same history
+        seen = person_file(session, session.get(Person, aroonee_id), date(2026, 11, 20)).history.visits
+        assert [(v.outcome, v.note, v.about_contract) for v, _, _ in seen] == [("not_home", "", True)]
 
 
 def test_a_broken_promise_stays_on_the_list_until_someone_visits_again(app, line, db, clock, register, tmp_path):
