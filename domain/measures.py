@@ -16,6 +16,7 @@ from typing import Any
 from domain.money import CONTRACT_ENDED, IN_DEFAULT, NORMAL, TIME_BARRED
 
 NEXT_STEPS = ("clinic", "court", "officer")
+MAX_SHORT_NAME = 20  # LINE's limit on a quick-reply button's label: a short name fits one whole
 ROLES = ("borrower", "co_debtor", "guarantor")
 HARDSHIPS = ("disabled", "elderly", "deceased", "unable_to_work")
 PAYOFF = ("all_now", "within_30", "need_time", "not_yet")
@@ -41,6 +42,12 @@ class Measure:
     effective_to: date | None = None
     audience: str = "debtor"
     params: Mapping[str, Any] = field(default_factory=dict)
+    short_name: str = ""  # what buttons, lists and cards call it (the id is never shown to people)
+
+    @property
+    def label(self) -> str:
+        """The short name people read, its numbers put in (the full name if it has none)."""
+        return self.fill(self.short_name or self.name)
 
     def fill(self, template: str) -> str:
         """Wording with the measure's numbers put in (`{extra_years}` → 2)."""
@@ -93,7 +100,7 @@ def _measure(entry: Mapping[str, Any], where: str) -> Measure:
             classes=classes, roles=roles, documents=tuple(str(d) for d in entry.get("documents", [])),
             next_step=str(entry["next_step"]), effective_from=entry["effective_from"],
             effective_to=entry.get("effective_to"), audience=str(entry.get("audience", "debtor")),
-            params=dict(entry.get("params", {})),
+            params=dict(entry.get("params", {})), short_name=str(entry.get("short_name", "")),
         )
     except KeyError as missing:
         raise MeasureFileError(f"{where}: {missing.args[0]} is missing") from None
@@ -108,10 +115,14 @@ def _measure(entry: Mapping[str, Any], where: str) -> Measure:
         problems.append(f"next_step must be one of {', '.join(NEXT_STEPS)}")
     if not isinstance(measure.effective_from, date):
         problems.append("effective_from must be a date (YYYY-MM-DD)")
-    for text in (measure.summary, measure.conditions, measure.name):
+    for text in (measure.summary, measure.conditions, measure.name, measure.short_name):
         names = {name for _, name, _, _ in string.Formatter().parse(text) if name}
         if unknown := names - set(measure.params):
             problems.append(f"wording uses {sorted(unknown)} but params has no such number")
+    if len(measure.label) > MAX_SHORT_NAME:
+        problems.append(f"short_name must be at most {MAX_SHORT_NAME} characters (a LINE button's label); "
+                        + ("it has" if measure.short_name else "it is missing and the name has")
+                        + f" {len(measure.label)}")
     if problems:
         raise MeasureFileError(f"{where}: " + "; ".join(problems))
     return measure

@@ -27,7 +27,7 @@ from models import FieldUpdate, Person, StaffMember
 from services import visits
 from services.areas import officer_area_ids
 from services.audit import record_access
-from services.measure_store import measures_in_db
+from services.measure_store import measure_labels, measures_in_db
 
 MAX_NOTE = MAX_VISIT_NOTE
 
@@ -90,6 +90,7 @@ def _for_officer(ctx: Context, person_id: int, then: Callable[[StaffMember, Pers
 def _card(ctx: Context, me: StaffMember, person: Person, *, detail: str) -> list[Message]:
     _audit(ctx, me, [person.id], "history_card", detail)
     h = visits.history(ctx.session, person, ctx.today)
+    names = measure_labels(ctx.session)
     card = msgs.Card(
         person_id=person.id,
         name=person.full_name,
@@ -103,11 +104,13 @@ def _card(ctx: Context, me: StaffMember, person: Person, *, detail: str) -> list
             overdue_installments=x.position.overdue_installments, next_due=x.position.next_due_date,
             days_to_prescription=x.position.days_to_prescription, closed=x.position.closed) for x in h.holdings],
         visits=[msgs.VisitLine(
-            day=v.visited_on, officer=v.officer_name, outcome=v.outcome, measure=v.measure_id, note=v.note,
+            day=v.visited_on, officer=v.officer_name, outcome=v.outcome,
+            measure=names.get(v.measure_id, "") if v.measure_id else None, note=v.note,
             promise=(p.amount, p.due_on, s.state) if p is not None and s is not None else None,
             about_contract=v.about_contract)
             for v, p, s in h.visits],
-        applications=[(a.measure_id, a.status, a.submitted_at.astimezone(BANGKOK).date()) for a in h.applications],
+        applications=[(names.get(a.measure_id, ""), a.status, a.submitted_at.astimezone(BANGKOK).date())
+                      for a in h.applications],
         appointments=[(b.session.kind, b.slot_start.astimezone(BANGKOK), b.session.place) for b in h.bookings],
         updates=[(u.created_at.astimezone(BANGKOK), u.text) for u in h.updates],
     )
@@ -220,7 +223,8 @@ def on_promise(ctx: Context, answer: str) -> list[Message]:
 
 
 def _measures(ctx: Context) -> list[tuple[str, str]]:
-    return [(m.id, m.name) for m in measures_in_db(ctx.session) if m.in_force(ctx.today)]
+    """(id, short name) of the measures in force: the name is what the officer reads, the id what is kept."""
+    return [(m.id, m.label) for m in measures_in_db(ctx.session) if m.in_force(ctx.today)]
 
 
 def ask_measure(ctx: Context) -> list[Message]:
@@ -231,8 +235,11 @@ def on_measure(ctx: Context, answer: str) -> list[Message]:
     if answer == "none" or answer.strip() == msgs.NO_MEASURE:
         ctx.conversation.advance(VisitStep.NOTE, measure=None)
         return msgs.ask_note()
-    known = {mid.casefold(): mid for mid, _ in _measures(ctx)}
-    measure = known.get(answer.strip().split(" ")[0].casefold())
+    offered = _measures(ctx)
+    by_name = {label.casefold(): mid for mid, label in offered}  # a short name typed, or the id an officer knows
+    by_id = {mid.casefold(): mid for mid, _ in offered}
+    typed = answer.strip().casefold()
+    measure = by_id.get(typed) or by_name.get(typed) or by_id.get(typed.split(" ")[0])
     if measure is None:
         return msgs.measure_not_recognised(_measures(ctx))
     ctx.conversation.advance(VisitStep.NOTE, measure=measure)
@@ -255,8 +262,9 @@ def on_note(ctx: Context, answer: str) -> list[Message]:
         outcome=data["outcome"], measure=data.get("measure"), note=note, promise=promise, today=ctx.today,
         now=ctx.now)
     ctx.conversation.advance(VisitStep.PIN, visit_id=visit.id)
+    measure = data.get("measure")
     return msgs.saved(data["name"], data["outcome"], (promised.amount, promised.due_on) if promised else None,
-                      data.get("measure"))
+                      measure_labels(ctx.session).get(measure, "") if measure else None)
 
 
 def ask_pin(ctx: Context) -> list[Message]:

@@ -61,10 +61,11 @@ def appointment_text(kind: str, start: datetime, place: str, booked: int) -> str
     return f"นัดวันนี้ {KIND_NAMES[kind]} {start:%H:%M} น. ที่ {place} จองแล้ว {booked} คน"
 
 
-def application_text(measure_id: str, status: str) -> str:
-    """An application waiting for an officer."""
+def application_text(measure_name: str, status: str) -> str:
+    """An application waiting for an officer, by the measure's short name (its id is never shown)."""
     waiting = {"submitted": "ส่งคำขอแล้ว รอเจ้าหน้าที่รับเรื่อง", "under_review": "อยู่ระหว่างพิจารณา"}
-    return f"คำขอเข้าร่วมมาตรการ {measure_id}: {waiting.get(status, status)}"
+    named = f" \"{measure_name}\"" if measure_name else ""
+    return f"คำขอเข้าร่วมมาตรการ{named}: {waiting.get(status, status)}"
 
 
 def register_text(reason: str, fields: Mapping[str, Any]) -> str:
@@ -90,7 +91,7 @@ def reason_text(row: FollowupRow) -> str:
         return promise_text(reason, Decimal(fields["amount"]), date.fromisoformat(fields["due_on"]),
                             Decimal(fields["paid"]), unshown["officer"])
     if reason == "measure_application":
-        return application_text(fields["measure"], fields["status"])
+        return application_text(unshown.get("measure_name", ""), fields["status"])
     if reason == "appointment":
         return appointment_text(unshown["kind"], datetime.fromisoformat(fields["start"]), unshown["place"],
                                 fields["booked"])

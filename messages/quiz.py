@@ -121,7 +121,7 @@ def results(cards: Sequence[Card], *, verified: bool, office_phone: str) -> list
         return [TextMessage(text="ตอนนี้ยังไม่พบมาตรการที่ตรงกับคำตอบค่ะ แต่เจ้าหน้าที่ช่วยดูให้ได้เสมอ "
                                  f"โทร {office_phone} หรือพิมพ์ \"ติดต่อเจ้าหน้าที่\"")]
     bubbles = [_card(card) for card in cards[:10]]
-    names = ", ".join(card.fit.measure.id for card in cards)
+    names = ", ".join(card.fit.measure.label for card in cards)  # never the ids (M1, ACK_DEBT): people read this
     messages: list[Message] = [FlexMessage(alt_text=f"มาตรการที่เหมาะกับคุณ: {names}",
                                            contents=FlexCarousel(contents=bubbles))]
     if not verified:

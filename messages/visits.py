@@ -35,7 +35,8 @@ from messages.quiz import STATUS_NAMES
 OUTCOME_NAMES = {"met": "พบตัว", "not_home": "ไม่อยู่บ้าน", "moved": "ย้ายที่อยู่", "deceased": "เสียชีวิต",
                  "refused": "ไม่ยอมพบ/ปฏิเสธ"}
 PROMISE_STATES = {"pending": "รอถึงกำหนด", "kept": "ชำระตามสัญญาแล้ว ✅", "broken": "ไม่เป็นไปตามสัญญา ⚠️"}
-NO_PROMISE, NO_MEASURE, NO_NOTE, SKIP_PIN = "ไม่มีนัดชำระ", "ไม่ได้คุยเรื่องมาตรการ", "ไม่มีบันทึก", "ข้าม"
+NO_PROMISE, NO_MEASURE, NO_NOTE, SKIP_PIN = "ไม่มีนัดชำระ", "ไม่ได้คุยมาตรการ", "ไม่มีบันทึก", "ข้าม"
+OTHER_MEASURE = "มาตรการที่ยกเลิกแล้ว"  # a measure no longer in any loaded file
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ class VisitLine:
     day: date
     officer: str
     outcome: str
-    measure: str | None
+    measure: str | None  # the measure's short name ("" when no longer loaded)
     note: str
     promise: tuple[Decimal, date, str] | None  # amount, due, state
     about_contract: bool = False  # a visit about the contract, not about this person (shown without a note)
@@ -120,7 +121,7 @@ class Card:
     pin: tuple[float, float] | None
     contracts: list[ContractLine]
     visits: list[VisitLine]
-    applications: list[tuple[str, str, date]]  # measure, status, submitted
+    applications: list[tuple[str, str, date]]  # measure's short name, status, submitted
     appointments: list[tuple[str, datetime, str]]  # kind, start, place
     updates: list[tuple[datetime, str]]
 
@@ -152,7 +153,7 @@ def history_card(card: Card) -> list[Message]:
             contracts.append(_small(f"อีก {c.days_to_prescription} วันครบ 5 ปี (อายุความ)", "#C0392B"))
     visits = []
     for v in card.visits:
-        measure = f" · คุยเรื่อง {v.measure}" if v.measure else ""
+        measure = f" · คุยเรื่อง {v.measure or OTHER_MEASURE}" if v.measure is not None else ""
         about = " · เรื่องสัญญา" if v.about_contract else ""
         visits.append(_small(f"{thai_date(v.day)} {OUTCOME_NAMES[v.outcome]} ({v.officer}){about}{measure}",
                              bold=True))
@@ -162,7 +163,7 @@ def history_card(card: Card) -> list[Message]:
                                  "#C0392B" if kept == "broken" else "#1B5E20"))
         if v.note:
             visits.append(_small(v.note[:300], "#555555"))
-    applications = [_small(f"{measure}: {STATUS_NAMES.get(status, status)} ({thai_date(day)})")
+    applications = [_small(f"{measure or OTHER_MEASURE}: {STATUS_NAMES.get(status, status)} ({thai_date(day)})")
                     for measure, status, day in card.applications]
     appointments = [_small(f"{KIND_NAMES[kind]} {thai_date(start.date())} {start:%H:%M} น. {place}")
                     for kind, start, place in card.appointments]
@@ -244,7 +245,8 @@ def promise_problem(reason: str) -> list[Message]:
 
 
 def ask_measure(measures: Sequence[tuple[str, str]]) -> list[Message]:
-    items = [_answer(VisitStep.MEASURE, f"{mid} {name}", mid) for mid, name in measures][:10]
+    """(id, short name): the button shows the name whole (at most 20 characters), the id travels in its data."""
+    items = [_answer(VisitStep.MEASURE, name, mid) for mid, name in measures][:10]
     return [TextMessage(text="คุยเรื่องมาตรการช่วยเหลือไหนคะ",
                         quick_reply=QuickReply(items=[*items, _answer(VisitStep.MEASURE, NO_MEASURE, "none"),
                                                       *flow_controls(back=True)]))]
@@ -270,8 +272,8 @@ def saved(name: str, outcome: str, promise: tuple[Decimal, date] | None, measure
     if promise:
         lines.append(f"นัดชำระ {baht(promise[0])} ภายใน {thai_date(promise[1])} "
                      "(ระบบจะตรวจจากยอดชำระที่นำเข้า แล้วแจ้งในรายการติดตาม)")
-    if measure:
-        lines.append(f"มาตรการที่คุย: {measure}")
+    if measure is not None:
+        lines.append(f"มาตรการที่คุย: {measure or OTHER_MEASURE}")
     return [TextMessage(text="\n".join(lines)), *ask_pin()]
 
 

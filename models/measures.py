@@ -24,6 +24,7 @@ class MeasureRow(Base):
     version: Mapped[str] = mapped_column(String(20))
     position: Mapped[int]
     name: Mapped[str] = mapped_column(String(300))
+    short_name: Mapped[str] = mapped_column(String(40), default="", server_default="")  # buttons and lists
     summary: Mapped[str] = mapped_column(Text)
     conditions: Mapped[str] = mapped_column(Text)
     classes: Mapped[list[Any]]

@@ -25,6 +25,7 @@ from services import standing
 from services.appointments import bookings_on
 from services.areas import area_ids_under, district_names, district_of_areas
 from services.contracts import ContractFacts, open_positions
+from services.measure_store import measure_labels
 from services.visits import promises_to_follow
 
 
@@ -144,7 +145,7 @@ def other_rows(session: Session, as_of: date, district: str | None, districts: d
                area_ids: list[int] | None) -> list[FollowupRow]:
     """The rows after the register's: promises, applications, today's appointments, field updates."""
     return (promise_rows(session, as_of, district, districts)
-            + [application_row(a, districts) for a in applications_awaiting(session, district)]
+            + application_rows(session, applications_awaiting(session, district), districts)
             + appointment_rows(session, as_of)
             + field_update_rows(session, as_of, area_ids))
 
@@ -258,7 +259,15 @@ def applications_awaiting(session: Session, district: str | None = None) -> Sequ
     return session.scalars(query).all()
 
 
-def application_row(application: MeasureApplication, districts: dict[int, str]) -> FollowupRow:
+def application_rows(session: Session, applications: Sequence[MeasureApplication],
+                     districts: dict[int, str]) -> list[FollowupRow]:
+    """Applications as rows, each worded with its measure's short name (never its id)."""
+    names = measure_labels(session) if applications else {}
+    return [application_row(a, districts, names) for a in applications]
+
+
+def application_row(application: MeasureApplication, districts: dict[int, str],
+                    measure_names: dict[str, str] | None = None) -> FollowupRow:
     """An application waiting for an officer (also what the applications API shows of one)."""
     person, contract = application.person, application.contract
     return FollowupRow({
@@ -276,4 +285,4 @@ def application_row(application: MeasureApplication, districts: dict[int, str]) 
         "submitted_at": application.submitted_at.astimezone(BANGKOK).isoformat(),
         "status_changed_at": application.status_changed_at.astimezone(BANGKOK).isoformat(),
         "officer": application.officer,
-    })
+    }, {"measure_name": (measure_names or {}).get(application.measure_id, "")})

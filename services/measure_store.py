@@ -88,15 +88,20 @@ def measure_names(session: Session) -> dict[str, str]:
     return {r.id: m.fill(m.name) for r in rows for m in (_measure(r),)}
 
 
+def measure_labels(session: Session) -> dict[str, str]:
+    """measure id → the short name people read, for every measure ever loaded (a history names retired ones)."""
+    return {r.id: _measure(r).label for r in session.scalars(select(MeasureRow))}
+
+
 def _measure(r: MeasureRow) -> Measure:
     return Measure(id=r.id, order=r.position, name=r.name, summary=r.summary, conditions=r.conditions,
                    classes=frozenset(r.classes), roles=frozenset(r.roles), documents=tuple(r.documents),
                    next_step=r.next_step, effective_from=r.effective_from, effective_to=r.effective_to,
-                   audience=r.audience, params=_params_in(r.params))
+                   audience=r.audience, params=_params_in(r.params), short_name=r.short_name)
 
 
 def _values(measure: Measure) -> dict[str, object]:
-    return dict(position=measure.order, name=measure.name, summary=measure.summary,
+    return dict(position=measure.order, name=measure.name, short_name=measure.short_name, summary=measure.summary,
                 conditions=measure.conditions, classes=sorted(measure.classes), roles=sorted(measure.roles),
                 documents=list(measure.documents), next_step=measure.next_step, audience=measure.audience,
                 effective_from=measure.effective_from, effective_to=measure.effective_to,
@@ -114,8 +119,24 @@ def _params_in(params: dict[str, object]) -> dict[str, object]:
 
 
 def ensure_measures(session: Session, now: datetime) -> LoadReport | None:
-    """Load the bundled measures file into an empty table (first start, the demo, tests)."""
+    """Load the bundled measures file into an empty table (first start, the demo, tests).
+
+    A table loaded before measures had short names gets the bundled file's short names for
+    the same ids (nothing else changes), so no button falls back to a long name cut short.
+    """
     if session.scalar(select(MeasureRow.id).limit(1)) is not None:
+        _fill_short_names(session)
         return None
     version, measures = read_measures_file(BUNDLED)
     return store_measures(session, version, measures, now)
+
+
+def _fill_short_names(session: Session) -> None:
+    unnamed = {r.id: r for r in session.scalars(select(MeasureRow).where(MeasureRow.short_name == ""))}
+    if not unnamed:
+        return
+    _version, bundled = read_measures_file(BUNDLED)
+    for measure in bundled:
+        if measure.id in unnamed and measure.short_name:
+            unnamed[measure.id].short_name = measure.short_name
+    session.flush()

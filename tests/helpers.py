@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from pathlib import Path
 from typing import Any
@@ -124,3 +125,31 @@ def press(line: LineChat, message: dict[str, Any], label: str, *, user: str = US
     found = [a for a in actions if a.get("label") == label][:1] or [a for a in actions if label in a.get("label", "")]
     assert len(found) == 1, f"{len(found)} buttons match {label!r}: {[a.get('label') for a in actions]}"
     return line.tap(found[0]["data"], user=user)
+
+
+# The ids of relief measures (M1…M7, ACK_DEBT, ADVICE, LITIGATION) are the product's keys, never words
+# people read: measures have short Thai names for buttons, lists and cards.
+INTERNAL_CODE = re.compile(r"(?<![A-Za-z0-9])M[0-9]+(?![0-9])|ACK_[A-Z]+|ADVICE|LITIGATION")
+
+
+def shown_words(messages: list[dict[str, Any]]) -> str:
+    """Everything a person reads in these messages, and what a tapped button writes in the chat for them."""
+    out = [texts(messages)]
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("displayText"), str):
+                out.append(node["displayText"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(messages)
+    return "\n".join(out)
+
+
+def internal_codes(messages: list[dict[str, Any]]) -> list[str]:
+    """Internal codes a person would read in these messages (none, ever)."""
+    return INTERNAL_CODE.findall(shown_words(messages))

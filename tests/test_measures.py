@@ -134,6 +134,8 @@ def test_measures_not_in_force_are_left_out():
     (lambda d: d["measure"][2].update(next_step="somewhere"), "next_step"),
     (lambda d: d["measure"][2].update(summary="อีก {years} ปี"), "params has no such number"),
     (lambda d: d["measure"].append(dict(d["measure"][0])), "appears twice"),
+    (lambda d: d["measure"][2].update(short_name="ปรับโครงสร้างหนี้ให้ยาวขึ้น"), "short_name must be at most 20 .* has 27"),
+    (lambda d: next(m for m in d["measure"] if m["id"] == "M6").pop("short_name"), "it is missing and the name"),
 ])
 def test_a_broken_measures_file_says_what_is_wrong(change, message):
     with BUNDLED.open("rb") as handle:
@@ -166,3 +168,8 @@ def test_m3_before_a_suit_is_offered_exactly_within_the_measures_own_number_of_d
     s = Situation(debtor_class=3, role="co_debtor", status="active", demand_letter=True, demand_letter_date=letter)
     offered = bool(ids(s, measures=measures))
     assert offered == (letter <= TODAY <= letter + timedelta(days=window) or letter > TODAY)
+
+
+def test_every_measure_has_a_short_name_that_fits_a_button():
+    assert all(m.short_name and len(m.label) <= 20 for m in MEASURES)
+    assert len({m.label for m in MEASURES}) == len(MEASURES)  # told apart by name alone

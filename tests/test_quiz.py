@@ -6,19 +6,23 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from models import MeasureApplication
-from services.measure_store import BUNDLED
+from models import MeasureApplication, MeasureRow
+from services.measure_store import BUNDLED, read_measures_file
 from tests import factories as f
-from tests.helpers import USER, press, texts
+from tests.helpers import USER, internal_codes, press, texts
 
 AUTH = {"Authorization": "Bearer test-admin-token"}
 
 
+BY_LABEL = {m.label: m.id for m in read_measures_file(BUNDLED)[1]}
+
+
 def card_ids(message: dict) -> list[str]:  # type: ignore[type-arg]
-    return message["altText"].split(": ", 1)[1].split(", ")
+    """The measures on the results carousel, by id, read from the short names its alt text lists."""
+    return [BY_LABEL[label] for label in message["altText"].split(": ", 1)[1].split(", ")]
 
 
 @pytest.fixture
@@ -55,6 +59,7 @@ def test_an_unverified_guarantor_gets_general_answers_in_six_taps(line, db):
     assert "ผู้ค้ำประกันและอยากออกจากการค้ำ" in said and "80%" in said
     assert "หนังสือยินยอมของผู้กู้และผู้ค้ำประกันทุกคน" in said
     assert "ยืนยันตัวตน" in texts(replies[1:])  # general answers; verify to apply
+    assert internal_codes(replies) == []  # measures by their names, never M2 or ACK_DEBT
 
 
 def test_a_verified_debtor_is_asked_only_what_the_register_cannot_say(line, db, in_default, app):
@@ -115,6 +120,16 @@ def test_a_new_measures_file_takes_effect_without_a_restart(line, db, in_default
     assert "มาตรการ 45 วัน" in texts([carousel])
     listing = app.test_cli_runner().invoke(args=["measures", "list"])
     assert "มาตรการ 45 วัน" in listing.output and "M7" in listing.output
+
+
+def test_db_upgrade_gives_measures_loaded_earlier_their_short_names(app, db):
+    with db.begin() as connection:
+        connection.execute(update(MeasureRow).values(short_name=""))  # as loaded before short names existed
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    with db.connect() as connection:
+        names = dict(connection.execute(select(MeasureRow.id, MeasureRow.short_name)).all())
+    assert names["M1"] == "ปรับโครงสร้างหนี้" and all(names.values())
 
 
 def test_a_broken_measures_file_changes_nothing(app, tmp_path: Path):

@@ -21,6 +21,7 @@ from models import (
     DataAccess,
     FieldUpdate,
     LineGroup,
+    MeasureApplication,
     Person,
     ProcessedEvent,
     PromiseToPay,
@@ -29,7 +30,7 @@ from models import (
 )
 from services.casefile import person_file
 from tests import factories as f
-from tests.helpers import GROUP, OFFICER, USER, press, quick_replies, texts
+from tests.helpers import GROUP, OFFICER, USER, internal_codes, press, quick_replies, shown_words, texts
 
 VOLUNTEER = "U" + "ab" * 16
 AUTH = {"Authorization": "Bearer test-admin-token"}
@@ -112,7 +113,7 @@ def record_visit_with_promise(line, db) -> None:  # type: ignore[no-untyped-def]
     assert "ผ่านไปแล้ว" in texts(line.say("500 1/11/2569", user=OFFICER))
     asked = line.say("๕๐๐ ๓๐/๑๑/๒๕๖๙", user=OFFICER)
     assert "มาตรการ" in texts(asked)
-    asked = press(line, asked[0], "M2 ", user=OFFICER)
+    asked = press(line, asked[0], "ยกเลิกค้ำ/ปลดหนี้", user=OFFICER)
     assert "บันทึกสิ่งที่ได้รู้" in texts(asked)
     # a note that starts with an officer word stays a note
     saved = line.say("วันนี้ ขายขนมที่ตลาด รายได้ไม่แน่นอน คุยตอนเย็นดีที่สุด", user=OFFICER)
@@ -164,6 +165,38 @@ def test_a_visit_belongs_to_the_person_visited(app, line, db, clock, register):
     with Session(db) as session:  # the console's person page reads the same history
         seen = person_file(session, session.get(Person, aroonee_id), date(2026, 11, 20)).history.visits
         assert [(v.outcome, v.note, v.about_contract) for v, _, _ in seen] == [("not_home", "", True)]
+
+
+def test_people_never_read_internal_measure_codes(line, db, clock, register):
+    """Measures go by their short Thai names, whole on every button (at most 20 characters);
+    codes such as M5 or ACK_DEBT stay in the data."""
+    with Session(db) as session:
+        contract = session.scalars(select(Contract).where(Contract.project_code == CODE)).one()
+        session.add(MeasureApplication(person_id=register["somsri"], contract_id=contract.id, measure_id="M5",
+                                       answers={}, status="submitted", submitted_at=clock.now(),
+                                       status_changed_at=clock.now()))
+        session.commit()
+    said = [line.say("บันทึกเยี่ยม สมศรี แก้วประดับ", user=OFFICER)]
+    said.append(press(line, said[-1][0], "พบตัว", user=OFFICER))
+    said.append(press(line, said[-1][0], "ไม่มีนัดชำระ", user=OFFICER))
+    labels = [a["label"] for a in quick_replies(said[-1][0])]
+    assert {"ลงนามรับสภาพหนี้", "ปรับโครงสร้างหนี้", "ปิดบัญชีใน 30 วัน", "ไกล่เกลี่ยก่อนฟ้อง"} <= set(labels)
+    assert all(len(label) <= 20 for label in labels)
+    assert "ยังไม่เข้าใจ" not in texts(line.say("ปรับโครงสร้างหนี้", user=OFFICER))  # the name typed picks it too
+    said.append(line.say("ย้อนกลับ", user=OFFICER))
+    said.append(press(line, said[-1][0], "ปรับโครงสร้างหนี้", user=OFFICER))
+    said.append(line.say("สนใจขยายเวลา จะมาคลินิก", user=OFFICER))
+    assert "มาตรการที่คุย: ปรับโครงสร้างหนี้" in texts(said[-1])
+    said.append(press(line, said[-1][-1], "ข้าม", user=OFFICER))
+    said.append(line.say("ค้นหา สมศรี", user=OFFICER))
+    card = texts(said[-1])
+    assert "คุยเรื่อง ปรับโครงสร้างหนี้" in card and "ปิดบัญชีใน 30 วัน: ส่งคำขอแล้ว" in card
+    said.append(line.say("วันนี้", user=OFFICER))
+    assert 'คำขอเข้าร่วมมาตรการ "ปิดบัญชีใน 30 วัน"' in texts(said[-1])
+    for replies in said:
+        assert internal_codes(replies) == [], shown_words(replies)
+    with Session(db) as session:
+        assert session.scalars(select(Visit.measure_id)).one() == "M1"  # the data keeps the id
 
 
 def test_a_broken_promise_stays_on_the_list_until_someone_visits_again(app, line, db, clock, register, tmp_path):

@@ -45,7 +45,7 @@ from services.areas import area_ids_under, district_names
 from services.audit import record_access
 from services.contracts import contract_by_code, first_open_contract, position_of, set_contract_status
 from services.followups import application_row, followup_list, position_fields
-from services.measure_store import measures_in_db
+from services.measure_store import measure_labels, measures_in_db
 from services.outbox import outbox_since
 from services.relief import (
     application_for_step,
@@ -242,7 +242,8 @@ def applications():  # type: ignore[no-untyped-def]
     with runtime().sessions() as session:
         districts = district_names(session)
         found = applications_newest_first(session, status, MAX_ROWS)
-        rows = [_application_json(a, districts) for a in found]
+        names = measure_labels(session)
+        rows = [_application_json(a, districts, names) for a in found]
         audit(session, [a.person_id for a in found], "api.applications")
         return jsonify(rows)
 
@@ -300,12 +301,14 @@ def update_application(application_id: int):  # type: ignore[no-untyped-def]
         session.commit()
         if told:
             rt.deliver_queued()
-        return jsonify(_application_json(application, district_names(session)))
+        return jsonify(_application_json(application, district_names(session), measure_labels(session)))
 
 
-def _application_json(application: MeasureApplication, districts: dict[int, str]) -> dict[str, Any]:
-    """An application as the API lists it, with who took each step (staff by name)."""
-    return {**shown(application_row(application, districts)),
+def _application_json(application: MeasureApplication, districts: dict[int, str],
+                      measure_names: dict[str, str]) -> dict[str, Any]:
+    """An application as the API lists it, with who took each step (staff by name); its words name the
+    measure by its short name."""
+    return {**shown(application_row(application, districts, measure_names)),
             "reviewed_by": application.reviewed_by, "decided_by": application.decided_by}
 
 
