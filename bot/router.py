@@ -178,6 +178,7 @@ FLOWS: dict[str, tuple[Flow, Access]] = {
         (quiz.FLOW, ANYONE_1TO1),
         (appointments.FLOW, DEBTOR_1TO1),
         (visits.FLOW, OFFICER_1TO1),
+        (field.FLOW, STAFF_1TO1),  # which person an ambiguous `#อัปเดต` is about
     )
 }
 

@@ -167,6 +167,17 @@ class Context:
         self.loading_shown = True
         self.show_loading(self.user_id, seconds)
 
+    @cached_property
+    def private_conversation(self) -> ConversationStore:
+        """The writer's own 1:1 conversation with the bot: in a 1:1 chat, `conversation` itself;
+        in a group, the one a question sent to them privately waits in."""
+        if not self.in_group:
+            return self.conversation
+        key = ChatKey("user", self.user_id or "", "")
+        return ConversationStore(
+            self.session, key, self.now, timedelta(minutes=self.settings.conversation_timeout_minutes)
+        )
+
     def push(self, to: str, messages: Sequence[Message], origin: str, *, dedupe_key: str | None = None) -> None:
         """Queue a push to someone else (delivered after this event is committed).
 

@@ -50,16 +50,39 @@ def empty_update() -> list[Message]:
     return [TextMessage(text="พิมพ์ #อัปเดต ตามด้วยเรื่องที่พบ เช่น #อัปเดต เยี่ยมบ้าน PKT-2568-0001 ผู้กู้ขอผ่อนเพิ่ม")]
 
 
-def which_one(update_id: int, choices: list[tuple[int, str]]) -> list[Message]:
-    """Sent 1:1 to the author (never in the group) when an update could be about several people."""
+NONE_OF_THEM = "ไม่ใช่ทุกคน"
+
+
+def _choices(update_id: int, choices: Sequence[tuple[int, str]]) -> QuickReply:
     items = [QuickReplyItem(action=PostbackAction(label=f"คนที่ {n}", display_text=f"คนที่ {n}: {label}"[:300],
                                                   data=LinkUpdate(update=update_id, person=person_id).pack()))
              for n, (person_id, label) in enumerate(choices[:12], 1)]
-    items.append(QuickReplyItem(action=PostbackAction(label="ไม่ใช่ทุกคน", display_text="ไม่ใช่ทุกคน",
+    items.append(QuickReplyItem(action=PostbackAction(label=NONE_OF_THEM, display_text=NONE_OF_THEM,
                                                       data=LinkUpdate(update=update_id, person=0).pack())))
+    return QuickReply(items=items)
+
+
+def _numbered(choices: Sequence[tuple[int, str]]) -> str:
     lines = "\n".join(f"{n}. {label}" for n, (_, label) in enumerate(choices[:12], 1))
-    return [TextMessage(text=f"อัปเดตล่าสุดของคุณตรงกับลูกหนี้ {len(choices)} คน เรื่องนี้เป็นของคนไหนคะ\n{lines}",
-                        quick_reply=QuickReply(items=items))]
+    return f"{lines}\nแตะปุ่ม หรือพิมพ์เลข 1–{min(len(choices), 12)} ได้เลยค่ะ"
+
+
+def which_one(update_id: int, choices: Sequence[tuple[int, str]]) -> list[Message]:
+    """To the author 1:1 (never in the group) when an update could be about several people."""
+    return [TextMessage(text=f"อัปเดตล่าสุดของคุณตรงกับลูกหนี้ {len(choices)} คน เรื่องนี้เป็นของคนไหนคะ\n"
+                             + _numbered(choices), quick_reply=_choices(update_id, choices))]
+
+
+def still_to_choose(update_id: int, choices: Sequence[tuple[int, str]]) -> list[Message]:
+    """After a photo or a place joins an update still waiting for its person: the question again, buttons and all."""
+    return [TextMessage(text="อัปเดตนี้ยังไม่ได้ผูกกับใคร เป็นเรื่องของคนไหนคะ\n" + _numbered(choices),
+                        quick_reply=_choices(update_id, choices))]
+
+
+def not_a_choice(update_id: int, choices: Sequence[tuple[int, str]]) -> list[Message]:
+    """Something typed that is not one of the numbers."""
+    return [TextMessage(text=f"ยังไม่ทราบว่าเป็นคนไหนค่ะ พิมพ์เลข 1–{min(len(choices), 12)} หรือแตะปุ่มด้านล่างนะคะ "
+                             f"(หรือ \"{NONE_OF_THEM}\" ถ้าไม่ใช่ใครในนี้)", quick_reply=_choices(update_id, choices))]
 
 
 def linked_to(name: str) -> list[Message]:

@@ -60,7 +60,15 @@ class VisitStep(Steps, flow="visit"):
     PIN = "pin"
 
 
-ALL_FLOWS: tuple[type[Steps], ...] = (ContactStep, VerifyStep, ReliefStep, AppointmentStep, VisitStep)
+class FieldLinkStep(Steps, flow="fieldlink"):
+    """After an ambiguous `#อัปเดต` (staff, 1:1): which of the people it names it is about.
+
+    Waits while photos and places attach to the update; a tap or a typed number answers."""
+
+    CHOOSE = "choose"
+
+
+ALL_FLOWS: tuple[type[Steps], ...] = (ContactStep, VerifyStep, ReliefStep, AppointmentStep, VisitStep, FieldLinkStep)
 
 
 def answer(step: Steps, value: str) -> str:

@@ -7,11 +7,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from devtools.fakeline import events as ev
+from domain.field import typed_choice
 from models import FieldUpdate, Person, StaffMember
 from tests import factories as f
 from tests.helpers import GROUP, USER, quick_replies, texts
@@ -93,6 +96,45 @@ def test_an_ambiguous_name_is_asked_about_privately(line, db, fake, field):
     assert linked[0] == people[1] and linked[1] is not None
 
 
+def test_the_choice_survives_a_photo_and_a_typed_number_picks(line, db, fake, field):
+    """1:1, the question comes with the acknowledgment; the photo it invites must not hide its
+    buttons, and typing `๒` (or `2`) answers it."""
+    replies = line.say("#อัปเดต คุยกับมาลี ทองดี แล้ว ขอผ่อนเพิ่ม", user=VOLUNTEER)
+    assert replies[0]["text"].startswith("รับอัปเดตแล้ว") and "2 คน" in replies[-1]["text"]
+    assert [a["label"] for a in quick_replies(replies[-1])] == ["คนที่ 1", "คนที่ 2", "ไม่ใช่ทุกคน"]
+    photo = ev.new_message_id()
+    fake.put_content(photo, JPEG, "image/jpeg")
+    after_photo = line.send("message", user=VOLUNTEER, message=ev.image_message(photo))
+    assert "แนบรูป" in texts(after_photo)
+    assert [a["label"] for a in quick_replies(after_photo[-1])] == ["คนที่ 1", "คนที่ 2", "ไม่ใช่ทุกคน"]
+    after_place = line.send("message", user=VOLUNTEER, message=ev.location_message(7.84, 98.33))
+    assert "แนบตำแหน่ง" in texts(after_place) and quick_replies(after_place[-1])
+    assert "พิมพ์เลข 1–2" in texts(line.say("ไม่แน่ใจ", user=VOLUNTEER))  # not a number: asked again
+    assert "ผูกอัปเดตกับ มาลี ทองดี แล้ว" in texts(line.say("๒", user=VOLUNTEER))
+    assert "ยังไม่เข้าใจ" in texts(line.say("1", user=VOLUNTEER))  # answered: a number means nothing now
+    with db.connect() as connection:
+        update = connection.execute(select(FieldUpdate)).one()
+        people = connection.execute(select(Person.id).where(Person.first_name == "มาลี").order_by(Person.id)
+                                    ).scalars().all()
+    assert update.person_id == people[1] and len(update.photos) == 1 and update.lat == 7.84
+
+
+def test_after_an_update_in_the_group_a_number_typed_one_to_one_picks(line, db, fake, field):
+    line.say("#อัปเดต มาลี ทองดี ไม่อยู่บ้าน", user=VOLUNTEER, group=GROUP)
+    [push] = fake.requests("/v2/bot/message/push")
+    assert push["body"]["to"] == VOLUNTEER and "พิมพ์เลข 1–2" in push["body"]["messages"][0]["text"]
+    photo = ev.new_message_id()
+    fake.put_content(photo, JPEG, "image/jpeg")
+    in_group = line.send("message", user=VOLUNTEER, group=GROUP, message=ev.image_message(photo))
+    assert "แนบรูป" in texts(in_group) and "มาลี" not in texts(in_group)  # the group hears nothing personal
+    assert "ผูกอัปเดตกับ มาลี ทองดี แล้ว" in texts(line.say("1", user=VOLUNTEER))
+    with db.connect() as connection:
+        update = connection.execute(select(FieldUpdate)).one()
+        first = connection.execute(select(Person.id).where(Person.first_name == "มาลี").order_by(Person.id)
+                                   ).scalars().first()
+    assert update.person_id == first and len(update.photos) == 1
+
+
 def test_a_forged_message_id_never_names_a_file(line, fake, db, field, settings, tmp_path):
     """An image event whose id is a path (`../../x`) is refused; stored names are the app's own."""
     line.say("#อัปเดต เยี่ยมบ้าน PKT-2568-0001", user=VOLUNTEER)
@@ -107,3 +149,18 @@ def test_a_forged_message_id_never_names_a_file(line, fake, db, field, settings,
         [photo] = connection.execute(select(FieldUpdate.photos)).scalar_one()
     path = Path(photo["path"])
     assert path.is_relative_to(settings.uploads_dir) and genuine not in path.name and path.suffix == ".jpg"
+
+
+THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+
+
+@given(count=st.integers(1, 12), number=st.integers(-3, 20))
+def test_a_typed_number_picks_only_a_choice_that_exists(count, number):
+    expected = number if 1 <= number <= count else None
+    for typed in (str(number), f" {number} ", str(number).translate(THAI_DIGITS), f"คนที่ {number}", f"{number}."):
+        assert typed_choice(typed, count) == expected, typed
+
+
+@pytest.mark.parametrize("typed", ["", "สอง", "1 2", "1,000", "²", "คนที่", "#อัปเดต 1"])
+def test_anything_else_typed_is_not_a_choice(typed):
+    assert typed_choice(typed, 3) is None
