@@ -354,7 +354,7 @@ def _answer(ctx: Context, answer: str | Handler) -> Routed:
     if declared is None or step is None:  # a step that no longer exists (after a deploy): start over kindly
         log.warning("unknown conversation state", extra={"route": f"{conversation.flow}:{conversation.step}"})
         conversation.finish()
-        return Routed("default:stale_state", msgs.button_out_of_date())
+        return Routed("default:stale_state", common.out_of_date(ctx))
     _flow, access = declared
     if not allowed(ctx, access):  # the role ended mid-flow
         conversation.finish()
@@ -393,7 +393,7 @@ def _on_postback(ctx: Context, data: str) -> Routed:
 
 def _out_of_date(ctx: Context) -> list[Message]:
     """A button that no longer does anything: said kindly 1:1, never into a group."""
-    return [] if ctx.in_group else msgs.button_out_of_date()
+    return common.out_of_date(ctx)
 
 
 def _back(ctx: Context) -> Routed:
@@ -404,7 +404,7 @@ def _back(ctx: Context) -> Routed:
     step = _current_step(ctx)
     if step is None:
         conversation.finish()
-        return Routed("default:stale_state", msgs.button_out_of_date())
+        return Routed("default:stale_state", common.out_of_date(ctx))
     return Routed("flow.back", step.prompt(ctx))
 
 

@@ -1,4 +1,5 @@
-"""Help, cancel, back, and the answers for things the bot does not understand."""
+"""Help, cancel, back, and the answers for things the bot does not understand, each fitting
+the person: an officer's words, a volunteer's, a verified debtor's or a guest's."""
 
 from __future__ import annotations
 
@@ -11,12 +12,17 @@ from messages.payloads import MenuTab
 from services import richmenus
 
 
+def audience(ctx: Context) -> msgs.Audience:
+    """Who is writing, as the menus see them: their staff role, and whether they verified."""
+    staff = ctx.staff
+    return msgs.Audience(role=staff.role if staff else None, verified=ctx.person is not None)
+
+
 def help_menu(ctx: Context) -> list[Message]:
-    """`ช่วยเหลือ` / `help` / `เมนู`; officers and volunteers also see their own words (1:1 only)."""
+    """`ช่วยเหลือ` / `help` / `เมนู`: the menu of this person's role and state (1:1; a group gets its own)."""
     if ctx.in_group:
         return group_msgs.group_help()
-    staff = ctx.staff
-    return msgs.help_menu() + (msgs.staff_help(staff.role) if staff else [])
+    return msgs.help_menu(audience(ctx))
 
 
 def menu_tab(ctx: Context, tab: MenuTab) -> list[Message]:
@@ -31,12 +37,17 @@ def cancel(ctx: Context) -> list[Message]:
     """`ยกเลิก` / `cancel`: leave whatever flow is in progress."""
     had_flow = ctx.conversation.active
     ctx.conversation.finish()
-    return msgs.cancelled(had_flow)
+    return msgs.cancelled(had_flow, audience(ctx))
 
 
 def not_understood(ctx: Context) -> list[Message]:
     """The default for text: kind in a 1:1 chat, silent in a group (people chat there)."""
-    return [] if ctx.in_group else msgs.not_understood()
+    return [] if ctx.in_group else msgs.not_understood(audience(ctx))
+
+
+def out_of_date(ctx: Context) -> list[Message]:
+    """A button that no longer does anything: said kindly 1:1, never into a group."""
+    return [] if ctx.in_group else msgs.button_out_of_date(audience(ctx))
 
 
 def private_only(ctx: Context) -> list[Message]:
@@ -46,4 +57,4 @@ def private_only(ctx: Context) -> list[Message]:
 
 def media_received(ctx: Context) -> list[Message]:
     """A sticker, image, video, audio, file or location nobody asked for."""
-    return [] if ctx.in_group else msgs.media_not_expected()
+    return [] if ctx.in_group else msgs.media_not_expected(audience(ctx))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from linebot.v3.messaging import Message
 
+from handlers.common import audience
 from handlers.context import Context
 from messages import common as msgs
 from models import LineUser
@@ -24,7 +25,7 @@ def on_follow(ctx: Context) -> list[Message]:
         line_users.followed(user, ctx.now)
         if ctx.person is not None or ctx.staff is not None:  # back after blocking: their menu again
             ctx.roles_changed()
-    return msgs.greeting(ctx.settings.office_name, ctx.settings.office_phone)
+    return msgs.greeting(ctx.settings.office_name, ctx.settings.office_phone, audience(ctx))  # a returning one too
 
 
 def on_unfollow(ctx: Context) -> list[Message]:
