@@ -51,10 +51,12 @@ from messages.payloads import (
     BookingAction,
     FlowControl,
     LinkUpdate,
+    ListPage,
     MenuTab,
     PayQR,
     PersonCard,
     PinAction,
+    ProjectCard,
     VisitFor,
 )
 from messages.postback import Postback, PostbackError, unpack
@@ -190,6 +192,8 @@ POSTBACKS: dict[type[Postback], tuple[Callable[[Context, Any], list[Message]], A
     BookingAction: (appointments.on_booking_action, DEBTOR_1TO1),  # change / cancel a booking
     PayQR: (balance.on_pay_qr, DEBTOR_1TO1),  # `จ่ายด้วย QR` on a balance or payment card
     PersonCard: (visits.on_person_card, OFFICER_CARD),  # a search result tapped
+    ProjectCard: (visits.on_project_card, OFFICER_CARD),  # a row of the officer's list, about a project
+    ListPage: (officers.on_page, OFFICER_1TO1),  # the officer's list: the next page
     VisitFor: (visits.start_for, OFFICER_CARD),  # `บันทึกเยี่ยม` on a history card
     PinAction: (visits.on_pin_action, STAFF_1TO1),  # a field update's author confirms its map pin
     LinkUpdate: (field.on_link_update, STAFF_1TO1),  # which of several same-named people an update is about

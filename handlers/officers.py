@@ -6,20 +6,37 @@ from linebot.v3.messaging import Message
 
 from handlers.context import Context
 from messages.console import signin_button
-from messages.followups import DIGEST_ROWS, digest, quota_paused, shown
+from messages.followups import PAGE_ROWS, list_moved_on, officer_list, quota_paused
 from messages.format import area_name
+from messages.payloads import ListPage
 from services import outbox
 from services.console import issue_signin_link
-from services.followups import followup_list
+from services.officer_list import officer_list as listed_for
 
 
 def today(ctx: Context) -> list[Message]:
-    """`วันนี้` / `today`: the officer's follow-up list, the same as the morning digest."""
+    """`วันนี้` / `today`: the first page of the officer's list, the same as the morning digest."""
+    return _page(ctx, 1)
+
+
+def on_page(ctx: Context, payload: ListPage) -> list[Message]:
+    """The list's "next page" button; one from an earlier day starts today's list again."""
+    if payload.day != ctx.today.isoformat():
+        return [list_moved_on(ctx.today), *_page(ctx, 1)][:5]
+    return _page(ctx, max(1, payload.page), greet=False)
+
+
+def _page(ctx: Context, page: int, *, greet: bool = True) -> list[Message]:
     me = ctx.as_officer()
     ctx.loading()  # the whole district's list: more than a moment
     district = me.district.name if me.district else None
-    listed = followup_list(ctx.session, ctx.today, district, register_limit=DIGEST_ROWS)
-    return digest([shown(row) for row in listed.rows], ctx.today, area_name(district), listed.counts)
+    found = listed_for(ctx.session, ctx.now, district, offset=(page - 1) * PAGE_ROWS, limit=PAGE_ROWS)
+    if not found.rows and page > 1:  # the list grew shorter since the button was made: its last page
+        last = max(1, -(-found.total // PAGE_ROWS))
+        found = listed_for(ctx.session, ctx.now, district, offset=(last - 1) * PAGE_ROWS, limit=PAGE_ROWS)
+    return officer_list(found.rows, offset=found.offset, total=found.total, counts=found.counts, as_of=ctx.today,
+                        area=area_name(district), console_url=f"{ctx.settings.public_base_url}/console/",
+                        greet=greet)
 
 
 def quota_notice(ctx: Context) -> list[Message]:

@@ -22,7 +22,7 @@ from handlers.context import Context
 from handlers.flow import Flow, Step
 from messages import visits as msgs
 from messages.flows import VisitStep
-from messages.payloads import PersonCard, PinAction, VisitFor
+from messages.payloads import PersonCard, PinAction, ProjectCard, VisitFor
 from models import FieldUpdate, Person, StaffMember
 from services import visits
 from services.areas import officer_area_ids
@@ -70,6 +70,18 @@ def on_person_card(ctx: Context, payload: PersonCard) -> list[Message]:
     """A search result was tapped."""
     return _for_officer(ctx, payload.person, lambda me, person: _card(
         ctx, me, person, detail="opened from a search result"))
+
+
+def on_project_card(ctx: Context, payload: ProjectCard) -> list[Message]:
+    """A row of the officer's list about a project: its one person's card, or its people to choose from."""
+    me = ctx.as_officer()
+    people = visits.members_in_scope(ctx.session, payload.code, officer_area_ids(ctx.session, me))
+    if not people:
+        return msgs.not_found(payload.code)
+    if len(people) == 1:
+        return _card(ctx, me, people[0], detail=f"project {payload.code} from the list")
+    _audit(ctx, me, [p.id for p in people], "find", f"project {payload.code} from the list")
+    return msgs.choose_person(_people_lines(ctx, people), False)
 
 
 def not_an_officer(ctx: Context) -> list[Message]:

@@ -14,18 +14,20 @@ from linebot.v3.messaging import (
     FlexButton,
     FlexCarousel,
     FlexMessage,
-    FlexSeparator,
     FlexText,
     Message,
+    MessageAction,
     PostbackAction,
     TextMessage,
+    URIAction,
 )
 
 from domain.followups import REASONS, FollowupRow
 from domain.money import prescription_date
 from messages.appointments import KIND_NAMES
+from messages.contact import TOPICS
 from messages.format import baht, thai_date
-from messages.payloads import PersonCard
+from messages.payloads import ListPage, PersonCard, ProjectCard
 
 REGISTER_REASONS = frozenset(REASONS)
 
@@ -38,6 +40,9 @@ NEXT_ACTION = {
     "field_update": "อ่านข่าวจากอาสา แล้วบันทึกสิ่งที่ต้องทำต่อ",
     "promise_broken": "สอบถามความเป็นอยู่อย่างสุภาพ ถามว่าติดขัดอะไร แนะนำมาตรการ แล้วบันทึกเยี่ยมใหม่",
     "promise_kept": "ขอบคุณลูกหนี้ที่ชำระตามที่ตกลง",
+    # waiting for someone: first on an officer's list in LINE (not rows of GET /api/followups)
+    "contact_request": "โทรกลับหรือตอบในแชต แล้วบันทึกว่าตอบแล้วในเว็บเจ้าหน้าที่",
+    "new_booking": "โทรยืนยันนัด และบอกเอกสารที่ต้องนำมา",
 }
 
 
@@ -68,6 +73,19 @@ def application_text(measure_name: str, status: str) -> str:
     return f"คำขอเข้าร่วมมาตรการ{named}: {waiting.get(status, status)}"
 
 
+def contact_text(topic: str, message: str, phone: str | None, left_at: datetime, taken_by: str | None = None) -> str:
+    """A contact request not yet answered (and who has taken it, if someone has)."""
+    call = f" · โทรกลับ {phone}" if phone else " · ไม่ต้องโทรกลับ"
+    taken = f" · {taken_by} รับเรื่องแล้ว" if taken_by else ""
+    return (f"ฝากข้อความ · {TOPICS.get(topic, topic)} · {thai_date(left_at.date())} {left_at:%H:%M} น.: "
+            f"{message[:160]}{call}{taken}")
+
+
+def booking_text(kind: str, start: datetime, place: str) -> str:
+    """A booking made in the last days, to confirm."""
+    return f"จอง{KIND_NAMES[kind]} {thai_date(start.date())} {start:%H:%M} น. ที่ {place}"
+
+
 def register_text(reason: str, fields: Mapping[str, Any]) -> str:
     """Why a contract of the register is on the list, from its position as the API shows it."""
     overdue = baht(fields["overdue_amount"])
@@ -95,74 +113,120 @@ def reason_text(row: FollowupRow) -> str:
     if reason == "appointment":
         return appointment_text(unshown["kind"], datetime.fromisoformat(fields["start"]), unshown["place"],
                                 fields["booked"])
+    if reason == "contact_request":
+        return contact_text(unshown["topic"], unshown["message"], unshown["phone"],
+                            datetime.fromisoformat(fields["created_at"]), unshown.get("taken_by"))
+    if reason == "new_booking":
+        return booking_text(unshown["kind"], datetime.fromisoformat(fields["start"]), unshown["place"])
     return field_update_text(unshown["text"], unshown["photos"], unshown["located"])
 
 
 def shown(row: FollowupRow) -> dict[str, Any]:
-    """A row as `GET /api/followups` and the LINE digest show it: its values, why, and what to do next."""
+    """A row as `GET /api/followups` and the officer's list in LINE show it: its values, why, and what to do next."""
     return {**row.fields, "reason_text": reason_text(row), "next_action": NEXT_ACTION[row.fields["reason"]]}
 
 
-ROWS_PER_PAGE = 6
-MAX_PAGES = 10
-DIGEST_ROWS = ROWS_PER_PAGE * MAX_PAGES
+PAGE_ROWS = 10  # rows on one page of the list in LINE (a carousel holds 12 bubbles: the rows and the page's own)
+
+WAITING_TITLES = {"contact_request": "ข้อความถึงเจ้าหน้าที่", "new_booking": "จองนัดใหม่"}
+UNVERIFIED = "ผู้ติดต่อที่ยังไม่ยืนยันตัวตน"
 
 
-def digest(rows: list[dict[str, object]], as_of: date, area: str,
-           counts: dict[str, int] | None = None) -> list[Message]:
-    """The morning list for one officer: a summary line and pages of what to do, most urgent first.
+def _title(row: FollowupRow) -> str:
+    """Who or what a row is about, in a few words."""
+    fields, unshown = row.fields, row.unshown
+    code = fields.get("project_code") or ""
+    if row.reason == "contact_request":
+        return f"{unshown.get('name') or UNVERIFIED} {code}".strip()
+    if row.reason == "measure_application":
+        return f"{fields['applicant']['name']} {code}".strip()
+    if row.reason == "new_booking":
+        return str(unshown["name"])
+    return f"{code} {fields.get('project_name') or ''}".strip()
 
-    `rows` is the list, or its most urgent part with every non-register row; `counts`
-    gives the whole list's rows per reason (counted from `rows` when not given).
-    """
-    if counts is None:
-        counts = {}
-        for row in rows:
-            counts[str(row["reason"])] = counts.get(str(row["reason"]), 0) + 1
-    total = sum(counts.values())
+
+def _person_of(row: FollowupRow) -> int | None:
+    if row.reason == "measure_application":
+        return int(row.fields["applicant"]["person_id"])
+    person = row.unshown.get("person_id")
+    return int(person) if person is not None else None
+
+
+def _row_buttons(row: FollowupRow) -> list[FlexButton]:
+    """What a row opens: the person's card, the project's people, today's rosters; a call back."""
+    buttons = []
+    person = _person_of(row)
+    if person is not None:
+        buttons.append(PostbackAction(label="ดูประวัติ", display_text="ดูประวัติ", data=PersonCard(person=person).pack()))
+    elif row.fields.get("project_code"):
+        buttons.append(PostbackAction(label="ดูประวัติ", display_text="ดูประวัติ",
+                                      data=ProjectCard(code=str(row.fields["project_code"])).pack()))
+    elif row.reason == "appointment":
+        buttons.append(MessageAction(label="ดูรายชื่อนัด", text="นัดหมาย"))
+    if row.reason == "contact_request" and row.unshown.get("phone"):
+        buttons.append(URIAction(label="โทรกลับ", uri=f"tel:{row.unshown['phone']}"))
+    return [FlexButton(action=action, style="primary" if n == 0 else "secondary", color="#06C755" if n == 0 else None,
+                       height="sm") for n, action in enumerate(buttons)]
+
+
+def _row_bubble(row: FollowupRow, number: int, total: int, header: str) -> FlexBubble:
+    said = shown(row)
+    body = FlexBox(layout="vertical", spacing="sm", contents=[
+        FlexText(text=f"{header} · {number}/{total}", size="xxs", color="#888888"),
+        FlexText(text=_title(row), weight="bold", size="sm", wrap=True),
+        FlexText(text=str(said["reason_text"]), size="xs", wrap=True, color="#C0392B"),
+        FlexText(text="ทำต่อ: " + str(said["next_action"]), size="xs", wrap=True, color="#1B5E20"),
+    ])
+    buttons = _row_buttons(row)
+    footer = FlexBox(layout="vertical", spacing="sm", contents=buttons) if buttons else None
+    return FlexBubble(size="kilo", body=body, footer=footer)
+
+
+def _page_bubble(page: int, pages: int, first: int, last: int, total: int, day: date,
+                 console_url: str) -> FlexBubble:
+    """The page's own card: where in the list this is, the next page, and the web console."""
+    buttons = []
+    if page < pages:
+        buttons.append(FlexButton(style="primary", color="#06C755", height="sm", action=PostbackAction(
+            label=f"หน้าถัดไป ({page + 1}/{pages})", display_text="หน้าถัดไป",
+            data=ListPage(page=page + 1, day=day.isoformat()).pack())))
+    buttons += [
+        FlexButton(style="secondary", height="sm", action=URIAction(label="ดูทั้งหมดในเว็บ", uri=console_url)),
+        FlexButton(style="secondary", height="sm", action=MessageAction(label="ขอลิงก์เข้าระบบเว็บ", text="เข้าระบบ")),
+    ]
+    body = FlexBox(layout="vertical", spacing="sm", contents=[
+        FlexText(text=f"หน้า {page}/{pages}", weight="bold", size="md"),
+        FlexText(text=f"รายการที่ {first}–{last} จาก {total}", size="sm", wrap=True),
+        FlexText(text="รายการทั้งหมด ค้นหา และส่งออกเป็นไฟล์ได้ในเว็บเจ้าหน้าที่ "
+                      "(ยังไม่ได้เข้าระบบ แตะ \"ขอลิงก์เข้าระบบเว็บ\")", size="xs", wrap=True, color="#555555"),
+    ])
+    return FlexBubble(size="kilo", body=body, footer=FlexBox(layout="vertical", spacing="sm", contents=buttons))
+
+
+def officer_list(rows: Sequence[FollowupRow], *, offset: int, total: int, counts: Mapping[str, int], as_of: date,
+                 area: str, console_url: str, greet: bool = True) -> list[Message]:
+    """One page of an officer's list (`วันนี้`, the morning digest, a "next page" button): what waits for
+    someone first, then the follow-up list; each row opens its person's card, and the page's own
+    card turns the page and opens the web console. Never a developer's route."""
     if not total:
         return [TextMessage(text=f"รายการติดตาม {area} วันที่ {thai_date(as_of)}: วันนี้ไม่มีรายการเร่งด่วนค่ะ 🌼")]
-    summary = " · ".join(f"{REASON_TITLES[r]} {n}" for r, n in counts.items())
-    chosen = _fit(rows, DIGEST_ROWS)
-    pages = [chosen[i:i + ROWS_PER_PAGE] for i in range(0, len(chosen), ROWS_PER_PAGE)]
-    bubbles = []
-    for number, page in enumerate(pages, start=1):
-        lines: list[FlexText | FlexSeparator] = [FlexText(
-            text=f"{area} · {thai_date(as_of)} · หน้า {number}/{len(pages)}", size="xs", color="#888888")]
-        for row in page:
-            lines += [FlexSeparator(margin="sm"),
-                      FlexText(text=f"{row['project_code'] or ''} {row['project_name']}".strip(), weight="bold",
-                               size="sm", wrap=True),
-                      FlexText(text=str(row["reason_text"]), size="xs", wrap=True, color="#C0392B"),
-                      FlexText(text="ทำต่อ: " + str(row["next_action"]), size="xs", wrap=True, color="#1B5E20")]
-        bubbles.append(FlexBubble(size="mega", body=FlexBox(layout="vertical", spacing="xs", contents=lines)))
-    shown = sum(len(page) for page in pages)
-    messages: list[Message] = [
-        TextMessage(text=f"สวัสดีค่ะ รายการติดตามวันนี้ ({area}) {total} รายการ: {summary}"),
-        FlexMessage(alt_text=f"รายการติดตามวันนี้ {total} รายการ", contents=FlexCarousel(contents=bubbles)),
-    ]
-    if shown < total:
-        messages.append(TextMessage(text=f"แสดง {shown} จาก {total} รายการ รายการทั้งหมดอยู่ที่ GET /api/followups"))
-    return messages
+    pages = -(-total // PAGE_ROWS)
+    page = offset // PAGE_ROWS + 1
+    header = f"{area} · {thai_date(as_of)}"
+    bubbles = [_row_bubble(row, offset + n, total, header) for n, row in enumerate(rows, start=1)]
+    bubbles.append(_page_bubble(page, pages, offset + 1, offset + len(rows), total, as_of, console_url))
+    carousel = FlexMessage(alt_text=f"รายการติดตามวันนี้ หน้า {page}/{pages} ({total} รายการ)",
+                           contents=FlexCarousel(contents=bubbles))
+    if not greet:
+        return [carousel]
+    summary = " · ".join(f"{WAITING_TITLES.get(r) or REASON_TITLES[r]} {n}" for r, n in counts.items() if n)
+    return [TextMessage(text=f"สวัสดีค่ะ รายการติดตามวันนี้ ({area}) {total} รายการ: {summary}\n"
+                             "รายการที่รอเจ้าหน้าที่อยู่ก่อน แตะ \"ดูประวัติ\" ที่แต่ละรายการได้เลยค่ะ"), carousel]
 
 
-RESERVED_FOR_OTHERS = 24  # promises, applications, today's appointments and field updates
-
-
-def _fit(rows: list[dict[str, object]], room: int) -> list[dict[str, object]]:
-    """The rows a LINE digest has room for, still in priority order.
-
-    A long register list must not push today's appointments, promises, applications and
-    field updates off the end: they keep up to RESERVED_FOR_OTHERS places, and the
-    register's most urgent rows fill the rest (the full list is in the API).
-    """
-    if len(rows) <= room:
-        return rows
-    register = [i for i, row in enumerate(rows) if row["reason"] in REGISTER_REASONS]
-    others = [i for i, row in enumerate(rows) if row["reason"] not in REGISTER_REASONS]
-    take_others = min(len(others), max(RESERVED_FOR_OTHERS, room - len(register)))
-    keep = sorted(others[:take_others] + register[:room - take_others])
-    return [rows[i] for i in keep]
+def list_moved_on(as_of: date) -> TextMessage:
+    """A page button of an earlier day's list: today's starts again."""
+    return TextMessage(text=f"ปุ่มนี้เป็นของรายการวันก่อนค่ะ นี่คือรายการของวันนี้ ({thai_date(as_of)})")
 
 
 REASON_TITLES = {"time_barred": "ขาดอายุความ", "prescription_near": "ใกล้ครบ 5 ปี", "in_default": "ผิดนัด",
@@ -221,8 +285,7 @@ def holidays_missing(year: int) -> TextMessage:
     return TextMessage(
         text=f"⚠️ แจ้งเจ้าหน้าที่: ระบบยังไม่มีวันหยุดราชการปี {year + 543} "
         f"หากไม่เพิ่มก่อน 1 ม.ค. {year + 543} บอตจะติดต่อลูกหนี้ในวันหยุดได้ถึง 20:00 น. "
-        "ทั้งที่กฎหมายให้ถึง 18:00 น. เท่านั้น กรุณาแจ้งผู้ดูแลระบบให้เพิ่มวันหยุดของปีหน้า "
-        f"(flask --app bot holidays load holidays-{year + 543}.toml)")
+        "ทั้งที่กฎหมายให้ถึง 18:00 น. เท่านั้น กรุณาแจ้งผู้ดูแลระบบให้เพิ่มวันหยุดของปีหน้า")  # the how is in the README
 
 
 def quota_paused(until: date) -> TextMessage:

@@ -90,3 +90,20 @@ class MenuTab(Postback):
     """A tab along the top of a rich menu: LINE switches the menu itself, the bot notes which one shows."""
 
     menu: str  # the key of the menu switched to (domain.richmenus.MenuKey)
+
+
+@postback("pj")
+@dataclass(frozen=True)
+class ProjectCard(Postback):
+    """Officers: the people on a project, from a row of the list (one: their card; several: a choice)."""
+
+    code: str
+
+
+@postback("lp")
+@dataclass(frozen=True)
+class ListPage(Postback):
+    """Officers: page `page` (1-based) of the list of `day` (ISO date; a later day starts today's list)."""
+
+    page: int
+    day: str

@@ -41,12 +41,11 @@ from messages import appointments as appointment_msgs
 from messages import reminders as msgs
 from messages import visits as visit_msgs
 from messages.followups import (
-    DIGEST_ROWS,
+    PAGE_ROWS,
     PrescriptionAlert,
-    digest,
     holidays_missing,
+    officer_list,
     prescription_alert,
-    shown,
 )
 from messages.format import area_name
 from models.db import Session, session_scope
@@ -57,6 +56,8 @@ from services.areas import district_names
 from services.contracts import members_of, open_positions
 from services.conversation import purge_expired
 from services.holidays import holidays_in, years_loaded
+from services.officer_list import OfficerList
+from services.officer_list import officer_list as listed_for
 from services.reminders import (
     active_officers,
     already_contacted,
@@ -263,17 +264,18 @@ def officer_digests() -> None:
 
 def _officer_digests(rt: Runtime, session: Session, now: datetime) -> int:
     today = now.date()
-    lists: dict[str | None, tuple[list[dict[str, object]], dict[str, int]]] = {}  # worded once per district
+    lists: dict[str | None, OfficerList] = {}  # read once per district
     missing = year_to_load(today, years_loaded(session))  # from 1 Dec: next year's holidays loaded?
     notice = [holidays_missing(missing)] if missing is not None else []
     queued = 0
     for officer in active_officers(session):
         district = officer.district.name if officer.district else None
         if district not in lists:
-            listed = followups.followup_list(session, today, district, register_limit=DIGEST_ROWS)
-            lists[district] = ([shown(row) for row in listed.rows], listed.counts)
-        rows, counts = lists[district]
-        messages = digest(rows, today, area_name(district), counts)
+            lists[district] = listed_for(session, now, district, limit=PAGE_ROWS)
+        found = lists[district]
+        # the first page of what `วันนี้` shows: what waits first, each row opens its card, a next page
+        messages = officer_list(found.rows, offset=0, total=found.total, counts=found.counts, as_of=today,
+                                area=area_name(district), console_url=f"{rt.settings.public_base_url}/console/")
         queued += outbox.enqueue_push(session, to=officer.line_user_id,
                                       messages=[*messages[:5 - len(notice)], *notice],
                                       origin="job.officer_digest", now=now, send_at=now,

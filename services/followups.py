@@ -99,16 +99,20 @@ class FollowupList:
     stored: bool  # the register rows were read from the stored list, not computed now
 
 
-def followup_list(session: Session, as_of: date, district: str | None = None, *, offset: int = 0,
-                  limit: int | None = None, register_limit: int | None = None, counted: bool = True) -> FollowupList:
-    """Time-barred, then the 5-year limit within 180 days, then defaults, then promises,
-    applications, today's appointments and field updates: rows offset..offset+limit.
+@dataclass(frozen=True)
+class ListParts:
+    """The follow-up list in its two parts: the register's rows, read a slice at a time, and the
+    rest (promises, applications, today's sessions, field updates), few and built whole."""
 
-    The register rows come from the stored list when it was computed for `as_of` from the
-    register as it is now (`services.standing`), else they are computed here. `register_limit`
-    keeps at most that many register rows and every other row (the LINE digest's need).
-    `counted=False` leaves `counts` empty: only the total is read (a page that shows no counts).
-    """
+    register_count: int
+    register_rows: Callable[[int, int], list[FollowupRow]]  # rows start..stop of the register's part
+    others: list[FollowupRow]
+    counts: dict[str, int]  # the whole list's rows per reason, in the list's order (empty: not counted)
+    stored: bool  # the register rows are read from the stored list, not computed now
+
+
+def list_parts(session: Session, as_of: date, district: str | None = None, *, counted: bool = True) -> ListParts:
+    """The list's parts (see `followup_list`); the officer's list in LINE orders them its own way."""
     districts = district_names(session)
     area_ids = area_ids_under(session, district) if district else None
     others = other_rows(session, as_of, district, districts, area_ids)
@@ -131,14 +135,29 @@ def followup_list(session: Session, as_of: date, district: str | None = None, *,
                     for item in items[start:stop]]
     for row in others if counted else ():
         counts[row.reason] = counts.get(row.reason, 0) + 1
+    return ListParts(in_register, fetch, others, counts, stored is not None)
+
+
+def followup_list(session: Session, as_of: date, district: str | None = None, *, offset: int = 0,
+                  limit: int | None = None, register_limit: int | None = None, counted: bool = True) -> FollowupList:
+    """Time-barred, then the 5-year limit within 180 days, then defaults, then promises,
+    applications, today's appointments and field updates: rows offset..offset+limit.
+
+    The register rows come from the stored list when it was computed for `as_of` from the
+    register as it is now (`services.standing`), else they are computed here. `register_limit`
+    keeps at most that many register rows and every other row.
+    `counted=False` leaves `counts` empty: only the total is read (a page that shows no counts).
+    """
+    parts = list_parts(session, as_of, district, counted=counted)
+    in_register, others = parts.register_count, parts.others
     offset = max(0, offset)
     stop = None if limit is None else offset + max(0, limit)
     register_stop = in_register if stop is None else min(stop, in_register)
     if register_limit is not None:
         register_stop = min(register_stop, register_limit)
-    rows = fetch(offset, register_stop) if offset < register_stop else []
+    rows = parts.register_rows(offset, register_stop) if offset < register_stop else []
     rows += others[max(0, offset - in_register):None if stop is None else max(0, stop - in_register)]
-    return FollowupList(rows, in_register + len(others), counts, stored is not None)
+    return FollowupList(rows, in_register + len(others), parts.counts, parts.stored)
 
 
 def other_rows(session: Session, as_of: date, district: str | None, districts: dict[int, str],
@@ -197,7 +216,7 @@ def promise_rows(session: Session, as_of: date, district: str | None,
             "due_on": promise.due_on.isoformat(),
             "paid": money(row.status.paid),
             "kept_on": iso(row.status.kept_on),
-        }, {"officer": promise.visit.officer_name}))
+        }, {"officer": promise.visit.officer_name, "person_id": promise.person_id}))
     return rows
 
 
@@ -220,7 +239,8 @@ def field_update_rows(session: Session, as_of: date, area_ids: list[int] | None 
             "reason": "field_update",
             "update_id": update.id,
             "created_at": update.created_at.astimezone(BANGKOK).isoformat(),
-        }, {"text": update.text, "photos": len(update.photos), "located": update.lat is not None}))
+        }, {"text": update.text, "photos": len(update.photos), "located": update.lat is not None,
+            "person_id": update.person_id}))
     return rows
 
 

@@ -83,6 +83,15 @@ def person_in_scope(session: Session, person_id: int, area_ids: Sequence[int] | 
     return session.scalars(select(Person).where(Person.id == person_id, in_scope(area_ids))).one_or_none()
 
 
+def members_in_scope(session: Session, project_code: str, area_ids: Sequence[int] | None) -> list[Person]:
+    """The people on the project with this code, borrower first, if it lies within `area_ids`."""
+    query = (select(Person).join(Membership, Membership.person_id == Person.id).join(Contract)
+             .where(Contract.project_code == project_code).order_by(Membership.id))
+    if area_ids is not None:
+        query = query.where(Contract.area_id.in_(area_ids))
+    return list(session.scalars(query))
+
+
 def contracts_of(session: Session, person_ids: Sequence[int], *,
                  open_only: bool = False) -> dict[int, list[tuple[int, str]]]:
     """person id → [(contract id, project code)], oldest contract first: no payments, no money rules."""
