@@ -106,6 +106,14 @@ def office_line(office_name: str, office_phone: str) -> str:
     return f"ชำระเงินกู้ได้ที่{office_name} โทร {office_phone} ในวันและเวลาราชการ"
 
 
+def contract_header(project_name: str, role: str, project_code: str, background: str) -> FlexBox:
+    """A contract card's header: the project, and the person's role on it with its code."""
+    return FlexBox(layout="vertical", background_color=background, contents=[
+        FlexText(text=project_name, weight="bold", size="md", wrap=True),
+        FlexText(text=f"{ROLE_NAMES.get(role, role)} · {project_code}", size="xs", color="#555555"),
+    ])
+
+
 def _card(line: BalanceLine, pay: PayPlace) -> FlexBubble:
     p = line.position
     rows = owed_rows(p)
@@ -122,11 +130,7 @@ def _card(line: BalanceLine, pay: PayPlace) -> FlexBubble:
         FlexButton(style="secondary", height="sm", action=MessageAction(label="วิธีชำระเงิน", text="วิธีชำระ"))]
     return FlexBubble(
         size="kilo",
-        header=FlexBox(layout="vertical", background_color="#E8F8EE", contents=[
-            FlexText(text=line.project_name, weight="bold", size="md", wrap=True),
-            FlexText(text=f"{ROLE_NAMES.get(line.role, line.role)} · {line.project_code}", size="xs",
-                     color="#555555"),
-        ]),
+        header=contract_header(line.project_name, line.role, line.project_code, "#E8F8EE"),
         body=FlexBox(layout="vertical", spacing="sm", contents=[
             *rows, FlexSeparator(margin="md"), *notes,
             FlexText(text=f"ข้อมูล ณ {thai_date(p.as_of)}", size="xxs", color="#999999"),

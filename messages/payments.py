@@ -26,7 +26,7 @@ from linebot.v3.messaging import (
 )
 
 from domain.money import Position
-from messages.balance import ROLE_NAMES, office_line, owed_rows
+from messages.balance import contract_header, office_line, owed_rows
 from messages.format import baht, thai_date
 from messages.payloads import PayQR
 
@@ -124,11 +124,7 @@ def _card(view: PayView, biller: Biller) -> FlexBubble:
         data=PayQR(contract=view.contract_id, amount=False).pack())))
     return FlexBubble(
         size="kilo",
-        header=FlexBox(layout="vertical", background_color="#E3F2FD", contents=[
-            FlexText(text=view.project_name, weight="bold", size="md", wrap=True),
-            FlexText(text=f"{ROLE_NAMES.get(view.role, view.role)} · {view.project_code}", size="xs",
-                     color="#555555"),
-        ]),
+        header=contract_header(view.project_name, view.role, view.project_code, "#E3F2FD"),
         body=FlexBox(layout="vertical", spacing="sm", contents=[
             *owed_rows(view.position), FlexSeparator(margin="md"), *refs,
         ]),
