@@ -14,7 +14,7 @@ from flask import Flask, jsonify
 from werkzeug.serving import make_server
 
 from config.settings import Settings
-from tests.test_console import HTTPS, MUANG_OFFICER, VOLUNTEER, office, page  # noqa: F401  (fixture)
+from tests.test_console import MUANG_OFFICER, VOLUNTEER, office, page  # noqa: F401  (fixture)
 from web.app import create_app
 
 CHANNEL_ID = "1650000000"
@@ -122,4 +122,3 @@ def test_without_a_login_channel_there_is_no_line_button(app, office):  # noqa: 
     client = app.test_client()
     assert "เข้าสู่ระบบด้วย LINE" not in page(client, "/console/signin").get_data(as_text=True)
     assert page(client, "/console/signin/line").status_code == 404
-    assert HTTPS

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
-from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
@@ -23,6 +22,7 @@ from messages.console import (
     document_too_large,
 )
 from models import Contract, Person, StaffMember
+from models.db import Session
 from services.areas import officer_area_ids
 from services.audit import record_access
 from services.console import live_session
