@@ -13,9 +13,11 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-## make demo: the bot, sample data and the LINE simulator on SQLite, no credentials
+## make demo: the bot, sample data and the LINE simulator on SQLite, no credentials; PORT=5050 chooses
+## the port (the fake LINE platform takes the next one)
+PORT ?= 5000
 demo: $(STAMP)
-	$(BIN)/flask --app bot demo
+	$(BIN)/flask --app bot demo --port $(PORT)
 
 ## make test: the checks (import contract, ruff, mypy), then every test on SQLite and then on PostgreSQL
 ## (127.0.0.1:5432, database test); the browser tests among them drive Debian's chromium

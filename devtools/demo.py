@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shlex
 import socket
 import threading
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from devtools.fakeline import FakeLineClient, FakeLinePlatform
 from devtools.fakeline.server import POLL_SECONDS
 from devtools.seed import DEMO_DATA, seed_people_in_line, seed_register
 from devtools.simulator import views as simulator
-from domain.clock import BANGKOK, clock_for, parse_fund_now
+from domain.clock import BANGKOK
 from messages.appointments import session_title
 from models import migrate
 from models.db import session_scope
@@ -37,6 +38,8 @@ from web.app import create_app
 # The sample data describes the register as of this day; the demo's clock is pinned to
 # it (override with FUND_NOW) so that every class of debtor is present when you try it.
 DEMO_NOW = "2026-11-20T10:00"
+# What `. instance/demo.env` sets up: a shell whose `flask --app bot ...` acts on the running demo.
+DEMO_ENV_FILE = DEFAULT_INSTANCE / "demo.env"
 
 
 @dataclass
@@ -49,6 +52,10 @@ class DemoStack:
     personas: list[dict[str, Any]]
     _server: Any
     _thread: threading.Thread
+
+    @property
+    def settings(self) -> Settings:
+        return self.app.extensions["wdf"].settings  # type: ignore[no-any-return]
 
     def stop(self) -> None:
         self._server.shutdown()
@@ -85,17 +92,19 @@ def demo_settings(fake_url: str, database_url: str | None = None,
 def start_demo(host: str = "127.0.0.1", port: int = 5000, fake_port: int = 5001,
                database_url: str | None = None, data_dir: Path = DEMO_DATA) -> DemoStack:
     """Seed a fresh demo database and serve the fake platform and the bot (threads)."""
-    fake = FakeLinePlatform("demo-channel-access-token", host=host, port=fake_port).start()
     if port == 0:  # links in messages (calendar files, QR pictures) name the port: choose it now
         port = _free_port(host)
+    _check_port(host, port)  # before seeding: a taken port is said at once
+    fake = FakeLinePlatform("demo-channel-access-token", host=host, port=fake_port).start()
     settings = demo_settings(fake.url, database_url, f"http://{host}:{port}")
     _fresh_database(settings)
     app = create_app(settings)
     app.register_blueprint(simulator.bp)
     rt = app.extensions["wdf"]
+    fake.use_clock(rt.clock.now)  # the chats' times are the bot's pinned time, as the page shows
     personas = simulator.load_personas(data_dir / "personas.json")
     migrate.upgrade(rt.engine)
-    now = clock_for(settings.fund_now).now()
+    now = rt.clock.now()  # the one clock: the bot's, the page's and the seed's
     with session_scope(rt.sessions) as session:
         ensure_measures(session, now)
         load_bundled_holidays(session)
@@ -113,6 +122,12 @@ def start_demo(host: str = "127.0.0.1", port: int = 5000, fake_port: int = 5001,
     thread = threading.Thread(target=server.serve_forever, args=(POLL_SECONDS,), name="demo-app", daemon=True)
     thread.start()
     return DemoStack(f"http://{host}:{server.server_port}", app, fake, personas, server, thread)
+
+
+def _check_port(host: str, port: int) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as werkzeug's server binds
+        probe.bind((host, port))
 
 
 def _free_port(host: str) -> int:
@@ -155,34 +170,95 @@ def _introduce_personas(fake: FakeLineClient, personas: list[dict[str, Any]]) ->
             fake.set_group(persona["group_id"], persona["label"], members)
 
 
+def cli_env(stack: DemoStack) -> dict[str, str]:
+    """The settings a shell needs for `flask --app bot ...` to act on this running demo.
+
+    Its database, its demo secrets, its fake LINE platform (never the real one), the address
+    its links open at, and its clock: the pinned instant the bot reads now.
+    """
+    settings = stack.settings
+    env = {
+        "DEMO_MODE": "1",
+        "DATABASE_URL": settings.database_url,
+        "LINE_CHANNEL_SECRET": settings.line_channel_secret,
+        "LINE_CHANNEL_ACCESS_TOKEN": settings.line_channel_access_token,
+        "ADMIN_TOKEN": settings.admin_token,
+        "SECRET_KEY": settings.secret_key,
+        "LINE_API_BASE_URL": settings.line_api_base_url,
+        "LINE_DATA_API_BASE_URL": settings.line_data_api_base_url,
+        "LINE_LOGIN_CHANNEL_ID": settings.line_login_channel_id,
+        "LINE_LOGIN_CHANNEL_SECRET": settings.line_login_channel_secret,
+        "LINE_LOGIN_BASE_URL": settings.line_login_base_url,
+        "LINE_LOGIN_API_BASE_URL": settings.line_login_api_base_url,
+        "PUBLIC_BASE_URL": settings.public_base_url,
+        "PAYMENT_BILLER_ID": settings.payment_biller_id,
+        "LOG_PLAIN": "1",
+    }
+    if settings.fund_now is not None:
+        now = stack.app.extensions["wdf"].clock.now().astimezone(BANGKOK)
+        env["FUND_NOW"] = now.strftime("%Y-%m-%dT%H:%M" if now.second == 0 else "%Y-%m-%dT%H:%M:%S")
+    return env
+
+
+def write_cli_env(stack: DemoStack, path: Path = DEMO_ENV_FILE) -> Path:
+    """Write `cli_env` as a file a POSIX shell sources (`. instance/demo.env`)."""
+    lines = ["# Written by `flask --app bot demo` while it runs: `. instance/demo.env` in a shell of its own",
+             "# makes `flask --app bot ...` there act on the demo (its database, fake LINE, port and clock).",
+             *(f"export {name}={shlex.quote(value)}" for name, value in cli_env(stack).items())]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _shown(path: Path) -> str:
+    """The path as typed from the current directory (`instance/demo.env`), else in full."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 @click.command("demo")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, help="the bot and the simulator")
-@click.option("--fake-port", default=5001, show_default=True, help="the fake LINE platform")
-def demo_command(host: str, port: int, fake_port: int) -> None:
+@click.option("--port", default=5000, show_default=True, help="the bot and the simulator (make demo PORT=...)")
+@click.option("--fake-port", type=int, default=None, help="the fake LINE platform  [default: the port after --port]")
+def demo_command(host: str, port: int, fake_port: int | None) -> None:
     """Seed sample data and serve the bot with the LINE simulator (SQLite, no credentials)."""
     os.environ.setdefault("LOG_PLAIN", "1")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    stack = start_demo(host, port, fake_port)
-    click.echo(_banner(stack))
+    if fake_port is None:
+        fake_port = port + 1 if port else 0
+    try:
+        stack = start_demo(host, port, fake_port)
+    except OSError as exc:  # a port in use, most often another demo still running
+        raise click.ClickException(
+            f"cannot serve the demo on {host} ports {port} and {fake_port} ({exc.strerror or exc}): "
+            "stop what uses them, or choose others: make demo PORT=5050") from None
+    env_file = write_cli_env(stack)
+    click.echo(_banner(stack, env_file))
     try:
         threading.Event().wait()
     except KeyboardInterrupt:
         click.echo("\nstopping the demo")
     finally:
+        env_file.unlink(missing_ok=True)  # its ports and database are gone with the demo
         stack.stop()
 
 
-def _banner(stack: DemoStack) -> str:
+def _banner(stack: DemoStack, env_file: Path) -> str:
+    now = stack.app.extensions["wdf"].clock.now().astimezone(BANGKOK)
+    pinned = "pinned to" if stack.settings.fund_now is not None else "the real time,"
     lines = [
         "",
         "  กองทุนพัฒนาบทบาทสตรี · LINE bot demo",
         f"  Simulator:  {stack.app_url}/simulator",
         f"  Fake LINE:  {stack.fake.url}  (what the bot sent: {stack.fake.url}/_fake/requests)",
-        f"  JSON API:   {stack.app_url}/api/outbox  with  Authorization: Bearer demo-admin-token",
+        f"  JSON API:   {stack.app_url}/api/outbox  with  Authorization: Bearer {stack.settings.admin_token}",
         f"  Console:    {stack.app_url}/console/  (in the simulator, pick an officer persona and type"
-        " เข้าระบบ, then tap the button; or sign in with the admin token demo-admin-token)",
-        f"  Clock:      pinned to {parse_fund_now(os.environ.get('FUND_NOW', DEMO_NOW)):%Y-%m-%d %H:%M} (Asia/Bangkok)",
+        f" เข้าระบบ, then tap the button; or sign in with the admin token {stack.settings.admin_token})",
+        f"  Clock:      {pinned} {now:%Y-%m-%d %H:%M} (Asia/Bangkok), for the bot, the simulator and the CLI",
+        f"  CLI:        in another shell, from this directory:  . {_shown(env_file)}",
+        "              then e.g.  flask --app bot outbox deliver   flask --app bot officers login-link USER_ID",
         "",
         "  Personas to try:",
     ]

@@ -57,6 +57,19 @@ def mask_national_id(national_id: str) -> str:
     return f"{national_id[0]}-xxxx-xxxxx-{national_id[10:12]}-{national_id[12]}"
 
 
+def format_national_id(national_id: str) -> str:
+    """`3-8301-00622-19-1`: the groups printed on the card, with dashes (the bot reads them)."""
+    if len(national_id) != 13 or not national_id.isdigit():
+        return national_id
+    n = national_id
+    return f"{n[0]}-{n[1:5]}-{n[5:10]}-{n[10:12]}-{n[12]}"
+
+
+def format_be_date(day: date) -> str:
+    """`14/02/2515`: day/month/Buddhist Era year, as the bot asks for a birth date."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year + BE_OFFSET}"
+
+
 def national_id_key(national_id: str, secret: str) -> str:
     """What the tries at verifying an ID are counted by: a keyed digest, never the ID itself.
 

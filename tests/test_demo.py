@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
 import urllib.error
 import urllib.request
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from models import Contract, LineGroup, Payment, Person, StaffMember
+from devtools.demo import DEMO_NOW, cli_env, demo_command, write_cli_env
+from domain.clock import BANGKOK, parse_fund_now
+from domain.identity import check_national_id, parse_typed_date
+from models import AppointmentSession, Booking, Contract, LineGroup, Payment, Person, StaffMember
 from services.measure_store import BUNDLED, read_measures_file
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def _get(url: str) -> Any:
@@ -50,7 +63,7 @@ def test_an_unknown_persona_gets_the_greeting_and_the_help_menu(demo):
     assert "simulator.js" in page
     personas = _get(f"{demo.app_url}/simulator/api/personas")
     assert {p["role"] for p in personas} >= {"debtor", "officer", "volunteer", "group", "unknown"}
-    assert all("national_id" not in p for p in personas)  # the page never needs them
+    assert all("national_id" not in p for p in personas)  # only as the page shows it (`identity`)
 
     assert _post(f"{demo.app_url}/simulator/api/send", {"persona": "unknown", "type": "follow"})["ok"]
     greeting = _chat(demo, "unknown")
@@ -89,15 +102,16 @@ def test_simulator_refuses_what_a_person_could_not_send(demo):
 
 
 def _verify_for_balance(demo, pid: str) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
-    persona = _persona(demo, pid)
+    """Verify as a tester would: typing the ID and birth date the simulator page shows."""
+    shown = next(p["identity"] for p in _get(f"{demo.app_url}/simulator/api/personas") if p["id"] == pid)
     _send(demo, pid, {"type": "text", "text": "ยอดหนี้"})
     notice = _chat(demo, pid)[-1]["message"]
     accept = next(b["action"] for b in notice["contents"]["footer"]["contents"]
                   if b["action"]["label"].startswith("ยินยอม"))
     _send(demo, pid, {"type": "postback", "data": accept["data"], "display_text": accept["displayText"]})
-    _send(demo, pid, {"type": "text", "text": persona["national_id"]})
+    _send(demo, pid, {"type": "text", "text": shown["national_id"]})
     last = _chat(demo, pid)[-1]["seq"]
-    _send(demo, pid, {"type": "text", "text": persona["birth_date"]})
+    _send(demo, pid, {"type": "text", "text": shown.get("birth_date") or shown["phone_last4"]})
     return [m["message"] for m in _chat(demo, pid, after=last) if m["direction"] == "bot"]
 
 
@@ -138,8 +152,8 @@ def test_demo_debtors_of_each_class_get_domains_measures(demo, pid, expected):
     assert [by_label[name] for name in last["altText"].split(": ", 1)[1].split(", ")] == expected
 
 
-def test_a_debtor_in_default_books_a_court_slot_in_the_simulator(demo):
-    pid = "debtor-default"
+def _book_court_slot(demo, pid: str) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """Verify, ask for an appointment, take the court session's first slot, confirm: the card that comes back."""
     _verify_for_balance(demo, pid)
     _send(demo, pid, {"type": "text", "text": "นัดหมาย"})
     offered = _chat(demo, pid)[-1]["message"]
@@ -152,12 +166,17 @@ def test_a_debtor_in_default_books_a_court_slot_in_the_simulator(demo):
     _send(demo, pid, {"type": "postback", "data": first["data"], "display_text": first["displayText"]})
     confirm = _chat(demo, pid)[-1]["message"]["quickReply"]["items"][0]["action"]
     _send(demo, pid, {"type": "postback", "data": confirm["data"], "display_text": confirm["displayText"]})
-    card = _chat(demo, pid)[-1]["message"]
+    card: dict[str, Any] = _chat(demo, pid)[-1]["message"]
+    return card
+
+
+def test_a_debtor_in_default_books_a_court_slot_in_the_simulator(demo):
+    card = _book_court_slot(demo, "debtor-default")
     assert card["type"] == "flex" and "นัดหมายของคุณ" in json.dumps(card, ensure_ascii=False)
     link = next(b["action"]["uri"] for b in card["contents"]["footer"]["contents"]
                 if b["action"]["label"] == "เพิ่มลงปฏิทิน")
-    assert link.startswith(demo.app_url) or "/calendar/" in link
-    ics = _get(demo.app_url + "/calendar/" + link.split("/calendar/", 1)[1])
+    assert link.startswith(demo.app_url + "/calendar/")  # it opens: the demo's own address and port
+    ics = _get(link)
     assert "BEGIN:VEVENT" in ics and "Asia/Bangkok" in ics
 
 
@@ -222,3 +241,127 @@ def test_a_volunteers_update_with_photo_and_location_reaches_the_officer_in_the_
         _send(demo, "officer-mueang", {"type": "postback", "data": pick["data"], "display_text": pick["displayText"]})
     card = json.dumps(_chat(demo, "officer-mueang")[-1]["message"], ensure_ascii=False)
     assert "สมศรีขอผ่อนเพิ่ม" in card
+
+
+# --- issue 15, item 11: what a tester needs is on the page, one clock, the CLI reaches the demo ---
+
+
+def test_the_page_shows_each_debtors_id_and_birth_date_as_the_bot_asks_for_them(demo, db):
+    listed = {p["id"]: p for p in _get(f"{demo.app_url}/simulator/api/personas")}
+    debtors = [p for p in demo.personas if p["role"] == "debtor"]
+    assert len(debtors) >= 6
+    with db.connect() as connection:
+        for persona in debtors:
+            shown = listed[persona["id"]]["identity"]
+            assert shown["national_id"].count("-") == 4  # the card's groups: 3-8301-00622-19-1
+            typed = check_national_id(shown["national_id"])
+            assert typed.problem is None and typed.digits == persona["national_id"]
+            born = connection.execute(select(Person.birth_date)
+                                      .where(Person.national_id == typed.digits)).scalar_one()
+            if born is None:  # no birth date on the register: the phone's last four digits instead
+                assert "birth_date" not in shown and persona["phone"].endswith(shown["phone_last4"])
+            else:  # day/month/B.E. year, which the bot reads as the register's date
+                day, month, year = shown["birth_date"].split("/")
+                assert len(day) == len(month) == 2 and int(year) == born.year + 543
+                assert parse_typed_date(shown["birth_date"]) == born
+    assert all(p["identity"] is None for p in listed.values() if p["role"] != "debtor")
+
+
+def test_the_page_and_the_bot_keep_one_clock(demo):
+    rt = demo.app.extensions["wdf"]
+    shown = _get(f"{demo.app_url}/simulator/api/clock")
+    assert datetime.fromisoformat(shown["now"]) == rt.clock.now() == parse_fund_now(DEMO_NOW)
+    assert shown["pinned"] is True
+    _send(demo, "unknown", {"type": "text", "text": "สวัสดี"})
+    stamped = {datetime.fromisoformat(m["at"]) for m in _chat(demo, "unknown")}
+    assert stamped == {rt.clock.now()}  # what was said, and the answer, at the bot's time
+
+    later = datetime(2026, 11, 23, 9, 30, tzinfo=BANGKOK)
+    rt.clock.set(later)  # the bot's clock moves (as a test may move it): the page follows
+    assert datetime.fromisoformat(_get(f"{demo.app_url}/simulator/api/clock")["now"]) == later
+    last = _chat(demo, "unknown")[-1]["seq"]
+    _send(demo, "unknown", {"type": "text", "text": "ช่วยเหลือ"})
+    assert {datetime.fromisoformat(m["at"]) for m in _chat(demo, "unknown", after=last)} == {later}
+
+
+def _cli(env_file: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`flask --app bot ARGS` in a fresh shell set up by the demo's one line, as the README says."""
+    environ = {k: v for k, v in os.environ.items()
+               if not k.startswith(("LINE_", "DATABASE_URL", "FUND_NOW", "PUBLIC_BASE_URL", "OUTBOX_INLINE"))}
+    environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), environ.get("PYTHONPATH")]))
+    command = f". {env_file} && exec {sys.executable} -m flask --app bot " + " ".join(args)
+    return subprocess.run(["sh", "-c", command], cwd=ROOT, env=environ, capture_output=True, text=True,
+                          timeout=120, check=False)
+
+
+def test_the_demos_env_line_lets_the_cli_act_on_the_running_demo(demo, db, tmp_path):
+    env_file = write_cli_env(demo, tmp_path / "demo.env")
+    env = cli_env(demo)
+    assert env["DATABASE_URL"] == demo.settings.database_url and env["FUND_NOW"] == DEMO_NOW
+    assert env["LINE_API_BASE_URL"] == demo.fake.url and env["PUBLIC_BASE_URL"] == demo.app_url
+
+    # a sign-in link for an officer persona, which opens on the demo's port and signs in
+    officer = _persona(demo, "officer-mueang")["user_id"]
+    signed = _cli(env_file, "officers", "login-link", officer)
+    assert signed.returncode == 0, signed.stderr
+    link = signed.stdout.strip()
+    assert link.startswith(f"{demo.app_url}/console/signin/")
+    request = urllib.request.Request(link, data=b"", method="POST")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 200 and response.url.startswith(f"{demo.app_url}/console")
+
+    # the demo's clock: an invite made now is valid for 7 days from the pinned instant
+    invited = _cli(env_file, "officers", "invite", "--name", "ทดสอบ")
+    assert invited.returncode == 0, invited.stderr
+    assert f"valid until {parse_fund_now(DEMO_NOW) + timedelta(days=7):%Y-%m-%d %H:%M}" in invited.stdout
+
+    # a session cancelled from the CLI: the apology goes through the demo's fake LINE to the chat
+    pid = "debtor-default"
+    _book_court_slot(demo, pid)
+    with db.connect() as connection:
+        session_id = connection.execute(select(AppointmentSession.id).join(Booking)).scalar_one()
+    cancelled = _cli(env_file, "sessions", "cancel", str(session_id))
+    assert cancelled.returncode == 0, cancelled.stderr
+    last = _chat(demo, pid)[-1]["seq"]
+    delivered = _cli(env_file, "outbox", "deliver")
+    assert delivered.returncode == 0, delivered.stderr
+    assert not delivered.stdout.startswith("0 ")
+    told = [m["message"] for m in _chat(demo, pid, after=last) if m["direction"] == "bot"]
+    assert "ต้องยกเลิก" in told[0]["text"]
+    uris = [a["uri"] for a in _actions(told) if a.get("type") == "uri"]
+    assert uris and all(uri.startswith(demo.app_url) for uri in uris)  # its links open on the demo's port
+
+
+def _actions(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("action"), dict):
+                found.append(node["action"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(messages)
+    return found
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="no make here")
+def test_make_demo_passes_the_port_through():
+    planned = subprocess.run(["make", "-n", "demo", "PORT=9123"], cwd=ROOT, capture_output=True, text=True,
+                             timeout=60, check=True).stdout
+    assert planned.rstrip().splitlines()[-1].endswith("flask --app bot demo --port 9123")
+
+
+def test_a_taken_port_is_said_kindly_and_the_fake_takes_the_next_one(monkeypatch):
+    monkeypatch.setenv("LOG_PLAIN", "1")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(demo_command, ["--port", str(port)])
+    assert result.exit_code == 1
+    assert f"ports {port} and {port + 1}" in result.output and "make demo PORT=" in result.output

@@ -11,7 +11,8 @@ import base64
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from typing import Any
 
 from flask import Flask, Response, jsonify, request
@@ -377,6 +378,10 @@ class FakeLinePlatform:
     def start(self) -> FakeLinePlatform:
         self._thread.start()
         return self
+
+    def use_clock(self, now: Callable[[], datetime]) -> None:
+        """Stamp chat messages with this clock (the demo's pinned one) instead of the wall clock."""
+        self.state.clock = now
 
     def stop(self) -> None:
         self._server.shutdown()

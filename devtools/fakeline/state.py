@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -71,6 +72,9 @@ class FakeState:
     sent_count: int = 0
     resets: int = 0  # a request slowed by a fault that outlives a reset is left out of the new log
     seq: itertools.count = field(default_factory=lambda: itertools.count(1))
+    # What the chats are stamped with: the wall clock, or the bot's pinned clock in the demo
+    # (FakeLinePlatform.use_clock), so that a chat's times are the bot's "now".
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
     def reset(self) -> None:
         with self.lock:
@@ -123,7 +127,7 @@ def append_chat(
             "seq": next(state.seq),
             "direction": direction,
             "sender": sender,
-            "at": datetime.now(UTC).isoformat(),
+            "at": state.clock().astimezone(UTC).isoformat(),
             "message": message,
         }
     )

@@ -20,6 +20,7 @@ from bot.router import understands
 from bot.runtime import runtime
 from devtools.fakeline import FakeLineClient
 from devtools.fakeline import events as ev
+from domain.identity import format_be_date, format_national_id, parse_typed_date
 from web.limits import MB, body_limit
 
 STATIC = Path(__file__).with_name("static")
@@ -60,8 +61,32 @@ def list_personas():  # type: ignore[no-untyped-def]
         in_group = bool(persona.get("group_id"))
         # Only words the bot answers today, so the demo never promises what is not built yet.
         entry["hints"] = [h for h in persona.get("hints", []) if understands(h, in_group=in_group)]
+        entry["identity"] = _identity(persona)
         listed.append(entry)
     return jsonify(listed)
+
+
+def _identity(persona: dict[str, Any]) -> dict[str, str] | None:
+    """What a debtor persona types to verify, as the bot asks for it (sample data, shown on the page).
+
+    The national ID in the card's groups, the birth date as day/month/B.E. year; with no birth
+    date on the register, the phone's last four digits instead.
+    """
+    national_id = persona.get("national_id")
+    if not national_id:
+        return None
+    born = parse_typed_date(persona["birth_date"]) if persona.get("birth_date") else None
+    phone = str(persona.get("phone") or "")
+    return {"national_id": format_national_id(str(national_id)),
+            **({"birth_date": format_be_date(born)} if born else {}),
+            **({"phone_last4": phone[-4:]} if born is None and len(phone) >= 4 else {})}
+
+
+@bp.get("/api/clock")
+def clock():  # type: ignore[no-untyped-def]
+    """The bot's own clock (pinned by FUND_NOW in the demo): the page shows this time, not the browser's."""
+    rt = runtime()
+    return jsonify({"now": rt.clock.now().isoformat(), "pinned": rt.settings.fund_now is not None})
 
 
 @bp.get("/api/richmenu")
@@ -119,6 +144,12 @@ def send():  # type: ignore[no-untyped-def]
 
 
 def _build_event(persona: dict[str, Any], spec: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    event, echo = _event_of(persona, spec)
+    event["timestamp"] = int(runtime().clock.now().timestamp() * 1000)  # sent at the bot's time, as the chat shows
+    return event, echo
+
+
+def _event_of(persona: dict[str, Any], spec: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
     source = ev.source(persona["user_id"], persona.get("group_id"))
     kind = spec.get("type")
     if kind == "text":

@@ -1,7 +1,9 @@
 /*
  * LINE chat simulator (front-end). It talks only to the Flask simulator API:
  * GET /simulator/api/personas returns the personas to play ({id, label, kind, role, user_id,
- * group_id, description, hints}); POST /simulator/api/send takes {persona, type, …} where type is
+ * group_id, description, hints, identity}); identity is what a debtor types to verify ({national_id,
+ * birth_date (day/month/B.E. year) or phone_last4}) or null. GET /simulator/api/clock returns the bot's
+ * clock ({now, pinned}): the page shows that time, never the browser's. POST /simulator/api/send takes {persona, type, …} where type is
  * text | postback | location | image | follow | unfollow | join and answers {ok, status, error?}
  * (a failure becomes a grey note in the chat); GET /simulator/api/messages?persona=ID&after=SEQ
  * returns {messages: [{seq, direction: "bot"|"user", at, message}], last} and is polled every
@@ -107,6 +109,15 @@
     };
   }
 
+  /** The bot's "now" as a line for the header: weekday, day, month, B.E. year and time, in Thai. */
+  function clockLabel(at) {
+    const d = new Date(String(at || '').replace(/(\.\d{3})\d+/, '$1'));
+    if (!at || isNaN(d)) return '';
+    const opts = { timeZone: TIME_ZONE, hourCycle: 'h23' };
+    return d.toLocaleDateString('th-TH', Object.assign({ weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }, opts))
+      + ' ' + d.toLocaleTimeString('en-GB', Object.assign({ hour: '2-digit', minute: '2-digit' }, opts)) + ' น.';
+  }
+
   // ---------------------------------------------------------------- network
   async function api(path, body) {
     const opts = { cache: 'no-store', headers: { Accept: 'application/json' } };
@@ -163,6 +174,7 @@
     }
     pollNow();
     loadRichMenu(); // verifying, taking a role or blocking changes the person's menu
+    loadClock();
   }
 
   function sendText(text) {
@@ -176,6 +188,15 @@
   }
 
   function sendEvent(type) { note(`— ส่งเหตุการณ์ ${type} —`); send({ type }); }
+
+  /** The bot's clock in the header (pinned in the demo): the chat's times are on the same clock. */
+  async function loadClock() {
+    let data;
+    try { data = await api('/clock'); } catch (e) { return; }
+    const label = clockLabel(data && data.now);
+    ui.clock.textContent = label ? `🕙 เวลาของบอต: ${label}${data.pinned ? ' (ตรึงไว้)' : ''}` : '';
+    ui.clock.dataset.now = (data && data.now) || '';
+  }
 
   // ---------------------------------------------------------------- personas
   function roleGroup(p) {
@@ -210,11 +231,38 @@
         btn.dataset.id = p.id;
         btn.title = [p.user_id, p.group_id].filter(Boolean).join(' · ');
         btn.append(el('span', 'p-label', p.label || p.id), el('span', 'p-desc', p.description || ''));
+        if (p.identity) btn.append(el('span', 'p-id', identityWords(p.identity).join(' · ')));
         section.append(btn);
         optgroup.append(el('option', null, p.label || p.id, { value: p.id }));
       }
       ui.list.append(section);
       ui.select.append(optgroup);
+    }
+  }
+
+  /** What a debtor persona types to verify, as short lines: the ID card's number, then the birth date. */
+  function identityWords(identity) {
+    const words = [`บัตร ${identity.national_id}`];
+    if (identity.birth_date) words.push(`เกิด ${identity.birth_date}`);
+    else if (identity.phone_last4) words.push(`ไม่มีวันเกิดในทะเบียน: เบอร์ 4 ตัวท้าย ${identity.phone_last4}`);
+    return words;
+  }
+
+  /** The persona's ID and birth date in the header, each a chip that sends it (when the bot asks). */
+  function renderIdentity(identity) {
+    ui.identity.replaceChildren();
+    ui.identity.hidden = !identity;
+    if (!identity) return;
+    const values = [['🪪 บัตร', identity.national_id, 'เลขบัตรประชาชน'],
+      identity.birth_date ? ['🎂 เกิด', identity.birth_date, 'วันเกิด วัน/เดือน/ปี พ.ศ.']
+        : ['📞 เบอร์', identity.phone_last4, 'ไม่มีวันเกิดในทะเบียน: เลข 4 ตัวท้ายของเบอร์โทร']];
+    for (const [what, value, meaning] of values) {
+      if (!value) continue;
+      const chip = button('id-chip', null, () => sendText(value));
+      chip.title = `${meaning}: แตะเพื่อส่ง (tap to send this text)`;
+      chip.setAttribute('aria-label', `${meaning} ${value}`);
+      chip.append(el('span', 'id-what', what), el('span', 'id-value', value));
+      ui.identity.append(chip);
     }
   }
 
@@ -227,6 +275,7 @@
     closeSheets();
     ui.title.textContent = p.label || p.id;
     ui.sub.textContent = p.description || '';
+    renderIdentity(p.identity || null);
     for (const b of ui.list.querySelectorAll('.persona')) b.classList.toggle('active', b.dataset.id === p.id);
     ui.select.value = p.id;
     ui.follow.hidden = ui.unfollow.hidden = p.kind === 'group';
@@ -764,7 +813,7 @@
       input: $('text-input'), file: $('img-file'), follow: $('follow-btn'),
       unfollow: $('unfollow-btn'), join: $('join-btn'), rm: $('rich-menu'), rmBar: $('rm-bar'),
       rmBarText: $('rm-bar-text'), rmArrow: $('rm-arrow'), rmPanel: $('rm-panel'), rmImage: $('rm-image'),
-      rmAreas: $('rm-areas'),
+      rmAreas: $('rm-areas'), identity: $('chat-id'), clock: $('bot-clock'),
     });
     ui.input.addEventListener('keydown', (ev) => {
       if (ev.key !== 'Enter' || ev.shiftKey || ev.isComposing || ev.keyCode === 229) return;
@@ -784,10 +833,11 @@
       ...[...document.querySelectorAll('[data-close]')].map((b) => [b, 'click', closeSheets]),
     ];
     for (const [node, type, fn] of wiring) node.addEventListener(type, fn);
+    loadClock();
     loadPersonas();
   }
 
-  window.LineSim = { state, renderMessage, renderFlex, selectPersona, pollNow, loadRichMenu };
+  window.LineSim = { state, renderMessage, renderFlex, selectPersona, pollNow, loadRichMenu, loadClock };
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
   else init();
 })();
