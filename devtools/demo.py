@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import shlex
+import signal
 import socket
 import threading
 from dataclasses import dataclass
@@ -236,6 +237,7 @@ def demo_command(host: str, port: int, fake_port: int | None) -> None:
             "stop what uses them, or choose others: make demo PORT=5050") from None
     env_file = write_cli_env(stack)
     click.echo(_banner(stack, env_file))
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)  # `kill` stops it as Ctrl+C does: the file goes too
     try:
         threading.Event().wait()
     except KeyboardInterrupt:
@@ -243,6 +245,10 @@ def demo_command(host: str, port: int, fake_port: int | None) -> None:
     finally:
         env_file.unlink(missing_ok=True)  # its ports and database are gone with the demo
         stack.stop()
+
+
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _banner(stack: DemoStack, env_file: Path) -> str:
