@@ -446,8 +446,8 @@ def profile(events: int, contracts: int, url: str) -> None:
     import logging
     import pstats
 
-    from config.settings import Settings
     from bot import create_app
+    from config.settings import Settings
 
     with tempfile.TemporaryDirectory(prefix="wdf-webhook-profile-") as tmp, \
             migrated_schema(url, "webhook_profile") as (schema_url, _schema):
