@@ -487,7 +487,7 @@ def profile(events: int, contracts: int, url: str) -> None:
                 took = time.perf_counter() - t0
                 print(f"== {mix}: {len(chosen) - 20} events, {took / (len(chosen) - 20) * 1000:.2f} ms each "
                       "(under cProfile)")
-                pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
+                pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(45)
 
 
 if __name__ == "__main__":
