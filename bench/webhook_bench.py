@@ -394,14 +394,14 @@ def main(argv: list[str] | None = None) -> None:
                     if not echo and args.rss_events:
                         lines["rss"] = bodies(who, args.rss_events, echo=echo, groups=0.05, seed=4)
                     results[name] = run_one(name, app, env if not echo else base, lines, args, work)
-    block = render(results, args, built)
+    block = render(results, args, built, who)
     print(block)
     if args.write_docs:
         intro = (__doc__ or "").split("\n\n")[1].replace("\n", " ")
         write_section(START, END, block, "Webhook", intro)
 
 
-def render(results: dict[str, Any], args: argparse.Namespace, built: float) -> str:
+def render(results: dict[str, Any], args: argparse.Namespace, built: float, who: dict[str, list[str]]) -> str:
     echo, bot = results["echo"], results["bot"]
     ratio = bot["saturation"]["rate"] / echo["saturation"]["rate"]
     command = "python -m bench.webhook_bench" + (
@@ -411,8 +411,9 @@ def render(results: dict[str, Any], args: argparse.Namespace, built: float) -> s
         f"Measured {datetime.now():%Y-%m-%d} on {machine()}; {server_version(args.url)}; gunicorn as in the Procfile "
         "(2 workers × 4 threads) for both; the fake LINE platform in its own process; load from wrk (saturation) "
         "and an open-loop Python generator (fixed rates), on loopback.",
-        f"Command: `{command}` ({args.contracts:,} contracts imported, {DEBTORS:,} verified debtors, "
-        f"{GROUPS} bound groups, officers per district and province-wide; data built in {built:.0f} s).",
+        f"Command: `{command}` ({args.contracts:,} contracts imported, {len(who['debtors']):,} verified debtors, "
+        f"{len(who['officers'])} officers (one per district, two province-wide), {len(who['groups'])} bound groups; "
+        f"data imported and linked in {built:.0f} s).",
         "",
         "| | echo bot (SDK) | this product | ratio |",
         "| --- | ---: | ---: | ---: |",
