@@ -260,16 +260,18 @@ def load_child(port: int, path: str, rate: float, seconds: float) -> None:
         while (item := due.get()) is not None:
             at, line = item
             signature, body = line.split("\t", 1)
-            try:
-                connection.request("POST", "/callback", body=body.encode(),
-                                   headers={"Content-Type": "application/json", "X-Line-Signature": signature})
-                response = connection.getresponse()
-                response.read()
-                ok = response.status == 200
-            except (OSError, http.client.HTTPException):
-                connection.close()
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                ok = False
+            ok = False
+            for _attempt in range(2):  # a keep-alive connection the server closed while idle: once more, anew
+                try:
+                    connection.request("POST", "/callback", body=body.encode(),
+                                       headers={"Content-Type": "application/json", "X-Line-Signature": signature})
+                    response = connection.getresponse()
+                    response.read()
+                    ok = response.status == 200
+                    break
+                except (OSError, http.client.HTTPException):
+                    connection.close()
+                    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             with lock:
                 latencies.append(time.perf_counter() - at)
                 errors[0] += not ok

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 
 from sqlalchemy import select
@@ -84,7 +84,8 @@ class NameIndex:
     TTL_SECONDS = 300.0
     BATCH = 10_000
 
-    def __init__(self) -> None:
+    def __init__(self, on_reload: Callable[[], object] | None = None) -> None:
+        self.on_reload = on_reload  # e.g. hand the memory the load used back to the system
         self._names = HashedNames(())
         self._loaded_at = float("-inf")
         self._lock = threading.Lock()
@@ -94,6 +95,8 @@ class NameIndex:
             if time.monotonic() - self._loaded_at > self.TTL_SECONDS:
                 self._names = HashedNames(self._stream(session))
                 self._loaded_at = time.monotonic()
+                if self.on_reload is not None:
+                    self.on_reload()
             return self._names
 
     def _stream(self, session: Session) -> Iterator[str]:
