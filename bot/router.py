@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from enum import Enum, Flag, auto
 from typing import Any
 
-from linebot.v3.messaging import Message
 from linebot.v3.models.events import UnknownEvent
 from linebot.v3.webhooks import (
     LocationMessageContent,
@@ -46,6 +45,7 @@ from handlers.context import Context
 from handlers.flow import Flow, Handler, Step
 from messages import commands as words
 from messages import common as msgs
+from messages.line_json import Message
 from messages.payloads import (
     Answer,
     BookingAction,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import gc
 import logging
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -56,7 +59,7 @@ class Runtime:
 
     @cached_property
     def names(self) -> NameIndex:
-        return NameIndex()
+        return NameIndex(on_reload=trim_heap)
 
     def group_guard(self, session: Session) -> GroupGuard:
         """The check every message for a group passes: no register names, amounts, counts or IDs."""
@@ -91,6 +94,14 @@ class Runtime:
         if "line" in self.__dict__:
             self.line.close()
         self.engine.dispose()
+
+
+def trim_heap() -> None:
+    """Give the C heap's free memory back to the system (glibc's malloc_trim): loading the register's
+    names frees far more than it keeps, and a long-lived worker would otherwise hold on to it."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def runtime() -> Runtime:

@@ -8,10 +8,14 @@ and invisible characters or stray spaces inside a word do not hide it.
 
 from __future__ import annotations
 
+import heapq
 import re
 import unicodedata
+from array import array
+from bisect import bisect_left
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from itertools import islice
+from typing import Any, Protocol
 
 from domain.textnorm import to_ascii_digits
 
@@ -49,7 +53,52 @@ class NameMatcher:
                    for size in self.lengths for i in range(len(compact) - size + 1))
 
 
-def check_group_message(messages: Sequence[Mapping[str, Any]], names: Collection[str] | NameMatcher,
+class Names(Protocol):
+    """The register's names as the guard looks for them in a text."""
+
+    def found_in(self, compact: str) -> bool: ...
+
+
+class HashedNames:
+    """The register's names kept small: a sorted array of 64-bit hashes of their compact forms
+    (8 bytes a name, never the names themselves), built as the names stream in.
+
+    A text is cut into substrings of the lengths names have, as `NameMatcher` does, and each
+    is looked up by its hash. Two different words sharing a hash would refuse a harmless
+    message, never let a name through; with 64 bits it does not happen in practice. The
+    hashes are Python's own, so an index is only good in the process that built it.
+    """
+
+    CHUNK = 50_000  # names hashed and sorted at a time before merging: a small, flat peak
+
+    def __init__(self, names: Iterable[str]) -> None:
+        chunks: list[array[int]] = []
+        lengths: set[int] = set()
+        compacted = (c for c in map(_compact, names) if len(c) >= MIN_NAME_LENGTH)
+        while batch := list(islice(compacted, self.CHUNK)):
+            lengths.update(map(len, batch))
+            chunks.append(array("q", sorted({hash(c) for c in batch})))
+        merged = array("q")
+        for value in heapq.merge(*chunks):
+            if not merged or merged[-1] != value:
+                merged.append(value)
+        self.hashes = merged
+        self.lengths = sorted(lengths)
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+    def _has(self, word: str) -> bool:
+        value = hash(word)
+        at = bisect_left(self.hashes, value)
+        return at < len(self.hashes) and self.hashes[at] == value
+
+    def found_in(self, compact: str) -> bool:
+        return any(self._has(compact[i:i + size])
+                   for size in self.lengths for i in range(len(compact) - size + 1))
+
+
+def check_group_message(messages: Sequence[Mapping[str, Any]], names: Collection[str] | NameMatcher | HashedNames,
                         allowed_phones: Collection[str] = ()) -> None:
     """Raise GroupPrivacyError if any text a group would see discloses something about a person.
 
@@ -63,7 +112,7 @@ def check_group_message(messages: Sequence[Mapping[str, Any]], names: Collection
     where in it and which rule, but never repeats the name or number it found.
     """
     phones = {_phone_digits(phone) for phone in allowed_phones}
-    matcher = names if isinstance(names, NameMatcher) else NameMatcher(names)
+    matcher: Names = names if isinstance(names, NameMatcher | HashedNames) else NameMatcher(names)
     problems = [f"message {index} ({path}): {rule}"
                 for index, message in enumerate(messages)
                 for path, text in _texts(message, "")
@@ -159,7 +208,7 @@ def _word_pattern(word: str) -> re.Pattern[str]:
 _CLASS_PATTERNS = [(word, _word_pattern(word)) for word in CLASS_WORDS]
 
 
-def _rules_broken(text: str, names: NameMatcher, phones: Collection[str]) -> list[str]:
+def _rules_broken(text: str, names: Names, phones: Collection[str]) -> list[str]:
     """The rules one text breaks, in a fixed order, described without quoting the text."""
     folded = _fold(text)
     lowered = folded.casefold()

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from linebot.v3.messaging import Message
-
 from domain.textnorm import split_command
 from handlers.context import Context
 from handlers.flow import Flow, Step
 from messages import appointments as msgs
 from messages import commands as words
 from messages.flows import AppointmentStep
+from messages.line_json import Message
 from messages.payloads import BookingAction
 from models import Booking, Person
 from services import appointments

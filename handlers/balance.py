@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from linebot.v3.messaging import Message
-
 from handlers import verify
 from handlers.context import Context
 from handlers.statements import balance_for
 from messages import balance as balance_msgs
 from messages import payments as msgs
+from messages.line_json import Message
 from messages.payloads import PayQR
 from services import payments
 from services.balance import holdings, open_holdings

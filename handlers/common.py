@@ -3,11 +3,10 @@ the person: an officer's words, a volunteer's, a verified debtor's or a guest's.
 
 from __future__ import annotations
 
-from linebot.v3.messaging import Message
-
 from handlers.context import Context
 from messages import common as msgs
 from messages import groups as group_msgs
+from messages.line_json import Message
 from messages.payloads import MenuTab
 from services import richmenus
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from linebot.v3.messaging import Message, TextMessage
-
 from domain.contact import MAX_MESSAGE, callback_phone, message_fits
 from handlers.context import Context
 from handlers.flow import Flow, Step
 from messages import contact as msgs
 from messages.flows import ContactStep
+from messages.line_json import Message, TextMessage
 from models import ContactRequest
 from services import contact
 

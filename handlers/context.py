@@ -13,7 +13,6 @@ from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import Any, TypeVar
 
-from linebot.v3.messaging import Message
 from linebot.v3.webhooks import (
     Event,
     LocationMessageContent,
@@ -27,6 +26,7 @@ from sqlalchemy.orm import Session
 from config.settings import Settings
 from domain.clock import Clock
 from domain.pictures import Fetched
+from messages.line_json import Message
 from models import Person, StaffMember
 from services import outbox, richmenus
 from services.conversation import ChatKey, ConversationStore

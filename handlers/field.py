@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from linebot.v3.messaging import Message
-
 from domain.field import named_people, typed_choice, update_text
 from domain.pictures import checked_picture
 from handlers import common, visits
@@ -11,6 +9,7 @@ from handlers.context import Context
 from handlers.flow import Flow, Step
 from messages import field as msgs
 from messages.flows import FieldLinkStep
+from messages.line_json import Message
 from messages.payloads import LinkUpdate
 from models import FieldUpdate
 from services import field

@@ -17,10 +17,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from linebot.v3.messaging import Message
-
 from domain.flows import Steps
 from handlers.context import Context
+from messages.line_json import Message
 
 Handler = Callable[[Context], list[Message]]
 StepHandler = Callable[[Context, str], list[Message]]

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from linebot.v3.messaging import Message
-
 from domain.group_guard import personal_data_in
 from domain.invites import group_code_problem, normalize_code
 from domain.textnorm import split_command
 from handlers.context import Context
 from messages import groups as msgs
+from messages.line_json import Message
 from services import groups
 
 

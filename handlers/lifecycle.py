@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from linebot.v3.messaging import Message
-
 from handlers.common import audience
 from handlers.context import Context
 from messages import common as msgs
+from messages.line_json import Message
 from models import LineUser
 from services import line_users
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from linebot.v3.messaging import Message
-
 from handlers.context import Context
 from messages.console import signin_button
 from messages.followups import PAGE_ROWS, list_moved_on, officer_list, quota_paused
 from messages.format import area_name
+from messages.line_json import Message
 from messages.payloads import ListPage
 from services import outbox
 from services.console import issue_signin_link

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from linebot.v3.messaging import Message
-
 from domain.measures import eligible
 from domain.quiz import QUESTIONS, asked_first, known_answers, next_question, register_answers, situation
 from handlers.context import Context
 from handlers.flow import Flow, Step
 from messages import quiz as msgs
 from messages.flows import ReliefStep
+from messages.line_json import Message
 from models import Person
 from services import balance
 from services.balance import Holding, holding_of

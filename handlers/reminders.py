@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from linebot.v3.messaging import Message
-
 from handlers.context import Context
 from messages import reminders as msgs
+from messages.line_json import Message
 from services.line_users import set_reminders
 
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from linebot.v3.messaging import Message
-
 from domain.invites import LOCKOUT, invite_problem, normalize_code
 from domain.textnorm import split_command
 from handlers import contact
 from handlers.context import Context
 from messages import roles as msgs
 from messages.format import area_name
+from messages.line_json import Message
 from services import roles
 from services.identity import recent_failures
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from linebot.v3.messaging import Message
-
 from handlers.context import Context
 from messages import balance as msgs
+from messages.line_json import Message
 from models import Person
 from services.balance import holdings
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from linebot.v3.messaging import Message
-
 from domain.identity import (
     check_national_id,
     mask_national_id,
@@ -26,6 +24,7 @@ from handlers.flow import Flow, Step
 from handlers.statements import balance_for
 from messages import verify as msgs
 from messages.flows import VerifyStep
+from messages.line_json import Message
 from models import Person
 from services.identity import (
     SubjectTries,

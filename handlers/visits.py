@@ -11,8 +11,6 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
-from linebot.v3.messaging import Message
-
 from domain.clock import BANGKOK
 from domain.identity import mask_national_id
 from domain.textnorm import split_command
@@ -22,6 +20,7 @@ from handlers.context import Context
 from handlers.flow import Flow, Step
 from messages import visits as msgs
 from messages.flows import VisitStep
+from messages.line_json import Message
 from messages.payloads import PersonCard, PinAction, ProjectCard, VisitFor
 from models import FieldUpdate, Person, StaffMember
 from services import visits

@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from linebot.v3.messaging import Message, MessageAction, QuickReply, QuickReplyItem, TextMessage
-
 from domain.applications import Refusal, StepNews
 from messages.commands import APPOINTMENT, CONTACT, RELIEF
+from messages.line_json import Message, MessageAction, QuickReply, QuickReplyItem, TextMessage
 from messages.quiz import ANSWER_LABELS, QUESTION_TEXT
 
 # --- to the person, 1:1 ---------------------------------------------------------------------

@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from linebot.v3.messaging import (
+from domain.appointments import BookingView, SessionView  # the values the cards show
+from domain.clock import BANGKOK
+from messages.common import flow_controls
+from messages.flows import AppointmentStep, answer
+from messages.format import thai_day_date
+from messages.line_json import (
     FlexBox,
     FlexBubble,
     FlexButton,
@@ -21,12 +26,6 @@ from linebot.v3.messaging import (
     TextMessage,
     URIAction,
 )
-
-from domain.appointments import BookingView, SessionView  # the values the cards show
-from domain.clock import BANGKOK
-from messages.common import flow_controls
-from messages.flows import AppointmentStep, answer
-from messages.format import thai_day_date
 from messages.payloads import BookingAction
 
 KIND_NAMES = {"court": "ไกล่เกลี่ยก่อนฟ้อง (ศาล)", "clinic": "คลินิกแก้หนี้", "mobile": "หน่วยเคลื่อนที่เร็ว"}
@@ -170,7 +169,7 @@ def full(others: Sequence[SessionView], *, closed: bool = False) -> list[Message
 def slot_taken(slots: Sequence[tuple[int, datetime]]) -> list[Message]:
     """The time tapped was taken a moment before: the times still free."""
     return [TextMessage(text="ขออภัยค่ะ เวลานี้เพิ่งมีผู้จองไปก่อน 🙏 เลือกเวลาอื่นที่ยังว่างได้เลยค่ะ",
-                        quick_reply=choose_slot(slots)[0].quick_reply)]
+                        quick_reply=choose_slot(slots)[0]["quickReply"])]
 
 
 def booked_instead(view: BookingView, asked: datetime) -> list[Message]:

@@ -6,7 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from linebot.v3.messaging import (
+from domain.money import CONTRACT_ENDED, IN_DEFAULT, NORMAL, TIME_BARRED, Position
+from domain.payments import payable, suggested_amount, total_owed
+from messages.format import baht, thai_date
+from messages.line_json import (
     FlexBox,
     FlexBubble,
     FlexButton,
@@ -19,10 +22,6 @@ from linebot.v3.messaging import (
     PostbackAction,
     TextMessage,
 )
-
-from domain.money import CONTRACT_ENDED, IN_DEFAULT, NORMAL, TIME_BARRED, Position
-from domain.payments import payable, suggested_amount, total_owed
-from messages.format import baht, thai_date
 from messages.payloads import PayQR
 
 ROLE_NAMES = {"borrower": "ผู้กู้หลัก", "co_debtor": "ลูกหนี้ร่วม", "guarantor": "ผู้ค้ำประกัน"}

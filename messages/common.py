@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from linebot.v3.messaging import (
+from messages.line_json import (
     FlexBox,
     FlexBubble,
     FlexButton,
@@ -18,7 +18,6 @@ from linebot.v3.messaging import (
     QuickReplyItem,
     TextMessage,
 )
-
 from messages.payloads import FlowControl
 
 # What each person is offered, in order: (button label, the word it sends).

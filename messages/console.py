@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from linebot.v3.messaging import FlexBox, FlexBubble, FlexButton, FlexMessage, FlexText, Message, URIAction
-
 from domain.money import CLASS_NAMES
 from messages.balance import ROLE_NAMES
 from messages.followups import REASON_TITLES
 from messages.format import BE_OFFSET, THAI_MONTHS_SHORT
+from messages.line_json import FlexBox, FlexBubble, FlexButton, FlexMessage, FlexText, Message, URIAction
 from messages.quiz import STATUS_NAMES as QUIZ_STATUS_NAMES
 
 __all__ = ["ROLE_NAMES"]  # the roles as the console names them: the balance card's words

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from linebot.v3.messaging import (
+from messages.common import flow_controls
+from messages.flows import ContactStep, answer
+from messages.line_json import (
     Message,
     PostbackAction,
     QuickReply,
     QuickReplyItem,
     TextMessage,
 )
-
-from messages.common import flow_controls
-from messages.flows import ContactStep, answer
 
 # topic value -> label shown on its button (at most 20 characters: LINE's limit)
 TOPICS: dict[str, str] = {

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from linebot.v3.messaging import Message, PostbackAction, QuickReply, QuickReplyItem, TextMessage
-
+from messages.line_json import Message, PostbackAction, QuickReply, QuickReplyItem, TextMessage
 from messages.payloads import LinkUpdate
 
 

@@ -8,7 +8,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from linebot.v3.messaging import (
+from domain.followups import REASONS, FollowupRow
+from domain.money import prescription_date
+from messages.appointments import KIND_NAMES
+from messages.contact import TOPICS
+from messages.format import baht, thai_date
+from messages.line_json import (
+    Action,
     FlexBox,
     FlexBubble,
     FlexButton,
@@ -21,12 +27,6 @@ from linebot.v3.messaging import (
     TextMessage,
     URIAction,
 )
-
-from domain.followups import REASONS, FollowupRow
-from domain.money import prescription_date
-from messages.appointments import KIND_NAMES
-from messages.contact import TOPICS
-from messages.format import baht, thai_date
 from messages.payloads import ListPage, PersonCard, ProjectCard
 
 REGISTER_REASONS = frozenset(REASONS)
@@ -154,7 +154,7 @@ def _person_of(row: FollowupRow) -> int | None:
 
 def _row_buttons(row: FollowupRow) -> list[FlexButton]:
     """What a row opens: the person's card, the project's people, today's rosters; a call back."""
-    buttons = []
+    buttons: list[Action] = []
     person = _person_of(row)
     if person is not None:
         buttons.append(PostbackAction(label="ดูประวัติ", display_text="ดูประวัติ", data=PersonCard(person=person).pack()))

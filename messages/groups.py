@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from linebot.v3.messaging import Message, TextMessage
-
 from domain.group_guard import NATIONAL_ID, PHONE
+from messages.line_json import Message, TextMessage
 
 
 def group_intro() -> list[Message]:

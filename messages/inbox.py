@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from linebot.v3.messaging import Message, TextMessage
-
 from messages.console import STANDING_NAMES
 from messages.contact import TOPICS
+from messages.line_json import Message, TextMessage
 
 __all__ = ["STANDING_NAMES"]  # a closed contract beside a request's asker, as the map names it
 

@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from linebot.v3.messaging import (
+from domain.money import Position
+from messages.balance import contract_header, office_line, owed_rows
+from messages.format import baht, thai_date
+from messages.line_json import (
     ClipboardAction,
     FlexBox,
     FlexBubble,
@@ -24,10 +27,6 @@ from linebot.v3.messaging import (
     QuickReplyItem,
     TextMessage,
 )
-
-from domain.money import Position
-from messages.balance import contract_header, office_line, owed_rows
-from messages.format import baht, thai_date
 from messages.payloads import PayQR
 
 MAX_PICTURES = 3  # a reply holds 5 messages: a few words, the pictures, the cards

@@ -6,7 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from linebot.v3.messaging import (
+from domain.measures import Fit
+from messages.common import flow_controls
+from messages.flows import ReliefStep, answer
+from messages.format import thai_date
+from messages.line_json import (
     FlexBox,
     FlexBubble,
     FlexButton,
@@ -21,11 +25,6 @@ from linebot.v3.messaging import (
     QuickReplyItem,
     TextMessage,
 )
-
-from domain.measures import Fit
-from messages.common import flow_controls
-from messages.flows import ReliefStep, answer
-from messages.format import thai_date
 from messages.payloads import BookingAction
 
 START_AGAIN = "ประเมินมาตรการ"  # a word that always starts the quiz afresh

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from linebot.v3.messaging import Message, MessageAction, QuickReply, QuickReplyItem, TextMessage
-
 from messages.format import thai_date
+from messages.line_json import Message, MessageAction, QuickReply, QuickReplyItem, TextMessage
 
 
 def _personal_buttons(*extra: tuple[str, str]) -> QuickReply:

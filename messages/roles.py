@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from linebot.v3.messaging import Message, TextMessage
+from messages.line_json import Message, TextMessage
 
 ROLE_NAMES = {"officer": "เจ้าหน้าที่", "volunteer": "อาสาสมัครกองทุนฯ"}
 

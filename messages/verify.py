@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from linebot.v3.messaging import (
+from messages.flows import VerifyStep, answer
+from messages.line_json import (
     FlexBox,
     FlexBubble,
     FlexButton,
@@ -14,8 +15,6 @@ from linebot.v3.messaging import (
     QuickReplyItem,
     TextMessage,
 )
-
-from messages.flows import VerifyStep, answer
 from messages.payloads import FlowControl
 
 NOTICE_VERSION = "verify-2026-11"

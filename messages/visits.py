@@ -7,7 +7,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from linebot.v3.messaging import (
+from domain.visits import DistrictReport
+from messages.appointments import KIND_NAMES
+from messages.balance import ROLE_NAMES
+from messages.common import flow_controls
+from messages.flows import VisitStep, answer
+from messages.format import baht, thai_date
+from messages.line_json import (
     FlexBox,
     FlexBubble,
     FlexButton,
@@ -22,13 +28,6 @@ from linebot.v3.messaging import (
     TextMessage,
     URIAction,
 )
-
-from domain.visits import DistrictReport
-from messages.appointments import KIND_NAMES
-from messages.balance import ROLE_NAMES
-from messages.common import flow_controls
-from messages.flows import VisitStep, answer
-from messages.format import baht, thai_date
 from messages.payloads import PersonCard, PinAction, VisitFor
 from messages.quiz import STATUS_NAMES
 

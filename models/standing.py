@@ -16,6 +16,7 @@ the list is computed live.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import BigInteger, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -42,6 +43,9 @@ class StandingState(Base):
     register_version: Mapped[int | None] = mapped_column(BigInteger)
     format: Mapped[int | None]
     rows: Mapped[int | None]
+    # rows per district id ("" for none) and reason, written by the refresh: `วันนี้` reads its
+    # counts here instead of a GROUP BY over every stored row (None: stored before it was kept)
+    counts: Mapped[dict[str, Any] | None]
     started_at: Mapped[datetime | None]
     refreshed_at: Mapped[datetime | None]
 

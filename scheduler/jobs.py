@@ -21,8 +21,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from linebot.v3.messaging import Message
-
 from bot.runtime import Runtime
 from domain.clock import BANGKOK
 from domain.contact_hours import is_rest_day, may_contact
@@ -48,6 +46,7 @@ from messages.followups import (
     prescription_alert,
 )
 from messages.format import area_name
+from messages.line_json import Message
 from models.db import Session, session_scope
 from scheduler.lock import HeldLock, LockLost
 from services import followups, outbox, standing

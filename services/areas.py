@@ -3,14 +3,20 @@
 The one place that walks it: names of a place, the areas under a district, the district
 an area lies in, the part of the province an officer's data access is scoped to, and
 (AreaBook) the areas an import or the demo names, created as needed.
+
+The walks an officer's list makes several times over (the areas under a district, the
+district of every area) are remembered for the rest of the session's transaction: the tree
+changes rarely, and any write to `areas` through the session forgets them at once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import chain
+from typing import Any
 
-from sqlalchemy import insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import event, insert, select
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction
 
 from models.db import table_of
 from models.register import Area, StaffMember
@@ -47,8 +53,41 @@ def find_area(session: Session, district: str, subdistrict: str = "", village: s
     return area
 
 
+_MEMO = "services.areas.memo"
+
+
+def _memo(session: Session) -> dict[Any, Any]:
+    memo: dict[Any, Any] = session.info.setdefault(_MEMO, {})
+    return memo
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_at_end(session: Session, _transaction: SessionTransaction) -> None:
+    session.info.pop(_MEMO, None)
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_flushed(session: Session, _context: UOWTransaction) -> None:
+    if _MEMO in session.info and any(isinstance(o, Area) for o in chain(session.new, session.dirty, session.deleted)):
+        session.info.pop(_MEMO, None)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _forget_written(state: ORMExecuteState) -> None:
+    written = getattr(getattr(state.statement, "table", None), "name", None)  # ORM statements annotate it
+    if _MEMO in state.session.info and not state.is_select and written == Area.__tablename__:
+        state.session.info.pop(_MEMO, None)
+
+
 def area_ids_under(session: Session, district: str) -> list[int]:
     """Ids of the district named and every area below it."""
+    memo = _memo(session)
+    if ("under", district) not in memo:
+        memo[("under", district)] = _area_ids_under(session, district)
+    return list(memo[("under", district)])
+
+
+def _area_ids_under(session: Session, district: str) -> list[int]:
     frontier = list(session.scalars(select(Area.id).where(Area.level == "district", Area.name == district)))
     found = list(frontier)
     while frontier:
@@ -79,6 +118,13 @@ def areas_below(session: Session, area_ids: Sequence[int]) -> dict[int, int]:
 
 def district_of_areas(session: Session) -> dict[int, Area]:
     """area id → the district area it lies in (one query for the whole tree)."""
+    memo = _memo(session)
+    if "districts" not in memo:
+        memo["districts"] = _district_of_areas(session)
+    return dict(memo["districts"])
+
+
+def _district_of_areas(session: Session) -> dict[int, Area]:
     rows = {a.id: a for a in session.scalars(select(Area))}
 
     def district_for(area_id: int | None) -> Area | None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from domain.money import Position
 from models.register import Contract, Membership, Person
@@ -28,7 +28,7 @@ def holdings(session: Session, person: Person, as_of: date) -> list[Holding]:
     memberships: Sequence[Membership] = session.scalars(
         select(Membership)
         .where(Membership.person_id == person.id)
-        .options(selectinload(Membership.contract).selectinload(Contract.payments))
+        .options(joinedload(Membership.contract).selectinload(Contract.payments))  # two round trips, not three
     ).all()
     found = [Holding(m.contract, m.role, position_of(m.contract, as_of)) for m in memberships]
     return sorted(found, key=lambda h: (h.contract.contract_date, h.contract.project_code))

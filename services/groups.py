@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from domain.group_guard import NameMatcher
+from domain.group_guard import HashedNames
 from models import GroupCode, GroupMember, LineGroup, Person
 
 
@@ -78,19 +78,32 @@ def add_group_code(session: Session, code: str, area_id: int, now: datetime, exp
 
 
 class NameIndex:
-    """Every first and last name on the register, for the group guard; reloaded every few minutes."""
+    """Every first and last name on the register, for the group guard, as `HashedNames` (8 bytes a
+    name, not the names): streamed from the database a batch at a time, reloaded every few minutes."""
 
     TTL_SECONDS = 300.0
+    BATCH = 10_000
 
-    def __init__(self) -> None:
-        self._names = NameMatcher(())
+    def __init__(self, on_reload: Callable[[], object] | None = None) -> None:
+        self.on_reload = on_reload  # e.g. hand the memory the load used back to the system
+        self._names = HashedNames(())
         self._loaded_at = float("-inf")
         self._lock = threading.Lock()
 
-    def get(self, session: Session) -> NameMatcher:
+    def get(self, session: Session) -> HashedNames:
         with self._lock:
             if time.monotonic() - self._loaded_at > self.TTL_SECONDS:
-                rows = session.execute(select(Person.first_name, Person.last_name)).all()
-                self._names = NameMatcher(name for row in rows for name in row if name)
+                self._names = HashedNames(self._stream(session))
                 self._loaded_at = time.monotonic()
+                if self.on_reload is not None:
+                    self.on_reload()
             return self._names
+
+    def _stream(self, session: Session) -> Iterator[str]:
+        rows = session.execute(select(Person.first_name, Person.last_name)
+                               .execution_options(yield_per=self.BATCH))
+        for first, last in rows:
+            if first:
+                yield first
+            if last:
+                yield last

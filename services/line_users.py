@@ -17,14 +17,13 @@ def remember(session: Session, line_user_id: str, now: datetime, *, in_group: bo
     An upsert: a new person's first two messages can arrive at once, in two workers, and
     neither may fail on the other's row.
     """
-    user = session.scalars(select(LineUser).where(LineUser.line_user_id == line_user_id)).one_or_none()
-    if user is None:
-        insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-        session.execute(insert(LineUser).values(
-            line_user_id=line_user_id, following=not in_group, first_seen_at=now, last_seen_at=now,
-        ).on_conflict_do_nothing(index_elements=[LineUser.line_user_id]))
-        user = session.scalars(select(LineUser).where(LineUser.line_user_id == line_user_id)).one()
-    user.last_seen_at = now
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    # one round trip: created, or its last_seen_at moved on, and the row returned either way
+    upsert = (insert(LineUser)
+              .values(line_user_id=line_user_id, following=not in_group, first_seen_at=now, last_seen_at=now)
+              .on_conflict_do_update(index_elements=[LineUser.line_user_id], set_={"last_seen_at": now})
+              .returning(LineUser))
+    user = session.scalars(upsert, execution_options={"populate_existing": True}).one()
     return user
 
 

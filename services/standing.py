@@ -54,12 +54,30 @@ def register_version(session: Session) -> int | None:
 
 def is_fresh(session: Session, as_of: date) -> bool:
     """Whether the stored rows are the list for `as_of` on the register as it is now."""
+    return _fresh_counts(session, as_of) is not None
+
+
+def _fresh_counts(session: Session, as_of: date) -> dict[str, Any] | None:
+    """When the stored rows are fresh for `as_of`: their counts as the refresh wrote them ({} when
+    it wrote none); else None. One query."""
     row = session.execute(
-        select(StandingState.as_of, StandingState.register_version, StandingState.format, RegisterVersion.version)
+        select(StandingState.as_of, StandingState.register_version, StandingState.format, StandingState.counts,
+               RegisterVersion.version)
         .outerjoin(RegisterVersion, RegisterVersion.id == StandingState.id)
         .where(StandingState.id == STATE_ID)).first()
-    return (row is not None and row.as_of == as_of and row.format == FORMAT
-            and row.version is not None and row.register_version == row.version)
+    fresh = (row is not None and row.as_of == as_of and row.format == FORMAT
+             and row.version is not None and row.register_version == row.version)
+    return (row.counts or {}) if fresh and row is not None else None
+
+
+def _stored_counts(session: Session) -> dict[str, dict[str, int]]:
+    """Stored rows per district id ("" for none) and reason: written at the end of a refresh."""
+    counts: dict[str, dict[str, int]] = {}
+    for district_id, reason, n in session.execute(
+            select(FollowupStanding.district_id, FollowupStanding.reason, func.count())
+            .group_by(FollowupStanding.district_id, FollowupStanding.reason)):
+        counts.setdefault("" if district_id is None else str(district_id), {})[reason] = n
+    return counts
 
 
 Computed = Iterable[tuple[int, int | None, dict[str, Any]]]  # (contract id, district id, row), in order
@@ -92,7 +110,8 @@ def refresh(session: Session, as_of: date, now: datetime, compute: Callable[[], 
         (contract_id, rank, district_id, *(row[key] for key in _KEYS))
         for rank, (contract_id, district_id, row) in enumerate(computed, start=1)))
     session.execute(update(StandingState).where(StandingState.id == STATE_ID).values(
-        as_of=as_of, register_version=version, format=FORMAT, rows=count, refreshed_at=now))
+        as_of=as_of, register_version=version, format=FORMAT, rows=count, refreshed_at=now,
+        counts={"by_district": _stored_counts(session)}))
     log.info("follow-up list stored", extra={"as_of": as_of.isoformat(), "rows": count, "version": version})
     return count
 
@@ -103,18 +122,30 @@ class StoredPart:
 
     session: Session
     area_ids: Sequence[int] | None  # a district's and those below it (rows are stored with their district's)
+    by_district: dict[str, dict[str, int]] | None = None  # the refresh's counts (None: count the rows)
 
     def _where(self) -> list[Any]:
         return [] if self.area_ids is None else [FollowupStanding.district_id.in_(self.area_ids)]
 
     def counts(self) -> dict[str, int]:
-        """Rows per reason, in the list's order."""
-        found = dict(self.session.execute(select(FollowupStanding.reason, func.count())
-                                          .where(*self._where()).group_by(FollowupStanding.reason)).all())
+        """Rows per reason, in the list's order: as the refresh counted them, else counted now."""
+        if self.by_district is not None:
+            found: dict[str, int] = {}
+            wanted = None if self.area_ids is None else {str(area_id) for area_id in self.area_ids}
+            for district, reasons in self.by_district.items():
+                if wanted is None or district in wanted:
+                    for reason, n in reasons.items():
+                        found[reason] = found.get(reason, 0) + n
+        else:
+            found = dict(self.session.execute(select(FollowupStanding.reason, func.count())
+                                              .where(*self._where()).group_by(FollowupStanding.reason)).all())
         return {reason: found[reason] for reason in REASONS if found.get(reason)}
 
     def count(self) -> int:
-        """Rows in all (the province's: as stored; a district's: counted on its index)."""
+        """Rows in all (the province's: as stored; a district's: from the refresh's counts, or counted on
+        its index)."""
+        if self.area_ids is not None and self.by_district is not None:
+            return sum(self.counts().values())
         if self.area_ids is None:
             return self.session.scalar(select(StandingState.rows).where(StandingState.id == STATE_ID)) or 0
         return self.session.scalar(select(func.count()).select_from(FollowupStanding).where(*self._where())) or 0
@@ -145,4 +176,7 @@ class StoredPart:
 def stored_part(session: Session, as_of: date, area_ids: Sequence[int] | None) -> StoredPart | None:
     """The stored rows of this list (all, or those of the districts among `area_ids`) when
     they can be trusted for `as_of`, else None."""
-    return StoredPart(session, area_ids) if is_fresh(session, as_of) else None
+    counts = _fresh_counts(session, as_of)
+    if counts is None:
+        return None
+    return StoredPart(session, area_ids, counts.get("by_district"))

@@ -235,3 +235,24 @@ def test_the_list_in_batches_is_the_list_narrowed_by_reason_and_class(db):  # ty
                     assert [row for batch in batches for row in batch] == wanted, (stored, district, reason)
                     assert wanted or (reason, debtor_class) == ("time_barred", 5)
                 assert district or whole.rows[-1].fields["reason"] == "measure_application"
+
+
+def test_the_refresh_keeps_the_counts_that_the_officers_list_reads(db):  # type: ignore[no-untyped-def]
+    """`วันนี้` reads the counts per reason from the refresh, not from a count over every stored row;
+    a list stored before the counts were kept is counted as before."""
+    with Session(db) as session:
+        varied_register(session)
+        live = {district: followup_list(session, TODAY, district) for district in (None, "เมืองภูเก็ต", "กะทู้")}
+        refresh_followups(session, TODAY, NOW)
+        session.commit()
+        kept = session.scalar(select(StandingState.counts))
+        assert kept is not None and sum(n for reasons in kept["by_district"].values() for n in reasons.values()) \
+            == session.scalar(select(StandingState.rows))
+        for district, listed in live.items():
+            stored = followup_list(session, TODAY, district)
+            assert stored.stored and stored.counts == listed.counts and stored.total == listed.total
+        session.execute(update(StandingState).values(counts=None))  # as stored before the counts were kept
+        session.commit()
+        for district, listed in live.items():
+            stored = followup_list(session, TODAY, district)
+            assert stored.stored and stored.counts == listed.counts and stored.total == listed.total

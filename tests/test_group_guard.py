@@ -10,9 +10,12 @@ from hypothesis import strategies as st
 
 from domain.group_guard import (
     CLASS_WORDS,
+    NAME,
     NATIONAL_ID,
     PHONE,
     GroupPrivacyError,
+    HashedNames,
+    NameMatcher,
     check_group_message,
     personal_data_in,
 )
@@ -155,6 +158,28 @@ def test_the_error_says_where_and_which_rule_without_the_data():
     assert "message 0" not in message
     for secret in ("ใจดี", "12,345", "345.50", "089", "999-1234", "9991234"):
         assert secret not in message
+
+
+@pytest.mark.parametrize(("body", "named"), [
+    ("แจ้งเตือนคุณมาลัย", True), ("คุณ ใจ ดี", True), ("สม\u200bศรี ค่ะ", True), ("SOMSRI", True),
+    ("สวัสดีค่ะ", False), ("ขอบคุณทุกคนค่ะ", False), ("ก", False), (GENERIC, False),
+])
+def test_names_kept_as_hashes_are_found_exactly_as_the_names_are(body, named, monkeypatch):  # type: ignore[no-untyped-def]
+    """What the web workers keep (HashedNames: 8 bytes a name, no name itself) decides as the names do,
+    however the names arrive in batches."""
+    monkeypatch.setattr(HashedNames, "CHUNK", 2)  # several sorted batches, merged, duplicates dropped
+    hashed = HashedNames([*NAMES, "สมศรี", "", " "])
+    assert all(isinstance(value, int) for value in hashed.hashes) and len(hashed) == 4  # "ก" is too short
+    assert _name_refused(body, hashed) == _name_refused(body, NameMatcher(NAMES)) == _name_refused(body, NAMES) \
+        == named
+
+
+def _name_refused(body: str, names) -> bool:  # type: ignore[no-untyped-def]
+    try:
+        check(text(body), names=names)
+    except GroupPrivacyError as error:
+        return NAME in str(error)
+    return False
 
 
 def test_only_visible_text_keys_are_read():

@@ -12,7 +12,6 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
-from linebot.v3.messaging import Message
 from werkzeug.wrappers import Response
 
 from bot.runtime import runtime
@@ -23,6 +22,7 @@ from messages import inbox as words
 from messages.balance import ROLE_NAMES
 from messages.console import CLASS_SHORT
 from messages.format import thai_date, thai_time
+from messages.line_json import Message
 from models import ContactRequest
 from services import inbox, outbox
 from web.console.access import audit, db, viewer

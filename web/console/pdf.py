@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import fontpkg_sarabun
-from fpdf import FPDF
-from fpdf.fonts import FontFace
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 from messages.forms import SIGN, Letter
 
@@ -24,6 +25,8 @@ logging.getLogger("fontTools").setLevel(logging.WARNING)  # its subsetter logs e
 
 
 def new_pdf(title: str, *, landscape: bool = False) -> FPDF:
+    from fpdf import FPDF  # when a PDF is made: fpdf2 and fontTools cost every web worker about 22 MB
+
     pdf = FPDF(orientation="L" if landscape else "P", format="A4")
     pdf.set_title(title)
     pdf.set_creator("wdf-line-bot")
@@ -73,6 +76,8 @@ def letter_pdf(letter: Letter) -> bytes:
 
 def table_pdf(title: str, lines: Sequence[str], rows: Sequence[Sequence[Any]], note: str = "") -> bytes:
     """A report as a table on landscape A4: the title, a few lines about it, then the rows (first the header)."""
+    from fpdf.fonts import FontFace
+
     pdf = new_pdf(title, landscape=True)
     heading(pdf, title, size=18)
     for line in lines:
