@@ -227,9 +227,10 @@ def run_job(rt: Runtime, run_id: int) -> None:
                     session.rollback()  # the clock failed the run meanwhile: nothing of it is written
                     log.warning("register import %s was failed while it ran: rolled back", run_id)
                     return
-                # the follow-up list of the new register, and one commit for all (it commits when it refreshes)
-                refresh_stored_list(session, rt.clock.now())
                 session.commit()
+                # After the commit, as the CLI does: inside the import's transaction the planner would see
+                # none of the new rows counted (a fresh register's first import: minutes, not seconds).
+                refresh_stored_list(session, rt.clock.now())
         if not importing:
             with rt.sessions() as session:
                 if not imports.finish_check(session, run_id, shown, rt.clock.now()):
