@@ -6,7 +6,12 @@ each in a fresh child process so that memory is its own: Today's first page
 (`GET /console/`, signed in as a province officer) timed over many requests for its p95,
 against the same rows from the JSON API (`GET /api/followups?limit=50`, the baseline in the
 same run); and the whole list exported as XLSX (`GET /console/export.xlsx`), timed, with
-the child's peak resident memory beside that of a child that only served a page.
+the child's peak resident memory beside that of a child that only served a page. Then the
+province's dashboard (`GET /console/dashboard`, every district, and one district) timed over
+many requests; and the register imported through the console's page (upload, the check, the
+confirm, the job's thread: `/console/import`) into a second fresh schema, timed and with its
+peak memory, beside the `import` command (`flask --app bot import`, run in-process by its own
+click command) into a third.
 
     .venv/bin/python -m bench.console_bench --write-docs
 """
@@ -24,6 +29,7 @@ import sys
 import tempfile
 import time
 import zipfile
+from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -44,6 +50,75 @@ START, END = "<!-- console-bench:start -->", "<!-- console-bench:end -->"
 NOW = "2026-11-20T10:00"
 OFFICER = "U" + "be" * 16
 GOAL_PAGE_MS, GOAL_EXPORT_S, GOAL_MB = 300.0, 10.0, 300.0
+GOAL_DASHBOARD_MS = 1000.0
+
+
+def import_child(url: str, mode: str, folder: str) -> None:
+    """Import the register in-process, as the CLI (`import` through its click command) or the web page
+    does (upload, wait for the check, confirm, wait for the import: the job is the page's own thread);
+    print JSON timings and this process's peak memory."""
+    import logging
+
+    import bot  # noqa: F401  (the app's import order)
+    from config.settings import Settings
+    from domain.clock import FixedClock, parse_fund_now
+    from models import ImportRun
+    from models.db import session_scope
+    from services.console import issue_signin_link, officer_by_line_id
+    from web.app import create_app
+
+    logging.disable(logging.WARNING)
+    clock = FixedClock(parse_fund_now(NOW))
+    with tempfile.TemporaryDirectory(prefix="wdf-bench-uploads-") as uploads:
+        settings = Settings(line_channel_secret="s", line_channel_access_token="t", admin_token="bench-admin",
+                            secret_key="bench", database_url=url, log_json=True, log_level="WARNING",
+                            uploads_dir=uploads)
+        app = create_app(settings, clock=clock)
+        rt = app.extensions["wdf"]
+        paths = [Path(folder) / name for name in FILES]
+        out: dict[str, Any] = {}
+        if mode == "cli":
+            started = time.perf_counter()
+            result = app.test_cli_runner().invoke(args=["import", *map(str, paths)])
+            out["import_s"] = time.perf_counter() - started
+            assert result.exit_code == 0, result.output
+        else:
+            with session_scope(rt.sessions) as session:
+                token = issue_signin_link(session, officer_by_line_id(session, OFFICER), clock.now())  # type: ignore[arg-type]
+            client = app.test_client()
+            https = {"base_url": "https://localhost"}
+            assert client.post(f"/console/signin/{token}", **https).status_code == 302
+            csrf = client.get("/console/import", **https).get_data(as_text=True).split('name="csrf_token" value="')[1]
+            csrf = csrf.split('"')[0]
+
+            def status(run_id: int) -> str:
+                with rt.sessions() as session:
+                    run = session.get(ImportRun, run_id)
+                    return run.status if run is not None else "gone"
+
+            def wait(run_id: int, until: str) -> float:
+                started = time.perf_counter()
+                while (now := status(run_id)) != until:
+                    assert now in ("checking", "importing"), now
+                    time.sleep(0.2)
+                return time.perf_counter() - started
+
+            started = time.perf_counter()
+            with ExitStack() as files:
+                upload = [(files.enter_context(path.open("rb")), path.name) for path in paths]
+                answer = client.post("/console/import", data={"csrf_token": csrf, "files": upload},
+                                     content_type="multipart/form-data", **https)
+            assert answer.status_code == 302, answer.get_data(as_text=True)[:500]
+            out["upload_s"] = time.perf_counter() - started
+            run_id = int(answer.headers["Location"].rsplit("/", 1)[1])
+            out["check_s"] = wait(run_id, "checked")
+            started = time.perf_counter()
+            confirmed = client.post(f"/console/import/{run_id}/confirm", data={"csrf_token": csrf}, **https)
+            assert confirmed.status_code == 302
+            out["import_s"] = time.perf_counter() - started + wait(run_id, "imported")
+        out["peak_mb"] = peak_mb()
+        rt.close()
+    print(json.dumps(out))
 
 
 def child(url: str, mode: str, requests: int) -> None:
@@ -81,6 +156,22 @@ def child(url: str, mode: str, requests: int) -> None:
             api.append(time.perf_counter() - started)
             assert response.status_code == 200
         out = {"console": console, "api": api}
+    elif mode == "dashboard":
+        from services.areas import districts
+
+        with rt.sessions() as session:
+            one = districts(session)[0].name
+        province, district = [], []
+        for _ in range(requests):
+            started = time.perf_counter()
+            response = client.get("/console/dashboard", **https)
+            province.append(time.perf_counter() - started)
+            assert response.status_code == 200
+            started = time.perf_counter()
+            response = client.get("/console/dashboard", query_string={"district": one}, **https)
+            district.append(time.perf_counter() - started)
+            assert response.status_code == 200
+        out = {"province": province, "district": district, "district_name": one}
     else:
         started = time.perf_counter()
         response = client.get("/console/export.xlsx", **https)
@@ -113,8 +204,9 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # not Linux
 
 
-def run(url: str, mode: str, requests: int = 0) -> dict[str, Any]:
-    done = subprocess.run([sys.executable, "-m", "bench.console_bench", "--child", url, mode, str(requests)],
+def run(url: str, mode: str, requests: int | str = 0) -> dict[str, Any]:
+    flag = "--import-child" if mode in ("cli", "web") else "--child"
+    done = subprocess.run([sys.executable, "-m", "bench.console_bench", flag, url, mode, str(requests)],
                           cwd=ROOT, capture_output=True, text=True, check=False,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     if done.returncode != 0:
@@ -123,7 +215,7 @@ def run(url: str, mode: str, requests: int = 0) -> dict[str, Any]:
 
 
 def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20)[-1]
+    return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -132,6 +224,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--url", default=os.environ.get("TEST_POSTGRES_URL", DEFAULT_URL))
     parser.add_argument("--write-docs", action="store_true")
+    parser.add_argument("--dashboard-requests", type=int, default=5)
+    parser.add_argument("--no-import", action="store_true", help="skip the web-vs-CLI import")
     args = parser.parse_args(argv)
 
     from sqlalchemy import text
@@ -158,12 +252,25 @@ def main(argv: list[str] | None = None) -> None:
         pages = run(url, "pages", args.requests)
         export = run(url, "export")
         idle = run(url, "pages", 1)
+        dashboard = run(url, "dashboard", args.dashboard_requests)
+        imports: dict[str, dict[str, Any]] = {}
+        if not args.no_import:
+            for mode in ("cli", "web"):
+                with migrated_schema(args.url, f"console_bench_{mode}") as (fresh, _):
+                    if mode == "web":
+                        engine = make_engine(fresh)
+                        with session_scope(sessionmaker(engine)) as session:
+                            session.add(StaffMember(line_user_id=OFFICER, name="bench", role="officer",
+                                                    district_id=None, created_at=parse_fund_now(NOW)))
+                        engine.dispose()
+                    imports[mode] = run(fresh, mode, tmp)
 
     console_ms, api_ms = p95(pages["console"]) * 1000, p95(pages["api"]) * 1000
     lines = [
         f"Measured {datetime.now():%Y-%m-%d} on {machine()}; {server_version(args.url)}.",
         f"Command: `python -m bench.console_bench` ({args.contracts:,} contracts of the sample register, the "
-        f"follow-up list stored; {args.requests} requests each, in a child process, through Flask's test client).",
+        f"follow-up list stored; {args.requests} requests each ({args.dashboard_requests} of the dashboard), in a "
+        "child process, through Flask's test client).",
         "",
         "| | p95 | median | goal |",
         "| --- | ---: | ---: | --- |",
@@ -180,6 +287,30 @@ def main(argv: list[str] | None = None) -> None:
         f"{export['peak_mb']:.0f} MB | | ≤ {GOAL_MB:.0f} MB: "
         f"**{'met' if export['peak_mb'] <= GOAL_MB else 'missed'}** |",
     ]
+    province_ms, district_ms = p95(dashboard["province"]) * 1000, p95(dashboard["district"]) * 1000
+    lines += [
+        f"| the province's dashboard, `GET /console/dashboard` (every district; SVG charts and their tables) | "
+        f"{province_ms:.0f} ms | {statistics.median(dashboard['province']) * 1000:.0f} ms | "
+        f"≤ {GOAL_DASHBOARD_MS:.0f} ms: **{'met' if province_ms <= GOAL_DASHBOARD_MS else 'missed'}** |",
+        f"| one district's dashboard (`?district={dashboard['district_name']}`) | {district_ms:.0f} ms | "
+        f"{statistics.median(dashboard['district']) * 1000:.0f} ms | |",
+    ]
+    if imports:
+        cli, web = imports["cli"], imports["web"]
+        lines += [
+            "",
+            "The register through the console's import page against the `import` command, each into a fresh "
+            "schema, each in a child process (its peak memory its own):",
+            "",
+            f"| {args.contracts:,}-contract register (3 files) | the `import` command | the console's page |",
+            "| --- | ---: | ---: |",
+            f"| upload (the files stored, hashed) | | {web['upload_s']:.1f} s |",
+            f"| the check (the import, rolled back) | | {web['check_s']:.1f} s |",
+            f"| the import | {cli['import_s']:.1f} s | {web['import_s']:.1f} s "
+            f"({web['import_s'] / cli['import_s']:.2f}×) |",
+            f"| peak memory of the process | {cli['peak_mb']:.0f} MB | {web['peak_mb']:.0f} MB "
+            f"({web['peak_mb'] / cli['peak_mb']:.2f}×) |",
+        ]
     block = "\n".join(lines)
     print(block)
     if args.write_docs:
@@ -190,5 +321,7 @@ def main(argv: list[str] | None = None) -> None:
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         child(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    elif len(sys.argv) > 1 and sys.argv[1] == "--import-child":
+        import_child(sys.argv[2], sys.argv[3], sys.argv[4])
     else:
         main()

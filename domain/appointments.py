@@ -124,6 +124,16 @@ def session_problems(*, kind: str, starts_at: datetime, ends_at: datetime, place
     return found
 
 
+def changed_times(starts_at: datetime, ends_at: datetime, start: datetime | None,
+                  end: datetime | None) -> tuple[datetime, datetime]:
+    """A session's new start and end when a change names only some of them: a new start alone
+    moves the whole session (its length kept); a new end alone keeps the start."""
+    new_start = start if start is not None else starts_at
+    if end is not None:
+        return new_start, end
+    return new_start, new_start + (ends_at - starts_at)
+
+
 def seat_count(starts_at: datetime, ends_at: datetime, slot_minutes: int | None, capacity: int) -> int:
     """How many seats a session has, by arithmetic (no list of seats is built to count them)."""
     capacity = min(capacity, MAX_CAPACITY)

@@ -20,11 +20,18 @@ class ImportRun(Base):
     SHA-256 at upload (a file changed before the import is refused). The reports are
     `register.report.FileReport`s as JSON. Who started and who confirmed it is the audit
     trail of the import (an officer's LINE user id, or ``ADMIN_TOKEN``, and their name).
+
+    One job at a time: `running` is true while the run is checking or importing and NULL
+    otherwise, and it is unique, so the database itself refuses a second job (NULLs never
+    collide). `heartbeat_at` is written every few seconds by the process running the job; a
+    running job whose heartbeat stopped is failed by the clock (services.imports.fail_stalled).
     """
 
     __tablename__ = "import_runs"
     __table_args__ = (
         CheckConstraint("status in ('checking','checked','importing','imported','failed')", name="status_known"),
+        CheckConstraint("(running is null and status not in ('checking','importing')) "
+                        "or (running and status in ('checking','importing'))", name="running_while_a_job_runs"),
         Index("ix_import_runs_created", "created_at"),
     )
 
@@ -47,3 +54,5 @@ class ImportRun(Base):
     updated_at: Mapped[datetime]
     confirmed_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+    running: Mapped[bool | None] = mapped_column(unique=True)
+    heartbeat_at: Mapped[datetime | None]

@@ -8,12 +8,18 @@ kind than the header is overruled by the header, with a note in the report. A `T
 gives the header row and the data rows of one source, each row with its line (CSV: the
 header is line 1) or its row (XLSX, as Excel shows them); blank rows are skipped. How
 much a file may hold is checked before it is read and while it is read (`register.limits`).
+
+A column may be named in English (INTERFACES.md) or by the Thai heading the fund's exports use
+(`register/data/thai_columns.toml`: เลขที่สัญญา, เลขประจำตัวประชาชน, วันที่ชำระ …); each Thai heading
+is read as its English name, so recognising a file and reading its rows are the same either way.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+import tomllib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -312,4 +318,33 @@ def _sheet_rows(rows: Iterable[Sequence[Any]], limits: Limits, sheet: str) -> It
 
 def _column_name(cell: Any) -> str:
     text = "" if cell is None else str(cell)
-    return text.replace("\ufeff", "").strip().casefold().replace(" ", "_").replace("-", "_")
+    name = text.replace("\ufeff", "").strip().casefold().replace(" ", "_").replace("-", "_")
+    if name.isascii():
+        return name
+    key = _heading_key(name)
+    return THAI_COLUMNS.get(key) or THAI_COLUMNS.get(_UNIT.sub("", key)) or name
+
+
+_UNIT = re.compile(r"\([^()]*\)$")  # "เงินต้น (บาท)": a unit in brackets after the heading
+_NOT_IN_A_HEADING = re.compile(r"[\s_\-\u200b]")  # spaces (zero-width ones too), as `_column_name` left them
+
+
+def _heading_key(text: str) -> str:
+    # SARA AM typed as NIKHAHIT + SARA AA (old keyboards, PDF copies) is the same letter
+    return _NOT_IN_A_HEADING.sub("", text.casefold()).replace("\u0e4d\u0e32", "\u0e33")
+
+
+def _thai_columns(path: Path) -> dict[str, str]:
+    """Thai heading (its key) → the column's English name, from the data file; a heading given to two
+    columns is a mistake in the file, refused at once."""
+    with path.open("rb") as handle:
+        columns = tomllib.load(handle)["columns"]
+    found: dict[str, str] = {}
+    for name, headings in columns.items():
+        for heading in headings:
+            if found.setdefault(_heading_key(heading), name) != name:
+                raise ValueError(f"{path.name}: {heading!r} names both {found[_heading_key(heading)]} and {name}")
+    return found
+
+
+THAI_COLUMNS = _thai_columns(Path(__file__).with_name("data") / "thai_columns.toml")

@@ -36,6 +36,7 @@ from domain.reminders import (
 )
 from domain.visits import report_day_on_or_before, report_period
 from messages import appointments as appointment_msgs
+from messages import console_import as import_words
 from messages import reminders as msgs
 from messages import visits as visit_msgs
 from messages.followups import (
@@ -49,7 +50,7 @@ from messages.format import area_name
 from messages.line_json import Message
 from models.db import Session, session_scope
 from scheduler.lock import HeldLock, LockLost
-from services import followups, outbox, standing
+from services import followups, imports, outbox, standing
 from services.appointments import booking_view, bookings_on
 from services.areas import district_names
 from services.contracts import members_of, open_positions
@@ -299,6 +300,18 @@ def refresh_followups() -> None:
 
 
 @_fenced
+def stalled_imports() -> None:
+    """Fail the console's register jobs whose process stopped (their heartbeat is older than
+    services.imports.STALLED_AFTER), saying kindly that nothing was written: an import writes all
+    or nothing. The officer may confirm the import again; the clock does not run it itself."""
+    rt = _rt()
+    with _fenced_session() as session:
+        failed = imports.fail_stalled(session, rt.clock.now(), import_words.STALLED_PROBLEMS)
+    if failed:
+        log.warning("job done", extra={"job": "stalled_imports", "failed": len(failed)})
+
+
+@_fenced
 def prescription_alerts() -> None:
     """Tell a district's officers, in one message a day, which contracts crossed 180, 90, 30 or
     7 days before their 5-year limit since the last day looked at."""
@@ -406,6 +419,7 @@ JOBS: tuple[JobSpec, ...] = (
     JobSpec("group_reminders", group_reminders, "cron", {"hour": "8-17", "minute": 30}),
     JobSpec("district_reports", district_reports, "cron", {"hour": "8-17", "minute": 40}),
     JobSpec("purge_conversations", purge_conversations, "interval", {"hours": 1}),
+    JobSpec("stalled_imports", stalled_imports, "interval", {"minutes": 1}, misfire_grace_time=120),
     JobSpec("link_rich_menus", link_rich_menus, "interval", {"minutes": 1}, misfire_grace_time=120),
     JobSpec("deliver_outbox", deliver_outbox, "interval", {"seconds": 15}, misfire_grace_time=60),
 )

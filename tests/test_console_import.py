@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 import time
 from pathlib import Path
 
@@ -37,10 +38,14 @@ def where(response) -> str:  # type: ignore[no-untyped-def]
 
 
 def settled(client, path: str, *, tries: int = 400) -> str:  # type: ignore[no-untyped-def]
-    """The run's page once its job has finished (a bounded poll: the job runs in a thread)."""
+    """The run's page once its job has finished (a bounded poll: the job runs in a thread), and the thread
+    done too (after an import it still stores the follow-up list; the test's database must outlive it)."""
     for _ in range(tries):
         html = page(client, path).get_data(as_text=True)
         if 'http-equiv="refresh"' not in html:
+            for job in threading.enumerate():
+                if job.name == f"import-{path.rsplit('/', 1)[1]}":
+                    job.join(timeout=30)
             return html
         time.sleep(0.05)
     raise AssertionError(f"the import job at {path} did not finish")

@@ -21,19 +21,22 @@ from werkzeug.exceptions import BadRequest, Conflict
 
 from bot.runtime import runtime
 from domain.applications import NEXT_STATUSES, STEP_ACTIONS, Refusal, name_key
+from domain.appointments import changed_times
 from domain.clock import BANGKOK
 from domain.identity import mask_national_id
 from domain.measures import Situation, recommended_ids
 from domain.textnorm import to_ascii_digits
 from domain.visits import report_day_on_or_before, report_period
 from messages.applications import step_notice
-from messages.appointments import session_title
+from messages.appointments import session_cancelled, session_moved, session_title
 from messages.followups import shown
 from models import AppointmentSession, Booking, MeasureApplication, Outbox
 from services.appointments import (
     SessionRefused,
     appointment_session,
     booking_by_id,
+    cancel_session,
+    change_session,
     create_session,
     record_outcome,
     seats_in,
@@ -65,6 +68,7 @@ from web.schemas import (
     FollowupsQuery,
     NewSession,
     OutboxQuery,
+    SessionChange,
     SessionsQuery,
     VisitsReportQuery,
 )
@@ -341,6 +345,62 @@ def add_session():  # type: ignore[no-untyped-def]
             raise Invalid([(p.field, p.detail) for p in refused.problems]) from None
         session.commit()
         return jsonify(_session_row(session, row)), 201
+
+
+@bp.post("/sessions/<int:session_id>")
+@require_admin
+def change_a_session(session_id: int):  # type: ignore[no-untyped-def]
+    """Change an open session: {"start"?, "end"?, "place"?, "capacity"?} (web/schemas.py: SessionChange).
+
+    The rules of publishing, and the seats never below the highest one held; everyone booked keeps
+    their seat and is told 1:1 through the outbox when the time or the place moves (`told`).
+    """
+    body = body_of(SessionChange)
+    if session_id > MAX_ID:
+        return not_found(f"session {session_id}")
+    rt = runtime()
+    with rt.sessions() as session:
+        row = appointment_session(session, session_id)
+        if row is None:
+            return not_found(f"session {session_id}")
+        if row.status != "open":
+            raise Conflict(f"session {session_id} is {row.status}: publish a new one with POST /api/sessions")
+        start, end = changed_times(row.starts_at, row.ends_at, body.start, body.end)
+        try:
+            told = change_session(session, row, start=start, end=end,
+                                  place=row.place if body.place is None else body.place,
+                                  capacity=row.capacity if body.capacity is None else body.capacity,
+                                  now=rt.clock.now(), origin="api.sessions_change", settings=rt.settings,
+                                  notice=session_moved)
+        except SessionRefused as refused:
+            session.rollback()
+            raise Invalid([(p.field, p.detail) for p in refused.problems]) from None
+        session.commit()
+        if told:
+            rt.deliver_queued()
+        return jsonify({**_session_row(session, row), "told": told})
+
+
+@bp.delete("/sessions/<int:session_id>")
+@require_admin
+def cancel_a_session(session_id: int):  # type: ignore[no-untyped-def]
+    """Cancel an open session (it stays listed, status cancelled); everyone booked is told 1:1 with the
+    sessions of the same kind that still have free seats (`told`)."""
+    if session_id > MAX_ID:
+        return not_found(f"session {session_id}")
+    rt = runtime()
+    with rt.sessions() as session:
+        row = appointment_session(session, session_id)
+        if row is None:
+            return not_found(f"session {session_id}")
+        if row.status != "open":
+            raise Conflict(f"session {session_id} is already {row.status}")
+        told = cancel_session(session, row, rt.clock.now(), origin="api.sessions_cancel", settings=rt.settings,
+                              notice=session_cancelled)
+        session.commit()
+        if told:
+            rt.deliver_queued()
+        return jsonify({**_session_row(session, row), "told": told})
 
 
 @bp.get("/sessions/<int:session_id>/bookings")

@@ -24,6 +24,7 @@ from web.schemas import (
     FollowupsQuery,
     NewSession,
     OutboxQuery,
+    SessionChange,
     SessionsQuery,
     VisitsReportQuery,
 )
@@ -48,8 +49,8 @@ ERRORS = {
     401: "no `Authorization: Bearer $ADMIN_TOKEN`, or the wrong token",
     403: "the officer named may not take that step (domain/applications.py); `detail` says why",
     404: "nothing with that id, code or name",
-    409: "the change conflicts with what is stored (a move the current status does not allow, or an application "
-         "to that measure already open); `detail` says which",
+    409: "the change conflicts with what is stored (a move the current status does not allow, an application "
+         "to that measure already open, or a session already cancelled); `detail` says which",
 }
 X_OFFICER = {"name": "X-Officer", "in": "header", "required": False, "schema": {"type": "string", "maxLength": 200},
              "description": "who is using the shared token, for the audit trail of personal data "
@@ -94,6 +95,12 @@ OPERATIONS = (
               (400, 401), query=SessionsQuery),
     Operation("post", "/api/sessions", "Publish an appointment session",
               (201, "the session as listed by GET /api/sessions", OBJECT), (400, 401), body=NewSession),
+    Operation("post", "/api/sessions/{session_id}", "Change an open session's time, place or seats",
+              (200, "the session as listed by GET /api/sessions, and `told`: how many booked people are told",
+               OBJECT), (400, 401, 404, 409), body=SessionChange, path_params={"session_id": ID}),
+    Operation("delete", "/api/sessions/{session_id}", "Cancel an open session; everyone booked is told",
+              (200, "the session as listed by GET /api/sessions (status cancelled), and `told`", OBJECT),
+              (401, 404, 409), path_params={"session_id": ID}),
     Operation("get", "/api/sessions/{session_id}/bookings", "A session's roster: who booked which seat",
               (200, "the session with its bookings (national IDs masked)", OBJECT), (401, 404),
               path_params={"session_id": ID}, audited=True),

@@ -34,6 +34,7 @@ from pydantic import (
     ValidationInfo,
     WithJsonSchema,
     field_validator,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError, core_schema
 
@@ -171,6 +172,7 @@ Count = Annotated[int, BeforeValidator(parse_count), WithJsonSchema(
 Officer = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), PlainText]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200), PlainText]
 Note = Annotated[str, StringConstraints(max_length=MAX_NOTE), PlainText]
+Place = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), PlainText]
 
 
 class Body(BaseModel):
@@ -199,7 +201,7 @@ class NewSession(Body):
     kind: Annotated[str, OneOf(KINDS)]
     start: Instant
     end: Instant
-    place: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300), PlainText]
+    place: Place
     capacity: Annotated[int, AfterValidator(_capacity)] = Field(
         json_schema_extra={"minimum": 1, "maximum": MAX_CAPACITY},
         description="seats: one per person, or one per timed slot when `slot_minutes` is given")
@@ -219,6 +221,32 @@ class NewSession(Body):
         if start is not None and end <= start:
             raise _problem("end", "must be after the start")
         return end
+
+
+class SessionChange(Body):
+    """`POST /api/sessions/<id>`: change an open session's time, place or seats (what is absent stays).
+
+    A new `start` without an `end` moves the whole session, its length kept. The same rules as
+    publishing (domain.appointments.session_problems), and the seats never fall below the highest
+    seat someone holds; everyone booked keeps their seat and is told 1:1 when the time or place moves.
+    """
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"start": "2026-12-04T13:00"}, {"place": "Phuket District Court, room 2", "capacity": 12},
+    ]})
+
+    start: Instant | None = None
+    end: Instant | None = None
+    place: Place | None = None
+    capacity: Annotated[int, AfterValidator(_capacity)] | None = Field(
+        default=None, json_schema_extra={"minimum": 1, "maximum": MAX_CAPACITY},
+        description="seats: one per person, or one per timed slot of a slotted session")
+
+    @model_validator(mode="after")
+    def _something_changes(self) -> SessionChange:
+        if self.start is None and self.end is None and self.place is None and self.capacity is None:
+            raise _problem("nothing", "say what changes: start, end, place or capacity")
+        return self
 
 
 class ApplicationMove(Body):

@@ -1,4 +1,4 @@
-"""`sessions add`, `sessions cancel`: appointment sessions people book in LINE."""
+"""`sessions add`, `sessions change`, `sessions cancel`: appointment sessions people book in LINE."""
 
 from __future__ import annotations
 
@@ -8,10 +8,19 @@ import click
 from flask.cli import AppGroup
 
 from bot.runtime import runtime
+from domain.appointments import changed_times
 from domain.clock import BANGKOK
-from messages.appointments import session_cancelled, session_title
+from messages.appointments import session_cancelled, session_moved, session_title
 from models.db import session_scope
-from services.appointments import SessionRefused, appointment_session, cancel_session, create_session, seats_of
+from services.appointments import (
+    SessionRefused,
+    appointment_session,
+    cancel_session,
+    change_session,
+    create_session,
+    seats_in,
+    seats_of,
+)
 
 
 @click.group(cls=AppGroup, help="Appointment sessions: court mediation, debt clinic, mobile unit.")
@@ -56,10 +65,46 @@ def sessions_add(kind: str, start: str, end: str, place: str, capacity: int, tit
             click.echo(f"session {row.id}: {row.kind} {row.starts_at.astimezone(BANGKOK):%Y-%m-%d %H:%M} "
                        f"{row.place} ({len(seats_of(row))} seats)")
     except SessionRefused as refused:  # the one rule set of the console, the API and here
-        raise click.ClickException("\n".join(f"--{p.field.replace('_', '-')}: {p.detail}"
-                                              for p in refused.problems)) from None
+        raise _refused(refused) from None
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def _refused(refused: SessionRefused) -> click.ClickException:
+    """Each broken rule on its own line, named by the option that carries it (exit status 1)."""
+    return click.ClickException("\n".join(f"--{p.field.replace('_', '-')}: {p.detail}" for p in refused.problems))
+
+
+@sessions.command("change")
+@click.argument("session_id", type=int)
+@click.option("--start", help="YYYY-MM-DDTHH:MM, Asia/Bangkok; alone, it moves the whole session (its length kept)")
+@click.option("--end", help="YYYY-MM-DDTHH:MM, Asia/Bangkok")
+@click.option("--place")
+@click.option("--capacity", type=int, help="seats; never below the highest seat someone holds")
+def sessions_change(session_id: int, start: str | None, end: str | None, place: str | None,
+                    capacity: int | None) -> None:
+    """Change an open session's time, place or seats; what is not given stays. Everyone booked keeps
+    their seat and, when the time or the place moves, is told 1:1 (within contact hours)."""
+    if start is None and end is None and place is None and capacity is None:
+        raise click.UsageError("say what changes: --start, --end, --place or --capacity")
+    rt = runtime()
+    try:
+        with session_scope(rt.sessions) as session:
+            row = appointment_session(session, session_id)
+            if row is None or row.status != "open":
+                raise click.ClickException(f"no open session {session_id}")
+            new_start, new_end = changed_times(row.starts_at, row.ends_at, _moment(start) if start else None,
+                                               _moment(end) if end else None)
+            told = change_session(session, row, start=new_start, end=new_end,
+                                  place=row.place if place is None else place,
+                                  capacity=row.capacity if capacity is None else capacity, now=rt.clock.now(),
+                                  origin="cli.sessions_change", settings=rt.settings, notice=session_moved)
+            said = (f"session {row.id}: {row.kind} {row.starts_at.astimezone(BANGKOK):%Y-%m-%d %H:%M} to "
+                    f"{row.ends_at.astimezone(BANGKOK):%Y-%m-%d %H:%M} {row.place} ({seats_in(row)} seats); "
+                    f"{told} booked people will be told")
+    except SessionRefused as refused:  # nothing was written: the scope rolled back
+        raise _refused(refused) from None
+    click.echo(said)
 
 
 @sessions.command("cancel")

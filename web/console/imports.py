@@ -4,14 +4,22 @@ Province officers only (and the ADMIN_TOKEN bootstrap): the register is the whol
 province's. The uploaded files are kept under UPLOADS_DIR/imports/<random folder>/ with
 their names made safe, and their SHA-256 noted. The check and the import are the CLI's own
 code (`register.importer.import_files`: the check is the import rolled back), run by a thread
-of the web process so that no request waits for them; the thread writes its progress to the
-run's row (`import_runs`), which the page reads (it reloads itself while the job runs, by a
-meta refresh: the CSP allows no inline script). Nothing is written before an officer
-confirms, and a file that changed since its check is refused. The run's row is the audit
-trail: who uploaded, who confirmed, the files and their hashes, both reports.
+of the web process so that no request waits for them; the thread writes its progress and a
+heartbeat to the run's row (`import_runs`), which the page reads (it reloads itself while the
+job runs, by a meta refresh: the CSP allows no inline script). Nothing is written before an
+officer confirms, and a file that changed since its check is refused. The run's row is the
+audit trail: who uploaded, who confirmed, the files and their hashes, both reports.
 
-On SQLite the check holds the database's one write lock for its whole length, so there the
-page shows progress only between files of the import, not during the check.
+The run is a durable job (services/imports.py): one at a time, enforced by the database (a
+second upload or confirm while one runs gets a kind answer, 409); the import writes every file
+in one transaction that also marks the run imported, so a web process that dies mid-import has
+written nothing; the clock process fails a job whose heartbeat stopped (scheduler.jobs
+`stalled_imports`), saying so kindly, and the officer may confirm the failed import again (its
+files are kept) rather than the clock restarting it: a job that took its process down should not
+take down the process that sends the reminders.
+
+On SQLite a job's session holds the database's one write lock for its whole length, so there
+the page shows progress only between files, and the heartbeat waits for the job's end.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ import hashlib
 import logging
 import re
 import secrets
+import shutil
 import threading
 from pathlib import Path
 from typing import Any
@@ -78,12 +87,12 @@ def province_only() -> tuple[str, int] | None:
     return None
 
 
-def import_page(problem: str | None = None, status: int = 200) -> tuple[str, int]:
+def import_page(problem: str | None = None, status: int = 200, busy: ImportRun | None = None) -> tuple[str, int]:
     refused = province_only()
     if refused:
         return refused
     return render_template("console/import.html", words=words, runs=imports.recent_runs(db()), problem=problem,
-                           moment=moment), status
+                           moment=moment, busy=busy), status
 
 
 @body_limit(import_body_limit)
@@ -97,6 +106,8 @@ def upload() -> Response | tuple[str, int]:
     if len(uploads) > MOST_FILES:
         return import_page(words.TOO_MANY_FILES.format(most=MOST_FILES), 400)
     rt = runtime()
+    if imports.running_run(db()) is not None:  # before storing the files; the database has the last word below
+        return busy_page()
     folder = secrets.token_hex(16)
     where = Path(rt.settings.uploads_dir) / "imports" / folder
     where.mkdir(parents=True, exist_ok=False)
@@ -104,10 +115,19 @@ def upload() -> Response | tuple[str, int]:
     files = [keep(found, where, taken) for found in uploads]
     who = viewer()
     run = imports.create_run(db(), folder=folder, files=files, by=who.audit_id, by_name=who.name, now=rt.clock.now())
+    if run is None:
+        db().rollback()
+        shutil.rmtree(where, ignore_errors=True)
+        return busy_page()
     db().commit()
     log.info("register import %s: %s file(s) uploaded for a check", run.id, len(files))
     start(rt, run.id)
     return redirect(url_for("console.import_run", run_id=run.id))
+
+
+def busy_page() -> tuple[str, int]:
+    """Another check or import runs: say which, kindly, and that this one can follow it."""
+    return import_page(words.BUSY, 409, busy=imports.running_run(db()))
 
 
 def keep(upload: FileStorage, where: Path, taken: set[str]) -> dict[str, Any]:
@@ -145,7 +165,7 @@ def show_run(run: ImportRun, problem: str | None = None) -> str:
     stalled = imports.stalled(run, runtime().clock.now())
     return render_template("console/import_run.html", words=words, run=run, reports=reports or [], lines=shown,
                            page=page, importable=importable, stalled=stalled, problem=problem, moment=moment,
-                           running=run.status in imports.RUNNING and not stalled)
+                           running=run.status in imports.RUNNING and not stalled, retryable=imports.retryable(run))
 
 
 def confirm(run_id: int) -> Response | tuple[str, int]:
@@ -155,10 +175,11 @@ def confirm(run_id: int) -> Response | tuple[str, int]:
     run = run_or_404(run_id)
     rt = runtime()
     who = viewer()
-    if not any(report["ok"] for report in run.check_report or []) or not imports.confirm_run(
-            db(), run.id, by=who.audit_id, by_name=who.name, now=rt.clock.now()):
+    moved = (imports.confirm_run(db(), run.id, by=who.audit_id, by_name=who.name, now=rt.clock.now())
+             if any(report["ok"] for report in run.check_report or []) else "not_waiting")
+    if moved != "importing":
         db().rollback()
-        return show_run(run, words.NOT_WAITING), 409
+        return show_run(run, words.BUSY if moved == "busy" else words.NOT_WAITING), 409
     db().commit()
     log.info("register import %s confirmed", run.id)
     start(rt, run.id)
@@ -176,7 +197,13 @@ def start(rt: Runtime, run_id: int) -> threading.Thread:
 
 
 def run_job(rt: Runtime, run_id: int) -> None:
-    """Check (status checking) or import (status importing) the run's files; the report goes to its row."""
+    """Check (status checking) or import (status importing) the run's files; the report goes to its row.
+
+    A heartbeat thread says the job is alive while it runs. The import writes every file in
+    one transaction with the run's move to "imported", so it is all or nothing, whatever stops it.
+    """
+    heartbeat = Heartbeat(rt, run_id)
+    heartbeat.start()
     try:
         with rt.sessions() as session:
             run = imports.import_run(session, run_id)
@@ -186,29 +213,68 @@ def run_job(rt: Runtime, run_id: int) -> None:
             where = Path(rt.settings.uploads_dir) / "imports" / run.folder
             paths, problem = files_as_checked(where, run.files)
             if problem is not None:
-                imports.fail_run(session, run, problem, rt.clock.now())
+                imports.fail_run(session, run_id, problem, rt.clock.now())
                 session.commit()
                 return
         progress = None if rt.engine.dialect.name == "sqlite" else progress_writer(rt, run_id)
+        limits = Limits.from_settings(rt.settings)
         with rt.sessions() as session:
-            reports = import_files(session, paths, rt.clock.now(), limits=Limits.from_settings(rt.settings),
-                                   check=not importing, progress=progress)
+            reports = import_files(session, paths, rt.clock.now(), limits=limits, check=not importing,
+                                   commit=False, progress=progress)
+            shown = [report_json(r) for r in reports]
             if importing:
+                if not imports.finish_import(session, run_id, shown, rt.clock.now()):
+                    session.rollback()  # the clock failed the run meanwhile: nothing of it is written
+                    log.warning("register import %s was failed while it ran: rolled back", run_id)
+                    return
+                session.commit()
+                # After the commit, as the CLI does: inside the import's transaction the planner would see
+                # none of the new rows counted (a fresh register's first import: minutes, not seconds).
                 refresh_stored_list(session, rt.clock.now())
-        with rt.sessions() as session:
-            run = imports.import_run(session, run_id)
-            if run is not None:
-                imports.finish_run(session, run, [report_json(r) for r in reports], rt.clock.now())
+        if not importing:
+            with rt.sessions() as session:
+                if not imports.finish_check(session, run_id, shown, rt.clock.now()):
+                    log.warning("register import %s was failed while it was checked", run_id)
+                    return
                 session.commit()
         log.info("register import %s %s: %s of %s file(s) without a rejected line", run_id,
                  "imported" if importing else "checked", sum(r.ok for r in reports), len(reports))
     except Exception:
         log.exception("register import %s stopped", run_id)
         with rt.sessions() as session:
-            run = imports.import_run(session, run_id)
-            if run is not None:
-                imports.fail_run(session, run, words.JOB_FAILED, rt.clock.now())
-                session.commit()
+            imports.fail_run(session, run_id, words.JOB_FAILED, rt.clock.now())
+            session.commit()
+    finally:
+        heartbeat.stop()
+
+
+class Heartbeat:
+    """A thread that writes the run's heartbeat every HEARTBEAT_EVERY while its job runs, in sessions
+    of its own (the job's transaction stays open); the clock fails a job whose heartbeat stops."""
+
+    def __init__(self, rt: Runtime, run_id: int) -> None:
+        self.rt, self.run_id = rt, run_id
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self.run, name=f"import-{run_id}-heartbeat", daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.thread.join(timeout=5)
+
+    def run(self) -> None:
+        while not self.stopped.wait(imports.HEARTBEAT_EVERY.total_seconds()):
+            try:
+                with self.rt.sessions() as session:
+                    alive = imports.beat(session, self.run_id, self.rt.clock.now())
+                    session.commit()
+            except Exception:  # SQLite: the job holds the write lock; the next beat tries again
+                log.warning("register import %s: heartbeat not written", self.run_id, exc_info=True)
+                continue
+            if not alive:
+                return
 
 
 def files_as_checked(where: Path, files: list[dict[str, Any]]) -> tuple[list[Path], str | None]:

@@ -15,7 +15,7 @@ import fontpkg_sarabun
 if TYPE_CHECKING:
     from fpdf import FPDF
 
-from messages.forms import SIGN, Letter
+from messages.forms import SIGN, TICK, Form, Letter
 
 FONT = "Sarabun"
 FONT_FILES = fontpkg_sarabun.ROOT / "files"
@@ -52,6 +52,48 @@ def paragraph(pdf: FPDF, text: str, *, indent: bool = True) -> None:
     pdf.ln(2)
 
 
+def _signatures(pdf: FPDF, signatures: Sequence[tuple[str, str]]) -> None:
+    half = (pdf.w - 2 * MARGIN) / 2
+    for what, name in signatures:
+        if pdf.will_page_break(3 * LINE):
+            pdf.add_page()
+        pdf.set_x(MARGIN + half - 10)
+        pdf.cell(half + 10, LINE, f"{SIGN} {'.' * 36} {what}", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_x(MARGIN + half - 10)
+        pdf.cell(half - 10, LINE, f"({name})", align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1)
+
+
+def form_pdf(form: Form) -> bytes:
+    """A form to fill in by hand (or prefilled): its sections with fields, boxes to tick and lines to
+    write on, then a line for each signer."""
+    pdf = new_pdf(form.title)
+    heading(pdf, form.title, size=17)
+    for line in form.place_and_date:
+        pdf.cell(0, LINE, line, align="R", new_x="LMARGIN", new_y="NEXT")
+    writing = pdf.w - 2 * MARGIN
+    for section in form.sections:
+        if pdf.will_page_break(3 * LINE):
+            pdf.add_page()
+        pdf.ln(2)
+        pdf.set_font(FONT, "B", 14)
+        pdf.multi_cell(0, LINE, section.heading, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(FONT, size=13)
+        for label, value in section.fields:
+            pdf.multi_cell(0, LINE, f"{label}: {value}", new_x="LMARGIN", new_y="NEXT")
+        for line in section.text.splitlines():
+            pdf.multi_cell(0, LINE, line, new_x="LMARGIN", new_y="NEXT")
+        for choice in section.choices:
+            pdf.set_x(MARGIN + 6)
+            pdf.multi_cell(writing - 6, LINE, f"{TICK} {choice}", new_x="LMARGIN", new_y="NEXT")
+        for _ in range(section.lines):
+            pdf.cell(0, LINE + 1, "", border="B", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    pdf.set_font(FONT, size=14)
+    _signatures(pdf, form.signatures)
+    return bytes(pdf.output())
+
+
 def letter_pdf(letter: Letter) -> bytes:
     """A letter to print and sign: title, where and when, the paragraphs, a line for each signer."""
     pdf = new_pdf(letter.title)
@@ -62,15 +104,7 @@ def letter_pdf(letter: Letter) -> bytes:
     for text in letter.paragraphs:
         paragraph(pdf, text)
     pdf.ln(4)
-    half = (pdf.w - 2 * MARGIN) / 2
-    for what, name in letter.signatures:
-        if pdf.will_page_break(3 * LINE):
-            pdf.add_page()
-        pdf.set_x(MARGIN + half - 10)
-        pdf.cell(half + 10, LINE, f"{SIGN} {'.' * 36} {what}", new_x="LMARGIN", new_y="NEXT")
-        pdf.set_x(MARGIN + half - 10)
-        pdf.cell(half - 10, LINE, f"({name})", align="C", new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(1)
+    _signatures(pdf, letter.signatures)
     return bytes(pdf.output())
 
 

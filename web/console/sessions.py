@@ -2,7 +2,8 @@
 the court route's two-day checklist, outcomes and what a settlement starts.
 
 One rule set: a session typed here is checked by domain.appointments.session_problems, as the
-CLI (`sessions add`) and the API (`POST /api/sessions`) are; a refused form is shown again with
+CLI (`sessions add`, `sessions change`) and the API (`POST /api/sessions`, `POST /api/sessions/<id>`)
+are; a refused form is shown again with
 every problem in Thai and nothing written.
 
 Who sees what: sessions are province-wide events, so every officer sees every session, its seats
