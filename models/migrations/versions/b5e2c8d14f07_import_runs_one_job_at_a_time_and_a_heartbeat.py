@@ -1,7 +1,7 @@
 """import runs: one job at a time (checked by the database) and a heartbeat the clock watches
 
 Revision ID: b5e2c8d14f07
-Revises: aa23aa6e6002
+Revises: b5d1c0a7e9f2
 Create Date: 2026-11-30 11:30:00.000000
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import models.base
 
 revision: str = 'b5e2c8d14f07'
-down_revision: str | None = 'aa23aa6e6002'
+down_revision: str | None = 'b5d1c0a7e9f2'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
