@@ -109,6 +109,14 @@ def record_contact(session: Session, recipient: str, purpose: str, key: str, out
                                  outbox_id=outbox_id, created_at=now))
 
 
+def record_contacts(session: Session, contacts: Sequence[tuple[str, str, str, int]], now: datetime) -> None:
+    """Many proactive contacts, each (recipient, purpose, key, outbox id), in one statement."""
+    if contacts:
+        session.execute(insert(ProactiveContact), [
+            {"line_user_id": recipient, "contact_day": contact_day(now), "purpose": purpose, "key": key,
+             "outbox_id": outbox_id, "created_at": now} for recipient, purpose, key, outbox_id in contacts])
+
+
 def record_multicast_contacts(session: Session, recipients: Sequence[str], purpose: str, due: date, outbox_id: int,
                               now: datetime) -> None:
     """The contacts of one multicast (one row per recipient, in one statement)."""

@@ -10,6 +10,7 @@ from sqlalchemy import event, func, select, text
 
 from bot import outbox
 from bot.line import LineGateway, SendResult
+from domain.group_guard import GroupPrivacyError
 from models import Outbox
 from services import outbox as queue
 from tests.helpers import USER, texts
@@ -371,3 +372,20 @@ def test_a_spent_quota_mid_batch_holds_the_rest_uncounted(rt, fake, clock):
     with rt.sessions() as session:
         paused = queue.quota_paused_until(session, clock.now())
     assert paused is not None and {r.next_attempt_at for r in rows} == {paused}  # the 1st of next month
+
+
+def test_many_pushes_queue_in_one_statement_and_a_queued_key_is_skipped(rt):
+    group = "C" + "1" * 32
+    _queue(rt, to=USER, dedupe_key="note:a")
+    pushes = [queue.Push(USER, [TextMessage(text="x")], "test", "note:a"),
+              queue.Push(group, [{"type": "text", "text": "ครบกำหนดชำระ"}], "test", "note:b")]
+    checked: list[object] = []
+    with rt.sessions() as session:
+        with pytest.raises(GroupPrivacyError):  # a group's note needs the guard
+            queue.enqueue_pushes(session, pushes, now=rt.clock.now())
+        queued = queue.enqueue_pushes(session, pushes, now=rt.clock.now(), send_at=rt.clock.now(),
+                                      group_guard=checked.append)
+        session.commit()
+    assert list(queued) == ["note:b"] and len(checked) == 1
+    row = _row(rt, queued["note:b"])
+    assert (row.recipient, row.recipient_kind, row.proactive, row.status) == (group, "group", True, "queued")
