@@ -10,6 +10,7 @@ is good for one use only.
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -192,37 +193,60 @@ class OutboxSender:
         return max(1, self.settings.outbox_workers) * ROWS_PER_WORKER
 
     def deliver_due(self, limit: int = 200) -> int:
-        """Attempt the rows that are due now (up to `limit`); return how many went to LINE."""
-        attempted = 0
+        """Attempt the rows that are due now (up to `limit`); return how many went to LINE.
+
+        The sending threads are kept fed: the next batch is claimed once no more rows are
+        waiting than there are threads, so requests stay in flight while the database is
+        asked for more, and outcomes are written back a batch at a time.
+        """
+        threads = max(1, self.settings.outbox_workers)
+        finished: queue.SimpleQueue[Claimed] = queue.SimpleQueue()
+        quota_spent = threading.Event()
+        in_flight = attempted = 0
+        done: list[Claimed] = []
+        more = True
+
+        def attempt(row: Claimed) -> None:
+            try:
+                self._attempt(row, quota_spent)
+            except Exception as exc:  # a row the gateway refuses outright: failed, never retried
+                log.exception("outbox row could not be sent", extra={"outbox_id": row.id})
+                row.status, row.last_error, row.attempted = "failed", type(exc).__name__, True
+            finally:
+                finished.put(row)
+
         with self._pool() as pool:
-            while limit > 0:
-                batch = min(limit, self.batch_size)
-                claimed, sent = self._round(batch, pool)
-                attempted += sent
-                if claimed < batch:  # nothing more is due
+            while True:
+                if more and limit > 0 and in_flight <= threads and not quota_spent.is_set():
+                    size = min(limit, self.batch_size)
+                    batch = self._claim(size, None)
+                    more, limit, in_flight = len(batch) == size, limit - len(batch), in_flight + len(batch)
+                    for row in batch:
+                        pool.submit(attempt, row)
+                if not in_flight:
                     break
-                limit -= claimed
+                done.append(finished.get())
+                in_flight -= 1
+                if len(done) >= self.batch_size or not in_flight:
+                    attempted += self._finish(done, quota_spent)
+                    done = []
         return attempted
 
     def deliver(self, outbox_id: int) -> bool:
         """Claim one row and make one attempt; False if another worker has it or it is done."""
-        return self._round(1, None, only=outbox_id)[1] == 1
+        quota_spent = threading.Event()
+        rows = self._claim(1, outbox_id)
+        for row in rows:
+            self._attempt(row, quota_spent)
+        return self._finish(rows, quota_spent) == 1
 
     def _pool(self) -> ThreadPoolExecutor:
         return ThreadPoolExecutor(max_workers=max(1, self.settings.outbox_workers), thread_name_prefix="outbox")
 
-    def _round(self, limit: int, pool: ThreadPoolExecutor | None, only: int | None = None) -> tuple[int, int]:
-        """Claim, send, write back one batch: (rows claimed, rows sent to LINE)."""
-        batch = self._claim(limit, only)
-        if not batch:
-            return 0, 0
-        quota_spent = threading.Event()
-
-        def attempt(row: Claimed) -> Claimed:
-            self._attempt(row, quota_spent)
-            return row
-
-        done = list(pool.map(attempt, batch)) if pool is not None and len(batch) > 1 else [attempt(r) for r in batch]
+    def _finish(self, done: list[Claimed], quota_spent: threading.Event) -> int:
+        """Write back what became of these rows, in one statement; how many went to LINE."""
+        if not done:
+            return 0
         with self.sessions() as session:
             if quota_spent.is_set():
                 until = pause_for_quota(session, self.clock.now())
@@ -237,7 +261,7 @@ class OutboxSender:
                 log.info("outbox delivery", extra={"outbox_id": row.id, "kind": row.kind, "status": row.status,
                                                     "http_status": row.last_status, "attempt": row.attempts,
                                                     "origin": row.origin})
-        return len(batch), sum(1 for row in done if row.attempted)
+        return sum(1 for row in done if row.attempted)
 
     def _claim(self, limit: int, only: int | None) -> list[Claimed]:
         """One short transaction: the quota pause and the holidays read once, then the batch claimed."""
