@@ -10,12 +10,15 @@ is good for one use only.
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, Select, Table, and_, bindparam, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.line import LineGateway, SendResult
@@ -31,7 +34,31 @@ from services.outbox import (
 log = logging.getLogger(__name__)
 
 CLAIM_SECONDS = 120  # a row being sent is someone's for this long; then it is due again
+ROWS_PER_WORKER = 8  # a claim takes this many rows per sending thread: the batch ends well inside CLAIM_SECONDS
 
+_outbox = cast(Table, Outbox.__table__)
+
+
+@dataclass
+class Claimed:
+    """One outbox row this sender has claimed, and what became of it (written back with the batch)."""
+
+    id: int
+    kind: str
+    recipient: str
+    recipients: list[str]
+    messages: list[dict[str, Any]]
+    retry_key: str
+    origin: str
+    attempts: int  # counting the attempt being made
+    claimed_until: datetime  # with `attempts`, the claim's token: a write-back needs both unchanged
+    status: str = "sending"
+    next_attempt_at: datetime | None = None
+    last_status: int | None = None
+    last_error: str | None = None
+    request_id: str | None = None
+    sent_at: datetime | None = None
+    attempted: bool = False  # a request went to LINE (False: put back without counting)
 
 
 def backoff_delay(attempts: int, base: float, cap: float, retry_after: float | None = None) -> float:
@@ -40,10 +67,10 @@ def backoff_delay(attempts: int, base: float, cap: float, retry_after: float | N
     return max(delay, retry_after or 0.0)
 
 
-def apply_result(row: Outbox, result: SendResult, now: datetime, settings: Settings) -> None:
+def apply_result(row: Claimed, result: SendResult, now: datetime, settings: Settings) -> None:
     """Move a row to its next state after one delivery attempt."""
+    row.attempted = True
     row.last_status = result.status
-    row.claimed_until = None
     if result.ok or result.already_accepted:
         row.status = "sent"
         row.sent_at = now
@@ -60,8 +87,98 @@ def apply_result(row: Outbox, result: SendResult, now: datetime, settings: Setti
         row.status = "failed"
 
 
+def _hold(row: Claimed, until: datetime) -> None:
+    """Put a claimed row back, not counted as an attempt, to be tried at `until`."""
+    row.status, row.next_attempt_at, row.attempted = "queued", until, False
+
+
+def _due(now: datetime) -> ColumnElement[bool]:
+    """Rows to send now: queued and due, or claimed by a sender whose claim ran out (it crashed)."""
+    c = _outbox.c
+    return and_(c.kind != "reply", c.next_attempt_at <= now,
+                or_(c.status == "queued", and_(c.status == "sending", c.claimed_until <= now)))
+
+
+def _pick(session: Session, where: ColumnElement[bool], limit: int | None) -> Select[Any]:
+    """The ids of due rows, oldest first; on PostgreSQL locked as picked, skipping rows another
+    sender is claiming at this moment (so several processes never wait on, nor both get, a row)."""
+    picked = select(_outbox.c.id).where(where).order_by(_outbox.c.next_attempt_at, _outbox.c.id)
+    if limit is not None:
+        picked = picked.limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        picked = picked.with_for_update(skip_locked=True)
+    return picked
+
+
+def _claim(session: Session, now: datetime, limit: int, only: int | None = None) -> list[Claimed]:
+    """Claim up to `limit` due rows in one statement (attempts counted, claim until now + CLAIM_SECONDS).
+
+    PostgreSQL: `WITH picked AS (SELECT ... FOR UPDATE SKIP LOCKED LIMIT n) UPDATE ... RETURNING`;
+    the CTE runs once and its lock re-checks each row, so two senders never claim the same row.
+    SQLite: `UPDATE ... WHERE id IN (SELECT ... LIMIT n) RETURNING`, under the write lock the
+    session's IMMEDIATE transaction takes at BEGIN, so claims there are one after another."""
+    where = _due(now) if only is None else and_(_due(now), _outbox.c.id == only)
+    picked = _pick(session, where, limit)
+    until = now + timedelta(seconds=CLAIM_SECONDS)
+    c = _outbox.c
+    claim = update(_outbox).values(status="sending", claimed_until=until, attempts=c.attempts + 1)
+    if session.get_bind().dialect.name == "postgresql":
+        cte = picked.cte("picked")
+        claim = claim.where(c.id == cte.c.id)
+    else:
+        claim = claim.where(c.id.in_(picked.scalar_subquery()), where)
+    rows = session.execute(claim.returning(
+        c.id, c.kind, c.recipient, c.recipients, c.messages, c.retry_key, c.origin, c.attempts,
+        c.next_attempt_at, c.last_status, c.last_error, c.request_id)).all()
+    claimed = [Claimed(id=r.id, kind=r.kind, recipient=r.recipient, recipients=list(r.recipients or []),
+                       messages=r.messages, retry_key=r.retry_key, origin=r.origin, attempts=r.attempts,
+                       claimed_until=until, next_attempt_at=r.next_attempt_at, last_status=r.last_status,
+                       last_error=r.last_error, request_id=r.request_id) for r in rows]
+    return sorted(claimed, key=lambda row: (row.next_attempt_at or now, row.id))
+
+
+def _postpone(session: Session, where: ColumnElement[bool], until: datetime) -> None:
+    """Due rows matching `where` wait until `until` (not claimed, not counted as an attempt)."""
+    picked = _pick(session, where, None)
+    session.execute(update(_outbox).where(_outbox.c.id.in_(picked.scalar_subquery()))
+                    .values(next_attempt_at=until))
+
+
+_WRITE_BACK = (
+    update(_outbox)
+    .where(_outbox.c.id == bindparam("b_id"), _outbox.c.status == "sending",
+           _outbox.c.attempts == bindparam("b_claimed_attempts"),
+           _outbox.c.claimed_until == bindparam("b_claimed_until", type_=_outbox.c.claimed_until.type))
+    .values(status=bindparam("b_status"), attempts=bindparam("b_attempts"),
+            claimed_until=None,
+            next_attempt_at=bindparam("b_next_attempt_at", type_=_outbox.c.next_attempt_at.type),
+            last_status=bindparam("b_last_status"), last_error=bindparam("b_last_error"),
+            request_id=bindparam("b_request_id"),
+            sent_at=bindparam("b_sent_at", type_=_outbox.c.sent_at.type))
+)
+
+
+def _write_back(session: Session, rows: Sequence[Claimed]) -> None:
+    """Every row's outcome in one executemany; a row whose claim another sender has since taken
+    over (ours ran out) is left to that sender."""
+    if not rows:
+        return
+    session.execute(_WRITE_BACK, [
+        {"b_id": row.id, "b_claimed_attempts": row.attempts, "b_claimed_until": row.claimed_until,
+         "b_status": row.status, "b_attempts": row.attempts if row.attempted else row.attempts - 1,
+         "b_next_attempt_at": row.next_attempt_at, "b_last_status": row.last_status,
+         "b_last_error": row.last_error, "b_request_id": row.request_id, "b_sent_at": row.sent_at}
+        for row in rows])
+
+
 class OutboxSender:
-    """Delivers due outbox rows; safe to run in several processes at once (rows are claimed)."""
+    """Delivers due outbox rows; safe to run in several processes at once (rows are claimed).
+
+    A round claims a batch of due rows in one statement and commits, reads the quota pause
+    and the holidays once for the batch, sends with up to `OUTBOX_WORKERS` requests in flight
+    (the gateway's rate limiter shared), and writes every outcome back in one executemany.
+    No transaction is open while a request is in flight.
+    """
 
     def __init__(self, sessions: sessionmaker[Session], line: LineGateway, clock: Clock,
                  settings: Settings) -> None:
@@ -71,75 +188,116 @@ class OutboxSender:
         self.settings = settings
         self.holidays: Callable[[Session], Collection[date]] = lambda session: ()
 
+    @property
+    def batch_size(self) -> int:
+        return max(1, self.settings.outbox_workers) * ROWS_PER_WORKER
+
     def deliver_due(self, limit: int = 200) -> int:
-        """Attempt every row that is due now (up to `limit`); return how many were attempted."""
-        now = self.clock.now()
-        with self.sessions() as session:
-            ids = session.scalars(
-                select(Outbox.id)
-                .where(Outbox.kind != "reply", Outbox.next_attempt_at <= now,
-                       or_(Outbox.status == "queued",
-                           (Outbox.status == "sending") & (Outbox.claimed_until <= now)))
-                .order_by(Outbox.next_attempt_at, Outbox.id)
-                .limit(limit)
-            ).all()
-        if len(ids) <= 1 or self.settings.outbox_workers <= 1:
-            return sum(1 for outbox_id in ids if self.deliver(outbox_id))
-        # LINE answers in tens of milliseconds: several requests in flight (each row claimed
-        # on its own, the rate limiter shared) instead of one after another.
-        with ThreadPoolExecutor(max_workers=self.settings.outbox_workers, thread_name_prefix="outbox") as pool:
-            return sum(pool.map(self.deliver, ids))
+        """Attempt the rows that are due now (up to `limit`); return how many went to LINE.
+
+        The sending threads are kept fed: the next batch is claimed once no more rows are
+        waiting than there are threads, so requests stay in flight while the database is
+        asked for more, and outcomes are written back a batch at a time.
+        """
+        threads = max(1, self.settings.outbox_workers)
+        finished: queue.SimpleQueue[Claimed] = queue.SimpleQueue()
+        quota_spent = threading.Event()
+        in_flight = attempted = 0
+        done: list[Claimed] = []
+        more = True
+
+        def attempt(row: Claimed) -> None:
+            try:
+                self._attempt(row, quota_spent)
+            except Exception as exc:  # a row the gateway refuses outright: failed, never retried
+                log.exception("outbox row could not be sent", extra={"outbox_id": row.id})
+                row.status, row.last_error, row.attempted = "failed", type(exc).__name__, True
+            finally:
+                finished.put(row)
+
+        with self._pool() as pool:
+            while True:
+                if more and limit > 0 and in_flight <= threads and not quota_spent.is_set():
+                    size = min(limit, self.batch_size)
+                    batch = self._claim(size, None)
+                    more, limit, in_flight = len(batch) == size, limit - len(batch), in_flight + len(batch)
+                    for row in batch:
+                        pool.submit(attempt, row)
+                if not in_flight:
+                    break
+                done.append(finished.get())
+                in_flight -= 1
+                if len(done) >= self.batch_size or not in_flight:
+                    attempted += self._finish(done, quota_spent)
+                    done = []
+        return attempted
 
     def deliver(self, outbox_id: int) -> bool:
         """Claim one row and make one attempt; False if another worker has it or it is done."""
-        now = self.clock.now()
+        quota_spent = threading.Event()
+        rows = self._claim(1, outbox_id)
+        for row in rows:
+            self._attempt(row, quota_spent)
+        return self._finish(rows, quota_spent) == 1
+
+    def _pool(self) -> ThreadPoolExecutor:
+        return ThreadPoolExecutor(max_workers=max(1, self.settings.outbox_workers), thread_name_prefix="outbox")
+
+    def _finish(self, done: list[Claimed], quota_spent: threading.Event) -> int:
+        """Write back what became of these rows, in one statement; how many went to LINE."""
+        if not done:
+            return 0
         with self.sessions() as session:
-            claimed = session.execute(  # type: ignore[attr-defined]
-                update(Outbox)
-                .where(Outbox.id == outbox_id, Outbox.kind != "reply",
-                       or_(Outbox.status == "queued",
-                           (Outbox.status == "sending") & (Outbox.claimed_until <= now)))
-                .values(status="sending", claimed_until=now + timedelta(seconds=CLAIM_SECONDS),
-                        attempts=Outbox.attempts + 1)
-            ).rowcount
-            session.commit()
-            if not claimed:
-                return False
-            row = session.get(Outbox, outbox_id)
-            assert row is not None
-            paused = quota_paused_until(session, now)
-            if paused is not None:  # LINE's monthly quota is spent: hold everything until it renews
-                return _hold(session, row, paused)
-            if row.proactive and not may_contact(now, holidays := self.holidays(session)):
-                # a retry that drifted past the contact hours waits for the next window
-                return _hold(session, row, next_contact_time(now, holidays))
-            session.commit()  # never hold a transaction (or SQLite's write lock) over HTTP
-            result = self._send(row)
-            if result.monthly_quota_exceeded:
+            if quota_spent.is_set():
                 until = pause_for_quota(session, self.clock.now())
                 log.error("LINE monthly message quota reached: pushes paused", extra={"until": until.isoformat()})
-                return _hold(session, row, until)
-            apply_result(row, result, self.clock.now(), self.settings)
+                for row in done:
+                    if row.status == "sending":  # not sent: the row that met the limit, and any after it
+                        _hold(row, until)
+            _write_back(session, done)
             session.commit()
-        log.info("outbox delivery", extra={"outbox_id": outbox_id, "kind": row.kind,
-                                            "status": row.status, "http_status": result.status,
-                                            "attempt": row.attempts, "origin": row.origin})
-        return True
+        for row in done:
+            if row.attempted:
+                log.info("outbox delivery", extra={"outbox_id": row.id, "kind": row.kind, "status": row.status,
+                                                    "http_status": row.last_status, "attempt": row.attempts,
+                                                    "origin": row.origin})
+        return sum(1 for row in done if row.attempted)
 
-    def _send(self, row: Outbox) -> SendResult:
+    def _claim(self, limit: int, only: int | None) -> list[Claimed]:
+        """One short transaction: the quota pause and the holidays read once, then the batch claimed."""
+        now = self.clock.now()
+        with self.sessions() as session:
+            paused = quota_paused_until(session, now)
+            if paused is not None:  # LINE's monthly quota is spent: hold everything until it renews
+                _postpone(session, _due(now), paused)
+                session.commit()
+                return []
+            holidays = self.holidays(session)
+            if not may_contact(now, holidays):  # retries that drifted past the contact hours wait
+                _postpone(session, and_(_due(now), _outbox.c.proactive.is_(True)),
+                          next_contact_time(now, holidays))
+            batch = _claim(session, now, limit, only)
+            session.commit()  # never hold a transaction (or SQLite's write lock) over HTTP
+        return batch
+
+    def _attempt(self, row: Claimed, quota_spent: threading.Event) -> None:
+        """One request to LINE for a claimed row (in a sending thread; no database here)."""
+        if quota_spent.is_set():
+            return  # held with the rest of the batch
+        # a batch slowed past its claim is not sent late: the row is due again, for anyone
+        if self.clock.now() >= row.claimed_until - timedelta(seconds=2 * self.line.timeout):
+            _hold(row, row.claimed_until)
+            return
+        result = self._send(row)
+        if result.monthly_quota_exceeded:
+            quota_spent.set()
+            return
+        apply_result(row, result, self.clock.now(), self.settings)
+
+    def _send(self, row: Claimed) -> SendResult:
         if row.kind == "multicast":
             return self.line.multicast(row.recipients, row.messages, row.retry_key)
         return self.line.push(row.recipient, row.messages, row.retry_key)
-
-
-def _hold(session: Session, row: Outbox, until: datetime) -> bool:
-    """Put a claimed row back, not counted as an attempt, to be tried at `until`."""
-    row.status, row.claimed_until, row.next_attempt_at = "queued", None, until
-    row.attempts -= 1
-    session.commit()
-    return False
-
-
 
 
 class OutboxWorker:

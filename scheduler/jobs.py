@@ -67,6 +67,7 @@ from services.reminders import (
     mark_covered,
     not_contacted_on,
     record_contact,
+    record_contacts,
     record_multicast_contacts,
     reminder_audience,
     sent_keys,
@@ -229,31 +230,31 @@ def _group_reminders(rt: Runtime, session: Session, now: datetime) -> int:
     guard = rt.group_guard(session)
     groups = bound_groups(session)
     positions = group_positions(session, groups, today)
-    sent = refusals = 0
-    for group in groups:
-        reminder = group_reminder(group.group_id, positions[group.group_id], today)
-        if reminder is None or already_contacted(session, reminder, today):
-            continue
+    due = [r for g in groups if (r := group_reminder(g.group_id, positions[g.group_id], today)) is not None]
+    sent_before = sent_keys(session, [r.key for r in due])
+    pushes: list[tuple[Reminder, outbox.Push]] = []
+    refusals = 0
+    for reminder in not_contacted_on(session, [r for r in due if r.key not in sent_before], today):
+        messages = outbox.as_dicts(_group_messages(rt, reminder))
+        push = outbox.Push(reminder.recipient, messages, f"job.{reminder.purpose}", reminder.key)
         try:
-            row = outbox.enqueue_push(session, to=group.group_id, messages=_group_messages(rt, reminder),
-                                      origin=f"job.{reminder.purpose}", now=now, send_at=now,
-                                      dedupe_key=reminder.key, group_guard=guard)
+            guard(messages)
         except GroupPrivacyError as refused:  # held, never sent; the other groups still get theirs
             log.warning("group note refused by the privacy guard",
                         extra={"job": "group_reminders", "purpose": reminder.purpose, "error": str(refused)[:300]})
             refusals += 1
             continue
-        if row is None:
-            continue
-        session.flush()
-        record_contact(session, group.group_id, reminder.purpose, reminder.key, row.id, now)
-        sent += 1
+        pushes.append((reminder, push))
+    # one statement for the notes and one for the contacts, not a few round trips per group
+    queued = outbox.enqueue_pushes(session, [push for _, push in pushes], now=now, send_at=now, group_guard=guard)
+    record_contacts(session, [(r.recipient, r.purpose, r.key, queued[r.key]) for r, _ in pushes if r.key in queued],
+                    now)
     if refusals:  # someone must look at the template: tell the officers, once a day
         for officer in active_officers(session):
             outbox.enqueue_push(session, to=officer.line_user_id, messages=msgs.group_note_held(refusals),
                                 origin="job.group_note_held", now=now, send_at=now,
                                 dedupe_key=f"group_note_held:{officer.line_user_id}:{today.isoformat()}")
-    return sent
+    return len(queued)
 
 
 @_fenced

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from linebot.v3.messaging import Message
-from sqlalchemy import select
+from sqlalchemy import Table, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -74,6 +76,48 @@ def enqueue_multicast(session: Session, *, to: Sequence[str], messages: Sequence
         raise ValueError("a multicast takes 1 to 500 recipients")
     return _enqueue(session, kind="multicast", recipients=list(to), messages=messages,
                     origin=origin, now=now, dedupe_key=dedupe_key, send_at=send_at)
+
+
+@dataclass(frozen=True)
+class Push:
+    """One push of a job that queues many (a note for each bound group): its idempotency key is required."""
+
+    to: str
+    messages: Sequence[Message | dict[str, Any]]
+    origin: str
+    dedupe_key: str
+
+
+def enqueue_pushes(session: Session, pushes: Sequence[Push], *, now: datetime, send_at: datetime | None = None,
+                   group_guard: GroupGuard | None = None) -> dict[str, int]:
+    """Queue many pushes in one statement; returns the outbox id of each queued, by its dedupe key.
+
+    The same rules as `enqueue_push`, one statement instead of a lookup, a SAVEPOINT and an
+    insert per row: a key already queued (a job re-run, or another transaction queueing it at
+    this moment) is skipped by `ON CONFLICT DO NOTHING`, and anything for a group passes the
+    group guard first (a refusal raises before anything is written).
+    """
+    rows = []
+    for push in pushes:
+        payload = as_dicts(push.messages)
+        if not 1 <= len(payload) <= 5:
+            raise ValueError("LINE takes 1 to 5 messages a request")
+        kind = recipient_kind(push.to)
+        if kind == "group":
+            if group_guard is None:
+                raise GroupPrivacyError("a message for a group must pass the group guard")
+            group_guard(payload)
+        rows.append({"retry_key": str(uuid.uuid4()), "dedupe_key": push.dedupe_key, "kind": "push",
+                     "recipient_kind": kind, "recipient": push.to, "recipients": [push.to], "messages": payload,
+                     "summary": summary_of(payload), "origin": push.origin, "status": "queued", "attempts": 0,
+                     "proactive": send_at is not None, "next_attempt_at": send_at or now, "created_at": now})
+    if not rows:
+        return {}
+    table = cast(Table, Outbox.__table__)
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table).on_conflict_do_nothing(index_elements=[table.c.dedupe_key])
+    queued = session.execute(statement.returning(table.c.id, table.c.dedupe_key), rows).all()
+    return {key: outbox_id for outbox_id, key in queued}
 
 
 def record_reply(session: Session, *, chat: str, messages: Sequence[dict[str, Any]], origin: str,

@@ -109,13 +109,27 @@ def record_contact(session: Session, recipient: str, purpose: str, key: str, out
                                  outbox_id=outbox_id, created_at=now))
 
 
+def record_contacts(session: Session, contacts: Sequence[tuple[str, str, str, int]], now: datetime) -> None:
+    """Many proactive contacts, each (recipient, purpose, key, outbox id), in one statement."""
+    rows = [{"line_user_id": recipient, "contact_day": contact_day(now), "purpose": purpose, "key": key,
+             "outbox_id": outbox_id, "created_at": now} for recipient, purpose, key, outbox_id in contacts]
+    _insert_values(session, rows)
+
+
 def record_multicast_contacts(session: Session, recipients: Sequence[str], purpose: str, due: date, outbox_id: int,
                               now: datetime) -> None:
     """The contacts of one multicast (one row per recipient, in one statement)."""
-    session.execute(insert(ProactiveContact), [
+    _insert_values(session, [
         {"line_user_id": user, "contact_day": contact_day(now), "purpose": purpose,
          "key": f"{purpose}:{user}:{due.isoformat()}", "outbox_id": outbox_id, "created_at": now}
         for user in recipients])
+
+
+def _insert_values(session: Session, rows: list[dict[str, object]], chunk: int = 1000) -> None:
+    """Contacts as multi-row INSERT ... VALUES statements: an executemany through psycopg runs one
+    INSERT a row (100,000 of them for a province's reminders)."""
+    for start in range(0, len(rows), chunk):
+        session.execute(insert(ProactiveContact).values(rows[start:start + chunk]))
 
 
 # --- how far a daily job has looked -------------------------------------------------------

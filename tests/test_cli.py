@@ -81,3 +81,41 @@ def test_scheduler_once_delivers_the_outbox_and_exits(tmp_path, fake_line, fake)
     again = _flask_again("scheduler", "--once", env=env)
     assert again.exit_code == 0, again.output
     assert len(fake.requests("/v2/bot/message/push")) == 1
+
+
+def test_two_outbox_workers_deliver_every_row_once_and_stop_on_sigterm(app, fake_line, fake, settings):
+    """`outbox work` as two delivery worker processes on one database: each row reaches LINE once."""
+    import signal
+    import time
+
+    from linebot.v3.messaging import TextMessage
+
+    from services import outbox
+    from tests.conftest import TOKEN
+
+    rt = app.extensions["wdf"]
+    with rt.sessions() as session:
+        for n in range(120):
+            outbox.enqueue_push(session, to=f"U{n:032x}", messages=[TextMessage(text=f"แจ้ง {n}")], origin="test",
+                                now=rt.clock.now())
+        session.commit()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **SECRETS, "DATABASE_URL": settings.database_url,
+           "LINE_API_BASE_URL": fake_line.url, "LINE_CHANNEL_ACCESS_TOKEN": TOKEN, "FUND_NOW": "2026-11-20T10:05",
+           "OUTBOX_WORKERS": "4"}
+    workers = [subprocess.Popen([sys.executable, "-m", "flask", "--app", "bot", "outbox", "work", "--idle-seconds",
+                                 "0.1"], env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+               for _ in range(2)]
+    try:
+        for _ in range(1200):
+            if len(fake.requests("/v2/bot/message/push")) >= 120 or any(w.poll() is not None for w in workers):
+                break
+            time.sleep(0.05)
+    finally:
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+        outputs = [worker.communicate(timeout=60) for worker in workers]
+    assert [w.returncode for w in workers] == [0, 0], [err[-2000:] for _, err in outputs]
+    attempts = sum(int(out.split()[0]) for out, _ in outputs)
+    requests = fake.requests("/v2/bot/message/push")
+    assert attempts == 120 and [r["status"] for r in requests] == [200] * 120
+    assert len({r["body"]["to"] for r in requests}) == 120 and len({r["retry_key"] for r in requests}) == 120

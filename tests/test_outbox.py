@@ -6,10 +6,11 @@ import threading
 
 import pytest
 from linebot.v3.messaging import TextMessage
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 
 from bot import outbox
 from bot.line import LineGateway, SendResult
+from domain.group_guard import GroupPrivacyError
 from models import Outbox
 from services import outbox as queue
 from tests.helpers import USER, texts
@@ -239,3 +240,152 @@ def test_replies_are_recorded_in_the_outbox(line, db):
         row = connection.execute(select(Outbox)).one()
     assert (row.kind, row.status, row.origin) == ("reply", "sent", "common.help_menu")
     assert row.summary.startswith("เมนู")
+
+
+# --- batches: one claim, one write-back, several senders at once (issue 17) ---------------
+
+
+def _queue_many(rt, count: int) -> list[int]:  # type: ignore[no-untyped-def]
+    with rt.sessions() as session:
+        rows = [queue.enqueue_push(session, to=f"U{n:032x}", messages=[TextMessage(text=f"ข้อความ {n}")],
+                                   origin="test", now=rt.clock.now()) for n in range(count)]
+        session.commit()
+        return [row.id for row in rows]
+
+
+def test_a_round_claims_and_writes_back_a_batch_in_a_few_statements(rt, fake):
+    ids = _queue_many(rt, 30)
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(rt.engine, "before_cursor_execute", count)
+    try:
+        assert rt.outbox_sender.deliver_due() == 30
+    finally:
+        event.remove(rt.engine, "before_cursor_execute", count)
+    writes = [s for s in statements if s.lstrip().upper().startswith(("UPDATE", "WITH"))]
+    assert len(writes) == 2  # one claim of the whole batch, one executemany of the outcomes
+    assert len(statements) <= 10  # and the quota flag, the holidays, the begins and commits: not per row
+    assert sorted(r["retry_key"] for r in fake.requests(PUSH)) == sorted(_row(rt, i).retry_key for i in ids)
+    assert {_row(rt, i).status for i in ids} == {"sent"}
+
+
+def test_two_senders_at_once_never_both_send_a_row(rt, fake, settings):
+    """Two senders (as in two worker processes) drain one outbox together: every row goes once."""
+    ids = _queue_many(rt, 60)
+    line = LineGateway(settings)
+    other = outbox.OutboxSender(rt.sessions, line, rt.clock, settings.with_(outbox_workers=2))
+    mine = outbox.OutboxSender(rt.sessions, rt.line, rt.clock, settings.with_(outbox_workers=2))
+    start = threading.Barrier(2)
+    counts: dict[str, int] = {}
+    errors: list[BaseException] = []
+
+    def drain(name: str, sender: outbox.OutboxSender) -> None:
+        try:
+            start.wait()
+            total = 0
+            while attempted := sender.deliver_due(limit=8):
+                total += attempted
+            counts[name] = total
+        except BaseException as exc:  # noqa: BLE001 - the test reports it
+            errors.append(exc)
+
+    threads = [threading.Thread(target=drain, args=(name, s)) for name, s in (("mine", mine), ("other", other))]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    finally:
+        line.close()
+    assert not errors
+    assert counts["mine"] + counts["other"] == 60
+    requests = fake.requests(PUSH)
+    assert [r["status"] for r in requests] == [200] * 60  # no 409: no row was sent by both
+    assert len({r["retry_key"] for r in requests}) == 60
+    assert {_row(rt, i).status for i in ids} == {"sent"}
+
+
+def test_a_claim_in_progress_is_skipped_not_waited_for(rt, db):
+    """PostgreSQL: a sender whose claim has not committed yet holds its rows; another sender's
+    claim, on another connection at the same moment, takes the other rows without waiting.
+    SQLite: claims run one after the other under the write lock, and still never overlap."""
+    _queue_many(rt, 10)
+    now = rt.clock.now()
+    first = rt.sessions()
+    try:
+        mine = outbox._claim(first, now, 4)
+        if db.dialect.name != "postgresql":
+            first.commit()
+        with rt.sessions() as second:
+            theirs = outbox._claim(second, now, 10)
+            second.commit()
+        first.commit()
+    finally:
+        first.close()
+    assert len(mine) == 4 and len(theirs) == 6
+    assert not {r.id for r in mine} & {r.id for r in theirs}
+    with rt.sessions() as session:
+        assert outbox._claim(session, now, 10) == []  # all ten are claimed
+
+
+def test_a_sender_that_died_after_its_claim_leaves_the_rows_due_again_later(rt, fake, clock):
+    ids = _queue_many(rt, 3)
+    with rt.sessions() as session:
+        claimed = outbox._claim(session, clock.now(), 10)  # claimed, committed, then the process dies
+        session.commit()
+    assert len(claimed) == 3
+    assert rt.outbox_sender.deliver_due() == 0  # someone else's for now
+    clock.advance(seconds=outbox.CLAIM_SECONDS)
+    assert rt.outbox_sender.deliver_due() == 3
+    rows = [_row(rt, i) for i in ids]
+    assert {(r.status, r.attempts) for r in rows} == {("sent", 2)}
+    assert sorted(r["retry_key"] for r in fake.requests(PUSH)) == sorted(r.retry_key for r in rows)
+
+
+def test_a_late_write_back_never_undoes_the_sender_that_took_over(rt, fake, clock):
+    """A sender slowed past its claim: the row was claimed again and sent; the late outcome is dropped."""
+    [outbox_id] = _queue_many(rt, 1)
+    with rt.sessions() as session:
+        [late] = outbox._claim(session, clock.now(), 1)
+        session.commit()
+    clock.advance(seconds=outbox.CLAIM_SECONDS)
+    assert rt.outbox_sender.deliver_due() == 1
+    late.status, late.last_status, late.attempted = "failed", 400, True
+    with rt.sessions() as session:
+        outbox._write_back(session, [late])
+        session.commit()
+    row = _row(rt, outbox_id)
+    assert (row.status, row.last_status, row.attempts) == ("sent", 200, 2)
+
+
+def test_a_spent_quota_mid_batch_holds_the_rest_uncounted(rt, fake, clock):
+    fake.inject(PUSH, 429, body={"message": "You have reached your monthly limit."})
+    ids = _queue_many(rt, 5)
+    sender = outbox.OutboxSender(rt.sessions, rt.line, rt.clock, rt.settings.with_(outbox_workers=1))
+    assert sender.deliver_due() == 0  # the first met the limit; none after it was tried
+    assert len(fake.requests(PUSH)) == 1
+    rows = [_row(rt, i) for i in ids]
+    assert {(r.status, r.attempts) for r in rows} == {("queued", 0)}
+    with rt.sessions() as session:
+        paused = queue.quota_paused_until(session, clock.now())
+    assert paused is not None and {r.next_attempt_at for r in rows} == {paused}  # the 1st of next month
+
+
+def test_many_pushes_queue_in_one_statement_and_a_queued_key_is_skipped(rt):
+    group = "C" + "1" * 32
+    _queue(rt, to=USER, dedupe_key="note:a")
+    pushes = [queue.Push(USER, [TextMessage(text="x")], "test", "note:a"),
+              queue.Push(group, [{"type": "text", "text": "ครบกำหนดชำระ"}], "test", "note:b")]
+    checked: list[object] = []
+    with rt.sessions() as session:
+        with pytest.raises(GroupPrivacyError):  # a group's note needs the guard
+            queue.enqueue_pushes(session, pushes, now=rt.clock.now())
+        queued = queue.enqueue_pushes(session, pushes, now=rt.clock.now(), send_at=rt.clock.now(),
+                                      group_guard=checked.append)
+        session.commit()
+    assert list(queued) == ["note:b"] and len(checked) == 1
+    row = _row(rt, queued["note:b"])
+    assert (row.recipient, row.recipient_kind, row.proactive, row.status) == (group, "group", True, "queued")

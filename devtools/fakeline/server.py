@@ -8,6 +8,7 @@ the routes and the server that runs them are here.
 from __future__ import annotations
 
 import base64
+import random
 import threading
 import time
 import uuid
@@ -40,10 +41,11 @@ POLL_SECONDS = 0.02
 CONTENT_CHUNK = 64 * 1024  # message content is served this much at a time
 
 
-def create_fake_line(access_token: str) -> Flask:
-    """The fake platform as a WSGI app (serve it with FakeLinePlatform)."""
+def create_fake_line(access_token: str, latency: tuple[float, float] = (0.0, 0.0)) -> Flask:
+    """The fake platform as a WSGI app (serve it with FakeLinePlatform); each reply, push and
+    multicast waits `latency` seconds first (uniform between the two; none by default)."""
     app = Flask("fakeline")
-    state = FakeState(access_token=access_token)
+    state = FakeState(access_token=access_token, latency=latency)
     app.extensions["fakeline"] = state
 
     @app.errorhandler(LineError)
@@ -94,6 +96,8 @@ def _register_messaging(app: Flask, state: FakeState) -> None:
 
 
 def _send(state: FakeState, kind: str) -> Response:
+    if state.latency[1] > 0:
+        time.sleep(random.uniform(*state.latency))  # noqa: S311 - a delay, not a secret
     body = request.get_json(silent=True)
     fault = take_fault(state)
     if fault and fault.delay:
@@ -364,8 +368,9 @@ def _register_control(app: Flask, state: FakeState) -> None:
 class FakeLinePlatform:
     """Serves the fake on a loopback port in a background thread."""
 
-    def __init__(self, access_token: str, host: str = "127.0.0.1", port: int = 0) -> None:
-        self.app = create_fake_line(access_token)
+    def __init__(self, access_token: str, host: str = "127.0.0.1", port: int = 0,
+                 latency: tuple[float, float] = (0.0, 0.0)) -> None:
+        self.app = create_fake_line(access_token, latency)
         self.state: FakeState = self.app.extensions["fakeline"]
         self._server: BaseWSGIServer = make_server(host, port, self.app, threaded=True)
         self._thread = threading.Thread(target=self._server.serve_forever, args=(POLL_SECONDS,),

@@ -70,6 +70,9 @@ class FakeState:
     default_rich_menu: str | None = None
     chats: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     sent_count: int = 0
+    # seconds each send takes before it is handled, drawn evenly from (low, high): LINE answers a
+    # push in a few tens of milliseconds, which is what makes several senders worth having
+    latency: tuple[float, float] = (0.0, 0.0)
     resets: int = 0  # a request slowed by a fault that outlives a reset is left out of the new log
     seq: itertools.count = field(default_factory=lambda: itertools.count(1))
     # What the chats are stamped with: the wall clock, or the bot's pinned clock in the demo
