@@ -107,31 +107,47 @@ def import_files(session: Session, paths: Iterable[str | Path], now: datetime, *
 
 def import_source(session: Session, source: Source, now: datetime, state: ImportState,
                   report: FileReport | None = None) -> FileReport:
-    """Check then write one CSV file or sheet (into `report`, or a new one)."""
+    """Check and write one CSV file or sheet (into `report`, or a new one), all or nothing.
+
+    The file is read in chunks, each written as soon as it is checked, all in one SAVEPOINT
+    that is rolled back when any row was rejected or the file was refused.
+    """
     if report is None:
         report = FileReport(name=source.name, kind=source.kind, notes=list(source.notes))
     if source.error is not None or source.kind is None:
         report.error = source.error or "unknown kind"
         return report
-    with ExitStack() as stack:
-        try:
-            loader = _read(session, source, now, state, report, stack)
-        except FileProblem as exc:
-            report.error = str(exc)
-            report.rejected, report.rejections = 0, []  # the file is refused whole: its lines do not matter
-            return report
-    if report.rejected:
-        report.rejections.sort()
-        loader.finish_rejected()
-        return report
+    savepoint = session.begin_nested()
     try:
-        with session.begin_nested():
-            loader.write()
+        with ExitStack() as stack:
+            loader = _read(session, source, now, state, report, stack)
+        if report.rejected:
+            report.rejections.sort()
+            loader.finish_rejected()
+        else:
+            loader.finish()
+    except FileProblem as exc:
+        savepoint.rollback()
+        report.error = str(exc)
+        report.rejected, report.rejections = 0, []  # the file is refused whole: its lines do not matter
+        _nothing_written(report)
+        return report
     except SQLAlchemyError as exc:
-        report.created = report.updated = report.unchanged = 0
+        savepoint.rollback()
+        _nothing_written(report)
         report.error = f"the database refused the file, nothing was written ({getattr(exc, 'orig', None) or exc})"
-        loader.finish_rejected()
+        return report
+    if report.rejected:
+        savepoint.rollback()
+        _nothing_written(report)
+    else:
+        savepoint.commit()
     return report
+
+
+def _nothing_written(report: FileReport) -> None:
+    report.created = report.updated = report.unchanged = 0
+    report.details.clear()
 
 
 def _read(session: Session, source: Source, now: datetime, state: ImportState, report: FileReport,

@@ -21,6 +21,7 @@ from messages.imports import format_report
 from models import Area, Base, Contract, Fund, Membership, Payment, Person
 from register import cells
 from register.importer import import_files
+from register.loader import Loader
 from register.report import FileReport, Rejection
 from register.sources import UNKNOWN_HEADER, kind_of, kind_of_header, plan_sources
 from tests.conftest import NOW
@@ -28,6 +29,14 @@ from web.cli.imports import import_command
 
 DATA = Path(__file__).with_name("data") / "import"
 DEMO_FILES = [DEMO_DATA / "contracts.csv", DEMO_DATA / "members.csv", DEMO_DATA / "payments.csv"]
+
+
+@pytest.fixture(autouse=True, params=["one chunk", "chunks of 2 rows"])
+def chunks(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test twice: files read in one chunk, and in chunks of 2 rows, so that every rule
+    between rows (repeats, one person's details, one role per contract) also holds across chunks."""
+    if request.param != "one chunk":
+        monkeypatch.setattr(Loader, "chunk_rows", 2)
 
 
 def _import(db: Engine, *paths: Path | str, now: datetime = NOW) -> list[FileReport]:
