@@ -97,7 +97,7 @@ class SampleData:
                     "project_name": s.project_name,
                     "fund": self._fund(s.index),
                     "province": self._province(s.index),
-                    "district": s.district,
+                    "district": self._district(s.index, s.district),
                     "subdistrict": s.subdistrict,
                     "village": s.village,
                     "contract_date": s.contract_date.isoformat(),
@@ -115,6 +115,11 @@ class SampleData:
         """Blocks of contracts go round the provinces; the first block (the personas) is Phuket's."""
         k = index // BLOCK % self.provinces
         return PROVINCE if k == 0 else f"{PROVINCE} {k + 1}"
+
+    def _district(self, index: int, name: str) -> str:
+        """A district's name is its province's own (Phuket's names, numbered after the first province)."""
+        k = index // BLOCK % self.provinces
+        return name if k == 0 else f"{name} {k + 1}"
 
     def _fund(self, index: int) -> str:
         k = index // BLOCK // self.provinces % self.funds
@@ -232,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default="demo/data")
     parser.add_argument("--provinces", type=int, default=1,
                         help="a national register: blocks of 100 contracts go round this many provinces "
-                             "(Phuket, then Phuket's places under numbered names)")
+                             "(Phuket, then Phuket's places under numbered names: 'PROVINCE 2', 'DISTRICT 2' …)")
     parser.add_argument("--funds", type=int, default=1, help="this many funds (WDF, WDF2 …)")
     args = parser.parse_args(argv)
     try:
