@@ -112,21 +112,25 @@ class Seen:
         """Remember new keys: (key, first line, number, text)."""
         bulk_insert(self.session, self.table, ("k", "line", "v", "d"), rows)
 
-    def set(self, rows: Sequence[tuple[str, int, str | None]]) -> None:
-        """A new number and text for keys already remembered: (key, number, text)."""
+    def set(self, rows: Sequence[tuple[str, int, int, str | None]]) -> None:
+        """New values for keys already remembered: (key, first line, number, text)."""
         if not rows:
             return
         c = self.table.c
         if is_postgres(self.session):
-            new = func.unnest(literal([k for k, _, _ in rows], postgresql.ARRAY(Text)),
-                              literal([v for _, v, _ in rows], postgresql.ARRAY(BigInteger)),
-                              literal([d for _, _, d in rows], postgresql.ARRAY(Text)),
-                              ).table_valued("k", "v", "d").render_derived()
-            self.session.execute(update(self.table).where(c.k == new.c.k).values(v=new.c.v, d=new.c.d))
+            new = func.unnest(literal([k for k, _, _, _ in rows], postgresql.ARRAY(Text)),
+                              literal([line for _, line, _, _ in rows], postgresql.ARRAY(Integer)),
+                              literal([v for _, _, v, _ in rows], postgresql.ARRAY(BigInteger)),
+                              literal([d for _, _, _, d in rows], postgresql.ARRAY(Text)),
+                              ).table_valued("k", "line", "v", "d").render_derived()
+            self.session.execute(update(self.table).where(c.k == new.c.k)
+                                 .values(line=new.c.line, v=new.c.v, d=new.c.d))
             return
-        statement = update(self.table).where(c.k == bindparam("key")).values(v=bindparam("value"), d=bindparam("text"))
+        statement = (update(self.table).where(c.k == bindparam("key"))
+                     .values(line=bindparam("first"), v=bindparam("value"), d=bindparam("text")))
         for batch in _chunks(list(rows), WRITE_BATCH):
-            self.session.execute(statement, [{"key": k, "value": v, "text": d} for k, v, d in batch])
+            self.session.execute(statement, [{"key": k, "first": line, "value": v, "text": d}
+                                             for k, line, v, d in batch])
 
     def every_key(self) -> Iterator[str]:
         """Every key remembered."""

@@ -8,10 +8,11 @@
   one workbook may hold all three): `register.sources`. Whatever the argument order,
   contracts are imported before members before payments, so members and payments may refer
   to contracts of a contracts file of the same call.
-* Every row of a file is checked before anything is written (`register.loader`, the cells by
-  `register.cells`). One bad row and nothing of that file is written (all-or-nothing per
-  file); the report (`register.report`) lists every bad row with its line (CSV: the header
-  is line 1) or its sheet and row (XLSX, as Excel shows them).
+* Every row of a file is checked (`register.loader`, the cells by `register.cells`), a chunk
+  of rows at a time, each chunk written as soon as it is checked, all in one SAVEPOINT per
+  file. One bad row and the SAVEPOINT is rolled back: nothing of that file is written
+  (all-or-nothing per file); the report (`register.report`) lists every bad row with its
+  line (CSV: the header is line 1) or its sheet and row (XLSX, as Excel shows them).
 * How much a file may hold (bytes, rows, cells; `register.limits`, the settings IMPORT_MAX_*)
   is checked before it is read, and again while it is read: a file past a limit is refused
   whole with the limit in its report, and the files before and after it import as usual.
@@ -21,7 +22,8 @@
   above (so members see the contracts of the same call), then the whole transaction is
   rolled back. Its report is the one the import would give; nothing is written.
 * ``progress`` (optional) is told how far the import is: files done, files in all and the
-  report of the file being read (its ``rows`` so far), at each file and every PENDING_ROWS rows.
+  report of the file being read (its ``rows`` so far), at each file and every chunk of
+  PENDING_ROWS rows.
 * Contracts are upserted by ``project_code``, people by ``national_id``, roles by
   (contract, person); a payment is its four values (code, date, amount, reference), so a
   repeated payment row (in the file or already stored) counts as unchanged. Re-importing
@@ -34,11 +36,13 @@
 * XLSX cells may be real dates (midnight; a B.E. year in a date cell is refused) and
   numbers; a phone number stored as a number gets its leading 0 back.
 
-Speed (docs/PERFORMANCE.md): rows are streamed (csv reader, openpyxl read-only) into compact
-tuples; project codes are looked up PENDING_ROWS rows at a time, existing rows are loaded
-in bulk (PostgreSQL: a join with ``unnest(:array)``; elsewhere ``IN`` lists) and compared
-in memory; new rows go in with COPY on PostgreSQL and executemany batches elsewhere;
-changed rows with executemany UPDATEs by primary key (`register.bulk`).
+Speed and memory (docs/PERFORMANCE.md): rows are streamed (csv reader, openpyxl read-only)
+in chunks of PENDING_ROWS rows; a chunk's project codes and existing rows are looked up
+together (PostgreSQL: a join with ``unnest(:array)``; elsewhere ``IN`` lists) and compared
+in memory; new rows go in with COPY on PostgreSQL and executemany batches elsewhere, changed
+rows with COPY into a temporary table and one ``UPDATE ... FROM`` (executemany elsewhere)
+(`register.bulk`). What later chunks are checked against (codes, people and roles met
+earlier in the file) is kept in temporary tables, so memory does not grow with the file.
 """
 
 from __future__ import annotations

@@ -27,16 +27,22 @@ _ROLE_INDEX = {role: n for n, role in enumerate(ROLES)}
 CREATED, UPDATED = 1, 2  # what the import did to a person (the number a person is remembered with)
 
 
-def _packed(details: list[Any]) -> str:
-    """A person's details (first line left out) as the text a `Seen` row keeps."""
-    return json.dumps([d.isoformat() if isinstance(d, date) else d for d in details[1:]], ensure_ascii=False)
+def _packed(details: list[Any] | None, roles: dict[str, int]) -> str:
+    """What the file said of a person so far, as the text a `Seen` row keeps: the details (first
+    line left out; None when only rows with bad cells named them) and project_code → line × 4 + role."""
+    kept = None if details is None else [d.isoformat() if isinstance(d, date) else d for d in details[1:]]
+    return json.dumps([kept, roles], ensure_ascii=False)
 
 
-def _unpacked(line: int, text: str) -> list[Any]:
-    values = json.loads(text)
+def _unpacked(line: int, text: str | None) -> tuple[list[Any] | None, dict[str, int]]:
+    if text is None:
+        return None, {}
+    values, roles = json.loads(text)
+    if values is None:
+        return None, roles
     if values[3] is not None:
         values[3] = date.fromisoformat(values[3])
-    return [line, *values]
+    return [line, *values], roles
 
 
 class MembersLoader(Loader):
@@ -46,12 +52,14 @@ class MembersLoader(Loader):
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
-        self.people = Seen(self.session, "people")  # national_id → details given by the file, CREATED/UPDATED
-        self.roles = Seen(self.session, "roles")  # "code national_id" → first line, role index
+        # national_id → first line with details (-1: none yet), CREATED/UPDATED, details and roles (`_packed`)
+        self.people = Seen(self.session, "people")
         # this chunk: national_id → [first line, first_name, last_name, phone, birth_date, address, lat, lng]
         self.chunk_people: dict[str, list[Any]] = {}
         self.chunk_roles: dict[str, int] = {}  # "code national_id" → line × 4 + role index
-        self.earlier_people: dict[str, tuple[int, int, str | None]] = {}  # this chunk's people met before it
+        self.chunk_nids: set[str] = set()
+        self.met: dict[str, tuple[int, int, str | None]] = {}  # this chunk's national_ids met before it
+        self.earlier: dict[str, tuple[list[Any] | None, dict[str, int]]] = {}  # … what the file said of them
         self.repeated = 0
         self.people_created = self.people_updated = 0
 
@@ -76,18 +84,20 @@ class MembersLoader(Loader):
 
     def check_chunk(self, pending: list[Pending]) -> list[Pending]:
         """Each national_id one set of details, each (contract, person) one role: in this chunk and the file."""
-        earlier_people = self.earlier_people = self.people.get({p[3][0] for p in pending if p[3][0] and p[3][3]})
-        earlier_roles = self.roles.get({f"{p[1]} {p[3][0]}" for p in pending if p[1] and p[3][0] and p[3][1]})
+        self.chunk_nids = {p[3][0] for p in pending if p[3][0]}
+        # every national_id met before, clean or not (a (contract, person) met before has its person met before)
+        self.met = self.people.get(self.chunk_nids)
+        earlier = self.earlier = {nid: _unpacked(line, text) for nid, (line, _, text) in self.met.items()}
         known = self.chunk_people
         for line, code, r, (nid, role, details, clean) in pending:
             assert r is not None
             if nid and clean:
-                if nid not in known and nid in earlier_people:
-                    first_line, _, text = earlier_people[nid]
-                    known[nid] = _unpacked(first_line, text or "")
+                before = earlier[nid][0] if nid in earlier and nid not in known else None
+                if before is not None:
+                    known[nid] = before
                 self._same_person(nid, details, r)
             if code and nid and role:
-                self._one_role(f"{code} {nid}", earlier_roles, role, line, r)
+                self._one_role(code, nid, role, line, r)
         return [(line, code, r or None, payload) for line, code, r, payload in pending]
 
     def _same_person(self, nid: str, details: list[Any], r: Reasons) -> None:
@@ -108,18 +118,16 @@ class MembersLoader(Loader):
             if known[index] is None:
                 known[index] = details[index]
 
-    def _one_role(self, key: str, earlier: dict[str, tuple[int, int, str | None]], role: str, line: int,
-                  r: Reasons) -> None:
+    def _one_role(self, code: str, nid: str, role: str, line: int, r: Reasons) -> None:
+        key = f"{code} {nid}"
         packed = self.chunk_roles.get(key)
-        if packed is None and key in earlier:
-            first_line, index, _ = earlier[key]
-            packed = self.chunk_roles[key] = -(first_line * 4 + index) - 1  # negative: from an earlier chunk
+        if packed is None and nid in self.earlier and code in self.earlier[nid][1]:
+            packed = self.chunk_roles[key] = -self.earlier[nid][1][code] - 1  # negative: from an earlier chunk
         if packed is None:
             self.chunk_roles[key] = line * 4 + _ROLE_INDEX[role]
             return
         first_line, index = divmod(packed if packed >= 0 else -packed - 1, 4)
         if ROLES[index] != role:
-            code, nid = key.rsplit(" ", 1)
             r.append(f"national_id {nid} is already on {code} as {ROLES[index]} "
                      f"({self.table.where(first_line)}); one person has one role per contract")
         elif line != first_line:
@@ -127,7 +135,7 @@ class MembersLoader(Loader):
 
     def skip_chunk(self) -> None:
         """The file has a rejected row: nothing more is written, but later rows are still checked."""
-        self._remember({nid: (0, 0) for nid in self.chunk_people})
+        self._remember({nid: (0, 0) for nid in self.chunk_people})  # what the import did no longer matters
 
     def write_chunk(self, accepted: list[tuple[tuple[int, date], Any]]) -> None:
         """Upsert the chunk's people, then the roles first met in it."""
@@ -161,23 +169,42 @@ class MembersLoader(Loader):
         self._remember(flags)
 
     def _remember(self, flags: dict[str, tuple[int, int]]) -> None:
-        """Keep the chunk's people and roles for the next chunks' checks."""
+        """Keep what the chunk said of each person (every national_id met; details only from clean
+        rows; the roles) for the next chunks' checks."""
         people, self.chunk_people = self.chunk_people, {}
         roles, self.chunk_roles = self.chunk_roles, {}
-        earlier, self.earlier_people = self.earlier_people, {}
-        self.people.set([(nid, flags[nid][1], _packed(details)) for nid, details in people.items() if nid in earlier])
-        self.people.add((nid, details[0], flags[nid][1], _packed(details))
-                        for nid, details in people.items() if nid not in earlier)
-        self.roles.add((key, packed // 4, packed % 4, None) for key, packed in roles.items() if packed >= 0)
+        met, self.met = self.met, {}
+        earlier, self.earlier = self.earlier, {}
+        nids, self.chunk_nids = self.chunk_nids, set()
+        new_roles: dict[str, dict[str, int]] = {}
+        for key, packed in roles.items():
+            if packed >= 0:  # first met in this chunk
+                code, nid = key.rsplit(" ", 1)
+                new_roles.setdefault(nid, {})[code] = packed
+        changed: list[tuple[str, int, int, str | None]] = []
+        new: list[tuple[str, int, int, str | None]] = []
+        for nid in nids:
+            before, their_roles = earlier.get(nid, (None, {}))
+            if nid in new_roles:
+                their_roles = {**their_roles, **new_roles[nid]}
+            details = people.get(nid)
+            if details is not None:
+                line, flag = details[0], flags[nid][1]
+            else:
+                details = before
+                line, flag = met[nid][:2] if nid in met else (-1, 0)
+            (changed if nid in met else new).append((nid, line, flag, _packed(details, their_roles)))
+        self.people.set(changed)
+        self.people.add(new)
 
     def _write_people(self) -> dict[str, tuple[int, int]]:
         """Upsert the chunk's people; returns national_id → (id, what the import did to them: CREATED/UPDATED)."""
-        people, earlier = self.chunk_people, self.earlier_people
+        people, met = self.chunk_people, self.met
         flags: dict[str, tuple[int, int]] = {}
         updates: list[dict[str, Any]] = []
         columns = (Person.id, Person.national_id, *(getattr(Person, name) for name in _PERSON_FIELDS))
         for person_id, nid, *stored in lookup(self.session, columns, Person.national_id, people):
-            flag = earlier[nid][1] if nid in earlier else 0
+            flag = met[nid][1] if nid in met else 0
             merged = [old if value is None else value for value, old in zip(people[nid][1:], stored, strict=True)]
             if merged != stored:
                 updates.append({"id": person_id, **dict(zip(_PERSON_FIELDS, merged, strict=True))})
@@ -195,7 +222,6 @@ class MembersLoader(Loader):
 
     def finish(self) -> None:
         self.people.drop()
-        self.roles.drop()
         self.report.unchanged += self.repeated
         self.report.details.update(people_created=self.people_created, people_updated=self.people_updated)
         if self.repeated:
@@ -203,4 +229,3 @@ class MembersLoader(Loader):
 
     def finish_rejected(self) -> None:
         self.people.drop()
-        self.roles.drop()
