@@ -6,7 +6,7 @@ contract ended, time-barred), imports it into a fresh PostgreSQL schema, runs AN
 digest share (`services.followups.followup_list`; reads include wording the rows as they
 are shown), for the whole province and for one district: computed live (what a request
 costs when the stored list is not current), stored
-(`refresh_followups`, what the importer and the clock do after a change or at a new day),
+(`refresh_followups`, what the `import` command and the clock do after a change or at a new day),
 then read from the stored list: the digest's part, a page of the API, and the whole list.
 The baseline, in the same run on the same data, computes the list the way it was first
 written: every open contract and all its payments read into Python, no SQL pre-filter.
@@ -46,6 +46,7 @@ from bench.import_bench import (
 )
 
 START, END = "<!-- followup-bench:start -->", "<!-- followup-bench:end -->"
+NATIONAL = "<!-- followup-bench-national:start -->", "<!-- followup-bench-national:end -->"  # runs with --provinces
 AS_OF = date(2026, 11, 20)
 
 
@@ -211,7 +212,7 @@ def main(argv: list[str] | None = None) -> None:
     print(block)
     if args.write_docs:
         intro = (__doc__ or "").split("\n\n")[1].replace("\n", " ")
-        write_section(START, END, block, "Follow-up list", intro)
+        write_section(*(NATIONAL if args.provinces > 1 else (START, END)), block, "Follow-up list", intro)
 
 
 def render(args: argparse.Namespace, results: dict[str, dict[str | None, float | None]], live: dict[str | None, Any],

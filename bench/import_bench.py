@@ -48,6 +48,7 @@ DOCS = ROOT / "docs" / "PERFORMANCE.md"
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 FILES = ("contracts.csv", "members.csv", "payments.csv")
 START, END = "<!-- import-bench:start -->", "<!-- import-bench:end -->"
+NATIONAL = "<!-- import-bench-national:start -->", "<!-- import-bench-national:end -->"  # runs with --provinces
 GOAL_SECONDS, GOAL_MB, GOAL_CHANGED = 300.0, 500.0, 2.0
 
 
@@ -257,7 +258,7 @@ def main(argv: list[str] | None = None) -> None:
     report = render(rows, first, again, every, floor, machine(), server_version(args.url), command)
     print(report)
     if args.write_docs:
-        write_docs(report)
+        write_docs(report, *(NATIONAL if args.provinces > 1 else (START, END)))
         print(f"wrote {DOCS}")
 
 
@@ -313,12 +314,12 @@ def write_section(start: str, end: str, block: str, heading: str, intro: str) ->
     DOCS.write_text(text, encoding="utf-8")
 
 
-def write_docs(block: str) -> None:
+def write_docs(block: str, start: str = START, end: str = END) -> None:
     text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Performance\n\n## Register import\n\n"
-    fenced = f"{START}\n{block}\n{END}"
-    if START in text and END in text:
-        head, rest = text.split(START, 1)
-        text = head + fenced + rest.split(END, 1)[1]
+    fenced = f"{start}\n{block}\n{end}"
+    if start in text and end in text:
+        head, rest = text.split(start, 1)
+        text = head + fenced + rest.split(end, 1)[1]
     else:
         text = text.rstrip("\n") + "\n\n" + fenced + "\n"
     DOCS.write_text(text, encoding="utf-8")
