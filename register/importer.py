@@ -57,6 +57,7 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from register.bulk import plan_each_query
 from register.contracts import ContractsLoader
 from register.limits import Limits
 from register.loader import ImportState, Loader
@@ -121,6 +122,7 @@ def import_source(session: Session, source: Source, now: datetime, state: Import
     if source.error is not None or source.kind is None:
         report.error = source.error or "unknown kind"
         return report
+    plan_each_query(session)  # for this file's transaction (it ends at the commit after the file)
     savepoint = session.begin_nested()
     try:
         with ExitStack() as stack:
