@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from calendar import monthrange
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -94,8 +95,12 @@ class Position:
 
 
 def due_date(first_due: date, k: int, interval_months: int = 1) -> date:
-    """Installment k's due date: k × interval calendar months after the first, clamped to month end."""
-    return first_due + relativedelta(months=k * interval_months)
+    """Installment k's due date: k × interval calendar months after the first, clamped to month end
+    (what ``first_due + relativedelta(months=k × interval)`` gives, at a tenth of its cost)."""
+    year, month = divmod(first_due.month - 1 + k * interval_months, 12)
+    year += first_due.year
+    month += 1
+    return date(year, month, min(first_due.day, monthrange(year, month)[1]))
 
 
 def installment_amounts(principal: Decimal, count: int) -> list[Decimal]:
@@ -119,7 +124,13 @@ def _schedule(first_due: date, count: int, interval_months: int,
     # Calendar arithmetic is most of the cost of a position, and a province's contracts
     # share a few thousand schedules: the reminder and follow-up jobs read every contract.
     amounts = installment_amounts(principal, count)
-    return tuple((due_date(first_due, k, interval_months), amount) for k, amount in enumerate(amounts))
+    return tuple(zip(_due_dates(first_due, count, interval_months), amounts, strict=True))
+
+
+@lru_cache(maxsize=65536)
+def _due_dates(first_due: date, count: int, interval_months: int) -> tuple[date, ...]:
+    # Shared further than whole schedules: principals vary, first due dates and terms much less.
+    return tuple(due_date(first_due, k, interval_months) for k in range(count))
 
 
 def allocate(terms: Terms, payments: Iterable[tuple[date, Decimal]], as_of: date) -> list[Installment]:

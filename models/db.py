@@ -85,10 +85,11 @@ def table_of(model: type[Any]) -> Table:
     return cast(Table, model.__table__)
 
 
-def bulk_insert(session: Session, model: type[Any], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-    """Insert plain rows (tuples in `columns` order): COPY on PostgreSQL, executemany in batches
-    of WRITE_BATCH elsewhere. Returns how many rows were written."""
-    table = table_of(model)
+def bulk_insert(session: Session, model: type[Any] | Table, columns: Sequence[str],
+                rows: Iterable[Sequence[Any]]) -> int:
+    """Insert plain rows (tuples in `columns` order) into a model's table (or a `Table`): COPY on
+    PostgreSQL, executemany in batches of WRITE_BATCH elsewhere. Returns how many rows were written."""
+    table = model if isinstance(model, Table) else table_of(model)
     connection = session.connection()
     if connection.dialect.name != "postgresql":
         count = 0

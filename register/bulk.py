@@ -1,9 +1,12 @@
 """Reading and writing many rows in few statements (docs/PERFORMANCE.md, "How the importer gets there").
 
 Existing rows are looked up by key in big chunks (PostgreSQL: a join with
-``unnest(:array)``; elsewhere ``IN`` lists) and compared in memory; changed rows go back
-with executemany UPDATEs by primary key. New rows go in with `models.db.bulk_insert`
-(COPY on PostgreSQL, executemany batches elsewhere).
+``unnest(:array)``; elsewhere ``IN`` lists) and compared in memory; changed rows go back by
+primary key (PostgreSQL: COPY into a temporary table and one ``UPDATE ... FROM``, so a
+statement trigger fires once per chunk, not once per row; elsewhere executemany). New rows go
+in with `models.db.bulk_insert` (COPY on PostgreSQL, executemany batches elsewhere). What a
+file's later rows must be checked against (the keys met earlier in the file) is kept in a
+temporary table, `Seen`, so that memory does not grow with the file.
 """
 
 from __future__ import annotations
@@ -11,11 +14,24 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import func, literal, select, update
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    bindparam,
+    func,
+    literal,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
-from models.db import WRITE_BATCH
+from models.db import WRITE_BATCH, bulk_insert, table_of
 
 LOOKUP_CHUNK = 500  # keys per `IN (...)` lookup (SQLite and others)
 LOOKUP_CHUNK_POSTGRES = 20000  # keys per `unnest(:array)` lookup
@@ -26,8 +42,20 @@ def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
         yield items[start:start + size]
 
 
-def _is_postgres(session: Session) -> bool:
+def is_postgres(session: Session) -> bool:
     return session.connection().dialect.name == "postgresql"
+
+
+def plan_each_query(session: Session) -> None:
+    """PostgreSQL: plan every statement of this transaction with its own parameters.
+
+    An import looks rows up in tables it is writing to. psycopg prepares a statement run
+    five times, and PostgreSQL then keeps a generic plan made when the table was small (a
+    sequential scan) while it grows to millions of rows: the lookups of a national payments
+    file went from milliseconds to tens of seconds each. A plan per run costs a millisecond.
+    """
+    if is_postgres(session):
+        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
 
 
 def lookup(session: Session, columns: Sequence[Any], key: Any, values: Iterable[Any], *,
@@ -39,7 +67,7 @@ def lookup(session: Session, columns: Sequence[Any], key: Any, values: Iterable[
     statements get after a few runs). Elsewhere: `IN` lists of LOOKUP_CHUNK.
     """
     wanted = sorted(set(values))
-    if _is_postgres(session):
+    if is_postgres(session):
         array = postgresql.ARRAY(key.type)
         for chunk in _chunks(wanted, chunk_size):
             keys = func.unnest(literal(list(chunk), array)).table_valued("k").render_derived()
@@ -51,6 +79,74 @@ def lookup(session: Session, columns: Sequence[Any], key: Any, values: Iterable[
 
 
 def bulk_update(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:
-    """UPDATE by primary key, executemany in batches (rows carry `id` and the new values)."""
-    for batch in _chunks(rows, WRITE_BATCH):
-        session.execute(update(model), list(batch))
+    """UPDATE by primary key (rows carry `id` and the new values, the same keys in each).
+
+    PostgreSQL: COPY into a temporary table, then one ``UPDATE ... FROM`` (one statement: the
+    trigger that raises register_version fires once). Elsewhere executemany in batches.
+    """
+    if not rows:
+        return
+    if not is_postgres(session):
+        for batch in _chunks(rows, WRITE_BATCH):
+            session.execute(update(model), list(batch))
+        return
+    target = table_of(model)
+    columns = list(rows[0])
+    scratch = Table(f"_update_{target.name}", MetaData(), *(Column(name, target.c[name].type) for name in columns))
+    listed = ", ".join(columns)
+    session.execute(text(f"CREATE TEMPORARY TABLE {scratch.name} AS SELECT {listed} FROM {target.name} WITH NO DATA"))
+    try:
+        bulk_insert(session, scratch, columns, ([row[name] for name in columns] for row in rows))
+        assignments = ", ".join(f"{name} = u.{name}" for name in columns if name != "id")
+        session.execute(text(f"UPDATE {target.name} AS t SET {assignments} FROM {scratch.name} AS u WHERE t.id = u.id"))
+    finally:
+        session.execute(text(f"DROP TABLE IF EXISTS {scratch.name}"))
+
+
+class Seen:
+    """Keys met earlier in one file, each with the line it was first on and a number: a
+    temporary table (created in the file's SAVEPOINT, gone with it), so a file of any length
+    is checked for repeats in flat memory."""
+
+    def __init__(self, session: Session, name: str) -> None:
+        self.session = session
+        self.table = Table(f"_seen_{name}", MetaData(), Column("k", Text, primary_key=True),
+                           Column("line", Integer, nullable=False), Column("v", BigInteger, nullable=False),
+                           Column("d", Text), prefixes=["TEMPORARY"])
+        self.table.create(session.connection())
+
+    def get(self, keys: Iterable[str]) -> dict[str, tuple[int, int, str | None]]:
+        """The keys among `keys` met before: key → (first line, number, text)."""
+        c = self.table.c
+        return {k: (line, v, d) for k, line, v, d in lookup(self.session, (c.k, c.line, c.v, c.d), c.k, keys)}
+
+    def add(self, rows: Iterable[tuple[str, int, int, str | None]]) -> None:
+        """Remember new keys: (key, first line, number, text)."""
+        bulk_insert(self.session, self.table, ("k", "line", "v", "d"), rows)
+
+    def set(self, rows: Sequence[tuple[str, int, int, str | None]]) -> None:
+        """New values for keys already remembered: (key, first line, number, text)."""
+        if not rows:
+            return
+        c = self.table.c
+        if is_postgres(self.session):
+            new = func.unnest(literal([k for k, _, _, _ in rows], postgresql.ARRAY(Text)),
+                              literal([line for _, line, _, _ in rows], postgresql.ARRAY(Integer)),
+                              literal([v for _, _, v, _ in rows], postgresql.ARRAY(BigInteger)),
+                              literal([d for _, _, _, d in rows], postgresql.ARRAY(Text)),
+                              ).table_valued("k", "line", "v", "d").render_derived()
+            self.session.execute(update(self.table).where(c.k == new.c.k)
+                                 .values(line=new.c.line, v=new.c.v, d=new.c.d))
+            return
+        statement = (update(self.table).where(c.k == bindparam("key"))
+                     .values(line=bindparam("first"), v=bindparam("value"), d=bindparam("text")))
+        for batch in _chunks(list(rows), WRITE_BATCH):
+            self.session.execute(statement, [{"key": k, "first": line, "value": v, "text": d}
+                                             for k, line, v, d in batch])
+
+    def every_key(self) -> Iterator[str]:
+        """Every key remembered."""
+        return iter(self.session.scalars(select(self.table.c.k)))
+
+    def drop(self) -> None:
+        self.table.drop(self.session.connection())

@@ -14,7 +14,7 @@ from models import Contract, Fund
 from models.db import bulk_insert, table_of
 from models.register import CONTRACT_STATUSES
 from register import cells
-from register.bulk import bulk_update, lookup
+from register.bulk import Seen, bulk_update, lookup
 from register.cells import Reasons
 from register.loader import Loader
 from register.sources import REQUIRED_COLUMNS
@@ -56,7 +56,10 @@ class ContractsLoader(Loader):
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
-        self.parsed: dict[str, ContractRow] = {}
+        self.chunk: list[tuple[ContractRow, Reasons]] = []
+        self.seen = Seen(self.session, "contracts")  # project_code → its first line in the file
+        self.areas = AreaBook(self.session)
+        self.funds: dict[str, int] | None = None
 
     def row(self, line: int, values: tuple[Any, ...]) -> None:
         (code, name, province, district, subdistrict, contract_date, principal, count, first_due,
@@ -81,36 +84,60 @@ class ContractsLoader(Loader):
             status=intern(r.take("status", cells.choice, status, CONTRACT_STATUSES, "active") or ""),
             demand_letter_date=r.take("demand_letter_date", cells.optional_date, demand),
         )
-        self._cross_checks(row, r)
-        if r:
-            self.reject(line, r)
-
-    def _cross_checks(self, row: ContractRow, r: Reasons) -> None:
         if row.contract_date and row.first_due_date and row.first_due_date < row.contract_date:
             r.append(f"first_due_date {row.first_due_date} is before contract_date {row.contract_date}")
         if row.contract_date and row.demand_letter_date and row.demand_letter_date < row.contract_date:
             r.append(f"demand_letter_date {row.demand_letter_date} is before contract_date {row.contract_date}")
-        if row.code:
-            first = self.parsed.get(row.code)
-            if first is None:
-                self.parsed[row.code] = row  # rejected rows too: their codes still "belong" to this file
+        self.chunk.append((row, r))
+        if len(self.chunk) >= self.chunk_rows:
+            self._resolve()
+
+    def _resolve(self) -> None:
+        """Check a chunk's codes against the file's earlier rows, then write it while nothing was rejected."""
+        chunk, self.chunk = self.chunk, []
+        if self.state.tick is not None:
+            self.state.tick()
+        earlier = self.seen.get(row.code for row, _ in chunk if row.code)
+        # this chunk's new codes → line (rejected rows too: their codes "belong" to this file)
+        first: dict[str, int] = {}
+        good: dict[str, ContractRow] = {}
+        for row, r in chunk:
+            if row.code:
+                before = earlier.get(row.code)
+                line = before[0] if before is not None else first.get(row.code)
+                if line is None:
+                    first[row.code] = row.line
+                else:
+                    r.append(f"project_code {row.code} appears again (first on {self.table.where(line)})")
+            if r:
+                self.reject(row.line, r)
             else:
-                r.append(f"project_code {row.code} appears again (first on {self.table.where(first.line)})")
+                good[row.code] = row
+        self.seen.add((code, line, 0, None) for code, line in first.items())
+        if not self.report.rejected:
+            self._write(good)
 
     def finish_rejected(self) -> None:
-        for code in self.parsed:
+        for code in self.seen.every_key():
             self.state.refused_codes.setdefault(code, self.report.name)
+        self.seen.drop()
 
-    def write(self) -> None:
-        funds = self._funds({row.fund for row in self.parsed.values()})
-        areas = AreaBook(self.session)
-        area_ids = areas.ids({row.area for row in self.parsed.values()})
+    def finish(self) -> None:
+        self.seen.drop()
+        if self.areas.created:
+            self.report.details["areas_created"] = self.areas.created
+
+    def _write(self, parsed: dict[str, ContractRow]) -> None:
+        if self.funds is None or any(row.fund not in self.funds for row in parsed.values()):
+            self.funds = self._funds({row.fund for row in parsed.values()})
+        funds = self.funds
+        area_ids = self.areas.ids({row.area for row in parsed.values()})
         columns = (Contract.id, Contract.project_code, Contract.demand_letter_date,
                    *(getattr(Contract, name) for name in _CONTRACT_FIELDS))
-        existing = {row[1]: row for row in lookup(self.session, columns, Contract.project_code, self.parsed)}
+        existing = {row[1]: row for row in lookup(self.session, columns, Contract.project_code, parsed)}
         inserts: list[tuple[Any, ...]] = []
         updates: list[dict[str, Any]] = []
-        for code, row in self.parsed.items():
+        for code, row in parsed.items():
             values = (row.name, funds[row.fund], area_ids[row.area], row.contract_date, row.principal,
                       row.installment_count, row.first_due_date, row.interval_months, row.interest_rate,
                       row.default_rate, row.status)
@@ -124,12 +151,9 @@ class ContractsLoader(Loader):
                                 "demand_letter_date": demand, "updated_at": self.now})
             else:
                 self.report.unchanged += 1
-        del existing
-        self.report.created = bulk_insert(self.session, Contract, _CONTRACT_INSERT, inserts)
+        self.report.created += bulk_insert(self.session, Contract, _CONTRACT_INSERT, inserts)
         bulk_update(self.session, Contract, updates)
-        self.report.updated = len(updates)
-        if areas.created:
-            self.report.details["areas_created"] = areas.created
+        self.report.updated += len(updates)
 
     def _funds(self, codes: set[str]) -> dict[str, int]:
         known = {code: fund_id for fund_id, code in self.session.execute(select(Fund.id, Fund.code))}

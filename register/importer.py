@@ -8,10 +8,11 @@
   one workbook may hold all three): `register.sources`. Whatever the argument order,
   contracts are imported before members before payments, so members and payments may refer
   to contracts of a contracts file of the same call.
-* Every row of a file is checked before anything is written (`register.loader`, the cells by
-  `register.cells`). One bad row and nothing of that file is written (all-or-nothing per
-  file); the report (`register.report`) lists every bad row with its line (CSV: the header
-  is line 1) or its sheet and row (XLSX, as Excel shows them).
+* Every row of a file is checked (`register.loader`, the cells by `register.cells`), a chunk
+  of rows at a time, each chunk written as soon as it is checked, all in one SAVEPOINT per
+  file. One bad row and the SAVEPOINT is rolled back: nothing of that file is written
+  (all-or-nothing per file); the report (`register.report`) lists every bad row with its
+  line (CSV: the header is line 1) or its sheet and row (XLSX, as Excel shows them).
 * How much a file may hold (bytes, rows, cells; `register.limits`, the settings IMPORT_MAX_*)
   is checked before it is read, and again while it is read: a file past a limit is refused
   whole with the limit in its report, and the files before and after it import as usual.
@@ -21,7 +22,8 @@
   above (so members see the contracts of the same call), then the whole transaction is
   rolled back. Its report is the one the import would give; nothing is written.
 * ``progress`` (optional) is told how far the import is: files done, files in all and the
-  report of the file being read (its ``rows`` so far), at each file and every PENDING_ROWS rows.
+  report of the file being read (its ``rows`` so far), at each file and every chunk of
+  PENDING_ROWS rows.
 * Contracts are upserted by ``project_code``, people by ``national_id``, roles by
   (contract, person); a payment is its four values (code, date, amount, reference), so a
   repeated payment row (in the file or already stored) counts as unchanged. Re-importing
@@ -34,11 +36,13 @@
 * XLSX cells may be real dates (midnight; a B.E. year in a date cell is refused) and
   numbers; a phone number stored as a number gets its leading 0 back.
 
-Speed (docs/PERFORMANCE.md): rows are streamed (csv reader, openpyxl read-only) into compact
-tuples; project codes are looked up PENDING_ROWS rows at a time, existing rows are loaded
-in bulk (PostgreSQL: a join with ``unnest(:array)``; elsewhere ``IN`` lists) and compared
-in memory; new rows go in with COPY on PostgreSQL and executemany batches elsewhere;
-changed rows with executemany UPDATEs by primary key (`register.bulk`).
+Speed and memory (docs/PERFORMANCE.md): rows are streamed (csv reader, openpyxl read-only)
+in chunks of PENDING_ROWS rows; a chunk's project codes and existing rows are looked up
+together (PostgreSQL: a join with ``unnest(:array)``; elsewhere ``IN`` lists) and compared
+in memory; new rows go in with COPY on PostgreSQL and executemany batches elsewhere, changed
+rows with COPY into a temporary table and one ``UPDATE ... FROM`` (executemany elsewhere)
+(`register.bulk`). What later chunks are checked against (codes, people and roles met
+earlier in the file) is kept in temporary tables, so memory does not grow with the file.
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from register.bulk import plan_each_query
 from register.contracts import ContractsLoader
 from register.limits import Limits
 from register.loader import ImportState, Loader
@@ -107,31 +112,48 @@ def import_files(session: Session, paths: Iterable[str | Path], now: datetime, *
 
 def import_source(session: Session, source: Source, now: datetime, state: ImportState,
                   report: FileReport | None = None) -> FileReport:
-    """Check then write one CSV file or sheet (into `report`, or a new one)."""
+    """Check and write one CSV file or sheet (into `report`, or a new one), all or nothing.
+
+    The file is read in chunks, each written as soon as it is checked, all in one SAVEPOINT
+    that is rolled back when any row was rejected or the file was refused.
+    """
     if report is None:
         report = FileReport(name=source.name, kind=source.kind, notes=list(source.notes))
     if source.error is not None or source.kind is None:
         report.error = source.error or "unknown kind"
         return report
-    with ExitStack() as stack:
-        try:
-            loader = _read(session, source, now, state, report, stack)
-        except FileProblem as exc:
-            report.error = str(exc)
-            report.rejected, report.rejections = 0, []  # the file is refused whole: its lines do not matter
-            return report
-    if report.rejected:
-        report.rejections.sort()
-        loader.finish_rejected()
-        return report
+    plan_each_query(session)  # for this file's transaction (it ends at the commit after the file)
+    savepoint = session.begin_nested()
     try:
-        with session.begin_nested():
-            loader.write()
+        with ExitStack() as stack:
+            loader = _read(session, source, now, state, report, stack)
+        if report.rejected:
+            report.rejections.sort()
+            loader.finish_rejected()
+        else:
+            loader.finish()
+    except FileProblem as exc:
+        savepoint.rollback()
+        report.error = str(exc)
+        report.rejected, report.rejections = 0, []  # the file is refused whole: its lines do not matter
+        _nothing_written(report)
+        return report
     except SQLAlchemyError as exc:
-        report.created = report.updated = report.unchanged = 0
+        savepoint.rollback()
+        _nothing_written(report)
         report.error = f"the database refused the file, nothing was written ({getattr(exc, 'orig', None) or exc})"
-        loader.finish_rejected()
+        return report
+    if report.rejected:
+        savepoint.rollback()
+        _nothing_written(report)
+    else:
+        savepoint.commit()
     return report
+
+
+def _nothing_written(report: FileReport) -> None:
+    report.created = report.updated = report.unchanged = 0
+    report.details.clear()
 
 
 def _read(session: Session, source: Source, now: datetime, state: ImportState, report: FileReport,

@@ -1,9 +1,13 @@
 """What every loader does: bind the header, read and check every row, look project codes up in bulk.
 
 A loader (one per kind of file: `register.contracts`, `register.members`,
-`register.payments`) reads all of one source before anything is written: rows are
-streamed into compact values, their project codes looked up PENDING_ROWS at a time, and
-every bad row is recorded in the report. `write` runs only when no row was rejected.
+`register.payments`) streams one source in chunks of PENDING_ROWS rows: each chunk's rows
+become compact values, their project codes are looked up together, every bad row is
+recorded in the report, and, as long as no row of the file has been rejected, the chunk is
+written (`write_chunk`). The importer runs the whole file in one SAVEPOINT and rolls it back
+when any row was rejected, so a file with one bad row still writes nothing. What later
+chunks are checked against (keys met earlier in the file) is kept in temporary tables
+(`register.bulk.Seen`): memory stays flat whatever the size of the file.
 """
 
 from __future__ import annotations
@@ -23,11 +27,14 @@ from register.cells import Reasons
 from register.report import FileReport, Rejection
 from register.sources import FileProblem, Table
 
-PENDING_ROWS = 5000  # rows read before their project codes are looked up together
+PENDING_ROWS = 20000  # rows in a chunk: looked up, checked and written together
+#: A row held until its chunk is checked: line, project code, reasons to reject it so far, its values.
+Pending = tuple[int, str | None, Reasons | None, Any]
+KNOWN_CODES = 100_000  # project codes cached at most (a file sorted by contract seldom misses)
 
 
 class ContractIndex:
-    """project_code → (id, contract_date), looked up in bulk and cached."""
+    """project_code → (id, contract_date), looked up in bulk and cached (a bounded cache)."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -37,6 +44,8 @@ class ContractIndex:
         missing = {code for code in codes if code not in self.known}
         if not missing:
             return
+        if len(self.known) + len(missing) > KNOWN_CODES:
+            self.known = {}
         columns = (Contract.id, Contract.project_code, Contract.contract_date)
         for contract_id, code, contract_date in lookup(self.session, columns, Contract.project_code, missing):
             self.known[code] = (contract_id, contract_date)
@@ -49,13 +58,14 @@ class ImportState:
     """Shared by the files of one call: codes only found in contracts files that were refused; progress."""
 
     refused_codes: dict[str, str] = field(default_factory=dict)  # code → file name
-    tick: Callable[[], None] | None = None  # told every PENDING_ROWS rows (the import's progress)
+    tick: Callable[[], None] | None = None  # told at every chunk of PENDING_ROWS rows (the import's progress)
 
 
 class Loader:
     """Reads and checks every row of one source, then writes it (only when nothing was rejected)."""
 
     kind = ""
+    chunk_rows = PENDING_ROWS  # tests shrink it to cross chunk boundaries on small files
     required_columns: tuple[str, ...] = ()
     optional_columns: tuple[str, ...] = ()
 
@@ -67,7 +77,7 @@ class Loader:
         self.now = now
         self.state = state
         self.contracts = ContractIndex(session)
-        self._pending: list[tuple[int, str | None, Reasons | None, Any]] = []
+        self._pending: list[Pending] = []
         self._extract = self._bind(table.header)
 
     def _bind(self, header: list[str]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
@@ -118,15 +128,17 @@ class Loader:
     def defer(self, line: int, code: str | None, reasons: Reasons | None, payload: Any) -> None:
         """Hold a row until its project code is looked up with the others (one query per chunk)."""
         self._pending.append((line, code, reasons, payload))
-        if len(self._pending) >= PENDING_ROWS:
+        if len(self._pending) >= self.chunk_rows:
             self._resolve()
 
     def _resolve(self) -> None:
         pending, self._pending = self._pending, []
         if self.state.tick is not None:
             self.state.tick()
+        self.contracts.load(code for _, code, _, _ in pending if code)
         known = self.contracts.known
-        self.contracts.load(code for _, code, _, _ in pending if code and code not in known)
+        pending = self.check_chunk(pending)
+        accepted: list[tuple[tuple[int, date], Any]] = []
         for line, code, reasons, payload in pending:
             found = known.get(code) if code else None
             if found is None or reasons:
@@ -138,6 +150,16 @@ class Loader:
             problem = self.accept(found, payload)
             if problem:
                 self.reject(line, [problem])
+            else:
+                accepted.append((found, payload))
+        if self.report.rejected:
+            self.skip_chunk()
+        else:
+            self.write_chunk(accepted)
+
+    def check_chunk(self, pending: list[Pending]) -> list[Pending]:
+        """Checks of a chunk's rows against each other and the file's earlier rows (may add reasons)."""
+        return pending
 
     def _unknown_code(self, code: str) -> str:
         refused = self.state.refused_codes.get(code)
@@ -151,9 +173,16 @@ class Loader:
         return None
 
     def finish_rejected(self) -> None:
-        """Called when the file is refused: nothing is written."""
+        """Called when the file is refused, before its SAVEPOINT is rolled back: nothing is written."""
 
     # -- writing
 
-    def write(self) -> None:
+    def write_chunk(self, accepted: list[tuple[tuple[int, date], Any]]) -> None:
+        """Write a chunk's rows (only while no row of the file was rejected): (contract, payload) each."""
         raise NotImplementedError
+
+    def skip_chunk(self) -> None:
+        """Called instead of `write_chunk` once a row of the file was rejected."""
+
+    def finish(self) -> None:
+        """Called when every row was read and none rejected: the report's last figures."""

@@ -1,7 +1,15 @@
-"""members.csv: people upserted by national_id, and their role on each contract."""
+"""members.csv: people upserted by national_id, and their role on each contract.
+
+Read in chunks (`register.loader`): a chunk's people and roles are checked against the file's
+earlier rows, which are kept in two temporary tables (`register.bulk.Seen`): each person's
+details as the file gives them (empty cells are no news) with whether the import created or
+changed them, and each (project_code, national_id) with its role.
+"""
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from sys import intern
 from typing import Any
 
@@ -9,13 +17,32 @@ from models import Membership, Person
 from models.db import bulk_insert
 from models.register import ROLES
 from register import cells
-from register.bulk import bulk_update, lookup
+from register.bulk import Seen, bulk_update, lookup
 from register.cells import Reasons
-from register.loader import Loader
+from register.loader import Loader, Pending
 from register.sources import REQUIRED_COLUMNS
 
 _PERSON_FIELDS = ("first_name", "last_name", "phone", "birth_date", "address", "lat", "lng")
 _ROLE_INDEX = {role: n for n, role in enumerate(ROLES)}
+CREATED, UPDATED = 1, 2  # what the import did to a person (the number a person is remembered with)
+
+
+def _packed(details: list[Any] | None, roles: dict[str, int]) -> str:
+    """What the file said of a person so far, as the text a `Seen` row keeps: the details (first
+    line left out; None when only rows with bad cells named them) and project_code → line × 4 + role."""
+    kept = None if details is None else [d.isoformat() if isinstance(d, date) else d for d in details[1:]]
+    return json.dumps([kept, roles], ensure_ascii=False)
+
+
+def _unpacked(line: int, text: str | None) -> tuple[list[Any] | None, dict[str, int]]:
+    if text is None:
+        return None, {}
+    values, roles = json.loads(text)
+    if values is None:
+        return None, roles
+    if values[3] is not None:
+        values[3] = date.fromisoformat(values[3])
+    return [line, *values], roles
 
 
 class MembersLoader(Loader):
@@ -25,10 +52,16 @@ class MembersLoader(Loader):
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
-        # national_id → [first line, first_name, last_name, phone, birth_date, address, lat, lng]
-        self.people: dict[str, list[Any]] = {}
-        # (project_code, national_id) → line × 4 + role index (one int: 250k of them stay small)
-        self.roles: dict[tuple[str, str], int] = {}
+        # national_id → first line with details (-1: none yet), CREATED/UPDATED, details and roles (`_packed`)
+        self.people = Seen(self.session, "people")
+        # this chunk: national_id → [first line, first_name, last_name, phone, birth_date, address, lat, lng]
+        self.chunk_people: dict[str, list[Any]] = {}
+        self.chunk_roles: dict[str, int] = {}  # "code national_id" → line × 4 + role index
+        self.chunk_nids: set[str] = set()
+        self.met: dict[str, tuple[int, int, str | None]] = {}  # this chunk's national_ids met before it
+        self.earlier: dict[str, tuple[list[Any] | None, dict[str, int]]] = {}  # … what the file said of them
+        self.repeated = 0
+        self.people_created = self.people_updated = 0
 
     def row(self, line: int, values: tuple[Any, ...]) -> None:
         code, nid, first, last, role, phone, birth, address, lat, lng = values
@@ -46,18 +79,33 @@ class MembersLoader(Loader):
             r.append("lat and lng go together: give both or neither")
         if details[4] is not None and details[4] > self.now.date():
             r.append(f"birth_date {details[4]} is in the future")
-        if nid and not r:
-            self._same_person(nid, details, r)
-        if code and nid and role:
-            self._one_role(code, nid, role, line, r)
-        self.defer(line, code, r or None, None)
+        # the checks against other rows wait for the chunk (`check_chunk`), in the same order
+        self.defer(line, code, r, (nid, role, details, not r))
+
+    def check_chunk(self, pending: list[Pending]) -> list[Pending]:
+        """Each national_id one set of details, each (contract, person) one role: in this chunk and the file."""
+        self.chunk_nids = {p[3][0] for p in pending if p[3][0]}
+        # every national_id met before, clean or not (a (contract, person) met before has its person met before)
+        self.met = self.people.get(self.chunk_nids)
+        earlier = self.earlier = {nid: _unpacked(line, text) for nid, (line, _, text) in self.met.items()}
+        known = self.chunk_people
+        for line, code, r, (nid, role, details, clean) in pending:
+            assert r is not None
+            if nid and clean:
+                before = earlier[nid][0] if nid in earlier and nid not in known else None
+                if before is not None:
+                    known[nid] = before
+                self._same_person(nid, details, r)
+            if code and nid and role:
+                self._one_role(code, nid, role, line, r)
+        return [(line, code, r or None, payload) for line, code, r, payload in pending]
 
     def _same_person(self, nid: str, details: list[Any], r: Reasons) -> None:
         """The same national_id must carry the same details in one file (empty cells are no news)."""
-        known = self.people.get(nid)
+        known = self.chunk_people.get(nid)
         if known is None:
             details[1], details[2] = intern(details[1]), intern(details[2])
-            self.people[nid] = details
+            self.chunk_people[nid] = details
             return
         clashes = [f"{name} {new!s} vs {old!s}"
                    for name, old, new in zip(_PERSON_FIELDS, known[1:], details[1:], strict=True)
@@ -71,63 +119,113 @@ class MembersLoader(Loader):
                 known[index] = details[index]
 
     def _one_role(self, code: str, nid: str, role: str, line: int, r: Reasons) -> None:
-        packed = self.roles.get((code, nid))
+        key = f"{code} {nid}"
+        packed = self.chunk_roles.get(key)
+        if packed is None and nid in self.earlier and code in self.earlier[nid][1]:
+            packed = self.chunk_roles[key] = -self.earlier[nid][1][code] - 1  # negative: from an earlier chunk
         if packed is None:
-            self.roles[(code, nid)] = line * 4 + _ROLE_INDEX[role]
-        elif ROLES[packed % 4] != role:
-            r.append(f"national_id {nid} is already on {code} as {ROLES[packed % 4]} "
-                     f"({self.table.where(packed // 4)}); one person has one role per contract")
+            self.chunk_roles[key] = line * 4 + _ROLE_INDEX[role]
+            return
+        first_line, index = divmod(packed if packed >= 0 else -packed - 1, 4)
+        if ROLES[index] != role:
+            r.append(f"national_id {nid} is already on {code} as {ROLES[index]} "
+                     f"({self.table.where(first_line)}); one person has one role per contract")
+        elif line != first_line:
+            self.repeated += 1
 
-    def write(self) -> None:
-        person_ids, people_created, people_updated = self._write_people()
-        self.people = {}  # done with the details: free them before the roles
+    def skip_chunk(self) -> None:
+        """The file has a rejected row: nothing more is written, but later rows are still checked."""
+        self._remember({nid: (0, 0) for nid in self.chunk_people})  # what the import did no longer matters
+
+    def write_chunk(self, accepted: list[tuple[tuple[int, date], Any]]) -> None:
+        """Upsert the chunk's people, then the roles first met in it."""
+        flags = self._write_people()
         known = self.contracts.known
         wanted: dict[tuple[int, int], str] = {}
-        for (code, nid), packed in self.roles.items():
-            found = known[code]
-            assert found is not None
-            wanted[(found[0], person_ids[nid])] = ROLES[packed % 4]
-        unique, self.roles = len(self.roles), {}
-        del person_ids
+        for key, packed in self.chunk_roles.items():
+            if packed >= 0:  # met before this chunk: written already, its repeats are counted
+                code, nid = key.rsplit(" ", 1)
+                found = known[code]
+                assert found is not None
+                wanted[(found[0], flags[nid][0])] = ROLES[packed % 4]
+        updated = {person_id for person_id, flag in flags.values() if flag & UPDATED}
         updates = []
         columns = (Membership.id, Membership.contract_id, Membership.person_id, Membership.role)
         for membership_id, contract_id, person_id, role in lookup(
                 self.session, columns, Membership.contract_id, {key[0] for key in wanted}):
             new = wanted.pop((contract_id, person_id), None)
             if new is None:
-                continue  # on the contract in the database, not in this file: left alone
+                continue  # on the contract in the database, not in this chunk: left alone
             if new != role:
                 updates.append({"id": membership_id, "role": new})
-            elif person_id in people_updated:
+            elif person_id in updated:
                 self.report.updated += 1  # same role, but the person's details changed
             else:
                 self.report.unchanged += 1
-        self.report.created = bulk_insert(self.session, Membership, ("contract_id", "person_id", "role"),
-                                          ((cid, pid, role) for (cid, pid), role in wanted.items()))
+        self.report.created += bulk_insert(self.session, Membership, ("contract_id", "person_id", "role"),
+                                           ((cid, pid, role) for (cid, pid), role in wanted.items()))
         bulk_update(self.session, Membership, updates)
         self.report.updated += len(updates)
-        repeated = self.report.rows - unique
-        self.report.unchanged += repeated
-        self.report.details.update(people_created=people_created, people_updated=len(people_updated))
-        if repeated:
-            self.report.notes.append(f"{repeated} row(s) repeat an earlier row of this file (counted unchanged)")
+        self._remember(flags)
 
-    def _write_people(self) -> tuple[dict[str, int], int, set[int]]:
-        """Upsert the people of the file; returns national_id → id, how many new, ids updated."""
-        ids: dict[str, int] = {}
-        updated: set[int] = set()
+    def _remember(self, flags: dict[str, tuple[int, int]]) -> None:
+        """Keep what the chunk said of each person (every national_id met; details only from clean
+        rows; the roles) for the next chunks' checks."""
+        people, self.chunk_people = self.chunk_people, {}
+        roles, self.chunk_roles = self.chunk_roles, {}
+        met, self.met = self.met, {}
+        earlier, self.earlier = self.earlier, {}
+        nids, self.chunk_nids = self.chunk_nids, set()
+        new_roles: dict[str, dict[str, int]] = {}
+        for key, packed in roles.items():
+            if packed >= 0:  # first met in this chunk
+                code, nid = key.rsplit(" ", 1)
+                new_roles.setdefault(nid, {})[code] = packed
+        changed: list[tuple[str, int, int, str | None]] = []
+        new: list[tuple[str, int, int, str | None]] = []
+        for nid in nids:
+            before, their_roles = earlier.get(nid, (None, {}))
+            if nid in new_roles:
+                their_roles = {**their_roles, **new_roles[nid]}
+            details = people.get(nid)
+            if details is not None:
+                line, flag = details[0], flags[nid][1]
+            else:
+                details = before
+                line, flag = met[nid][:2] if nid in met else (-1, 0)
+            (changed if nid in met else new).append((nid, line, flag, _packed(details, their_roles)))
+        self.people.set(changed)
+        self.people.add(new)
+
+    def _write_people(self) -> dict[str, tuple[int, int]]:
+        """Upsert the chunk's people; returns national_id → (id, what the import did to them: CREATED/UPDATED)."""
+        people, met = self.chunk_people, self.met
+        flags: dict[str, tuple[int, int]] = {}
         updates: list[dict[str, Any]] = []
         columns = (Person.id, Person.national_id, *(getattr(Person, name) for name in _PERSON_FIELDS))
-        for person_id, nid, *stored in lookup(self.session, columns, Person.national_id, self.people):
-            ids[nid] = person_id
-            merged = [old if value is None else value for value, old in zip(self.people[nid][1:], stored, strict=True)]
+        for person_id, nid, *stored in lookup(self.session, columns, Person.national_id, people):
+            flag = met[nid][1] if nid in met else 0
+            merged = [old if value is None else value for value, old in zip(people[nid][1:], stored, strict=True)]
             if merged != stored:
-                updated.add(person_id)
                 updates.append({"id": person_id, **dict(zip(_PERSON_FIELDS, merged, strict=True))})
-        new = [nid for nid in self.people if nid not in ids]
-        bulk_insert(self.session, Person, ("national_id", *_PERSON_FIELDS),
-                    ((nid, *self.people[nid][1:]) for nid in new))
+                if not flag & (CREATED | UPDATED):
+                    flag |= UPDATED
+                    self.people_updated += 1
+            flags[nid] = (person_id, flag)
+        new = [nid for nid in people if nid not in flags]
+        bulk_insert(self.session, Person, ("national_id", *_PERSON_FIELDS), ((nid, *people[nid][1:]) for nid in new))
         for person_id, nid in lookup(self.session, (Person.id, Person.national_id), Person.national_id, new):
-            ids[nid] = person_id
+            flags[nid] = (person_id, CREATED)
+        self.people_created += len(new)
         bulk_update(self.session, Person, updates)
-        return ids, len(new), updated
+        return flags
+
+    def finish(self) -> None:
+        self.people.drop()
+        self.report.unchanged += self.repeated
+        self.report.details.update(people_created=self.people_created, people_updated=self.people_updated)
+        if self.repeated:
+            self.report.notes.append(f"{self.repeated} row(s) repeat an earlier row of this file (counted unchanged)")
+
+    def finish_rejected(self) -> None:
+        self.people.drop()

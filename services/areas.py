@@ -117,7 +117,8 @@ def areas_below(session: Session, area_ids: Sequence[int]) -> dict[int, int]:
 
 
 def district_of_areas(session: Session) -> dict[int, Area]:
-    """area id → the district area it lies in (one query for the whole tree)."""
+    """area id → the district area it lies in (two queries for the whole tree, remembered for the
+    session's transaction)."""
     memo = _memo(session)
     if "districts" not in memo:
         memo["districts"] = _district_of_areas(session)
@@ -125,17 +126,29 @@ def district_of_areas(session: Session) -> dict[int, Area]:
 
 
 def _district_of_areas(session: Session) -> dict[int, Area]:
-    rows = {a.id: a for a in session.scalars(select(Area))}
+    """Only the districts are loaded as objects; the rest of the tree (a national register has
+    tens of thousands of villages) is read as plain (id, parent) pairs."""
+    districts = {a.id: a for a in session.scalars(select(Area).where(Area.level == "district"))}
+    parents = {area_id: parent_id for area_id, parent_id in session.execute(select(Area.id, Area.parent_id))}
+    found: dict[int, Area | None] = {}
 
     def district_for(area_id: int | None) -> Area | None:
+        path = []
+        result = None
         while area_id is not None:
-            area = rows[area_id]
-            if area.level == "district":
-                return area
-            area_id = area.parent_id
-        return None
+            if area_id in found:
+                result = found[area_id]
+                break
+            path.append(area_id)
+            if area_id in districts:
+                result = districts[area_id]
+                break
+            area_id = parents.get(area_id)
+        for step in path:
+            found[step] = result
+        return result
 
-    return {area_id: found for area_id in rows if (found := district_for(area_id))}
+    return {area_id: district for area_id in parents if (district := district_for(area_id)) is not None}
 
 
 def area_paths(session: Session, area_ids: Sequence[int]) -> dict[int, dict[str, str]]:

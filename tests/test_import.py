@@ -21,6 +21,7 @@ from messages.imports import format_report
 from models import Area, Base, Contract, Fund, Membership, Payment, Person
 from register import cells
 from register.importer import import_files
+from register.loader import Loader
 from register.report import FileReport, Rejection
 from register.sources import UNKNOWN_HEADER, kind_of, kind_of_header, plan_sources
 from tests.conftest import NOW
@@ -28,6 +29,14 @@ from web.cli.imports import import_command
 
 DATA = Path(__file__).with_name("data") / "import"
 DEMO_FILES = [DEMO_DATA / "contracts.csv", DEMO_DATA / "members.csv", DEMO_DATA / "payments.csv"]
+
+
+@pytest.fixture(autouse=True, params=["one chunk", "chunks of 2 rows"])
+def chunks(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test twice: files read in one chunk, and in chunks of 2 rows, so that every rule
+    between rows (repeats, one person's details, one role per contract) also holds across chunks."""
+    if request.param != "one chunk":
+        monkeypatch.setattr(Loader, "chunk_rows", 2)
 
 
 def _import(db: Engine, *paths: Path | str, now: datetime = NOW) -> list[FileReport]:
@@ -320,6 +329,28 @@ def test_one_person_has_the_same_details_and_one_role_per_contract_in_a_file(db,
         "one person has one role per contract",
     ]
     assert _rows(db, Person) == 0
+
+
+def test_a_person_on_several_contracts_is_one_person_however_far_apart_the_rows(db, tmp_path):
+    """An empty cell filled further down the file is no clash; a changed detail updates the
+    person once and counts each of their roles as updated (with chunks of 2 rows: across chunks)."""
+    _import(db, DATA / "contracts.csv")
+    header, rows = _read_csv(DATA / "members.csv")  # 3100500123458: co_debtor on 0001, no phone (line 3)
+    rows.append(["TST-2566-0002", "3100500123458", "สมชาย", "ศรีทองคำ", "guarantor", "0812345678", "", "", "", ""])
+    rows.append(["TST-2560-0003", "3100500123458", "สมชาย", "ศรีทองคำ", "guarantor", "", "", "", "", ""])
+    rows.append(["TST-2566-0001", "3100500123458", "สมชาย", "ศรีทองคำ", "co_debtor", "", "", "", "", ""])  # repeat
+    [first] = _import(db, _write_csv(tmp_path / "members.csv", header, rows))
+    assert first.ok and _counts(first) == (7, 0, 1, 0)
+    assert first.details == {"people_created": 4, "people_updated": 0}
+    with Session(db) as session:
+        person = session.scalars(select(Person).where(Person.national_id == "3100500123458")).one()
+        assert person.phone == "0812345678" and person.birth_date == date(1960, 10, 17)
+    for row in rows:
+        if row[1] == "3100500123458":
+            row[5] = "0897654321"
+    [again] = _import(db, _write_csv(tmp_path / "members.csv", header, rows))
+    assert again.ok and _counts(again) == (0, 3, 5, 0)  # their 3 roles updated; 4 others and the repeat unchanged
+    assert again.details == {"people_created": 0, "people_updated": 1}
 
 
 def test_a_missing_required_column_refuses_the_whole_file(db, tmp_path):

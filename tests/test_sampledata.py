@@ -16,12 +16,16 @@ import pytest
 from dateutil.relativedelta import relativedelta
 
 from devtools.sampledata import (
+    BLOCK,
     CONTRACT_COLUMNS,
+    FUND,
     LAT_RANGE,
     LNG_RANGE,
     MEMBER_COLUMNS,
     PAYMENT_COLUMNS,
     PHUKET,
+    PROVINCE,
+    SampleData,
     generate,
 )
 
@@ -384,3 +388,18 @@ def _calls_streaming_payments(size: int) -> tuple[int, int]:
     finally:
         sys.setprofile(None)
     return calls, rows
+
+
+def test_a_national_register_spreads_blocks_over_provinces_and_funds():
+    data = SampleData(contracts=700, provinces=3, funds=2)
+    rows = list(data.contracts())
+    assert {r["province"] for r in rows[:BLOCK]} == {PROVINCE} and {r["fund"] for r in rows[:BLOCK]} == {FUND}
+    assert {r["province"] for r in rows} == {PROVINCE, f"{PROVINCE} 2", f"{PROVINCE} 3"}
+    assert {r["fund"] for r in rows} == {FUND, f"{FUND}2"}
+    districts_by_province: dict[str, set[str]] = defaultdict(set)
+    for r in rows:
+        districts_by_province[r["province"]].add(r["district"])
+    named = list(districts_by_province.values())
+    assert all(not a & b for i, a in enumerate(named) for b in named[i + 1:])  # a district is its province's own
+    assert len({r["project_code"] for r in rows}) == 700
+    assert rows[:BLOCK] == list(islice(SampleData(contracts=700).contracts(), BLOCK))  # the personas' block as ever

@@ -71,7 +71,7 @@ class SampleData:
     """A lazily generated register: see :func:`generate`."""
 
     def __init__(self, contracts: int = 200, as_of: date = date(2026, 11, 20),
-                 seed: int = 2568) -> None:
+                 seed: int = 2568, provinces: int = 1, funds: int = 1) -> None:
         if contracts < 4:
             raise ValueError("need at least 4 contracts (the persona contracts)")
         if as_of < date(2018, 3, 1):
@@ -79,6 +79,10 @@ class SampleData:
         self.count = contracts
         self.as_of = as_of
         self.seed = seed
+        if provinces < 1 or funds < 1:
+            raise ValueError("provinces and funds must be at least 1")
+        self.provinces = provinces
+        self.funds = funds
         self._contract_planner = ContractPlanner(as_of)
         self._payment_planner = PaymentPlanner(as_of)
 
@@ -91,9 +95,9 @@ class SampleData:
                 yield {
                     "project_code": s.code,
                     "project_name": s.project_name,
-                    "fund": FUND,
-                    "province": PROVINCE,
-                    "district": s.district,
+                    "fund": self._fund(s.index),
+                    "province": self._province(s.index),
+                    "district": self._district(s.index, s.district),
                     "subdistrict": s.subdistrict,
                     "village": s.village,
                     "contract_date": s.contract_date.isoformat(),
@@ -106,6 +110,20 @@ class SampleData:
                     "status": s.status,
                     "demand_letter_date": s.demand_letter.isoformat() if s.demand_letter else "",
                 }
+
+    def _province(self, index: int) -> str:
+        """Blocks of contracts go round the provinces; the first block (the personas) is Phuket's."""
+        k = index // BLOCK % self.provinces
+        return PROVINCE if k == 0 else f"{PROVINCE} {k + 1}"
+
+    def _district(self, index: int, name: str) -> str:
+        """A district's name is its province's own (Phuket's names, numbered after the first province)."""
+        k = index // BLOCK % self.provinces
+        return name if k == 0 else f"{name} {k + 1}"
+
+    def _fund(self, index: int) -> str:
+        k = index // BLOCK // self.provinces % self.funds
+        return FUND if k == 0 else f"{FUND}{k + 1}"
 
     def members(self) -> Iterator[dict[str, str]]:
         """members.csv rows: borrower first, then co-debtors or guarantors."""
@@ -203,9 +221,9 @@ class SampleData:
 
 
 def generate(contracts: int = 200, as_of: date = date(2026, 11, 20),
-             seed: int = 2568) -> SampleData:
+             seed: int = 2568, provinces: int = 1, funds: int = 1) -> SampleData:
     """A lazily generated sample register; same arguments, same rows."""
-    return SampleData(contracts=contracts, as_of=as_of, seed=seed)
+    return SampleData(contracts=contracts, as_of=as_of, seed=seed, provinces=provinces, funds=funds)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -217,9 +235,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="YYYY-MM-DD (C.E.)")
     parser.add_argument("--seed", type=int, default=2568)
     parser.add_argument("--out", default="demo/data")
+    parser.add_argument("--provinces", type=int, default=1,
+                        help="a national register: blocks of 100 contracts go round this many provinces "
+                             "(Phuket, then Phuket's places under numbered names: 'PROVINCE 2', 'DISTRICT 2' …)")
+    parser.add_argument("--funds", type=int, default=1, help="this many funds (WDF, WDF2 …)")
     args = parser.parse_args(argv)
     try:
-        data = generate(args.contracts, args.as_of, args.seed)
+        data = generate(args.contracts, args.as_of, args.seed, args.provinces, args.funds)
     except ValueError as exc:
         parser.error(str(exc))
     counts = data.write_csv(args.out)
