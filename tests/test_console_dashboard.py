@@ -148,3 +148,12 @@ def test_the_clock_stores_them(app, db, office):  # noqa: F811
         jobs.refresh_dashboard()
     with Session(db) as session:
         assert stored_money_figures(session, DAY, None) == money_figures_live(session, DAY, None)
+
+
+def test_the_command_stores_them(app, db, office):  # noqa: F811
+    first = app.test_cli_runner().invoke(args=["reports", "dashboard"])
+    assert first.exit_code == 0 and "12 day(s)" in first.output, first.output
+    again = app.test_cli_runner().invoke(args=["reports", "dashboard"])
+    assert again.exit_code == 0 and "current" in again.output
+    with Session(db) as session:
+        assert stored_money_figures(session, DAY, None) == money_figures_live(session, DAY, None)
