@@ -30,7 +30,7 @@ import tempfile
 import time
 import zipfile
 from contextlib import ExitStack
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -158,9 +158,18 @@ def child(url: str, mode: str, requests: int) -> None:
         out = {"console": console, "api": api}
     elif mode == "dashboard":
         from services.areas import districts
+        from services.dashboard import store_money_figures
 
         with rt.sessions() as session:
             one = districts(session)[0].name
+        started = time.perf_counter()  # nothing stored yet: this view computes the figures and stores them
+        response = client.get("/console/dashboard", **https)
+        out["first_view_s"] = time.perf_counter() - started
+        assert response.status_code == 200
+        with session_scope(rt.sessions) as session:  # the clock on the next day: only that day is computed
+            started = time.perf_counter()
+            out["next_day_days"] = store_money_figures(session, clock.now().date() + timedelta(days=1), clock.now())
+            out["next_day_s"] = time.perf_counter() - started
         province, district = [], []
         for _ in range(requests):
             started = time.perf_counter()
@@ -171,7 +180,7 @@ def child(url: str, mode: str, requests: int) -> None:
             response = client.get("/console/dashboard", query_string={"district": one}, **https)
             district.append(time.perf_counter() - started)
             assert response.status_code == 200
-        out = {"province": province, "district": district, "district_name": one}
+        out.update({"province": province, "district": district, "district_name": one})
     else:
         started = time.perf_counter()
         response = client.get("/console/export.xlsx", **https)
@@ -218,6 +227,22 @@ def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
 
 
+def dashboard_lines(dashboard: dict[str, Any]) -> list[str]:
+    """The dashboard's rows of the table: its first view (the figures computed and stored), then stored."""
+    province_ms, district_ms = p95(dashboard["province"]) * 1000, p95(dashboard["district"]) * 1000
+    return [
+        f"| the province's dashboard, first view of the day (its money figures computed for every district "
+        f"and stored, within the request) | {dashboard['first_view_s']:.1f} s | | |",
+        f"| the province's dashboard, `GET /console/dashboard` (figures stored; SVG charts and their tables) | "
+        f"{province_ms:.0f} ms | {statistics.median(dashboard['province']) * 1000:.0f} ms | "
+        f"≤ {GOAL_DASHBOARD_MS:.0f} ms: **{'met' if province_ms <= GOAL_DASHBOARD_MS else 'missed'}** |",
+        f"| one district's dashboard (`?district={dashboard['district_name']}`, stored) | {district_ms:.0f} ms | "
+        f"{statistics.median(dashboard['district']) * 1000:.0f} ms | |",
+        f"| the clock's `refresh_dashboard` on the next day ({dashboard['next_day_days']} day computed: the past "
+        f"month ends kept) | {dashboard['next_day_s']:.1f} s | | |",
+    ]
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--contracts", type=int, default=100_000)
@@ -226,6 +251,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--write-docs", action="store_true")
     parser.add_argument("--dashboard-requests", type=int, default=5)
     parser.add_argument("--no-import", action="store_true", help="skip the web-vs-CLI import")
+    parser.add_argument("--dashboard-only", action="store_true",
+                        help="time the dashboard only (no pages, export or imports; not with --write-docs)")
     args = parser.parse_args(argv)
 
     from sqlalchemy import text
@@ -249,10 +276,13 @@ def main(argv: list[str] | None = None) -> None:
                                     created_at=parse_fund_now(NOW)))
             refresh_followups(session, parse_fund_now(NOW).date(), parse_fund_now(NOW))
         engine.dispose()
+        dashboard = run(url, "dashboard", args.dashboard_requests)
+        if args.dashboard_only:
+            print("\n".join(dashboard_lines(dashboard)))
+            return
         pages = run(url, "pages", args.requests)
         export = run(url, "export")
         idle = run(url, "pages", 1)
-        dashboard = run(url, "dashboard", args.dashboard_requests)
         imports: dict[str, dict[str, Any]] = {}
         if not args.no_import:
             for mode in ("cli", "web"):
@@ -287,14 +317,7 @@ def main(argv: list[str] | None = None) -> None:
         f"{export['peak_mb']:.0f} MB | | ≤ {GOAL_MB:.0f} MB: "
         f"**{'met' if export['peak_mb'] <= GOAL_MB else 'missed'}** |",
     ]
-    province_ms, district_ms = p95(dashboard["province"]) * 1000, p95(dashboard["district"]) * 1000
-    lines += [
-        f"| the province's dashboard, `GET /console/dashboard` (every district; SVG charts and their tables) | "
-        f"{province_ms:.0f} ms | {statistics.median(dashboard['province']) * 1000:.0f} ms | "
-        f"≤ {GOAL_DASHBOARD_MS:.0f} ms: **{'met' if province_ms <= GOAL_DASHBOARD_MS else 'missed'}** |",
-        f"| one district's dashboard (`?district={dashboard['district_name']}`) | {district_ms:.0f} ms | "
-        f"{statistics.median(dashboard['district']) * 1000:.0f} ms | |",
-    ]
+    lines += dashboard_lines(dashboard)
     if imports:
         cli, web = imports["cli"], imports["web"]
         lines += [

@@ -30,7 +30,7 @@ from models.register import (
 from models.richmenus import RichMenu, RichMenuLink
 from models.roles import GroupCode, InviteCode, RoleCodeAttempt
 from models.scheduling import ClockLock, Holiday, JobMark, ProactiveContact, apscheduler_jobs
-from models.standing import FollowupStanding, RegisterVersion, StandingState
+from models.standing import DashboardFigures, FollowupStanding, RegisterVersion, StandingState
 from models.visits import DataAccess, PromiseToPay, Visit
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "ConsoleSignin",
     "Document",
     "PersonNote",
+    "DashboardFigures",
     "FollowupStanding",
     "RegisterVersion",
     "StandingState",

@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Index, String
+from sqlalchemy import BigInteger, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
@@ -84,3 +84,27 @@ class FollowupStanding(Base):
     contract_end_date: Mapped[str | None] = mapped_column(String(10))
     days_to_prescription: Mapped[int | None]
     default_interest: Mapped[str] = mapped_column(String(20))
+
+
+class DashboardFigures(Base):
+    """The dashboard's money figures of one day, per district, as `services.dashboard` computed them.
+
+    One row per (register version, day): for each district id ("" for contracts in no
+    district) the overdue amount on that day and, when `full`, the contracts and
+    outstanding principal by class and the contracts near the 5-year limit. Amounts are
+    strings (two decimals, exact). A day's figures depend only on the register and the
+    day, so the rows of a version stay true until the register changes: the month ends
+    of the last 12 months are reused from day to day, and only the current day is
+    computed again. Rows of another version are stale and deleted when new ones are stored.
+    """
+
+    __tablename__ = "dashboard_figures"
+    __table_args__ = (UniqueConstraint("register_version", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    register_version: Mapped[int] = mapped_column(BigInteger)
+    day: Mapped[date]
+    format: Mapped[int]
+    full: Mapped[bool]
+    figures: Mapped[dict[str, Any]]
+    computed_at: Mapped[datetime]

@@ -50,7 +50,7 @@ from messages.format import area_name
 from messages.line_json import Message
 from models.db import Session, session_scope
 from scheduler.lock import HeldLock, LockLost
-from services import followups, imports, outbox, standing
+from services import dashboard, followups, imports, outbox, standing
 from services.appointments import booking_view, bookings_on
 from services.areas import district_names
 from services.contracts import members_of, open_positions
@@ -301,6 +301,22 @@ def refresh_followups() -> None:
 
 
 @_fenced
+def refresh_dashboard() -> None:
+    """Keep the dashboard's stored money figures current, after the follow-up list: for each new day
+    (only the day itself is computed again; the past month ends are kept) and after the register changes.
+
+    Any hour (nothing is sent); cheap when they are current (one query). Until it runs, the
+    first view of the dashboard computes and stores them (`services.dashboard`).
+    """
+    rt = _rt()
+    now = rt.clock.now()
+    with _fenced_session() as session:
+        days = dashboard.store_money_figures(session, now.astimezone(BANGKOK).date(), now)
+    if days:
+        log.info("job done", extra={"job": "refresh_dashboard", "days": days})
+
+
+@_fenced
 def stalled_imports() -> None:
     """Fail the console's register jobs whose process stopped (their heartbeat is older than
     services.imports.STALLED_AFTER), saying kindly that nothing was written: an import writes all
@@ -406,13 +422,15 @@ class JobSpec:
     coalesce: bool = True
 
 
-# Order matters for `--once`: the follow-up list is stored first, for the digests;
+# Order matters for `--once`: the follow-up list is stored first, for the digests (then the
+# dashboard's figures, five minutes after it so the two never compute at once);
 # appointment reminders go before payment reminders (and the payment job also steps
 # aside for anyone with an appointment reminder today), so on a day with both the
 # appointment wins and the payment reminder waits for the next allowed day; delivery
 # runs last and sends what the others queued.
 JOBS: tuple[JobSpec, ...] = (
     JobSpec("refresh_followups", refresh_followups, "cron", {"minute": "*/10"}, misfire_grace_time=600),
+    JobSpec("refresh_dashboard", refresh_dashboard, "cron", {"minute": "5-55/10"}, misfire_grace_time=600),
     JobSpec("appointment_reminders", appointment_reminders, "cron", {"hour": "8-19", "minute": 0}),
     JobSpec("officer_digests", officer_digests, "cron", {"hour": "8-17", "minute": 0}),
     JobSpec("prescription_alerts", prescription_alerts, "cron", {"hour": "8-17", "minute": 10}),

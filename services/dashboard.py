@@ -8,21 +8,28 @@ and settled, the current report period's visits, and contracts near the 5-year l
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from domain.money import Position
 from domain.visits import DistrictReport, report_day_on_or_before, report_period
-from models import Contract, MeasureApplication
-from services.areas import area_ids_under
+from models import Contract, DashboardFigures, MeasureApplication, RegisterVersion
+from services.areas import area_ids_under, district_of_areas
 from services.contracts import open_positions
 from services.reports import district_report_for
+from services.standing import STATE_ID, register_version
+
+log = logging.getLogger(__name__)
 
 NEAR_LIMIT_DAYS = 180
 MONTHS = 12
@@ -58,9 +65,18 @@ def month_ends_back(as_of: date, months: int = MONTHS) -> list[date]:
     return sorted(ends)
 
 
-def dashboard(session: Session, as_of: date, district: str | None) -> Dashboard:
-    """Every figure of the dashboard for a district (None: the province) on `as_of`."""
-    area_ids: Sequence[int] | None = area_ids_under(session, district) if district else None
+@dataclass(frozen=True)
+class MoneyFigures:
+    """The figures that need the money rules: by class, overdue at each month end, near the limit."""
+
+    by_class: list[ClassFigure]
+    overdue_by_month: list[tuple[date, Decimal]]
+    near_limit: int
+
+
+def money_figures_live(session: Session, as_of: date, area_ids: Sequence[int] | None) -> MoneyFigures:
+    """The money figures computed now from the register (all contracts, or those of `area_ids`):
+    13 passes of the money rules, seconds on a province. `stored_money_figures` keeps them."""
     now = open_positions(session, as_of, area_ids=area_ids)
     classes: Counter[int | None] = Counter()
     outstanding: dict[int | None, Decimal] = {}
@@ -69,14 +85,146 @@ def dashboard(session: Session, as_of: date, district: str | None) -> Dashboard:
         key = position.debtor_class
         classes[key] += 1
         outstanding[key] = outstanding.get(key, Decimal(0)) + position.outstanding_principal
-        if position.days_to_prescription is not None and 0 <= position.days_to_prescription <= NEAR_LIMIT_DAYS:
+        if _near_limit(position):
             near += 1
-    by_class = [ClassFigure(key, classes[key], outstanding.get(key, Decimal(0)))
-                for key in sorted(classes, key=lambda k: (k is None, k or 0))]
     overdue = []
     for end in month_ends_back(as_of):
         then = now if end == as_of else open_positions(session, end, area_ids=area_ids, owing_only=True)
         overdue.append((end, sum((p.overdue_amount for _, p in then), Decimal(0))))
+    return MoneyFigures(_by_class(classes, outstanding), overdue, near)
+
+
+def _near_limit(position: Position) -> bool:
+    return position.days_to_prescription is not None and 0 <= position.days_to_prescription <= NEAR_LIMIT_DAYS
+
+
+def _by_class(classes: Counter[int | None], outstanding: dict[int | None, Decimal]) -> list[ClassFigure]:
+    return [ClassFigure(key, classes[key], outstanding.get(key, Decimal(0)))
+            for key in sorted(classes, key=lambda k: (k is None, k or 0)) if classes[key]]
+
+
+# Raise when the stored figures change shape or meaning: rows of an older format are recomputed.
+FORMAT = 1
+
+
+def _class_key(debtor_class: int | None) -> str:
+    return "" if debtor_class is None else str(debtor_class)
+
+
+def _day_figures(session: Session, day: date, full: bool, district_of: dict[int, int]) -> dict[str, Any]:
+    """One day's money figures per district id ("" for none), in one pass of the money rules over
+    the province: as JSON values (amounts as exact strings)."""
+    found: dict[str, dict[str, Any]] = {}
+    for facts, position in open_positions(session, day, owing_only=not full):
+        district = district_of.get(facts.area_id)
+        key = "" if district is None else str(district)
+        figures = found.setdefault(key, {"overdue": Decimal(0), "classes": {}, "near_limit": 0})
+        figures["overdue"] += position.overdue_amount
+        if full:
+            count, amount = figures["classes"].get(_class_key(position.debtor_class), (0, Decimal(0)))
+            figures["classes"][_class_key(position.debtor_class)] = (
+                count + 1, amount + position.outstanding_principal)
+            figures["near_limit"] += _near_limit(position)
+    out: dict[str, Any] = {}
+    for key, figures in found.items():
+        out[key] = {"overdue": str(figures["overdue"])}
+        if full:
+            out[key]["classes"] = {c: [n, str(amount)] for c, (n, amount) in figures["classes"].items()}
+            out[key]["near_limit"] = figures["near_limit"]
+    return out
+
+
+def store_money_figures(session: Session, as_of: date, now: datetime) -> int:
+    """Compute and store what is missing of the money figures for `as_of` (the day itself in full,
+    the 11 month ends before it), for the register as it is now; returns the days computed.
+
+    Days already stored for this register version are kept: when the day turns, only the
+    new day is computed. The register's version is read first, so a change committed while
+    this runs leaves the figures marked with the older version: stale, never wrongly fresh.
+    Nothing is stored before the register was ever written (no version yet). The caller commits.
+    """
+    version = register_version(session)
+    if version is None:
+        return 0
+    stored = {row.day: row for row in session.scalars(
+        select(DashboardFigures).where(DashboardFigures.register_version == version,
+                                       DashboardFigures.format == FORMAT,
+                                       DashboardFigures.day.in_(month_ends_back(as_of))))}
+    wanted = [(day, day == as_of) for day in month_ends_back(as_of)
+              if day not in stored or (day == as_of and not stored[day].full)]
+    if not wanted:
+        return 0
+    district_of = {area_id: district.id for area_id, district in district_of_areas(session).items()}
+    computed = [(day, full, _day_figures(session, day, full, district_of)) for day, full in wanted]
+    session.execute(delete(DashboardFigures).where(DashboardFigures.register_version != version))
+    session.execute(delete(DashboardFigures).where(DashboardFigures.register_version == version,
+                                                   DashboardFigures.format != FORMAT))
+    try:
+        with session.begin_nested():  # another view or the clock may store the same day meanwhile
+            for day, full, figures in computed:
+                if day in stored:
+                    session.execute(delete(DashboardFigures).where(DashboardFigures.id == stored[day].id))
+                session.add(DashboardFigures(register_version=version, day=day, format=FORMAT, full=full,
+                                             figures={"districts": figures}, computed_at=now))
+    except IntegrityError:
+        log.info("dashboard figures stored meanwhile by another", extra={"as_of": as_of.isoformat()})
+        return 0
+    log.info("dashboard figures stored", extra={"as_of": as_of.isoformat(), "days": len(computed),
+                                                 "version": version})
+    return len(computed)
+
+
+def stored_money_figures(session: Session, as_of: date, area_ids: Sequence[int] | None) -> MoneyFigures | None:
+    """The money figures for `as_of` (the province's, or those of the districts among `area_ids`)
+    from the stored rows when they were computed from the register as it is now, else None. One query."""
+    ends = month_ends_back(as_of)
+    rows = session.execute(
+        select(DashboardFigures.day, DashboardFigures.full, DashboardFigures.figures)
+        .join(RegisterVersion, (RegisterVersion.id == STATE_ID)
+              & (RegisterVersion.version == DashboardFigures.register_version))
+        .where(DashboardFigures.format == FORMAT, DashboardFigures.day.in_(ends))).all()
+    by_day = {day: (full, figures["districts"]) for day, full, figures in rows}
+    if any(day not in by_day for day in ends) or not by_day[as_of][0]:
+        return None
+    wanted = None if area_ids is None else {str(area_id) for area_id in area_ids}
+
+    def chosen(districts: dict[str, Any]) -> list[dict[str, Any]]:
+        return [figures for key, figures in districts.items() if wanted is None or key in wanted]
+
+    classes: Counter[int | None] = Counter()
+    outstanding: dict[int | None, Decimal] = {}
+    near = 0
+    for figures in chosen(by_day[as_of][1]):
+        for key, (n, amount) in figures["classes"].items():
+            debtor_class = None if key == "" else int(key)
+            classes[debtor_class] += n
+            outstanding[debtor_class] = outstanding.get(debtor_class, Decimal(0)) + Decimal(amount)
+        near += figures["near_limit"]
+    overdue = [(end, sum((Decimal(f["overdue"]) for f in chosen(by_day[end][1])), Decimal(0))) for end in ends]
+    return MoneyFigures(_by_class(classes, outstanding), overdue, near)
+
+
+def money_figures(session: Session, as_of: date, area_ids: Sequence[int] | None, now: datetime) -> MoneyFigures:
+    """The stored money figures when fresh; else computed for the whole province and stored for the
+    next view (within this call: seconds on a province), then read back. Before the register was
+    ever written nothing is stored and they are computed live."""
+    found = stored_money_figures(session, as_of, area_ids)
+    if found is not None:
+        return found
+    store_money_figures(session, as_of, now)
+    found = stored_money_figures(session, as_of, area_ids)
+    return found if found is not None else money_figures_live(session, as_of, area_ids)
+
+
+def dashboard(session: Session, as_of: date, district: str | None, now: datetime) -> Dashboard:
+    """Every figure of the dashboard for a district (None: the province) on `as_of`.
+
+    The money figures come from the stored ones (`money_figures`), which this may compute
+    and store (the caller commits); the rest are counted live.
+    """
+    area_ids: Sequence[int] | None = area_ids_under(session, district) if district else None
+    money = money_figures(session, as_of, area_ids, now)
+    by_class, overdue, near = money.by_class, money.overdue_by_month, money.near_limit
 
     contracts = select(Contract)
     if area_ids is not None:

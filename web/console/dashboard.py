@@ -8,6 +8,7 @@ from typing import Any
 from flask import Blueprint, Response, render_template, request
 from openpyxl import Workbook
 
+from bot.runtime import runtime
 from domain.exports import neutralise_row
 from messages.console import (
     CLASS_SHORT,
@@ -64,9 +65,17 @@ def tables(figures: Dashboard) -> dict[str, list[list[Any]]]:
     }
 
 
+def figures_now(district: str | None) -> Dashboard:
+    """The dashboard's figures; stored ones when fresh, else computed for the province (seconds, within
+    this request) and stored for the next view, which this commits."""
+    figures = dashboard(db(), today(), district, runtime().clock.now())
+    db().commit()
+    return figures
+
+
 def dashboard_page() -> str:
     district = chosen_district()
-    figures = dashboard(db(), today(), district)
+    figures = figures_now(district)
     rows = tables(figures)
     charts = {
         "by_class": bar_chart([(class_label(c.debtor_class), c.outstanding) for c in figures.by_class],
@@ -84,7 +93,7 @@ def dashboard_page() -> str:
 
 def dashboard_xlsx() -> Response:
     district = chosen_district()
-    figures = dashboard(db(), today(), district)
+    figures = figures_now(district)
     book = Workbook(write_only=True)
     for key, rows in tables(figures).items():
         sheet = book.create_sheet(DASHBOARD_SHEETS[key])
