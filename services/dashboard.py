@@ -54,6 +54,7 @@ class Dashboard:
     report: DistrictReport  # the current report period
     mediations: DistrictReport  # the last 12 months (mediations held, settled)
     near_limit: int  # contracts within 180 days of the 5-year limit
+    money_computed_at: datetime | None = None  # set when the money figures predate the register's last change
 
 
 def month_ends_back(as_of: date, months: int = MONTHS) -> list[date]:
@@ -72,6 +73,9 @@ class MoneyFigures:
     by_class: list[ClassFigure]
     overdue_by_month: list[tuple[date, Decimal]]
     near_limit: int
+    # None when they are the register's figures as it is now; else when the figures shown were
+    # computed (the register changed since: the clock computes them again within minutes)
+    computed_at: datetime | None = None
 
 
 def money_figures_live(session: Session, as_of: date, area_ids: Sequence[int] | None) -> MoneyFigures:
@@ -174,18 +178,31 @@ def store_money_figures(session: Session, as_of: date, now: datetime) -> int:
     return len(computed)
 
 
-def stored_money_figures(session: Session, as_of: date, area_ids: Sequence[int] | None) -> MoneyFigures | None:
+def stored_money_figures(session: Session, as_of: date, area_ids: Sequence[int] | None, *,
+                         earlier: bool = False) -> MoneyFigures | None:
     """The money figures for `as_of` (the province's, or those of the districts among `area_ids`)
-    from the stored rows when they were computed from the register as it is now, else None. One query."""
+    from the stored rows when they were computed from the register as it is now, else None. One query.
+
+    `earlier`: when the register changed since, the figures of the latest version stored for
+    every one of these days instead, with `computed_at` saying when they were computed."""
     ends = month_ends_back(as_of)
-    rows = session.execute(
-        select(DashboardFigures.day, DashboardFigures.full, DashboardFigures.figures)
-        .join(RegisterVersion, (RegisterVersion.id == STATE_ID)
-              & (RegisterVersion.version == DashboardFigures.register_version))
-        .where(DashboardFigures.format == FORMAT, DashboardFigures.day.in_(ends))).all()
-    by_day = {day: (full, figures["districts"]) for day, full, figures in rows}
-    if any(day not in by_day for day in ends) or not by_day[as_of][0]:
+    query = (select(DashboardFigures.register_version, DashboardFigures.day, DashboardFigures.full,
+                    DashboardFigures.figures, DashboardFigures.computed_at, RegisterVersion.version)
+             .outerjoin(RegisterVersion, RegisterVersion.id == STATE_ID)
+             .where(DashboardFigures.format == FORMAT, DashboardFigures.day.in_(ends)))
+    if not earlier:
+        query = query.where(RegisterVersion.version == DashboardFigures.register_version)
+    versions: dict[int, dict[date, Any]] = {}
+    for row in session.execute(query):
+        versions.setdefault(row.register_version, {})[row.day] = row
+    complete = [version for version, days in versions.items()
+                if all(day in days for day in ends) and days[as_of].full]
+    if not complete:
         return None
+    chosen_days = versions[max(complete)]
+    current = chosen_days[as_of].version == chosen_days[as_of].register_version
+    by_day = {day: (row.full, row.figures["districts"]) for day, row in chosen_days.items()}
+    computed_at = None if current else min(row.computed_at for row in chosen_days.values())
     wanted = None if area_ids is None else {str(area_id) for area_id in area_ids}
 
     def chosen(districts: dict[str, Any]) -> list[dict[str, Any]]:
@@ -201,14 +218,17 @@ def stored_money_figures(session: Session, as_of: date, area_ids: Sequence[int] 
             outstanding[debtor_class] = outstanding.get(debtor_class, Decimal(0)) + Decimal(amount)
         near += figures["near_limit"]
     overdue = [(end, sum((Decimal(f["overdue"]) for f in chosen(by_day[end][1])), Decimal(0))) for end in ends]
-    return MoneyFigures(_by_class(classes, outstanding), overdue, near)
+    return MoneyFigures(_by_class(classes, outstanding), overdue, near, computed_at)
 
 
 def money_figures(session: Session, as_of: date, area_ids: Sequence[int] | None, now: datetime) -> MoneyFigures:
-    """The stored money figures when fresh; else computed for the whole province and stored for the
-    next view (within this call: seconds on a province), then read back. Before the register was
-    ever written nothing is stored and they are computed live."""
-    found = stored_money_figures(session, as_of, area_ids)
+    """The stored money figures when fresh. When the register changed since they were stored, the
+    last ones stored for these days, marked with when they were computed: a province takes about a
+    minute to compute (12 passes of the money rules), which no page view should wait for, and the
+    clock computes them again within ten minutes (`refresh_dashboard`). Only when none were ever
+    stored for these days (a new day, a new install) are they computed and stored within this call,
+    then read back; before the register was ever written they are computed live."""
+    found = stored_money_figures(session, as_of, area_ids, earlier=True)
     if found is not None:
         return found
     store_money_figures(session, as_of, now)
@@ -244,4 +264,4 @@ def dashboard(session: Session, as_of: date, district: str | None, now: datetime
     mediations = district_report_for(session, as_of - relativedelta(months=MONTHS) + relativedelta(days=1), as_of,
                                      district)
     return Dashboard(as_of, district, by_class, overdue, approved, by_status, applications, report, mediations,
-                     near)
+                     near, money.computed_at)

@@ -102,20 +102,37 @@ def test_stored_figures_equal_the_live_ones_for_the_province_and_each_district(d
         assert store_money_figures(session, DAY, NOW) == 0  # fresh: nothing to compute
 
 
-def test_a_payment_makes_them_stale_and_the_next_view_is_right(db, office):  # noqa: F811
+def test_a_payment_makes_them_stale_the_next_view_shows_the_last_ones_marked_and_the_clock_renews_them(
+        app, db, office):  # noqa: F811
     with Session(db) as session:
         store_money_figures(session, DAY, NOW)
         session.commit()
         before = dashboard(session, DAY, "ถลาง", NOW)
+        assert before.money_computed_at is None  # the register's figures as it is now
         contract = session.scalars(select(Contract).where(Contract.project_code == "PKT-2567-0201")).one()
         f.payment(session, contract, date(2026, 11, 1), "5000.00")
         session.commit()
         assert stored_money_figures(session, DAY, None) is None  # the register changed
+        # no view waits for a province's computation: the last figures, marked with when they were computed
+        shown = dashboard(session, DAY, "ถลาง", NOW)
+        assert shown.money_computed_at == NOW
+        assert (shown.by_class, shown.overdue_by_month) == (before.by_class, before.overdue_by_month)
+        session.commit()
+    client = signed_in(app, PROVINCE_OFFICER)
+    html = page(client, "/console/dashboard?district=ถลาง").get_data(as_text=True)
+    assert 'id="money-earlier"' in html and "ระบบกำลังคำนวณใหม่" in html
+    rt = app.extensions["wdf"]
+    with clock_lock(rt.engine, wait=False, clock=FixedClock(NOW)) as held:  # the clock's next round
+        jobs.install(rt, held)
+        jobs.refresh_dashboard()
+    with Session(db) as session:
         after = dashboard(session, DAY, "ถลาง", NOW)
         live = money_figures_live(session, DAY, area_ids_under(session, "ถลาง"))
+        assert after.money_computed_at is None
         assert after.by_class == live.by_class and after.overdue_by_month == live.overdue_by_month
         assert after.overdue_by_month[-1][1] < before.overdue_by_month[-1][1]
-        assert stored_money_figures(session, DAY, None) is not None  # stored again by that view
+    html = page(client, "/console/dashboard?district=ถลาง").get_data(as_text=True)
+    assert 'id="money-earlier"' not in html
 
 
 def test_the_next_day_reuses_the_past_month_ends(db, office):  # noqa: F811

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, render_template, request
 from openpyxl import Workbook
 
 from bot.runtime import runtime
+from domain.clock import BANGKOK
 from domain.exports import neutralise_row
 from messages.console import (
     CLASS_SHORT,
@@ -19,7 +20,7 @@ from messages.console import (
     STATUS_NAMES,
     month_label,
 )
-from messages.format import baht, thai_date
+from messages.format import baht, thai_date, thai_time
 from services.areas import districts
 from services.dashboard import Dashboard, dashboard
 from services.measure_store import measures_in_db
@@ -73,6 +74,15 @@ def figures_now(district: str | None) -> Dashboard:
     return figures
 
 
+def money_time(figures: Dashboard) -> str | None:
+    """When the money figures shown were computed, if the register changed since (else None)."""
+    at = figures.money_computed_at
+    if at is None:
+        return None
+    local = at.astimezone(BANGKOK)
+    return f"{thai_date(local.date())} {thai_time(local)}"
+
+
 def dashboard_page() -> str:
     district = chosen_district()
     figures = figures_now(district)
@@ -88,7 +98,7 @@ def dashboard_page() -> str:
     return render_template("console/dashboard.html", figures=figures, rows=rows, charts=charts, district=district,
                            districts=districts(db()) if viewer().district is None else [],
                            period=(thai_date(figures.report.start), thai_date(figures.report.end)),
-                           day=thai_date(figures.as_of))
+                           day=thai_date(figures.as_of), money_time=money_time(figures))
 
 
 def dashboard_xlsx() -> Response:
