@@ -351,8 +351,10 @@ def _actions(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="no make here")
 def test_make_demo_passes_the_port_through():
-    planned = subprocess.run(["make", "-n", "demo", "PORT=9123"], cwd=ROOT, capture_output=True, text=True,
-                             timeout=60, check=True).stdout
+    # as a user types it, not as a sub-make of `make test` (which would print the directories it enters)
+    env = {key: value for key, value in os.environ.items() if key not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    planned = subprocess.run(["make", "--no-print-directory", "-n", "demo", "PORT=9123"], cwd=ROOT, env=env,
+                             capture_output=True, text=True, timeout=60, check=True).stdout
     assert planned.rstrip().splitlines()[-1].endswith("flask --app bot demo --port 9123")
 
 
