@@ -21,13 +21,13 @@ from linebot.v3.webhooks import (
     MessageEvent,
     TextMessageContent,
 )
-from sqlalchemy.orm import Session
 
 from config.settings import Settings
 from domain.clock import Clock
 from domain.pictures import Fetched
 from messages.line_json import Message
 from models import Person, StaffMember
+from models.db import Session
 from services import outbox, richmenus
 from services.conversation import ChatKey, ConversationStore
 from services.identity import linked_person, staff_member
