@@ -17,6 +17,12 @@ def remember_user(ctx: Context) -> LineUser | None:
     return line_users.remember(ctx.session, ctx.user_id, ctx.now, in_group=ctx.in_group)
 
 
+def note_seen(ctx: Context) -> None:
+    """Every 1:1 event: the account's last-seen time (created on first sight)."""
+    if ctx.user_id:
+        line_users.seen(ctx.session, ctx.user_id, ctx.now, in_group=ctx.in_group)
+
+
 def on_follow(ctx: Context) -> list[Message]:
     """Added as a friend (or unblocked): greet, say what we do and how data is used."""
     user = remember_user(ctx)

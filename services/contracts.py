@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, case, cast, extract, func, select
+from sqlalchemy import ColumnElement, Integer, bindparam, case, cast, extract, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from domain.money import Position, Terms, position
@@ -33,6 +33,20 @@ def terms_of(contract: Contract) -> Terms:
 
 def payments_of(contract: Contract) -> list[tuple[date, Decimal]]:
     return [(p.paid_on, Decimal(p.amount)) for p in contract.payments]
+
+
+_PAID = (select(Payment.contract_id, Payment.paid_on, Payment.amount)
+         .where(Payment.contract_id.in_(bindparam("contracts", expanding=True)))
+         .order_by(Payment.contract_id, Payment.paid_on, Payment.id))
+
+
+def payments_by_contract(session: Session, contract_ids: Sequence[int]) -> dict[int, list[tuple[date, Decimal]]]:
+    """The payments of these contracts as (paid on, amount), oldest first, read as plain rows."""
+    paid: dict[int, list[tuple[date, Decimal]]] = {}
+    if contract_ids:
+        for contract_id, paid_on, amount in session.connection().execute(_PAID, {"contracts": list(contract_ids)}):
+            paid.setdefault(contract_id, []).append((paid_on, Decimal(amount)))
+    return paid
 
 
 def position_of(contract: Contract, as_of: date) -> Position:

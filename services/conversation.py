@@ -6,11 +6,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from domain.flows import Steps
 from models import Conversation
+
+# Built once: every event loads its chat's conversation.
+_FIND = select(Conversation).where(Conversation.source_type == bindparam("source_type"),
+                                   Conversation.user_id == bindparam("user_id"),
+                                   Conversation.group_id == bindparam("group_id"))
 
 
 @dataclass(frozen=True)
@@ -34,13 +39,8 @@ class ConversationStore:
         self._row = self._load()
 
     def _load(self) -> Conversation | None:
-        row = self.session.scalars(
-            select(Conversation).where(
-                Conversation.source_type == self.key.source_type,
-                Conversation.user_id == self.key.user_id,
-                Conversation.group_id == self.key.group_id,
-            )
-        ).one_or_none()
+        row = self.session.scalars(_FIND, {"source_type": self.key.source_type, "user_id": self.key.user_id,
+                                           "group_id": self.key.group_id}).one_or_none()
         if row is not None and row.expires_at <= self.now:
             self.expired_flow = row.flow
             self.session.delete(row)

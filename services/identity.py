@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from domain.lockout import DailyLockout, Lockout
@@ -22,11 +22,14 @@ from services.areas import district_of
 FailureKind = Literal["verification", "invite_code"]
 
 
+# Built once: asked on most events (who is writing).
+_LINKED = select(Person).join(LineLink, LineLink.person_id == Person.id).where(
+    LineLink.line_user_id == bindparam("line_user_id"))
+
+
 def linked_person(session: Session, line_user_id: str) -> Person | None:
     """The person this LINE account was proven to be, if any."""
-    return session.scalars(
-        select(Person).join(LineLink, LineLink.person_id == Person.id).where(LineLink.line_user_id == line_user_id)
-    ).one_or_none()
+    return session.scalars(_LINKED, {"line_user_id": line_user_id}).one_or_none()
 
 
 def person_by_id(session: Session, person_id: int | None) -> Person | None:

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from models import LineLink, LineUser
+from models.db import table_of
+
+_users = table_of(LineUser)
+_SEEN = {postgres: (postgresql.insert if postgres else sqlite.insert)(_users)
+         .values(line_user_id=bindparam("uid"), following=bindparam("fol"), first_seen_at=bindparam("now"),
+                 last_seen_at=bindparam("now"))
+         .on_conflict_do_update(index_elements=[_users.c.line_user_id], set_={"last_seen_at": bindparam("now")})
+         for postgres in (False, True)}
 
 
 def remember(session: Session, line_user_id: str, now: datetime, *, in_group: bool) -> LineUser:
@@ -25,6 +33,14 @@ def remember(session: Session, line_user_id: str, now: datetime, *, in_group: bo
               .returning(LineUser))
     user = session.scalars(upsert, execution_options={"populate_existing": True}).one()
     return user
+
+
+def seen(session: Session, line_user_id: str, now: datetime, *, in_group: bool) -> None:
+    """`remember` for every event: the same upsert, with Core on the session's connection and
+    nothing returned (no ORM object to build for an account the event may never look at)."""
+    connection = session.connection()
+    connection.execute(_SEEN[connection.dialect.name == "postgresql"],
+                       {"uid": line_user_id, "fol": not in_group, "now": now})
 
 
 def followed(user: LineUser, now: datetime) -> None:
