@@ -11,7 +11,7 @@ changes rarely, and any write to `areas` through the session forgets them at onc
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from itertools import chain
 from typing import Any
 
@@ -169,6 +169,30 @@ def area_paths(session: Session, area_ids: Sequence[int]) -> dict[int, dict[str,
 def district_names(session: Session) -> dict[int, str]:
     """area id → the name of the district it lies in (one query for the whole tree)."""
     return {area_id: district.name for area_id, district in district_of_areas(session).items()}
+
+
+class DistrictNames(Mapping[int, str]):
+    """`district_names`, read the first time a name is asked for: most lists label no row with a
+    district (an officer's `วันนี้` from the stored list: none), and the whole tree of a national
+    register is tens of thousands of areas."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._names: dict[int, str] | None = None
+
+    def _loaded(self) -> dict[int, str]:
+        if self._names is None:
+            self._names = district_names(self._session)
+        return self._names
+
+    def __getitem__(self, area_id: int) -> str:
+        return self._loaded()[area_id]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._loaded())
+
+    def __len__(self) -> int:
+        return len(self._loaded())
 
 
 class AreaBook:

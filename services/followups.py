@@ -7,7 +7,7 @@ ahead by `services.standing` and read from there while it is current.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -23,7 +23,7 @@ from domain.money import Position
 from models import Booking, Contract, FieldUpdate, LineGroup, MeasureApplication, StaffMember
 from services import standing
 from services.appointments import bookings_on
-from services.areas import area_ids_under, district_names, district_of_areas
+from services.areas import DistrictNames, area_ids_under, district_of_areas
 from services.contracts import ContractFacts, open_positions
 from services.measure_store import measure_labels
 from services.visits import promises_to_follow
@@ -113,7 +113,7 @@ class ListParts:
 
 def list_parts(session: Session, as_of: date, district: str | None = None, *, counted: bool = True) -> ListParts:
     """The list's parts (see `followup_list`); the officer's list in LINE orders them its own way."""
-    districts = district_names(session)
+    districts = DistrictNames(session)
     area_ids = area_ids_under(session, district) if district else None
     others = other_rows(session, as_of, district, districts, area_ids)
     stored = standing.stored_part(session, as_of, area_ids)
@@ -160,7 +160,7 @@ def followup_list(session: Session, as_of: date, district: str | None = None, *,
     return FollowupList(rows, in_register + len(others), parts.counts, parts.stored)
 
 
-def other_rows(session: Session, as_of: date, district: str | None, districts: dict[int, str],
+def other_rows(session: Session, as_of: date, district: str | None, districts: Mapping[int, str],
                area_ids: list[int] | None) -> list[FollowupRow]:
     """The rows after the register's: promises, applications, today's appointments, field updates."""
     return (promise_rows(session, as_of, district, districts)
@@ -180,7 +180,7 @@ def followup_batches(session: Session, as_of: date, district: str | None = None,
         return ((not reason or row.fields["reason"] == reason)
                 and (debtor_class is None or row.fields.get("class") == debtor_class))
 
-    districts = district_names(session)
+    districts = DistrictNames(session)
     area_ids = area_ids_under(session, district) if district else None
     others = [row for row in other_rows(session, as_of, district, districts, area_ids) if kept(row)]
     stored = standing.stored_part(session, as_of, area_ids)
@@ -198,7 +198,7 @@ def followup_batches(session: Session, as_of: date, district: str | None = None,
 
 
 def promise_rows(session: Session, as_of: date, district: str | None,
-                 districts: dict[int, str]) -> list[FollowupRow]:
+                 districts: Mapping[int, str]) -> list[FollowupRow]:
     """Promises to pay read off the payments: broken ones to revisit, kept ones to thank."""
     rows = []
     for row in promises_to_follow(session, as_of, district):
@@ -280,13 +280,13 @@ def applications_awaiting(session: Session, district: str | None = None) -> Sequ
 
 
 def application_rows(session: Session, applications: Sequence[MeasureApplication],
-                     districts: dict[int, str]) -> list[FollowupRow]:
+                     districts: Mapping[int, str]) -> list[FollowupRow]:
     """Applications as rows, each worded with its measure's short name (never its id)."""
     names = measure_labels(session) if applications else {}
     return [application_row(a, districts, names) for a in applications]
 
 
-def application_row(application: MeasureApplication, districts: dict[int, str],
+def application_row(application: MeasureApplication, districts: Mapping[int, str],
                     measure_names: dict[str, str] | None = None) -> FollowupRow:
     """An application waiting for an officer (also what the applications API shows of one)."""
     person, contract = application.person, application.contract
