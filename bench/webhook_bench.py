@@ -42,7 +42,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -327,17 +327,49 @@ def worker_hwm(master: int) -> list[float]:
     return out
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time (s) these processes have used so far."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # ended meanwhile
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_pids() -> list[int]:
+    """The PostgreSQL server's processes on this machine (its backends come and go)."""
+    found = subprocess.run(["pgrep", "-x", "postgres"], capture_output=True, text=True, check=False).stdout.split()
+    return [int(pid) for pid in found]
+
+
+def cpu_per_event(master: int, fake: int, run: Callable[[], dict[str, float]]) -> dict[str, Any]:
+    """`run` (a saturation run), and the CPU each party spent on one of its events: the web workers,
+    the fake LINE platform, PostgreSQL (every backend on the machine: measure on a quiet one)."""
+    workers = [int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+    parties = {"web workers": lambda: cpu_seconds(workers), "fake LINE": lambda: cpu_seconds([fake]),
+               "PostgreSQL": lambda: cpu_seconds(postgres_pids())}
+    before = {name: read() for name, read in parties.items()}
+    result = run()
+    result["cpu_ms"] = {name: (read() - before[name]) / max(1, result["requests"]) * 1000
+                        for name, read in parties.items()}
+    return result
+
+
 # --------------------------------------------------------------------------- one run
 
 
 def run_one(name: str, app: str, env: dict[str, str], lines: dict[str, list[str]], args: argparse.Namespace,
-            work: Path) -> dict[str, Any]:
+            work: Path, fake_pid: int) -> dict[str, Any]:
     port = free_port()
     result: dict[str, Any] = {"name": name}
     with process(gunicorn(app, port), env, port, "/healthz" if name == "bot" else "/") as server:
         warm = lines["warm"]
         fixed_rate(port, warm, 50, len(warm) / 50, work)  # both workers' pools, caches and imports
-        result["saturation"] = saturate(port, lines["saturate"], args.seconds, work)
+        result["saturation"] = cpu_per_event(server.pid, fake_pid,
+                                             lambda: saturate(port, lines["saturate"], args.seconds, work))
         result["rates"] = []
         offset = 0
         for rate in args.rates:
@@ -388,14 +420,14 @@ def main(argv: list[str] | None = None) -> None:
             sat_events = 2500 * args.seconds
             results = {}
             with process([sys.executable, "-m", "bench.webhook_bench", "--fake", str(fake_port)], base, fake_port,
-                         "/_fake/requests"):
+                         "/_fake/requests") as fake:
                 for name, app, echo in (("echo", "bench.echo_app:app", True), ("bot", "web.wsgi:app", False)):
                     lines = {"warm": bodies(who, 500, echo=echo, seed=1),
                              "saturate": bodies(who, sat_events, echo=echo, seed=2),
                              "rates": bodies(who, rate_events, echo=echo, seed=3)}
                     if not echo and args.rss_events:
                         lines["rss"] = bodies(who, args.rss_events, echo=echo, groups=0.05, seed=4)
-                    results[name] = run_one(name, app, env if not echo else base, lines, args, work)
+                    results[name] = run_one(name, app, env if not echo else base, lines, args, work, fake.pid)
     block = render(results, args, built, who)
     print(block)
     if args.write_docs:
@@ -425,6 +457,12 @@ def render(results: dict[str, Any], args: argparse.Namespace, built: float, who:
     for e, b in zip(echo["rates"], bot["rates"], strict=True):
         lines.append(f"| p50 / p95 / p99 at {e['rate']:.0f} events/s | {e['p50']:.0f} / {e['p95']:.0f} / "
                      f"{e['p99']:.0f} ms | {b['p50']:.0f} / {b['p95']:.0f} / {b['p99']:.0f} ms | |")
+    cpu_e, cpu_b = echo["saturation"]["cpu_ms"], bot["saturation"]["cpu_ms"]
+    for party in cpu_e:
+        lines.append(f"| CPU per event at saturation: {party} | {cpu_e[party]:.2f} ms | {cpu_b[party]:.2f} ms | "
+                     f"{cpu_b[party] / max(cpu_e[party], 1e-9):.1f}× |")
+    lines.append(f"| CPU per event at saturation: all three | {sum(cpu_e.values()):.2f} ms | "
+                 f"{sum(cpu_b.values()):.2f} ms | {sum(cpu_b.values()) / max(sum(cpu_e.values()), 1e-9):.1f}× |")
     errors = bot["saturation"]["errors"] + sum(r["errors"] for r in bot["rates"])
     at200 = next((r for r in bot["rates"] if r["rate"] == 200), None)
     rss = bot.get("rss", [])
