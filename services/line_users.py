@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -15,8 +15,10 @@ _users = table_of(LineUser)
 _SEEN = {postgres: (postgresql.insert if postgres else sqlite.insert)(_users)
          .values(line_user_id=bindparam("uid"), following=bindparam("fol"), first_seen_at=bindparam("now"),
                  last_seen_at=bindparam("now"))
-         .on_conflict_do_update(index_elements=[_users.c.line_user_id], set_={"last_seen_at": bindparam("now")})
+         .on_conflict_do_update(index_elements=[_users.c.line_user_id], set_={"last_seen_at": bindparam("now")},
+                                where=_users.c.last_seen_at < bindparam("stale"))
          for postgres in (False, True)}
+SEEN_PRECISION = timedelta(minutes=1)  # last seen to the minute: a chat's taps in a row rewrite no row
 
 
 def remember(session: Session, line_user_id: str, now: datetime, *, in_group: bool) -> LineUser:
@@ -37,10 +39,12 @@ def remember(session: Session, line_user_id: str, now: datetime, *, in_group: bo
 
 def seen(session: Session, line_user_id: str, now: datetime, *, in_group: bool) -> None:
     """`remember` for every event: the same upsert, with Core on the session's connection and
-    nothing returned (no ORM object to build for an account the event may never look at)."""
+    nothing returned (no ORM object to build for an account the event may never look at), and
+    `last_seen_at` kept to the minute (a person tapping through a menu rewrites the row once, not
+    at every tap: each rewrite is a new row version, WAL and later vacuum work)."""
     connection = session.connection()
     connection.execute(_SEEN[connection.dialect.name == "postgresql"],
-                       {"uid": line_user_id, "fol": not in_group, "now": now})
+                       {"uid": line_user_id, "fol": not in_group, "now": now, "stale": now - SEEN_PRECISION})
 
 
 def followed(user: LineUser, now: datetime) -> None:

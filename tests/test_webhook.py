@@ -270,6 +270,24 @@ def test_join_introduces_the_bot_and_leave_is_recorded(line, db, fake):
     assert group.left_at is not None and members == 1
 
 
+def test_last_seen_is_kept_to_the_minute(line, db, clock):
+    """Every 1:1 event notes the account; taps within a minute rewrite no row (issue 17)."""
+    def last_seen() -> Any:
+        with db.connect() as connection:
+            return connection.execute(select(LineUser.first_seen_at, LineUser.last_seen_at)).one()
+
+    line.say("ช่วยเหลือ")
+    first = last_seen()
+    assert first.first_seen_at == first.last_seen_at == clock.now()
+    clock.advance(seconds=40)
+    line.say("ช่วยเหลือ")
+    assert last_seen() == first
+    clock.advance(seconds=30)  # 70 s after the row was written
+    line.say("ช่วยเหลือ")
+    moved = last_seen()
+    assert moved.first_seen_at == first.first_seen_at and moved.last_seen_at == clock.now()
+
+
 def test_unfollow_marks_the_person_unreachable(line, db):
     line.say("ช่วยเหลือ")
     line.deliver(ev.event("unfollow", ev.source(USER)))
