@@ -78,7 +78,7 @@ def bound_groups(session: Session) -> Sequence[LineGroup]:
 
 def group_dues(session: Session, groups: Sequence[LineGroup], as_of: date) -> dict[str, set[Dues]]:
     """For each bound group, the due dates of the open contracts in its area and below, each
-    distinct set of dates once (a group's note depends on which there are, not how many)."""
+    distinct `Dues` once (a group's note depends on which dates there are, not how many share them)."""
     owner = areas_below(session, sorted({g.area_id for g in groups if g.area_id is not None}))
     chosen = (Contract.status != "closed", Contract.area_id.in_(list(owner)))
     paid = paid_up_to(as_of, select(Contract.id).where(*chosen).scalar_subquery())
