@@ -11,12 +11,14 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from calendar import monthrange
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from functools import lru_cache
+from typing import NamedTuple
 
 from dateutil.relativedelta import relativedelta
 
@@ -206,6 +208,65 @@ def position(terms: Terms, payments: Sequence[tuple[date, Decimal]], as_of: date
         closed=closed,
         paid_off=paid_off,
     )
+
+
+class Dues(NamedTuple):
+    """What the reminders read of a position (`Position` has the same four attributes)."""
+
+    next_due_date: date | None
+    latest_overdue_due: date | None
+    closed: bool
+    term_ended: bool
+
+
+def dues(first_due: date, installment_count: int, interval_months: int, principal: int, paid: int, as_of: date,
+         *, closed_in_register: bool = False) -> Dues:
+    """`position(...)`'s next due date, latest overdue due date, closed and term ended, in whole
+    satang (`principal`, and `paid`: the payments up to `as_of`), without walking the schedule.
+
+    The clock reads these for every linked contract of a province. Payments go to the oldest
+    installment first and all but the last installment are equal, so the first `j` =
+    paid ÷ regular installments are paid and the unpaid ones are a run [j, u); the due dates
+    are sorted, so a bisection finds where `as_of` falls among them. A regular installment
+    of 0 satang (a principal smaller than the count) walks the schedule as `position` does.
+    """
+    dates = _due_dates(first_due, installment_count, interval_months)
+    closed = closed_in_register or paid >= principal
+    term_ended = as_of > dates[-1]
+    count = installment_count
+    regular = (principal * 2 + count) // (count * 2)  # principal ÷ count, half up
+    if regular * (count - 1) > principal:  # only for tiny principals: round down instead
+        regular = principal // count
+    last = principal - regular * (count - 1)
+    if regular <= 0 or paid < 0:
+        return _dues_walked(dates, [regular] * (count - 1) + [last], paid, as_of, closed, term_ended)
+    first_unpaid = min(paid // regular, count - 1)
+    # the last installment is unpaid while the principal is not (a last of 0 satang is never unpaid)
+    end = count if (last > 0 if first_unpaid < count - 1 else paid < principal) else count - 1
+    before = bisect_left(dates, as_of)  # installments due before as_of
+    overdue_end = min(end, before)
+    upcoming = max(first_unpaid, before)
+    return Dues(next_due_date=dates[upcoming] if upcoming < end else None,
+                latest_overdue_due=dates[overdue_end - 1] if overdue_end > first_unpaid else None,
+                closed=closed, term_ended=term_ended)
+
+
+def _dues_walked(dates: Sequence[date], amounts: Sequence[int], paid: int, as_of: date, closed: bool,
+                 term_ended: bool) -> Dues:
+    # the loop of `position`, in satang
+    available = paid
+    latest_overdue: date | None = None
+    upcoming: date | None = None
+    for due, amount in zip(dates, amounts, strict=True):
+        if available >= amount:
+            available -= amount
+            continue
+        available = 0
+        if due < as_of:
+            latest_overdue = due
+        elif upcoming is None:
+            upcoming = due
+    return Dues(upcoming, latest_overdue, closed, term_ended)
 
 
 def is_paid_off(principal: Decimal, paid: Decimal) -> bool:

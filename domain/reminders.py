@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-
-from domain.money import Position
+from functools import cached_property
+from typing import Protocol
 
 BEFORE_DAYS = 3  # the first day a "due soon" reminder may go out
 MISSED_AFTER_DAYS = 3  # a missed installment is mentioned from this many days after
@@ -23,38 +23,61 @@ GROUP_AFTER_WINDOW_DAYS = 3
 PRIORITY = ("appointment", "payment_before", "payment_missed", "group_on_day", "group_before", "group_after")
 
 
+class DueFacts(Protocol):
+    """What the reminders read of a contract on a day: a `domain.money.Position`, or the
+    cheaper `domain.money.Dues` that the clock computes for a whole province."""
+
+    @property
+    def next_due_date(self) -> date | None: ...
+    @property
+    def latest_overdue_due(self) -> date | None: ...
+    @property
+    def closed(self) -> bool: ...
+    @property
+    def term_ended(self) -> bool: ...
+
+
 @dataclass(frozen=True)
 class Reminder:
     recipient: str  # a LINE user id (personal) or group id
     purpose: str
     due: date
 
-    @property
+    @cached_property  # looked up several times a reminder, for a whole province
     def key(self) -> str:
         return f"{self.purpose}:{self.recipient}:{self.due.isoformat()}"
 
 
-def personal_reminders(people: Iterable[tuple[str, Iterable[Position]]], today: date, *,
+def personal_reminders(people: Iterable[tuple[str, Iterable[DueFacts]]], today: date, *,
                        before_days: int = BEFORE_DAYS) -> list[Reminder]:
     """Due-soon and missed-payment reminders, each person's most pressing one only."""
+    # the windows as bounds on the dates themselves, worked out once (this runs for every linked contract):
+    # due - before_days <= today <= due, and missed + AFTER <= today < missed + AFTER + WINDOW
+    soon_until = today + timedelta(days=before_days)
+    missed_from = today - timedelta(days=MISSED_AFTER_DAYS + MISSED_WINDOW_DAYS - 1)
+    missed_until = today - timedelta(days=MISSED_AFTER_DAYS)
     found = []
     for user_id, positions in people:
-        candidates = []
+        best: tuple[int, date] | None = None
         for p in positions:
             if p.closed:
                 continue
-            if p.next_due_date and p.next_due_date - timedelta(days=before_days) <= today <= p.next_due_date:
-                candidates.append(Reminder(user_id, "payment_before", p.next_due_date))
+            due = p.next_due_date
+            if due is not None and today <= due <= soon_until and (best is None or (0, due) < best):
+                best = (0, due)
             missed = p.latest_overdue_due
-            if missed and missed + timedelta(days=MISSED_AFTER_DAYS) <= today < missed + timedelta(
-                    days=MISSED_AFTER_DAYS + MISSED_WINDOW_DAYS) and not p.term_ended:
-                candidates.append(Reminder(user_id, "payment_missed", missed))
-        if candidates:
-            found.append(min(candidates, key=lambda r: (PRIORITY.index(r.purpose), r.due)))
+            if (missed is not None and missed_from <= missed <= missed_until and not p.term_ended
+                    and (best is None or (1, missed) < best)):
+                best = (1, missed)
+        if best is not None:
+            found.append(Reminder(user_id, _PERSONAL[best[0]], best[1]))
     return found
 
 
-def group_reminder(group_id: str, positions: Iterable[Position], today: date, *,
+_PERSONAL = ("payment_before", "payment_missed")  # in PRIORITY's order
+
+
+def group_reminder(group_id: str, positions: Iterable[DueFacts], today: date, *,
                    before_days: int = BEFORE_DAYS) -> Reminder | None:
     """The one generic note a group should get today about the area's common due dates, if any."""
     candidates = []

@@ -63,7 +63,7 @@ from services.reminders import (
     already_contacted,
     bound_groups,
     covered_through,
-    group_positions,
+    group_dues,
     mark_covered,
     not_contacted_on,
     record_contact,
@@ -205,7 +205,7 @@ def _payment_reminders(rt: Runtime, session: Session, now: datetime) -> int:
     batches: dict[tuple[str, date], list[str]] = {}
     for reminder in fresh:
         batches.setdefault((reminder.purpose, reminder.due), []).append(reminder.recipient)
-    sent = 0
+    queued: list[tuple[list[str], str, date, int]] = []
     for (purpose, due_day), users in sorted(batches.items()):
         messages = msgs.payment_due_soon(due_day) if purpose == "payment_before" else msgs.payment_missed(due_day)
         for chunk in _chunks(users, MULTICAST_LIMIT):
@@ -213,9 +213,9 @@ def _payment_reminders(rt: Runtime, session: Session, now: datetime) -> int:
                                            now=now, send_at=now)
             assert row is not None
             session.flush()
-            record_multicast_contacts(session, chunk, purpose, due_day, row.id, now)
-            sent += len(chunk)
-    return sent
+            queued.append((chunk, purpose, due_day, row.id))
+    record_multicast_contacts(session, queued, now)  # one bulk write for all of them
+    return sum(len(chunk) for chunk, *_ in queued)
 
 
 @_fenced
@@ -229,8 +229,8 @@ def _group_reminders(rt: Runtime, session: Session, now: datetime) -> int:
     today = now.date()
     guard = rt.group_guard(session)
     groups = bound_groups(session)
-    positions = group_positions(session, groups, today)
-    due = [r for g in groups if (r := group_reminder(g.group_id, positions[g.group_id], today)) is not None]
+    dues = group_dues(session, groups, today)
+    due = [r for g in groups if (r := group_reminder(g.group_id, dues[g.group_id], today)) is not None]
     sent_before = sent_keys(session, [r.key for r in due])
     pushes: list[tuple[Reminder, outbox.Push]] = []
     refusals = 0

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, bindparam, case, cast, extract, func, select
+from sqlalchemy import ColumnElement, Integer, Subquery, bindparam, case, cast, extract, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from domain.money import Position, Terms, position
@@ -130,6 +130,19 @@ def open_positions(session: Session, as_of: date, *, contract_ids: Any = None, a
     return out
 
 
+def satang(amount: Any) -> ColumnElement[int]:
+    """An amount of baht as whole satang, exact on every backend (SQLite sums money as floats)."""
+    return cast(func.round(amount * 100), Integer)
+
+
+def paid_up_to(as_of: date, contract_ids: Any) -> Subquery:
+    """Each of these contracts' payments up to `as_of`, added up by the database: (contract_id, total).
+    The money rules need of the payments only their sum (they go to installments oldest first)."""
+    return (select(Payment.contract_id, func.sum(Payment.amount).label("total"))
+            .where(Payment.paid_on <= as_of, Payment.contract_id.in_(contract_ids))
+            .group_by(Payment.contract_id).subquery())
+
+
 def behind_condition(as_of: date, paid_total: Any) -> ColumnElement[bool]:
     """True for every contract that may have an unpaid installment due before `as_of`.
 
@@ -143,7 +156,7 @@ def behind_condition(as_of: date, paid_total: Any) -> ColumnElement[bool]:
     for the rest.
     """
     count = Contract.installment_count
-    principal = cast(func.round(Contract.principal * 100), Integer)
+    principal = satang(Contract.principal)
     half_up = (principal * 2 + count) // (count * 2)
     regular = case((half_up * (count - 1) > principal, principal // count), else_=half_up)
     months = (cast(extract("year", Contract.first_due_date), Integer) * 12

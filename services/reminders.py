@@ -5,32 +5,35 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Subquery, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from domain.clock import BANGKOK
 from domain.contact_hours import contact_day
-from domain.money import Position
+from domain.money import Dues, dues
 from domain.reminders import Reminder
 from models import AppointmentSession, Booking, JobMark, MeasureApplication, ProactiveContact
-from models.db import bulk_insert
+from models.db import bulk_insert, in_values, plain_rows
 from models.platform import LineGroup, LineUser
-from models.register import LineLink, Membership, StaffMember
+from models.register import Contract, LineLink, Membership, StaffMember
 from services.areas import areas_below
-from services.contracts import open_positions
+from services.contracts import paid_up_to, satang
 
 # Applications the fund is still deciding: while one is open, the person is not reminded to pay.
 DECIDING = ("submitted", "under_review")
 
 
 def reminder_audience(session: Session, as_of: date, *,
-                      pause_for_relief: bool = True) -> list[tuple[str, list[Position]]]:
-    """Verified people who follow us and have not turned reminders off, with their open positions.
+                      pause_for_relief: bool = True) -> list[tuple[str, list[Dues]]]:
+    """Verified people who follow us and have not turned reminders off, with the due dates of
+    their open contracts (`domain.money.dues`: what the reminders read of a position).
 
     With `pause_for_relief` (REMINDERS_PAUSE_FOR_RELIEF), also not those whose relief
     application is being decided or who have a court mediation booked from `as_of` on.
-    Set-based (no query per person): this runs for every verified debtor of the province.
+    One query (no query per person, no ORM objects): this runs for every verified debtor of
+    the province, and the database adds up each contract's payments.
     """
     conditions = [LineLink.reminders_off_at.is_(None),
                   or_(LineUser.following.is_(None), LineUser.following.is_(True))]
@@ -41,18 +44,29 @@ def reminder_audience(session: Session, as_of: date, *,
                      .where(Booking.kind == "court", Booking.status == "booked",
                             AppointmentSession.status == "open", Booking.slot_start >= day_starts))
         conditions += [LineLink.person_id.not_in(deciding), LineLink.person_id.not_in(mediation)]
-    audience = (select(LineLink.line_user_id, Membership.contract_id)
-                .join(Membership, Membership.person_id == LineLink.person_id)
-                .join(LineUser, LineUser.line_user_id == LineLink.line_user_id, isouter=True)
-                .where(*conditions))
-    pairs = session.execute(audience).all()
-    contract_ids = audience.with_only_columns(Membership.contract_id).scalar_subquery()
-    positions = {facts.id: p for facts, p in open_positions(session, as_of, contract_ids=contract_ids)}
-    people: dict[str, list[Position]] = {}
-    for user_id, contract_id in pairs:
-        if contract_id in positions:
-            people.setdefault(user_id, []).append(positions[contract_id])
+    linked = (select(LineLink.line_user_id, Membership.contract_id)
+              .join(Membership, Membership.person_id == LineLink.person_id)
+              .join(LineUser, LineUser.line_user_id == LineLink.line_user_id, isouter=True)
+              .where(*conditions))
+    paid = paid_up_to(as_of, linked.with_only_columns(Membership.contract_id).scalar_subquery())
+    rows = plain_rows(session, linked.add_columns(*_due_columns(paid))
+                      .join(Contract, Contract.id == Membership.contract_id)
+                      .outerjoin(paid, paid.c.contract_id == Contract.id)
+                      .where(Contract.status != "closed"))
+    found: dict[int, Dues] = {}
+    people: dict[str, list[Dues]] = {}
+    for user_id, contract_id, first_due, count, interval, principal, paid_satang in rows:
+        standing = found.get(contract_id)
+        if standing is None:  # a contract with two linked borrowers is worked out once
+            standing = found[contract_id] = dues(first_due, count, interval, principal, paid_satang, as_of)
+        people.setdefault(user_id, []).append(standing)
     return sorted(people.items())
+
+
+def _due_columns(paid: Subquery) -> tuple[Any, ...]:
+    """What `domain.money.dues` takes of a contract, money in whole satang."""
+    return (Contract.first_due_date, Contract.installment_count, Contract.interval_months,
+            satang(Contract.principal), satang(func.coalesce(paid.c.total, 0)))
 
 
 def bound_groups(session: Session) -> Sequence[LineGroup]:
@@ -62,13 +76,18 @@ def bound_groups(session: Session) -> Sequence[LineGroup]:
         .order_by(LineGroup.id)).all()
 
 
-def group_positions(session: Session, groups: Sequence[LineGroup], as_of: date) -> dict[str, list[Position]]:
-    """For each bound group, the positions of the open contracts in its area and below."""
+def group_dues(session: Session, groups: Sequence[LineGroup], as_of: date) -> dict[str, set[Dues]]:
+    """For each bound group, the due dates of the open contracts in its area and below, each
+    distinct `Dues` once (a group's note depends on which dates there are, not how many share them)."""
     owner = areas_below(session, sorted({g.area_id for g in groups if g.area_id is not None}))
-    by_area: dict[int, list[Position]] = {}
-    for facts, p in open_positions(session, as_of, area_ids=list(owner)):
-        by_area.setdefault(owner[facts.area_id], []).append(p)
-    return {g.group_id: by_area.get(g.area_id, []) if g.area_id is not None else [] for g in groups}
+    chosen = (Contract.status != "closed", Contract.area_id.in_(list(owner)))
+    paid = paid_up_to(as_of, select(Contract.id).where(*chosen).scalar_subquery())
+    rows = plain_rows(session, select(Contract.area_id, *_due_columns(paid))
+                      .outerjoin(paid, paid.c.contract_id == Contract.id).where(*chosen))
+    by_area: dict[int, set[Dues]] = {}
+    for area_id, first_due, count, interval, principal, paid_satang in rows:
+        by_area.setdefault(owner[area_id], set()).add(dues(first_due, count, interval, principal, paid_satang, as_of))
+    return {g.group_id: by_area.get(g.area_id, set()) if g.area_id is not None else set() for g in groups}
 
 
 def active_officers(session: Session) -> Sequence[StaffMember]:
@@ -80,13 +99,12 @@ def active_officers(session: Session) -> Sequence[StaffMember]:
 # --- proactive contacts: what the clock already sent, and to whom today ---------------------
 
 
-def sent_keys(session: Session, keys: list[str]) -> set[str]:
-    """Which of these reminders already went out (looked up in chunks, not the whole history)."""
-    found: set[str] = set()
-    for start in range(0, len(keys), 1000):
-        found.update(session.scalars(select(ProactiveContact.key).where(
-            ProactiveContact.key.in_(keys[start:start + 1000]))))
-    return found
+def sent_keys(session: Session, keys: Sequence[str]) -> set[str]:
+    """Which of these reminders already went out: one query, the keys as one parameter
+    (`models.db.in_values`), looked up on the keys' unique index, not the whole history."""
+    if not keys:
+        return set()
+    return set(session.scalars(select(ProactiveContact.key).where(in_values(session, ProactiveContact.key, keys))))
 
 
 def not_contacted_on(session: Session, reminders: list[Reminder], today: date) -> list[Reminder]:
@@ -117,13 +135,14 @@ def record_contacts(session: Session, contacts: Sequence[tuple[str, str, str, in
     _insert_values(session, rows)
 
 
-def record_multicast_contacts(session: Session, recipients: Sequence[str], purpose: str, due: date, outbox_id: int,
+def record_multicast_contacts(session: Session, multicasts: Sequence[tuple[Sequence[str], str, date, int]],
                               now: datetime) -> None:
-    """The contacts of one multicast (one row per recipient, in one statement)."""
-    _insert_values(session, [
-        {"line_user_id": user, "contact_day": contact_day(now), "purpose": purpose,
-         "key": f"{purpose}:{user}:{due.isoformat()}", "outbox_id": outbox_id, "created_at": now}
-        for user in recipients])
+    """The contacts of these multicasts, each (recipients, purpose, due date, outbox id): one row per
+    recipient, all in one bulk write."""
+    day = contact_day(now)
+    bulk_insert(session, ProactiveContact, _CONTACT_COLUMNS, (
+        (user, day, purpose, Reminder(user, purpose, due).key, outbox_id, now)
+        for recipients, purpose, due, outbox_id in multicasts for user in recipients))
 
 
 _CONTACT_COLUMNS = ("line_user_id", "contact_day", "purpose", "key", "outbox_id", "created_at")
