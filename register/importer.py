@@ -122,7 +122,12 @@ def import_source(session: Session, source: Source, now: datetime, state: Import
     if source.error is not None or source.kind is None:
         report.error = source.error or "unknown kind"
         return report
-    plan_each_query(session)  # for this file's transaction (it ends at the commit after the file)
+    with plan_each_query(session):
+        return _import_source(session, source, now, state, report)
+
+
+def _import_source(session: Session, source: Source, now: datetime, state: ImportState,
+                   report: FileReport) -> FileReport:
     savepoint = session.begin_nested()
     try:
         with ExitStack() as stack:

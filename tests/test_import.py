@@ -11,7 +11,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from devtools.seed import DEMO_DATA
@@ -414,6 +414,28 @@ def test_without_commit_the_caller_decides(db):
     assert _rows(db, Contract) == _rows(db, Person) == 0
     with Session(db) as session, pytest.raises(ValueError, match="aware"):
         import_files(session, [], datetime(2026, 11, 20))
+
+
+def test_the_import_has_postgresql_plan_each_lookup_and_leaves_the_connection_as_it_was(db):
+    """psycopg would prepare a statement run five times and PostgreSQL keep a generic plan made
+    while the tables were small; the import prepares nothing instead. It leaves the server's
+    plan cache alone: forcing custom plans there also re-plans every row's foreign-key check."""
+    if db.dialect.name != "postgresql":
+        return
+    with Session(db) as session:
+        driver: Any = session.connection().connection.driver_connection
+        threshold = driver.prepare_threshold
+        seen: list[tuple[int, str]] = []
+
+        def progress(done: int, total: int, report: FileReport | None) -> None:
+            seen.append((session.scalar(text("SELECT count(*) FROM pg_prepared_statements")) or 0,
+                         session.scalar(text("SELECT current_setting('plan_cache_mode')")) or ""))
+
+        reports = import_files(session, DEMO_FILES, NOW, commit=False, progress=progress)
+        assert all(r.ok for r in reports)
+        assert len(seen) > 3 and set(seen) == {(0, "auto")}
+        assert driver.prepare_threshold == threshold is not None
+        session.rollback()
 
 
 # --------------------------------------------------------------------------- the command
