@@ -109,12 +109,17 @@ def bulk_insert(session: Session, model: type[Any] | Table, columns: Sequence[st
     driver: Any = connection.connection.driver_connection  # psycopg.Connection
     count = 0
     quoted = ", ".join(columns)
+    last: dict[int, tuple[Any, Any]] = {}  # column → its last value and what it became (rows share a `now`)
     with driver.cursor() as cursor, cursor.copy(f"COPY {table.name} ({quoted}) FROM STDIN") as copy:
         for row in rows:
             if convert:
                 row = list(row)
                 for i, type_ in convert:
-                    row[i] = type_.process_bind_param(row[i], dialect)
+                    value = row[i]
+                    before = last.get(i)
+                    if before is None or before[0] is not value:
+                        before = last[i] = (value, type_.process_bind_param(value, dialect))
+                    row[i] = before[1]
             copy.write_row(row)
             count += 1
     return count

@@ -86,7 +86,8 @@ def lookup(session: Session, columns: Sequence[Any], key: Any, values: Iterable[
     """
     wanted = sorted(set(values))
     if is_postgres(session):
-        keys = func.json_array_elements_text(bindparam("keys", type_=postgresql.JSON)).table_valued("k").render_derived()
+        keys = func.json_array_elements_text(bindparam("keys", type_=postgresql.JSON)).table_valued("k")
+        keys = keys.render_derived()
         statement = select(*columns).join_from(key.expression.table, keys, key == cast(keys.c.k, key.type))
         for chunk in _chunks(wanted, chunk_size):
             yield from fetch_tuples(session, statement.params(keys=json.dumps(chunk, ensure_ascii=False)))

@@ -103,9 +103,9 @@ class Loader:
     # -- reading
 
     def read(self) -> None:
-        width = self.width
+        width, report, extract, take = self.width, self.report, self._extract, self.row
         for line, row in self.table.rows():
-            self.report.rows += 1
+            report.rows += 1
             if len(row) != width or not isinstance(row, list):
                 row = list(row)
                 if any(cells.text(c) for c in row[width:]):
@@ -115,7 +115,7 @@ class Loader:
                 del row[width:]
                 row.extend([""] * (width - len(row)))
             row.append("")  # what a column missing from the header reads as
-            self.row(line, self._extract(row))
+            take(line, extract(row))
         self._resolve()
 
     def row(self, line: int, values: tuple[Any, ...]) -> None:
@@ -139,6 +139,7 @@ class Loader:
         known = self.contracts.known
         pending = self.check_chunk(pending)
         accepted: list[tuple[tuple[int, date], Any]] = []
+        accept, keep = self.accept, accepted.append
         for line, code, reasons, payload in pending:
             found = known.get(code) if code else None
             if found is None or reasons:
@@ -147,11 +148,11 @@ class Loader:
                     reasons.append(self._unknown_code(code))
                 self.reject(line, reasons)
                 continue
-            problem = self.accept(found, payload)
+            problem = accept(found, payload)
             if problem:
                 self.reject(line, [problem])
             else:
-                accepted.append((found, payload))
+                keep((found, payload))
         if self.report.rejected:
             self.skip_chunk()
         else:

@@ -624,3 +624,42 @@ def test_huge_amounts_and_nul_bytes_are_rejected_lines_not_crashes(db, tmp_path)
     assert "NOT IMPORTED" in format_report([*contracts, report])
     assert format_report([*contracts, report]).endswith(
         "2 of 3 file(s) imported; 1 NOT imported (ไม่ได้นำเข้า): fix the lines above and import those files again")
+
+
+def test_a_clean_looking_row_with_one_bad_cell_says_what_is_wrong(db, tmp_path):
+    """Clean rows take a fast path (every cell parsed, no reasons collected); a row that fails any
+    check there is checked again cell by cell, so what the report says is the same either way."""
+    header, rows = _read_csv(DATA / "contracts.csv")
+    column = {name: n for n, name in enumerate(header)}
+    bad = [list(rows[0]) for _ in range(5)]
+    for n, row in enumerate(bad):
+        row[column["project_code"]] = f"TST-2566-09{n:02d}"
+    bad[0][column["demand_letter_date"]] = "2022-12-31"
+    bad[1][column["project_name"]] = "กลุ่ม\x00"
+    bad[2][column["village"]] = "บ" * 121
+    bad[3][column["first_due_date"]] = "2023-01-14"
+    bad[4][column["interest_rate"]] = "abc"
+    [contracts] = _import(db, _write_csv(tmp_path / "contracts.csv", header, [rows[1], *bad]))
+    assert [str(r) for r in contracts.rejections] == [
+        "line 3: demand_letter_date 2022-12-31 is before contract_date 2023-01-15",
+        "line 4: project_name contains a NUL character (is the file damaged?)",
+        "line 5: village is longer than 120 characters",
+        "line 6: first_due_date 2023-01-14 is before contract_date 2023-01-15",
+        "line 7: interest_rate 'abc' is not a rate (% per year)",
+    ]
+    _import(db, DATA / "contracts.csv")
+    header, rows = _read_csv(DATA / "members.csv")
+    column = {name: n for n, name in enumerate(header)}
+    bad = [list(rows[0]) for _ in range(5)]
+    bad[0][column["lng"]] = ""
+    bad[1][column["birth_date"]] = "2030-01-01"
+    bad[2][column["address"]] = "45/2\x00"
+    bad[3][column["phone"]] = "12ab"
+    bad[4][column["national_id"]] = "3-8301-00451-23-1"  # not as typed, but a national ID: read, not refused
+    [members] = _import(db, _write_csv(tmp_path / "members.csv", header, bad))
+    assert [str(r) for r in members.rejections] == [
+        "line 2: lat and lng go together: give both or neither",
+        "line 3: birth_date 2030-01-01 is in the future",
+        "line 4: address contains a NUL character (is the file damaged?)",
+        "line 5: phone '12ab' is not a phone number",
+    ]
