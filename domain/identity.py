@@ -36,7 +36,7 @@ class NationalIdCheck:
 
 def national_id_check_digit(first12: str) -> int:
     """Digit 13 = (11 − Σ d_i × (14 − i) mod 11) mod 10."""
-    total = sum(map(mul, map(int, first12), count(13, -1)))  # the register import checks millions
+    total: int = sum(map(mul, map(int, first12), count(13, -1)))  # the register import checks millions
     return (11 - total % 11) % 10
 
 

@@ -1,7 +1,7 @@
 """Reading and writing many rows in few statements (docs/PERFORMANCE.md, "How the importer gets there").
 
-Existing rows are looked up by key in big chunks (PostgreSQL: a join with
-``unnest(:array)``; elsewhere ``IN`` lists) and compared in memory; changed rows go back by
+Existing rows are looked up by key in big chunks (PostgreSQL: a join with the keys sent as
+one JSON text, ``json_array_elements_text``; elsewhere ``IN`` lists) and compared in memory; changed rows go back by
 primary key (PostgreSQL: COPY into a temporary table and one ``UPDATE ... FROM``, so a
 statement trigger fires once per chunk, not once per row; elsewhere executemany). New rows go
 in with `models.db.bulk_insert` (COPY on PostgreSQL, executemany batches elsewhere). What a
@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session
 from models.db import WRITE_BATCH, bulk_insert, fetch_tuples, table_of
 
 LOOKUP_CHUNK = 500  # keys per `IN (...)` lookup (SQLite and others)
-LOOKUP_CHUNK_POSTGRES = 20000  # keys per `unnest(:array)` lookup
+LOOKUP_CHUNK_POSTGRES = 20000  # keys per lookup on PostgreSQL (one JSON text)
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:

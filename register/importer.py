@@ -38,8 +38,8 @@
 
 Speed and memory (docs/PERFORMANCE.md): rows are streamed (csv reader, openpyxl read-only)
 in chunks of PENDING_ROWS rows; a chunk's project codes and existing rows are looked up
-together (PostgreSQL: a join with ``unnest(:array)``; elsewhere ``IN`` lists) and compared
-in memory; new rows go in with COPY on PostgreSQL and executemany batches elsewhere, changed
+together (PostgreSQL: a join with the keys as one JSON text; elsewhere ``IN`` lists) and
+compared in memory; new rows go in with COPY on PostgreSQL and executemany batches elsewhere, changed
 rows with COPY into a temporary table and one ``UPDATE ... FROM`` (executemany elsewhere)
 (`register.bulk`). What later chunks are checked against (codes, people and roles met
 earlier in the file) is kept in temporary tables, so memory does not grow with the file.

@@ -74,10 +74,11 @@ class MembersLoader(Loader):
     def row(self, line: int, values: tuple[Any, ...]) -> None:
         code, nid, first, last, role, phone, birth, address, lat, lng = values
         try:  # the common case, fast: a clean row (the same parsers; `_checked_row` says what is wrong)
-            details = [line, cells.required(first, 100), cells.required(last, 100), cells.phone(phone),
-                       cells.optional_date(birth), cells.optional(address, 2000),
-                       cells.coordinate(lat, 90.0), cells.coordinate(lng, 180.0)]
-            if (details[6] is None) != (details[7] is None) or (details[4] is not None and details[4] > self.today):
+            born = cells.optional_date(birth)
+            details: list[Any] = [line, cells.required(first, 100), cells.required(last, 100), cells.phone(phone),
+                                  born, cells.optional(address, 2000),
+                                  cells.coordinate(lat, 90.0), cells.coordinate(lng, 180.0)]
+            if (details[6] is None) != (details[7] is None) or (born is not None and born > self.today):
                 raise ValueError
             payload = (cells.national_id(nid), cells.role(role, ROLES), details, True)
             code = cells.code(code)
