@@ -57,7 +57,6 @@ class ContractsLoader(Loader):
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
-        self.chunk: list[tuple[ContractRow, Reasons]] = []
         self.seen = Seen(self.session, "contracts")  # project_code → its first line in the file
         self.areas = AreaBook(self.session)
         self.funds: dict[str, int] | None = None
@@ -81,9 +80,7 @@ class ContractsLoader(Loader):
         except ValueError:
             self._checked_row(line, values)
             return
-        self.chunk.append((row, Reasons()))
-        if len(self.chunk) >= self.chunk_rows:
-            self._resolve()
+        self._pending.append((row, Reasons()))
 
     def _checked_row(self, line: int, values: tuple[Any, ...]) -> None:
         """A row with a bad cell: every cell checked, every problem said."""
@@ -113,13 +110,10 @@ class ContractsLoader(Loader):
             r.append(f"first_due_date {row.first_due_date} is before contract_date {row.contract_date}")
         if row.contract_date and row.demand_letter_date and row.demand_letter_date < row.contract_date:
             r.append(f"demand_letter_date {row.demand_letter_date} is before contract_date {row.contract_date}")
-        self.chunk.append((row, r))
-        if len(self.chunk) >= self.chunk_rows:
-            self._resolve()
+        self._pending.append((row, r))
 
-    def _resolve(self) -> None:
+    def _resolve(self, chunk: list[tuple[ContractRow, Reasons]]) -> None:
         """Check a chunk's codes against the file's earlier rows, then write it while nothing was rejected."""
-        chunk, self.chunk = self.chunk, []
         if self.state.tick is not None:
             self.state.tick()
         earlier = self.seen.get(row.code for row, _ in chunk if row.code)
