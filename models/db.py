@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import Engine, Executable, Table, TypeDecorator, create_engine, event, insert
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DBAPIError
 
 # `Session` is re-exported explicitly: the layers above (scheduler.jobs) name the type they hand
 # on to services from here, and import no SQLAlchemy themselves.
@@ -110,7 +111,8 @@ def bulk_insert(session: Session, model: type[Any] | Table, columns: Sequence[st
     count = 0
     quoted = ", ".join(columns)
     last: dict[int, tuple[Any, Any]] = {}  # column → its last value and what it became (rows share a `now`)
-    with driver.cursor() as cursor, cursor.copy(f"COPY {table.name} ({quoted}) FROM STDIN") as copy:
+    with _driver_errors(connection, f"COPY {table.name}"), driver.cursor() as cursor, \
+            cursor.copy(f"COPY {table.name} ({quoted}) FROM STDIN") as copy:
         for row in rows:
             if convert:
                 row = list(row)
@@ -149,11 +151,23 @@ def _executed(session: Session, statement: Executable) -> Any:
         params = [params[name] for name in compiled.positiontup]
     cursor = connection.connection.cursor()
     try:
-        cursor.execute(compiled.string, params)
+        with _driver_errors(connection, compiled.string):
+            cursor.execute(compiled.string, params)
     except BaseException:
         cursor.close()
         raise
     return cursor
+
+
+@contextmanager
+def _driver_errors(connection: Connection, statement: str) -> Iterator[None]:
+    """The driver's errors as SQLAlchemy's (`sqlalchemy.exc.DBAPIError`, the original in `.orig`),
+    as `Session.execute` raises them, for the statements run on the driver's own connection."""
+    error = connection.dialect.loaded_dbapi.Error
+    try:
+        yield
+    except error as exc:
+        raise DBAPIError.instance(statement, None, exc, error) from exc
 
 
 def stream_tuples(session: Session, statement: Executable, batch: int) -> Iterator[list[tuple[Any, ...]]]:

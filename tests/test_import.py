@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+import threading
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -663,3 +664,29 @@ def test_a_clean_looking_row_with_one_bad_cell_says_what_is_wrong(db, tmp_path):
         "line 4: address contains a NUL character (is the file damaged?)",
         "line 5: phone '12ab' is not a phone number",
     ]
+
+
+def test_when_the_database_refuses_a_chunk_the_reading_thread_stops_too(db):
+    """A thread parses the next chunk while the last one is written; when the database refuses a
+    write, the import reports it, writes nothing of the file, and leaves no thread behind."""
+    assert all(r.ok for r in _import(db, DATA / "contracts.csv"))
+    sqlite = db.dialect.name == "sqlite"
+    with db.begin() as connection:
+        if sqlite:
+            connection.execute(text("CREATE TRIGGER no_payments BEFORE INSERT ON payments "
+                                    "BEGIN SELECT RAISE(ABORT, 'no payments today'); END"))
+        else:
+            connection.execute(text("CREATE FUNCTION no_payments() RETURNS trigger LANGUAGE plpgsql AS "
+                                    "$$ BEGIN RAISE EXCEPTION 'no payments today'; END $$"))
+            connection.execute(text("CREATE TRIGGER no_payments BEFORE INSERT ON payments "
+                                    "FOR EACH ROW EXECUTE FUNCTION no_payments()"))
+    threads = threading.active_count()
+    [report] = _import(db, DATA / "payments.csv")
+    assert report.error is not None and report.error.startswith("the database refused the file, nothing was written")
+    assert "no payments today" in report.error
+    assert (report.created, _rows(db, Payment)) == (0, 0)
+    assert threading.active_count() == threads
+    with db.begin() as connection:
+        connection.execute(text("DROP TRIGGER no_payments" + ("" if sqlite else " ON payments")))
+        if not sqlite:
+            connection.execute(text("DROP FUNCTION no_payments()"))
