@@ -43,6 +43,7 @@ compared in memory; new rows go in with COPY on PostgreSQL and executemany batch
 rows with COPY into a temporary table and one ``UPDATE ... FROM`` (executemany elsewhere)
 (`register.bulk`). What later chunks are checked against (codes, people and roles met
 earlier in the file) is kept in temporary tables, so memory does not grow with the file.
+A thread reads and parses the next chunk while one is written (`Loader.read`).
 """
 
 from __future__ import annotations
