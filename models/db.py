@@ -25,7 +25,8 @@ from sqlalchemy import (
 )
 from sqlalchemy import cast as cast_
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DBAPIError
 
 # `Session` is re-exported explicitly: the layers above (scheduler.jobs) name the type they hand
 # on to services from here, and import no SQLAlchemy themselves.
@@ -123,19 +124,21 @@ def bulk_insert(session: Session, model: type[Any] | Table, columns: Sequence[st
     dialect = connection.dialect
     convert = [(i, cast(TypeDecorator[Any], table.c[name].type)) for i, name in enumerate(columns)
                if isinstance(table.c[name].type, TypeDecorator)]  # e.g. aware → naive UTC
-    converted: dict[int, tuple[Any, Any]] = {}  # column → (the last value, converted): a job's rows share theirs
     driver: Any = connection.connection.driver_connection  # psycopg.Connection
     count = 0
     quoted = ", ".join(columns)
-    with driver.cursor() as cursor, cursor.copy(f"COPY {table.name} ({quoted}) FROM STDIN") as copy:
+    last: dict[int, tuple[Any, Any]] = {}  # column → its last value and what it became (rows share a `now`)
+    with _driver_errors(connection, f"COPY {table.name}"), driver.cursor() as cursor, \
+            cursor.copy(f"COPY {table.name} ({quoted}) FROM STDIN") as copy:
         for row in rows:
             if convert:
                 row = list(row)
                 for i, type_ in convert:
-                    value, last = row[i], converted.get(i)
-                    if last is None or last[0] is not value:
-                        last = converted[i] = (value, type_.process_bind_param(value, dialect))
-                    row[i] = last[1]
+                    value = row[i]
+                    before = last.get(i)
+                    if before is None or before[0] is not value:
+                        before = last[i] = (value, type_.process_bind_param(value, dialect))
+                    row[i] = before[1]
             copy.write_row(row)
             count += 1
     return count
@@ -189,11 +192,23 @@ def _executed(session: Session, statement: Executable) -> Any:
         params = [params[name] for name in compiled.positiontup]
     cursor = connection.connection.cursor()
     try:
-        cursor.execute(compiled.string, params)
+        with _driver_errors(connection, compiled.string):
+            cursor.execute(compiled.string, params)
     except BaseException:
         cursor.close()
         raise
     return cursor
+
+
+@contextmanager
+def _driver_errors(connection: Connection, statement: str) -> Iterator[None]:
+    """The driver's errors as SQLAlchemy's (`sqlalchemy.exc.DBAPIError`, the original in `.orig`),
+    as `Session.execute` raises them, for the statements run on the driver's own connection."""
+    error = connection.dialect.loaded_dbapi.Error
+    try:
+        yield
+    except error as exc:
+        raise DBAPIError.instance(statement, None, exc, error) from exc
 
 
 def stream_tuples(session: Session, statement: Executable, batch: int) -> Iterator[list[tuple[Any, ...]]]:

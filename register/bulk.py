@@ -1,7 +1,7 @@
 """Reading and writing many rows in few statements (docs/PERFORMANCE.md, "How the importer gets there").
 
-Existing rows are looked up by key in big chunks (PostgreSQL: a join with
-``unnest(:array)``; elsewhere ``IN`` lists) and compared in memory; changed rows go back by
+Existing rows are looked up by key in big chunks (PostgreSQL: a join with the keys sent as
+one JSON text, ``json_array_elements_text``; elsewhere ``IN`` lists) and compared in memory; changed rows go back by
 primary key (PostgreSQL: COPY into a temporary table and one ``UPDATE ... FROM``, so a
 statement trigger fires once per chunk, not once per row; elsewhere executemany). New rows go
 in with `models.db.bulk_insert` (COPY on PostgreSQL, executemany batches elsewhere). What a
@@ -11,7 +11,9 @@ temporary table, `Seen`, so that memory does not grow with the file.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import (
@@ -22,6 +24,7 @@ from sqlalchemy import (
     Table,
     Text,
     bindparam,
+    cast,
     func,
     literal,
     select,
@@ -31,10 +34,10 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
-from models.db import WRITE_BATCH, bulk_insert, table_of
+from models.db import WRITE_BATCH, bulk_insert, fetch_tuples, table_of
 
 LOOKUP_CHUNK = 500  # keys per `IN (...)` lookup (SQLite and others)
-LOOKUP_CHUNK_POSTGRES = 20000  # keys per `unnest(:array)` lookup
+LOOKUP_CHUNK_POSTGRES = 20000  # keys per lookup on PostgreSQL (one JSON text)
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
@@ -46,33 +49,48 @@ def is_postgres(session: Session) -> bool:
     return session.connection().dialect.name == "postgresql"
 
 
-def plan_each_query(session: Session) -> None:
-    """PostgreSQL: plan every statement of this transaction with its own parameters.
+@contextmanager
+def plan_each_query(session: Session) -> Iterator[None]:
+    """PostgreSQL: while inside, plan each of our statements with its own parameters.
 
     An import looks rows up in tables it is writing to. psycopg prepares a statement run
     five times, and PostgreSQL then keeps a generic plan made when the table was small (a
     sequential scan) while it grows to millions of rows: the lookups of a national payments
-    file went from milliseconds to tens of seconds each. A plan per run costs a millisecond.
+    file went from milliseconds to tens of seconds each. So psycopg prepares nothing on this
+    connection while inside (each statement is planned with its parameters, about a
+    millisecond). Not ``SET plan_cache_mode = force_custom_plan``: that also makes
+    PostgreSQL plan the foreign-key check of every row COPY writes again, which doubled the
+    server's time for the first import (payments 20 µs a row instead of 9).
     """
-    if is_postgres(session):
-        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    if not is_postgres(session):
+        yield
+        return
+    driver: Any = session.connection().connection.driver_connection  # psycopg.Connection
+    threshold = driver.prepare_threshold
+    driver.prepare_threshold = None
+    try:
+        yield
+    finally:
+        driver.prepare_threshold = threshold
 
 
 def lookup(session: Session, columns: Sequence[Any], key: Any, values: Iterable[Any], *,
            chunk_size: int = LOOKUP_CHUNK_POSTGRES) -> Iterator[Any]:
     """Rows whose `key` column is one of `values`, in a few big queries.
 
-    PostgreSQL: a join with `unnest(:array)` of `chunk_size` keys (one bound parameter;
-    unlike `= ANY(:array)` it stays fast under the generic plans psycopg's prepared
-    statements get after a few runs). Elsewhere: `IN` lists of LOOKUP_CHUNK.
+    PostgreSQL: a join with the `chunk_size` keys sent as one JSON text
+    (``json_array_elements_text``), the rows read as the driver's tuples. Both for speed: psycopg
+    dumps an array parameter in Python, about 1 µs a key, where ``json.dumps`` takes 0.1 µs,
+    and SQLAlchemy builds a Row per row read (`models.db.fetch_tuples`). (A join, not
+    ``= ANY(...)``: see docs/PERFORMANCE.md.) Elsewhere: `IN` lists of LOOKUP_CHUNK.
     """
     wanted = sorted(set(values))
     if is_postgres(session):
-        array = postgresql.ARRAY(key.type)
+        keys = func.json_array_elements_text(bindparam("keys", type_=postgresql.JSON)).table_valued("k")
+        keys = keys.render_derived()
+        statement = select(*columns).join_from(key.expression.table, keys, key == cast(keys.c.k, key.type))
         for chunk in _chunks(wanted, chunk_size):
-            keys = func.unnest(literal(list(chunk), array)).table_valued("k").render_derived()
-            yield from session.execute(
-                select(*columns).join_from(key.expression.table, keys, key == keys.c.k))
+            yield from fetch_tuples(session, statement.params(keys=json.dumps(chunk, ensure_ascii=False)))
         return
     for chunk in _chunks(wanted, LOOKUP_CHUNK):
         yield from session.execute(select(*columns).where(key.in_(chunk)))

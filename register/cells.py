@@ -21,6 +21,7 @@ from functools import lru_cache
 from sys import intern
 from typing import Any
 
+from domain.identity import national_id_check_digit
 from domain.textnorm import to_ascii_digits
 from domain.thaiparse import parse_money, parse_national_id, parse_register_date
 
@@ -239,6 +240,9 @@ def national_id(cell: Any) -> str:
     value = text(cell)
     if not value:
         raise ValueError("is missing")
+    if len(value) == 13 and value.isascii() and value.isdigit() \
+            and national_id_check_digit(value[:12]) == int(value[12]):  # as typed: nothing to read
+        return value
     return parse_national_id(value)
 
 

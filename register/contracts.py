@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from sys import intern
 from typing import Any
 
@@ -56,12 +57,33 @@ class ContractsLoader(Loader):
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
-        self.chunk: list[tuple[ContractRow, Reasons]] = []
         self.seen = Seen(self.session, "contracts")  # project_code → its first line in the file
         self.areas = AreaBook(self.session)
         self.funds: dict[str, int] | None = None
 
     def row(self, line: int, values: tuple[Any, ...]) -> None:
+        (code, name, province, district, subdistrict, contract_date, principal, count, first_due,
+         fund, village, interval, interest, penalty, status, demand) = values
+        try:  # the common case, fast: a clean row (the same parsers; `_checked_row` says what is wrong)
+            row = ContractRow(
+                line, cells.code(code), cells.required(name, 300),
+                intern(cells.optional(fund, 20) or DEFAULT_FUND),
+                (_area(cells.required(province, 120)), _area(cells.required(district, 120)),
+                 _area(cells.required(subdistrict, 120)), _area(cells.optional(village, 120))),
+                cells.date(contract_date), cells.money(principal), cells.whole(count, 1, 1200),
+                cells.date(first_due), cells.optional_whole(interval, 1, 120, 1),
+                cells.rate(interest, DEFAULT_INTEREST), cells.rate(penalty, DEFAULT_PENALTY),
+                intern(cells.choice(status, CONTRACT_STATUSES, "active")), cells.optional_date(demand))
+            if row.first_due_date < row.contract_date or (
+                    row.demand_letter_date is not None and row.demand_letter_date < row.contract_date):
+                raise ValueError
+        except ValueError:
+            self._checked_row(line, values)
+            return
+        self._pending.append((row, Reasons()))
+
+    def _checked_row(self, line: int, values: tuple[Any, ...]) -> None:
+        """A row with a bad cell: every cell checked, every problem said."""
         (code, name, province, district, subdistrict, contract_date, principal, count, first_due,
          fund, village, interval, interest, penalty, status, demand) = values
         r = Reasons()
@@ -88,13 +110,10 @@ class ContractsLoader(Loader):
             r.append(f"first_due_date {row.first_due_date} is before contract_date {row.contract_date}")
         if row.contract_date and row.demand_letter_date and row.demand_letter_date < row.contract_date:
             r.append(f"demand_letter_date {row.demand_letter_date} is before contract_date {row.contract_date}")
-        self.chunk.append((row, r))
-        if len(self.chunk) >= self.chunk_rows:
-            self._resolve()
+        self._pending.append((row, r))
 
-    def _resolve(self) -> None:
+    def _resolve(self, chunk: list[tuple[ContractRow, Reasons]]) -> None:
         """Check a chunk's codes against the file's earlier rows, then write it while nothing was rejected."""
-        chunk, self.chunk = self.chunk, []
         if self.state.tick is not None:
             self.state.tick()
         earlier = self.seen.get(row.code for row, _ in chunk if row.code)
@@ -165,6 +184,7 @@ class ContractsLoader(Loader):
         return known
 
 
+@lru_cache(maxsize=65536)
 def _area(name: str | None) -> str:
     return intern(" ".join(name.split())) if name else ""
 

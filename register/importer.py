@@ -38,11 +38,12 @@
 
 Speed and memory (docs/PERFORMANCE.md): rows are streamed (csv reader, openpyxl read-only)
 in chunks of PENDING_ROWS rows; a chunk's project codes and existing rows are looked up
-together (PostgreSQL: a join with ``unnest(:array)``; elsewhere ``IN`` lists) and compared
-in memory; new rows go in with COPY on PostgreSQL and executemany batches elsewhere, changed
+together (PostgreSQL: a join with the keys as one JSON text; elsewhere ``IN`` lists) and
+compared in memory; new rows go in with COPY on PostgreSQL and executemany batches elsewhere, changed
 rows with COPY into a temporary table and one ``UPDATE ... FROM`` (executemany elsewhere)
 (`register.bulk`). What later chunks are checked against (codes, people and roles met
 earlier in the file) is kept in temporary tables, so memory does not grow with the file.
+A thread reads and parses the next chunk while one is written (`Loader.read`).
 """
 
 from __future__ import annotations
@@ -122,7 +123,12 @@ def import_source(session: Session, source: Source, now: datetime, state: Import
     if source.error is not None or source.kind is None:
         report.error = source.error or "unknown kind"
         return report
-    plan_each_query(session)  # for this file's transaction (it ends at the commit after the file)
+    with plan_each_query(session):
+        return _import_source(session, source, now, state, report)
+
+
+def _import_source(session: Session, source: Source, now: datetime, state: ImportState,
+                   report: FileReport) -> FileReport:
     savepoint = session.begin_nested()
     try:
         with ExitStack() as stack:

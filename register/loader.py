@@ -12,6 +12,8 @@ chunks are checked against (keys met earlier in the file) is kept in temporary t
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -61,6 +63,20 @@ class ImportState:
     tick: Callable[[], None] | None = None  # told at every chunk of PENDING_ROWS rows (the import's progress)
 
 
+_END = object()  # after the last chunk of a file
+
+
+def _hand_over(chunks: queue.Queue[Any], stop: threading.Event, item: Any) -> bool:
+    """Put `item` for the writing thread; False when it stopped waiting (it failed or is done)."""
+    while not stop.is_set():
+        try:
+            chunks.put(item, timeout=0.1)
+        except queue.Full:
+            continue
+        return True
+    return False
+
+
 class Loader:
     """Reads and checks every row of one source, then writes it (only when nothing was rejected)."""
 
@@ -77,7 +93,8 @@ class Loader:
         self.now = now
         self.state = state
         self.contracts = ContractIndex(session)
-        self._pending: list[Pending] = []
+        self._pending: list[Any] = []  # the chunk being parsed (`Pending` rows; contracts: their own)
+        self._refused: list[tuple[int, list[str]]] = []  # … its rows refused before parsing: line, reasons
         self._extract = self._bind(table.header)
 
     def _bind(self, header: list[str]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
@@ -103,20 +120,57 @@ class Loader:
     # -- reading
 
     def read(self) -> None:
-        width = self.width
-        for line, row in self.table.rows():
-            self.report.rows += 1
-            if len(row) != width or not isinstance(row, list):
-                row = list(row)
-                if any(cells.text(c) for c in row[width:]):
-                    self.reject(line, [f"has {len(row)} cells but the header has {width} columns "
-                                       "(a comma inside a value without quotes?)"])
-                    continue
-                del row[width:]
-                row.extend([""] * (width - len(row)))
-            row.append("")  # what a column missing from the header reads as
-            self.row(line, self._extract(row))
-        self._resolve()
+        """Read and check every row; each chunk is checked against the database and written here,
+        while a thread reads and parses the next one (`_parse`).
+
+        Python and PostgreSQL take turns on one connection; the thread lets Python parse the
+        next chunk while the server works on this one (psycopg releases the GIL while it
+        waits). The chunks, and the rows refused while parsing, come in file order, so what is
+        written and reported is what one thread would give. At most three chunks are alive:
+        the one written, one waiting, one being parsed.
+        """
+        chunks: queue.Queue[Any] = queue.Queue(maxsize=1)
+        stop = threading.Event()
+        reader = threading.Thread(target=self._parse, args=(chunks, stop), name="register-read", daemon=True)
+        reader.start()
+        try:
+            while (item := chunks.get()) is not _END:
+                if isinstance(item, BaseException):
+                    raise item  # the file's problem (FileProblem, not UTF-8, not CSV …), after the chunks before it
+                refused, pending = item
+                for line, reasons in refused:
+                    self.reject(line, reasons)
+                self._resolve(pending)
+        finally:
+            stop.set()
+            reader.join()
+
+    def _parse(self, chunks: queue.Queue[Any], stop: threading.Event) -> None:
+        """The reading thread: every row parsed (`row`), handed over a chunk at a time, then _END."""
+        width, report, extract, take = self.width, self.report, self._extract, self.row
+        pending, refused = self._pending, self._refused
+        try:
+            for line, row in self.table.rows():
+                report.rows += 1
+                if len(row) != width or not isinstance(row, list):
+                    row = list(row)
+                    if any(cells.text(c) for c in row[width:]):
+                        refused.append((line, [f"has {len(row)} cells but the header has {width} columns "
+                                               "(a comma inside a value without quotes?)"]))
+                        continue
+                    del row[width:]
+                    row.extend([""] * (width - len(row)))
+                row.append("")  # what a column missing from the header reads as
+                take(line, extract(row))
+                if len(pending) >= self.chunk_rows:
+                    if not _hand_over(chunks, stop, (refused, pending)):
+                        return
+                    pending = self._pending = []
+                    refused = self._refused = []
+            if _hand_over(chunks, stop, (refused, pending)):  # the last chunk, even empty: it ends the file's checks
+                _hand_over(chunks, stop, _END)
+        except BaseException as exc:  # the reading thread's exception is the import's
+            _hand_over(chunks, stop, exc)
 
     def row(self, line: int, values: tuple[Any, ...]) -> None:
         raise NotImplementedError
@@ -128,17 +182,17 @@ class Loader:
     def defer(self, line: int, code: str | None, reasons: Reasons | None, payload: Any) -> None:
         """Hold a row until its project code is looked up with the others (one query per chunk)."""
         self._pending.append((line, code, reasons, payload))
-        if len(self._pending) >= self.chunk_rows:
-            self._resolve()
 
-    def _resolve(self) -> None:
-        pending, self._pending = self._pending, []
+    def _resolve(self, pending: list[Any]) -> None:
+        """Check a chunk's rows against the database and the file's earlier rows, then write them
+        while no row of the file was rejected."""
         if self.state.tick is not None:
             self.state.tick()
         self.contracts.load(code for _, code, _, _ in pending if code)
         known = self.contracts.known
         pending = self.check_chunk(pending)
         accepted: list[tuple[tuple[int, date], Any]] = []
+        accept, keep = self.accept, accepted.append
         for line, code, reasons, payload in pending:
             found = known.get(code) if code else None
             if found is None or reasons:
@@ -147,11 +201,11 @@ class Loader:
                     reasons.append(self._unknown_code(code))
                 self.reject(line, reasons)
                 continue
-            problem = self.accept(found, payload)
+            problem = accept(found, payload)
             if problem:
                 self.reject(line, [problem])
             else:
-                accepted.append((found, payload))
+                keep((found, payload))
         if self.report.rejected:
             self.skip_chunk()
         else:

@@ -30,8 +30,15 @@ CREATED, UPDATED = 1, 2  # what the import did to a person (the number a person 
 def _packed(details: list[Any] | None, roles: dict[str, int]) -> str:
     """What the file said of a person so far, as the text a `Seen` row keeps: the details (first
     line left out; None when only rows with bad cells named them) and project_code → line × 4 + role."""
-    kept = None if details is None else [d.isoformat() if isinstance(d, date) else d for d in details[1:]]
-    return json.dumps([kept, roles], ensure_ascii=False)
+    if details is None:
+        return _encode([None, roles])
+    kept = details[1:]
+    if kept[3] is not None:  # the birth date, the only date
+        kept[3] = kept[3].isoformat()
+    return _encode([kept, roles])
+
+
+_encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(..., ensure_ascii=False) makes one a call
 
 
 def _unpacked(line: int, text: str | None) -> tuple[list[Any] | None, dict[str, int]]:
@@ -56,14 +63,32 @@ class MembersLoader(Loader):
         self.people = Seen(self.session, "people")
         # this chunk: national_id → [first line, first_name, last_name, phone, birth_date, address, lat, lng]
         self.chunk_people: dict[str, list[Any]] = {}
-        self.chunk_roles: dict[str, int] = {}  # "code national_id" → line × 4 + role index
+        self.chunk_roles: dict[tuple[str, str], int] = {}  # (code, national_id) → line × 4 + role index
         self.chunk_nids: set[str] = set()
         self.met: dict[str, tuple[int, int, str | None]] = {}  # this chunk's national_ids met before it
         self.earlier: dict[str, tuple[list[Any] | None, dict[str, int]]] = {}  # … what the file said of them
         self.repeated = 0
         self.people_created = self.people_updated = 0
+        self.today = self.now.date()
 
     def row(self, line: int, values: tuple[Any, ...]) -> None:
+        code, nid, first, last, role, phone, birth, address, lat, lng = values
+        try:  # the common case, fast: a clean row (the same parsers; `_checked_row` says what is wrong)
+            born = cells.optional_date(birth)
+            details: list[Any] = [line, cells.required(first, 100), cells.required(last, 100), cells.phone(phone),
+                                  born, cells.optional(address, 2000),
+                                  cells.coordinate(lat, 90.0), cells.coordinate(lng, 180.0)]
+            if (details[6] is None) != (details[7] is None) or (born is not None and born > self.today):
+                raise ValueError
+            payload = (cells.national_id(nid), cells.role(role, ROLES), details, True)
+            code = cells.code(code)
+        except ValueError:
+            self._checked_row(line, values)
+            return
+        self.defer(line, code, Reasons(), payload)
+
+    def _checked_row(self, line: int, values: tuple[Any, ...]) -> None:
+        """A row with a bad cell: every cell checked, every problem said."""
         code, nid, first, last, role, phone, birth, address, lat, lng = values
         r = Reasons()
         code = r.take("project_code", cells.code, code)
@@ -77,7 +102,7 @@ class MembersLoader(Loader):
         ]
         if (details[6] is None) != (details[7] is None) and not r:
             r.append("lat and lng go together: give both or neither")
-        if details[4] is not None and details[4] > self.now.date():
+        if details[4] is not None and details[4] > self.today:
             r.append(f"birth_date {details[4]} is in the future")
         # the checks against other rows wait for the chunk (`check_chunk`), in the same order
         self.defer(line, code, r, (nid, role, details, not r))
@@ -119,7 +144,7 @@ class MembersLoader(Loader):
                 known[index] = details[index]
 
     def _one_role(self, code: str, nid: str, role: str, line: int, r: Reasons) -> None:
-        key = f"{code} {nid}"
+        key = (code, nid)
         packed = self.chunk_roles.get(key)
         if packed is None and nid in self.earlier and code in self.earlier[nid][1]:
             packed = self.chunk_roles[key] = -self.earlier[nid][1][code] - 1  # negative: from an earlier chunk
@@ -142,9 +167,8 @@ class MembersLoader(Loader):
         flags = self._write_people()
         known = self.contracts.known
         wanted: dict[tuple[int, int], str] = {}
-        for key, packed in self.chunk_roles.items():
+        for (code, nid), packed in self.chunk_roles.items():
             if packed >= 0:  # met before this chunk: written already, its repeats are counted
-                code, nid = key.rsplit(" ", 1)
                 found = known[code]
                 assert found is not None
                 wanted[(found[0], flags[nid][0])] = ROLES[packed % 4]
@@ -177,9 +201,8 @@ class MembersLoader(Loader):
         earlier, self.earlier = self.earlier, {}
         nids, self.chunk_nids = self.chunk_nids, set()
         new_roles: dict[str, dict[str, int]] = {}
-        for key, packed in roles.items():
+        for (code, nid), packed in roles.items():
             if packed >= 0:  # first met in this chunk
-                code, nid = key.rsplit(" ", 1)
                 new_roles.setdefault(nid, {})[code] = packed
         changed: list[tuple[str, int, int, str | None]] = []
         new: list[tuple[str, int, int, str | None]] = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+import threading
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from devtools.seed import DEMO_DATA
@@ -416,6 +417,28 @@ def test_without_commit_the_caller_decides(db):
         import_files(session, [], datetime(2026, 11, 20))
 
 
+def test_the_import_has_postgresql_plan_each_lookup_and_leaves_the_connection_as_it_was(db):
+    """psycopg would prepare a statement run five times and PostgreSQL keep a generic plan made
+    while the tables were small; the import prepares nothing instead. It leaves the server's
+    plan cache alone: forcing custom plans there also re-plans every row's foreign-key check."""
+    if db.dialect.name != "postgresql":
+        return
+    with Session(db) as session:
+        driver: Any = session.connection().connection.driver_connection
+        threshold = driver.prepare_threshold
+        seen: list[tuple[int, str]] = []
+
+        def progress(done: int, total: int, report: FileReport | None) -> None:
+            seen.append((session.scalar(text("SELECT count(*) FROM pg_prepared_statements")) or 0,
+                         session.scalar(text("SELECT current_setting('plan_cache_mode')")) or ""))
+
+        reports = import_files(session, DEMO_FILES, NOW, commit=False, progress=progress)
+        assert all(r.ok for r in reports)
+        assert len(seen) > 3 and set(seen) == {(0, "auto")}
+        assert driver.prepare_threshold == threshold is not None
+        session.rollback()
+
+
 # --------------------------------------------------------------------------- the command
 
 
@@ -602,3 +625,68 @@ def test_huge_amounts_and_nul_bytes_are_rejected_lines_not_crashes(db, tmp_path)
     assert "NOT IMPORTED" in format_report([*contracts, report])
     assert format_report([*contracts, report]).endswith(
         "2 of 3 file(s) imported; 1 NOT imported (ไม่ได้นำเข้า): fix the lines above and import those files again")
+
+
+def test_a_clean_looking_row_with_one_bad_cell_says_what_is_wrong(db, tmp_path):
+    """Clean rows take a fast path (every cell parsed, no reasons collected); a row that fails any
+    check there is checked again cell by cell, so what the report says is the same either way."""
+    header, rows = _read_csv(DATA / "contracts.csv")
+    column = {name: n for n, name in enumerate(header)}
+    bad = [list(rows[0]) for _ in range(5)]
+    for n, row in enumerate(bad):
+        row[column["project_code"]] = f"TST-2566-09{n:02d}"
+    bad[0][column["demand_letter_date"]] = "2022-12-31"
+    bad[1][column["project_name"]] = "กลุ่ม\x00"
+    bad[2][column["village"]] = "บ" * 121
+    bad[3][column["first_due_date"]] = "2023-01-14"
+    bad[4][column["interest_rate"]] = "abc"
+    [contracts] = _import(db, _write_csv(tmp_path / "contracts.csv", header, [rows[1], *bad]))
+    assert [str(r) for r in contracts.rejections] == [
+        "line 3: demand_letter_date 2022-12-31 is before contract_date 2023-01-15",
+        "line 4: project_name contains a NUL character (is the file damaged?)",
+        "line 5: village is longer than 120 characters",
+        "line 6: first_due_date 2023-01-14 is before contract_date 2023-01-15",
+        "line 7: interest_rate 'abc' is not a rate (% per year)",
+    ]
+    _import(db, DATA / "contracts.csv")
+    header, rows = _read_csv(DATA / "members.csv")
+    column = {name: n for n, name in enumerate(header)}
+    bad = [list(rows[0]) for _ in range(5)]
+    bad[0][column["lng"]] = ""
+    bad[1][column["birth_date"]] = "2030-01-01"
+    bad[2][column["address"]] = "45/2\x00"
+    bad[3][column["phone"]] = "12ab"
+    bad[4][column["national_id"]] = "3-8301-00451-23-1"  # not as typed, but a national ID: read, not refused
+    [members] = _import(db, _write_csv(tmp_path / "members.csv", header, bad))
+    assert [str(r) for r in members.rejections] == [
+        "line 2: lat and lng go together: give both or neither",
+        "line 3: birth_date 2030-01-01 is in the future",
+        "line 4: address contains a NUL character (is the file damaged?)",
+        "line 5: phone '12ab' is not a phone number",
+    ]
+
+
+def test_when_the_database_refuses_a_chunk_the_reading_thread_stops_too(db):
+    """A thread parses the next chunk while the last one is written; when the database refuses a
+    write, the import reports it, writes nothing of the file, and leaves no thread behind."""
+    assert all(r.ok for r in _import(db, DATA / "contracts.csv"))
+    sqlite = db.dialect.name == "sqlite"
+    with db.begin() as connection:
+        if sqlite:
+            connection.execute(text("CREATE TRIGGER no_payments BEFORE INSERT ON payments "
+                                    "BEGIN SELECT RAISE(ABORT, 'no payments today'); END"))
+        else:
+            connection.execute(text("CREATE FUNCTION no_payments() RETURNS trigger LANGUAGE plpgsql AS "
+                                    "$$ BEGIN RAISE EXCEPTION 'no payments today'; END $$"))
+            connection.execute(text("CREATE TRIGGER no_payments BEFORE INSERT ON payments "
+                                    "FOR EACH ROW EXECUTE FUNCTION no_payments()"))
+    threads = threading.active_count()
+    [report] = _import(db, DATA / "payments.csv")
+    assert report.error is not None and report.error.startswith("the database refused the file, nothing was written")
+    assert "no payments today" in report.error
+    assert (report.created, _rows(db, Payment)) == (0, 0)
+    assert threading.active_count() == threads
+    with db.begin() as connection:
+        connection.execute(text("DROP TRIGGER no_payments" + ("" if sqlite else " ON payments")))
+        if not sqlite:
+            connection.execute(text("DROP FUNCTION no_payments()"))
