@@ -58,7 +58,8 @@ class ProactiveContact(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     line_user_id: Mapped[str] = mapped_column(String(64))
-    contact_day: Mapped[date]
+    # indexed: each reminder job reads the day's contacts, and the table keeps every day's
+    contact_day: Mapped[date] = mapped_column(index=True)
     purpose: Mapped[str] = mapped_column(String(40))
     key: Mapped[str] = mapped_column(String(200), unique=True)
     outbox_id: Mapped[int | None]
