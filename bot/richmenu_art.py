@@ -15,9 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import fontpkg_sarabun
-from PIL import Image, ImageDraw, ImageFont
+
+if TYPE_CHECKING:
+    from PIL import ImageDraw, ImageFont
 
 from domain.richmenus import GUEST, Bounds, MenuKey, grid
 from messages.richmenus import TAB_LABELS, Button, buttons
@@ -81,6 +84,10 @@ def draw(plan: Layout) -> bytes:
 
 @lru_cache(maxsize=16)
 def _draw(plan: Layout) -> bytes:  # the same menu is drawn once per process (tests, the demo)
+    # Pillow is imported when a menu is drawn (rarely: when menus are deployed), not by every web
+    # worker that imports this module (about 2 MB each, bench/import_rss.py).
+    from PIL import Image, ImageDraw
+
     deep, light = COLOURS[plan.menu.role]
     image = Image.new("RGB", (WIDTH * SCALE, HEIGHT * SCALE), light)
     pen = ImageDraw.Draw(image)
@@ -104,6 +111,8 @@ def _scaled(b: Bounds) -> Bounds:
 def _font(size: int) -> ImageFont.FreeTypeFont:
     if not FONT_FILE.is_file():
         raise FileNotFoundError(f"the rich menus' font is missing: {FONT_FILE} (pip install fontpkg-sarabun)")
+    from PIL import ImageFont  # as in _draw
+
     return ImageFont.truetype(str(FONT_FILE), size * SCALE, layout_engine=ImageFont.Layout.RAQM)
 
 
@@ -151,7 +160,7 @@ def _lines(pen: ImageDraw.ImageDraw, lines: list[str], centre: tuple[int, int], 
 
 # --- the pictures: white shapes inside a circle of radius r*10/6 around (x, y) -------------------
 
-Icon = Callable[[ImageDraw.ImageDraw, int, int, int, str], None]  # pen, centre x and y, size, the circle's colour
+Icon = Callable[["ImageDraw.ImageDraw", int, int, int, str], None]  # pen, centre x and y, size, the circle's colour
 
 
 def _id_card(pen: ImageDraw.ImageDraw, x: int, y: int, r: int, hole: str) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from calendar import monthrange
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
@@ -120,13 +120,12 @@ def schedule(terms: Terms) -> list[tuple[date, Decimal]]:
     return list(_schedule(terms.first_due_date, terms.installment_count, terms.interval_months, terms.principal))
 
 
-@lru_cache(maxsize=65536)
-def _schedule(first_due: date, count: int, interval_months: int,
-              principal: Decimal) -> tuple[tuple[date, Decimal], ...]:
-    # Calendar arithmetic is most of the cost of a position, and a province's contracts
-    # share a few thousand schedules: the reminder and follow-up jobs read every contract.
-    amounts = installment_amounts(principal, count)
-    return tuple(zip(_due_dates(first_due, count, interval_months), amounts, strict=True))
+def _schedule(first_due: date, count: int, interval_months: int, principal: Decimal) -> Iterator[tuple[date, Decimal]]:
+    # Calendar arithmetic is most of the cost of a position, and that is cached (_due_dates).
+    # The (date, amount) pairs are not: kept per contract they were 2-3 kB each that a web
+    # worker held for every contract it had answered for, up to 65,536 of them (12 MB after
+    # 5,000 debtors; bench/webhook_memory.py), and the amounts cost two Decimal operations.
+    return zip(_due_dates(first_due, count, interval_months), installment_amounts(principal, count), strict=True)
 
 
 @lru_cache(maxsize=65536)

@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageOps
+if TYPE_CHECKING:
+    from PIL import Image
 
 MAX_PICTURE_PIXELS = 64_000_000  # a 50-megapixel phone camera's original fits
 MAX_KEPT_PIXELS = 4096 * 4096  # decoded and kept: at most about 64 MB of pixels while decoding
@@ -46,6 +48,10 @@ class Picture:
 
 def checked_picture(data: bytes) -> Picture | None:
     """The picture re-encoded from its pixels when the bytes decode as a JPEG or PNG; else None."""
+    # Imported when a picture comes: Pillow costs every web worker about 2 MB (bench/import_rss.py)
+    # that a text message never uses.
+    from PIL import Image
+
     try:
         with Image.open(io.BytesIO(data), formats=tuple(_KINDS)) as image:
             if image.width * image.height > MAX_PICTURE_PIXELS:
@@ -58,6 +64,8 @@ def checked_picture(data: bytes) -> Picture | None:
 
 
 def _reencoded(image: Image.Image) -> Picture | None:
+    from PIL import ImageOps  # with Image above, when a picture comes
+
     kind = image.format or ""
     width, height = image.size
     scale = _scale(width, height) if kind == "JPEG" else 1

@@ -6,9 +6,6 @@ import logging
 from contextlib import suppress
 
 import click
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-from apscheduler.schedulers import SchedulerNotRunningError
-from apscheduler.schedulers.blocking import BlockingScheduler
 from flask.cli import with_appcontext
 
 from bot.runtime import runtime
@@ -57,6 +54,12 @@ def _run_forever(held: HeldLock, heartbeat_seconds: float) -> None:
     # Jobs live in the product's database (fixed ids, replace_existing): a restarted clock
     # finds its schedule, and misfired runs are merged into one (coalesce) and still run
     # within their grace time; every job computes what is due, so late is never twice.
+    # APScheduler is imported here, in the clock process only: every web worker registers this
+    # command (`flask --app bot scheduler`) and would otherwise carry it (about 1 MB, bench/import_rss.py).
+    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+    from apscheduler.schedulers import SchedulerNotRunningError
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
     rt = runtime()
     clock = BlockingScheduler(timezone=BANGKOK,
                               jobstores={"default": SQLAlchemyJobStore(engine=rt.engine, tablename="apscheduler_jobs")})

@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -47,6 +46,10 @@ def picture_decodes(data: bytes, content_type: str) -> bool:
     A picture of more pixels than Pillow's decompression-bomb limit raises DecompressionBombWarning
     (made an error here) or DecompressionBombError: refused as too big.
     """
+    # Imported when a picture is checked: Pillow costs every web worker about 2 MB (bench/import_rss.py)
+    # that the webhook's text messages never use.
+    from PIL import Image
+
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlalchemy.orm import Session
 
 from domain.group_guard import (
     _OTHER_DIGITS,
@@ -22,6 +23,8 @@ from domain.group_guard import (
     check_group_message,
     personal_data_in,
 )
+from services.groups import NameIndex
+from tests import factories as f
 from tests.helpers import GROUP, USER
 
 OTHER = "U" + "5" * 32
@@ -183,6 +186,17 @@ def _name_refused(body: str, names) -> bool:  # type: ignore[no-untyped-def]
     except GroupPrivacyError as error:
         return NAME in str(error)
     return False
+
+
+def test_a_workers_name_index_holds_each_register_name_once_and_finds_it(db):  # type: ignore[no-untyped-def]
+    with Session(db) as session:
+        for first, last in (("มานะ", "ใจดี"), ("มานะ", "รักไทย"), ("สมศรี", "ใจดี")):
+            f.person(session, first_name=first, last_name=last)
+        names = NameIndex().get(session)
+        session.rollback()
+    assert len(names) == 4  # มานะ, ใจดี, รักไทย, สมศรี: a name two people share is one hash
+    assert "a name from the register" in refused(text("ขอบคุณคุณรักไทยที่มาประชุมค่ะ"), names=names)
+    check(text("ขอบคุณทุกคนที่มาประชุมค่ะ"), names=names)
 
 
 def test_only_visible_text_keys_are_read():

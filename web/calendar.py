@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import Blueprint, Response, abort
-from icalendar import Calendar, Event
 
 from bot.runtime import runtime
 from domain.clock import BANGKOK
@@ -19,6 +18,10 @@ bp = Blueprint("calendar", __name__)
 
 def booking_calendar(booking: Booking, appointment: AppointmentSession, now: datetime) -> bytes:
     """The iCalendar file of one booking, in Asia/Bangkok with its VTIMEZONE."""
+    # Imported when a calendar file is asked for: icalendar costs every web worker about 3.5 MB
+    # (bench/import_rss.py) that the webhook never uses.
+    from icalendar import Calendar, Event
+
     cancelled = booking.status != "booked"
     calendar = Calendar()
     calendar.add("prodid", "-//WDF Phuket//LINE bot//TH")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 
-import segno
 from flask import Blueprint, Response, abort
 
 from bot.runtime import runtime
@@ -25,6 +24,8 @@ PICTURE_PIXELS = 600  # about this wide: sharp on a phone, small to send (a few 
 
 def qr_png(payload: str) -> bytes:
     """The code as a black-on-white PNG, error correction level M."""
+    import segno  # when a code is drawn: it costs every web worker about 1 MB (bench/import_rss.py) otherwise
+
     code = segno.make_qr(payload, error="m", boost_error=False)
     width = code.symbol_size(scale=1, border=QUIET_ZONE)[0]
     out = io.BytesIO()

@@ -6,7 +6,6 @@ import io
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request
-from openpyxl import Workbook
 
 from bot.runtime import runtime
 from domain.clock import BANGKOK
@@ -104,6 +103,10 @@ def dashboard_page() -> str:
 def dashboard_xlsx() -> Response:
     district = chosen_district()
     figures = figures_now(district)
+    # Imported when a workbook is made: openpyxl costs every web worker about 9 MB (bench/import_rss.py)
+    # that the webhook never uses.
+    from openpyxl import Workbook
+
     book = Workbook(write_only=True)
     for key, rows in tables(figures).items():
         sheet = book.create_sheet(DASHBOARD_SHEETS[key])

@@ -12,7 +12,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask import Blueprint, render_template, request
-from openpyxl import Workbook
 from werkzeug.wrappers import Response
 
 from domain.exports import neutralise_row
@@ -78,6 +77,10 @@ def download_name(day: date, district: str | None, suffix: str) -> str:
 def reports_xlsx() -> Response:
     day, district = chosen_day(report_days(today())), chosen_district()
     rows, period = report_tables(day, district)
+    # Imported when a workbook is made: openpyxl costs every web worker about 9 MB (bench/import_rss.py)
+    # that the webhook never uses.
+    from openpyxl import Workbook
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet(REPORT_SHEET)
     for row in [[report_title(district)], [period], [], *rows]:
