@@ -43,11 +43,17 @@ class ContractIndex:
         self.known: dict[str, tuple[int, date] | None] = {}
 
     def load(self, codes: Iterable[str]) -> None:
-        missing = {code for code in codes if code not in self.known}
+        """Every one of `codes` is in `known` afterwards (found, or None: not in the register)."""
+        wanted = set(codes)
+        missing = {code for code in wanted if code not in self.known}
         if not missing:
             return
         if len(self.known) + len(missing) > KNOWN_CODES:
+            # start afresh, and look up the codes asked for that were cached (a contract whose
+            # member rows run over a chunk's edge): dropping them with the rest made its rows
+            # in the next chunk "not in the register" (seen on a national members file)
             self.known = {}
+            missing = wanted
         columns = (Contract.id, Contract.project_code, Contract.contract_date)
         for contract_id, code, contract_date in lookup(self.session, columns, Contract.project_code, missing):
             self.known[code] = (contract_id, contract_date)

@@ -20,7 +20,7 @@ from domain.identity import national_id_check_digit
 from domain.thaiparse import parse_national_id, parse_register_date
 from messages.imports import format_report
 from models import Area, Base, Contract, Fund, Membership, Payment, Person
-from register import cells
+from register import cells, loader
 from register.importer import import_files
 from register.loader import Loader
 from register.report import FileReport, Rejection
@@ -32,12 +32,15 @@ DATA = Path(__file__).with_name("data") / "import"
 DEMO_FILES = [DEMO_DATA / "contracts.csv", DEMO_DATA / "members.csv", DEMO_DATA / "payments.csv"]
 
 
-@pytest.fixture(autouse=True, params=["one chunk", "chunks of 2 rows"])
+@pytest.fixture(autouse=True, params=["one chunk", "chunks of 2 rows", "chunks of 2 rows, 3 codes cached"])
 def chunks(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every test twice: files read in one chunk, and in chunks of 2 rows, so that every rule
-    between rows (repeats, one person's details, one role per contract) also holds across chunks."""
+    """Every test three times: files read in one chunk, and in chunks of 2 rows, so that every rule
+    between rows (repeats, one person's details, one role per contract) also holds across chunks;
+    and with the project-code cache emptied every few chunks (a national file's codes outgrow it)."""
     if request.param != "one chunk":
         monkeypatch.setattr(Loader, "chunk_rows", 2)
+    if request.param.endswith("codes cached"):
+        monkeypatch.setattr(loader, "KNOWN_CODES", 3)
 
 
 def _import(db: Engine, *paths: Path | str, now: datetime = NOW) -> list[FileReport]:
