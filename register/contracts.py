@@ -51,6 +51,7 @@ _CONTRACT_INSERT = ("project_code", *_CONTRACT_FIELDS, "demand_letter_date", "cr
 
 class ContractsLoader(Loader):
     kind = "contracts"
+    written_tables = ("contracts",)
     required_columns = REQUIRED_COLUMNS["contracts"]
     optional_columns = ("fund", "village", "interval_months", "interest_rate", "default_rate", "status",
                         "demand_letter_date")
@@ -135,6 +136,7 @@ class ContractsLoader(Loader):
         self.seen.add((code, line, 0, None) for code, line in first.items())
         if not self.report.rejected:
             self._write(good)
+            self.chunk_written()
 
     def finish_rejected(self) -> None:
         for code in self.seen.every_key():

@@ -54,6 +54,7 @@ def _unpacked(line: int, text: str | None) -> tuple[list[Any] | None, dict[str, 
 
 class MembersLoader(Loader):
     kind = "members"
+    written_tables = ("people", "memberships")
     required_columns = REQUIRED_COLUMNS["members"]
     optional_columns = ("phone", "birth_date", "address", "lat", "lng")
 

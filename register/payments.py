@@ -32,6 +32,7 @@ Key = tuple[int, date, Decimal, str]  # (contract_id, paid_on, amount, reference
 
 class PaymentsLoader(Loader):
     kind = "payments"
+    written_tables = ("payments",)
     required_columns = REQUIRED_COLUMNS["payments"]
     optional_columns = ("reference",)
 
