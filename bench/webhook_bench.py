@@ -8,7 +8,9 @@ it serves first the echo bot (`bench/echo_app.py`) and then the product (`web.ws
 gunicorn as the Procfile does (2 workers × 4 threads), and for each:
 
 1. saturation: `wrk` (2 threads, 16 connections) posting pre-signed webhook bodies, one event
-   each, all different (event ids and reply tokens never repeat): events/s;
+   each, all different (event ids and reply tokens never repeat): events/s, and the CPU the web
+   workers, the fake platform and PostgreSQL each spent per event (from /proc; PostgreSQL counts
+   every server process on the machine, so measure on a quiet one);
 2. latency at fixed rates (open loop: each request is due at its time on a fixed schedule and
    its latency counts from then, so a server that falls behind shows it): p50/p95/p99;
 3. for the product only: 20,000 more events with group messages among them, then each
@@ -459,8 +461,9 @@ def render(results: dict[str, Any], args: argparse.Namespace, built: float, who:
                      f"{e['p99']:.0f} ms | {b['p50']:.0f} / {b['p95']:.0f} / {b['p99']:.0f} ms | |")
     cpu_e, cpu_b = echo["saturation"]["cpu_ms"], bot["saturation"]["cpu_ms"]
     for party in cpu_e:
-        lines.append(f"| CPU per event at saturation: {party} | {cpu_e[party]:.2f} ms | {cpu_b[party]:.2f} ms | "
-                     f"{cpu_b[party] / max(cpu_e[party], 1e-9):.1f}× |")
+        times = f"{cpu_b[party] / cpu_e[party]:.1f}×" if cpu_e[party] >= 0.05 else "(the echo bot has none)"
+        lines.append(f"| CPU per event at saturation: {party} | {cpu_e[party]:.2f} ms | {cpu_b[party]:.2f} ms "
+                     f"| {times} |")
     lines.append(f"| CPU per event at saturation: all three | {sum(cpu_e.values()):.2f} ms | "
                  f"{sum(cpu_b.values()):.2f} ms | {sum(cpu_b.values()) / max(sum(cpu_e.values()), 1e-9):.1f}× |")
     errors = bot["saturation"]["errors"] + sum(r["errors"] for r in bot["rates"])
