@@ -144,7 +144,12 @@ class Loader:
         try:
             while (item := chunks.get()) is not _END:
                 if isinstance(item, BaseException):
-                    raise item  # the file's problem (FileProblem, not UTF-8, not CSV …), after the chunks before it
+                    try:
+                        raise item  # the file's problem (FileProblem, not UTF-8, not CSV …), after the chunks before it
+                    finally:
+                        # not kept in this frame: its traceback holds the frame (a cycle), and the reading
+                        # thread's frames with the sheet's open file, until a garbage collection
+                        del item
                 refused, pending = item
                 for line, reasons in refused:
                     self.reject(line, reasons)

@@ -86,6 +86,7 @@ def test_scheduler_once_delivers_the_outbox_and_exits(tmp_path, fake_line, fake)
 def test_two_outbox_workers_deliver_every_row_once_and_stop_on_sigterm(app, fake_line, fake, settings):
     """`outbox work` as two delivery worker processes on one database: each row reaches LINE once."""
     import signal
+    import threading
     import time
 
     from linebot.v3.messaging import TextMessage
@@ -105,15 +106,34 @@ def test_two_outbox_workers_deliver_every_row_once_and_stop_on_sigterm(app, fake
     workers = [subprocess.Popen([sys.executable, "-m", "flask", "--app", "bot", "outbox", "work", "--idle-seconds",
                                  "0.1"], env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                for _ in range(2)]
+    logs: list[list[str]] = [[] for _ in workers]  # each worker's stderr, read as it comes
+    readers = [threading.Thread(target=lines.extend, args=(worker.stderr,), daemon=True)
+               for worker, lines in zip(workers, logs, strict=True)]
+    for reader in readers:
+        reader.start()
+
+    def started() -> bool:  # its SIGTERM handler is in place: one worker may send all 120 before the other is up
+        return all(any("outbox worker started" in line for line in lines) for lines in logs)
+
     try:
         for _ in range(3600):  # up to 3 minutes: two interpreters start on a busy machine
-            if len(fake.requests("/v2/bot/message/push")) >= 120 or any(w.poll() is not None for w in workers):
+            if ((len(fake.requests("/v2/bot/message/push")) >= 120 and started())
+                    or any(w.poll() is not None for w in workers)):
                 break
             time.sleep(0.05)
     finally:
         for worker in workers:
             worker.send_signal(signal.SIGTERM)
-        outputs = [worker.communicate(timeout=60) for worker in workers]
+        for worker in workers:
+            worker.wait(timeout=60)
+        for reader in readers:
+            reader.join(timeout=60)
+        outputs = [(worker.stdout.read() if worker.stdout else "", "".join(lines))
+                   for worker, lines in zip(workers, logs, strict=True)]
+        for worker in workers:
+            for stream in (worker.stdout, worker.stderr):
+                if stream:
+                    stream.close()
     assert [w.returncode for w in workers] == [0, 0], [err[-2000:] for _, err in outputs]
     attempts = sum(int(out.split()[0]) for out, _ in outputs)
     requests = fake.requests("/v2/bot/message/push")
