@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from domain.money import CONTRACT_ENDED, TIME_BARRED, Position
@@ -20,13 +19,19 @@ class Followup:
     position: Position
 
     @property
-    def rank(self) -> tuple[int, Decimal | int, str]:
+    def order(self) -> tuple[int, int]:
+        """Where the row goes, before its project code breaks ties: the reason's place in the list,
+        then a whole number (the database ranks a stored list by the same two numbers)."""
         p = self.position
         if self.reason == "time_barred":
-            return (0, p.days_to_prescription or 0, self.project_code)  # longest past the limit first
+            return (0, p.days_to_prescription or 0)  # longest past the limit first
         if self.reason == "prescription_near":
-            return (1, p.days_to_prescription or 0, self.project_code)  # nearest limit first
-        return (2, -p.overdue_amount, self.project_code)  # largest arrears first
+            return (1, p.days_to_prescription or 0)  # nearest limit first
+        return (2, -int(p.overdue_amount.scaleb(2)))  # largest arrears first (whole satang)
+
+    @property
+    def rank(self) -> tuple[int, int, str]:
+        return (*self.order, self.project_code)
 
 
 def reason_for(position: Position) -> str | None:

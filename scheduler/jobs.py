@@ -53,7 +53,7 @@ from scheduler.lock import HeldLock, LockLost
 from services import dashboard, followups, imports, outbox, standing
 from services.appointments import booking_view, bookings_on
 from services.areas import district_names
-from services.contracts import members_of, open_positions
+from services.contracts import each_open_position, members_of
 from services.conversation import purge_expired
 from services.holidays import holidays_in, years_loaded
 from services.officer_list import OfficerList
@@ -344,7 +344,7 @@ def _prescription_alerts(rt: Runtime, session: Session, now: datetime) -> int:
     if last_look is not None and last_look >= today:  # today was looked at: a restart adds nothing
         return 0
     crossing = []
-    for contract, p in open_positions(session, today, owing_only=True):
+    for contract, p in each_open_position(session, today, owing_only=True):  # a batch at a time
         if p.debtor_class != CONTRACT_ENDED or p.days_to_prescription is None:
             continue
         before = days_before_last_look(p.days_to_prescription, today, last_look)

@@ -6,7 +6,7 @@ follow-up list, the reminders and the API.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -92,6 +92,17 @@ class ContractFacts:
 
 def open_positions(session: Session, as_of: date, *, contract_ids: Any = None, area_ids: Sequence[int] | None = None,
                    owing_only: bool = False) -> list[tuple[ContractFacts, Position]]:
+    """Positions of open contracts in one set-based query, by project code (`each_open_position`)."""
+    return list(each_open_position(session, as_of, contract_ids=contract_ids, area_ids=area_ids,
+                                   owing_only=owing_only, ordered=True))
+
+
+POSITION_BATCH = 5000  # rows of the positions query turned into Python objects at a time
+
+
+def each_open_position(session: Session, as_of: date, *, contract_ids: Any = None,
+                       area_ids: Sequence[int] | None = None, owing_only: bool = False,
+                       ordered: bool = False) -> Iterator[tuple[ContractFacts, Position]]:
     """Positions of open contracts in one set-based query: the province-wide path of the clock.
 
     The money rules need of the payments only their sum and the latest date up to `as_of`
@@ -99,7 +110,12 @@ def open_positions(session: Session, as_of: date, *, contract_ids: Any = None, a
     contract comes back, however many payments it has. `contract_ids` may be a subquery
     selecting contract ids; `area_ids` limits to areas; `owing_only` leaves out, in the
     same query, contracts that cannot be behind on `as_of` (see `behind_condition`): the
-    follow-up list and the prescription alerts need no others.
+    follow-up list and the prescription alerts need no others. `ordered`: by project code.
+
+    The rows are read POSITION_BATCH at a time (PostgreSQL: a server-side cursor), so a caller
+    that goes through them once (the stored list's refresh of a national register) never
+    holds them all. Other statements may run between two rows, but not a COPY fed by them
+    (the stored list writes what it computed a batch at a time).
     """
     chosen = [Contract.status != "closed"]
     if contract_ids is not None:
@@ -119,15 +135,15 @@ def open_positions(session: Session, as_of: date, *, contract_ids: Any = None, a
              .outerjoin(paid, paid.c.contract_id == Contract.id).where(*chosen))
     if owing_only:
         query = query.where(behind_condition(as_of, paid.c.total))
-    out = []
-    for r in session.execute(query.order_by(Contract.project_code)):
+    if ordered:
+        query = query.order_by(Contract.project_code)
+    for r in session.execute(query.execution_options(yield_per=POSITION_BATCH)):
         terms = Terms(contract_date=r.contract_date, principal=Decimal(r.principal),
                       installment_count=r.installment_count, first_due_date=r.first_due_date,
                       interval_months=r.interval_months, default_rate=Decimal(r.default_rate), status=r.status)
         payments = [(r.last, Decimal(r.total))] if r.last is not None else []
-        out.append((ContractFacts(r.id, r.project_code, r.project_name, r.area_id, r.status),
-                    position(terms, payments, as_of)))
-    return out
+        yield (ContractFacts(r.id, r.project_code, r.project_name, r.area_id, r.status),
+               position(terms, payments, as_of))
 
 
 def satang(amount: Any) -> ColumnElement[int]:

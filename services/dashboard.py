@@ -25,7 +25,7 @@ from domain.money import Position
 from domain.visits import DistrictReport, report_day_on_or_before, report_period
 from models import Contract, DashboardFigures, MeasureApplication, RegisterVersion
 from services.areas import area_ids_under, district_of_areas
-from services.contracts import open_positions
+from services.contracts import each_open_position, open_positions
 from services.reports import district_report_for
 from services.standing import STATE_ID, register_version
 
@@ -119,7 +119,7 @@ def _day_figures(session: Session, day: date, full: bool, district_of: dict[int,
     """One day's money figures per district id ("" for none), in one pass of the money rules over
     the province: as JSON values (amounts as exact strings)."""
     found: dict[str, dict[str, Any]] = {}
-    for facts, position in open_positions(session, day, owing_only=not full):
+    for facts, position in each_open_position(session, day, owing_only=not full):  # a batch at a time
         district = district_of.get(facts.area_id)
         key = "" if district is None else str(district)
         figures = found.setdefault(key, {"overdue": Decimal(0), "classes": {}, "near_limit": 0})

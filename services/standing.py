@@ -16,14 +16,15 @@ import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import islice
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import BigInteger, Column, Integer, MetaData, Table, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from domain.followups import REASONS, FollowupRow
 from models import FollowupStanding, RegisterVersion, StandingState
-from models.db import bulk_insert, fetch_tuples, stream_tuples
+from models.db import bulk_insert, fetch_tuples, stream_tuples, table_of
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,6 @@ _READ = (
 )
 _COLUMNS = [getattr(FollowupStanding, column) for column, _ in _READ]
 _KEYS = [key for _, key in _READ]
-_WRITE = ("contract_id", "rank", "district_id", *(column for column, _ in _READ))
 
 
 def register_version(session: Session) -> int | None:
@@ -80,14 +80,31 @@ def _stored_counts(session: Session) -> dict[str, dict[str, int]]:
     return counts
 
 
-Computed = Iterable[tuple[int, int | None, dict[str, Any]]]  # (contract id, district id, row), in order
+#: (contract id, district id, row, where it ranks before its project code breaks ties), in any order
+Computed = Iterable[tuple[int, int | None, dict[str, Any], tuple[int, int]]]
+STAGE_BATCH = 5000  # computed rows written to the staging table at a time
+
+_SORT = ("sort_group", "sort_number")
+_STAGED = ("contract_id", "district_id", *_SORT, *(column for column, _ in _READ))
+
+
+def _stage_table() -> Table:
+    """A temporary table the refresh writes its rows to, unranked, before the database ranks them."""
+    target = table_of(FollowupStanding)
+    return Table("_followup_stage", MetaData(),
+                 Column("contract_id", BigInteger, nullable=False), Column("district_id", Integer),
+                 Column("sort_group", Integer, nullable=False), Column("sort_number", BigInteger, nullable=False),
+                 *(Column(column, target.c[column].type) for column, _ in _READ), prefixes=["TEMPORARY"])
 
 
 def refresh(session: Session, as_of: date, now: datetime, compute: Callable[[], Computed]) -> int:
     """Store the register part of the list for `as_of`, as `compute` gives it; returns its row count.
 
-    `compute` may query; the rows it returns are written as they come (COPY on PostgreSQL),
-    so iterating them must not use the session.
+    The rows go, a batch at a time as `compute` yields them, to a temporary table (COPY on
+    PostgreSQL), so `compute` may read from the session between rows and nothing holds the
+    whole list; then one INSERT ... SELECT ranks them (`row_number()` over the two numbers
+    of `Followup.order` and the project code, compared as code points as Python compares
+    strings: the same order as `domain.followups.followups`) and replaces the stored rows.
 
     One refresh at a time: the first statement writes the state row, which locks it on
     PostgreSQL until commit (and SQLite sessions hold the write lock from BEGIN). The
@@ -104,11 +121,24 @@ def refresh(session: Session, as_of: date, now: datetime, compute: Callable[[], 
         session.add(RegisterVersion(id=STATE_ID, version=0))
         session.flush()
         version = 0
-    computed = compute()
+    stage = _stage_table()
+    connection = session.connection()
+    stage.drop(connection, checkfirst=True)  # left by a refresh that failed earlier in this session
+    stage.create(connection)
+    rows = ((contract_id, district_id, *order, *(row[key] for key in _KEYS))
+            for contract_id, district_id, row, order in compute())
+    count = 0
+    while batch := list(islice(rows, STAGE_BATCH)):
+        count += bulk_insert(session, stage, _STAGED, batch)
+    code: Any = stage.c.project_code
+    if connection.dialect.name == "postgresql":
+        code = code.collate("C")  # code points, as Python orders strings (SQLite's default, BINARY, does too)
+    ranked = select(func.row_number().over(order_by=(stage.c.sort_group, stage.c.sort_number, code)),
+                    stage.c.contract_id, stage.c.district_id, *(stage.c[column] for column, _ in _READ))
     session.execute(delete(FollowupStanding))
-    count = bulk_insert(session, FollowupStanding, _WRITE, (
-        (contract_id, rank, district_id, *(row[key] for key in _KEYS))
-        for rank, (contract_id, district_id, row) in enumerate(computed, start=1)))
+    session.execute(insert(FollowupStanding).from_select(
+        ["rank", "contract_id", "district_id", *(column for column, _ in _READ)], ranked))
+    stage.drop(connection)
     session.execute(update(StandingState).where(StandingState.id == STATE_ID).values(
         as_of=as_of, register_version=version, format=FORMAT, rows=count, refreshed_at=now,
         counts={"by_district": _stored_counts(session)}))

@@ -110,6 +110,29 @@ def test_the_stored_list_is_the_live_list_page_by_page(db):  # type: ignore[no-u
         assert head.counts == lists[None].counts
 
 
+def test_the_database_ranks_ties_as_python_does(db):  # type: ignore[no-untyped-def]
+    """The refresh streams its rows unsorted and the database ranks them: rows that tie on reason
+    and amount go by project code as Python compares strings (code points, not a locale's order,
+    which would put "PKT2" between "PKT-1" and "PKT-3" and ignore case)."""
+    codes = ["PKT-3", "pkt-2", "PKT2", "PKT-1", "PKT-10", "PKT_1", "PKT-1a", "PKT-1A", "ก-1", "PKT-๑"]
+    with Session(db) as session:
+        place = f.area(session, "เมืองภูเก็ต", "ฉลอง")
+        for code in codes:  # all in default by the same amount: only the code breaks the tie
+            f.contract(session, code=code, where=place, first_due_date=date(2026, 5, 1),
+                       contract_date=date(2026, 4, 1), installment_count=12, principal=Decimal("12000.00"))
+        behind = f.contract(session, code="PKT-9", where=place, first_due_date=date(2026, 1, 1),
+                            contract_date=date(2025, 12, 1), installment_count=12, principal=Decimal("12000.00"))
+        session.commit()
+        live = followup_list(session, TODAY, None)
+        assert not live.stored
+        assert refresh_followups(session, TODAY, NOW) == live.total == len(codes) + 1
+        session.commit()
+        stored = followup_list(session, TODAY, None)
+        assert stored.stored and stored.rows == live.rows
+        listed = [row.fields["project_code"] for row in stored.rows]
+        assert listed == [behind.project_code, *sorted(codes)]  # the largest arrears first, then code points
+
+
 def test_a_stored_list_is_never_read_for_another_day_or_a_changed_register(db):  # type: ignore[no-untyped-def]
     with Session(db) as session:
         varied_register(session, contracts=30)
