@@ -43,7 +43,8 @@ compared in memory; new rows go in with COPY on PostgreSQL and executemany batch
 rows with COPY into a temporary table and one ``UPDATE ... FROM`` (executemany elsewhere)
 (`register.bulk`). What later chunks are checked against (codes, people and roles met
 earlier in the file) is kept in temporary tables, so memory does not grow with the file.
-A thread reads and parses the next chunk while one is written (`Loader.read`).
+A thread reads and parses the next chunk while one is written; a CSV file of 16 MB or more
+is read and parsed by a process of its own, on the other core (`Loader.read`).
 """
 
 from __future__ import annotations

@@ -70,7 +70,6 @@ class MembersLoader(Loader):
         self.earlier: dict[str, tuple[list[Any] | None, dict[str, int]]] = {}  # … what the file said of them
         self.repeated = 0
         self.people_created = self.people_updated = 0
-        self.today = self.now.date()
 
     def row(self, line: int, values: tuple[Any, ...]) -> None:
         code, nid, first, last, role, phone, birth, address, lat, lng = values

@@ -32,15 +32,19 @@ DATA = Path(__file__).with_name("data") / "import"
 DEMO_FILES = [DEMO_DATA / "contracts.csv", DEMO_DATA / "members.csv", DEMO_DATA / "payments.csv"]
 
 
-@pytest.fixture(autouse=True, params=["one chunk", "chunks of 2 rows", "chunks of 2 rows, 3 codes cached"])
+@pytest.fixture(autouse=True, params=["one chunk", "chunks of 2 rows", "chunks of 2 rows, 3 codes cached",
+                                      "chunks of 2 rows, read by a process"])
 def chunks(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every test three times: files read in one chunk, and in chunks of 2 rows, so that every rule
+    """Every test four times: files read in one chunk, and in chunks of 2 rows, so that every rule
     between rows (repeats, one person's details, one role per contract) also holds across chunks;
-    and with the project-code cache emptied every few chunks (a national file's codes outgrow it)."""
+    with the project-code cache emptied every few chunks (a national file's codes outgrow it); and
+    with every CSV file read and parsed by a process of its own, as big files are."""
     if request.param != "one chunk":
         monkeypatch.setattr(Loader, "chunk_rows", 2)
     if request.param.endswith("codes cached"):
         monkeypatch.setattr(loader, "KNOWN_CODES", 3)
+    if request.param.endswith("by a process"):
+        monkeypatch.setattr(Loader, "process_bytes", 0)
 
 
 def _import(db: Engine, *paths: Path | str, now: datetime = NOW) -> list[FileReport]:
@@ -709,3 +713,53 @@ def test_when_the_database_refuses_a_chunk_the_reading_thread_stops_too(db):
         connection.execute(text("DROP TRIGGER no_payments" + ("" if sqlite else " ON payments")))
         if not sqlite:
             connection.execute(text("DROP FUNCTION no_payments()"))
+
+
+def test_a_big_file_is_parsed_by_a_process_of_its_own(db, monkeypatch):  # type: ignore[no-untyped-def]
+    """A CSV file of PROCESS_BYTES or more is read and parsed by a child process (the import's own
+    process only checks and writes): what it writes and reports is what the thread gives, and
+    the child is gone when the file is done."""
+    monkeypatch.setattr(Loader, "process_bytes", 1)
+    started: list[Any] = []
+    popen = loader.subprocess.Popen
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        started.append(popen(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(loader.subprocess, "Popen", watched)
+    reports = _import(db, *DEMO_FILES)
+    assert all(r.ok for r in reports) and len(started) == 3
+    assert all(child.poll() is not None for child in started)
+    by_process = _snapshot(db)
+    with db.begin() as connection:
+        for model in (Payment, Membership, Person, Contract):
+            connection.execute(model.__table__.delete())
+    monkeypatch.setattr(Loader, "process_bytes", 1 << 60)
+    assert [_counts(r) for r in _import(db, *DEMO_FILES)] == [_counts(r) for r in reports]
+    assert _snapshot(db) == by_process
+
+
+def test_when_the_reading_process_dies_the_file_is_refused_and_nothing_written(db, monkeypatch):  # type: ignore[no-untyped-def]
+    """A reading process that stops without a word (killed, out of memory) refuses its file with a
+    plain reason; nothing of that file is written, no process is left, and the next file imports."""
+    monkeypatch.setattr(Loader, "process_bytes", 1)
+    popen = loader.subprocess.Popen
+    started: list[Any] = []
+
+    def killed_at_once(*args: Any, **kwargs: Any) -> Any:
+        child = popen(*args, **kwargs)
+        started.append(child)
+        if len(started) == 1:  # the contracts file's reader: gone before it read a line
+            child.kill()
+            child.wait()
+        return child
+
+    monkeypatch.setattr(loader.subprocess, "Popen", killed_at_once)
+    contracts, payments = _import(db, DATA / "contracts.csv", DEMO_DATA / "contracts.csv")
+    assert contracts.error == ("the file was not read to the end: the process reading it stopped (exit code -9), "
+                               "perhaps for want of memory; nothing of it was written")
+    assert (contracts.created, contracts.rejected) == (0, 0)
+    assert payments.ok and payments.created > 0
+    assert _rows(db, Contract) == payments.created
+    assert all(child.poll() is not None for child in started)

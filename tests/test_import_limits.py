@@ -24,6 +24,7 @@ from config.settings import Settings
 from models import Contract, Payment
 from register.importer import import_files
 from register.limits import MAX_LINE_BYTES, Limits
+from register.loader import Loader
 from register.report import FileReport
 from tests.conftest import NOW
 from web.cli.imports import import_command
@@ -177,7 +178,11 @@ def test_a_damaged_sheet_is_a_refused_file_not_a_traceback(db, tmp_path):
 # --------------------------------------------------------------------------- CSV
 
 
-def test_csv_files_past_the_limits_are_refused(db, tmp_path):
+@pytest.mark.parametrize("reader", ["thread", "process"])
+def test_csv_files_past_the_limits_are_refused(db, tmp_path, monkeypatch, reader):  # type: ignore[no-untyped-def]
+    """Whoever reads the file (a thread, or a process of its own for a big file) refuses it whole."""
+    if reader == "process":
+        monkeypatch.setattr(Loader, "process_bytes", 0)
     good = (DATA / "payments.csv").read_text(encoding="utf-8")
     blank = tmp_path / "payments-blank.csv"
     blank.write_text(good + "\n" * 2000, encoding="utf-8")
