@@ -35,6 +35,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -63,6 +64,7 @@ def child(url: str, now_iso: str, paths: list[str]) -> None:
     from register.importer import import_files
 
     now = datetime.fromisoformat(now_iso)
+    watcher = ChildPeaks()
     engine = make_engine(url)
     results = []
     with Session(engine) as session:
@@ -76,9 +78,41 @@ def child(url: str, now_iso: str, paths: list[str]) -> None:
             })
     engine.dispose()
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    reader = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest reading process
+    reader = watcher.stop()
     # the two together at most: the import process's peak plus its reading process's
     print(json.dumps({"files": results, "peak_mb": own + reader, "own_mb": own, "reader_mb": reader}))
+
+
+class ChildPeaks:
+    """The largest peak RSS (VmHWM) among this process's children, sampled every quarter second:
+    the import's reading processes. Not `RUSAGE_CHILDREN`: a child's ru_maxrss counts the pages it
+    shared with this process between fork and exec, so it reads as this process's size."""
+
+    def __init__(self) -> None:
+        self.peak_kb = 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        me = str(os.getpid())
+        while not self._done.wait(0.25):
+            for entry in os.listdir("/proc"):
+                if not entry.isdigit():
+                    continue
+                try:
+                    status = Path(f"/proc/{entry}/status").read_text()
+                except OSError:
+                    continue
+                fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+                if fields.get("PPid", "").strip() == me and "VmHWM" in fields:
+                    self.peak_kb = max(self.peak_kb, int(fields["VmHWM"].split()[0]))
+
+    def stop(self) -> float:
+        """MB."""
+        self._done.set()
+        self._thread.join()
+        return self.peak_kb / 1024
 
 
 def run_child(url: str, now: datetime, paths: list[Path]) -> dict[str, Any]:
