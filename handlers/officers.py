@@ -35,7 +35,7 @@ def _page(ctx: Context, page: int, *, greet: bool = True) -> list[Message]:
         found = listed_for(ctx.session, ctx.now, district, offset=(last - 1) * PAGE_ROWS, limit=PAGE_ROWS)
     return officer_list(found.rows, offset=found.offset, total=found.total, counts=found.counts, as_of=ctx.today,
                         area=area_name(district), console_url=f"{ctx.settings.public_base_url}/console/",
-                        greet=greet)
+                        greet=greet, made_at=found.made_at)
 
 
 def quota_notice(ctx: Context) -> list[Message]:

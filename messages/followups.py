@@ -8,11 +8,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from domain.clock import BANGKOK
 from domain.followups import REASONS, FollowupRow
 from domain.money import prescription_date
 from messages.appointments import KIND_NAMES
 from messages.contact import TOPICS
-from messages.format import baht, thai_date
+from messages.format import baht, thai_date, thai_time
 from messages.line_json import (
     Action,
     FlexBox,
@@ -182,8 +183,15 @@ def _row_bubble(row: FollowupRow, number: int, total: int, header: str) -> FlexB
     return FlexBubble(size="kilo", body=body, footer=footer)
 
 
+def list_behind(made_at: datetime) -> str:
+    """The list is the stored one as it was (`services.followups.ListParts.made_at`): say since when."""
+    moment = made_at.astimezone(BANGKOK)
+    return (f"⏳ รายการนี้เป็นข้อมูล ณ {thai_date(moment.date())} เวลา {thai_time(moment)} "
+            "ระบบกำลังปรับให้เป็นปัจจุบัน อีกสักครู่เปิดใหม่จะเห็นรายการล่าสุดค่ะ")
+
+
 def _page_bubble(page: int, pages: int, first: int, last: int, total: int, day: date,
-                 console_url: str) -> FlexBubble:
+                 console_url: str, made_at: datetime | None = None) -> FlexBubble:
     """The page's own card: where in the list this is, the next page, and the web console."""
     buttons = []
     if page < pages:
@@ -197,6 +205,7 @@ def _page_bubble(page: int, pages: int, first: int, last: int, total: int, day: 
     body = FlexBox(layout="vertical", spacing="sm", contents=[
         FlexText(text=f"หน้า {page}/{pages}", weight="bold", size="md"),
         FlexText(text=f"รายการที่ {first}–{last} จาก {total}", size="sm", wrap=True),
+        *([FlexText(text=list_behind(made_at), size="xs", wrap=True, color="#B45309")] if made_at else []),
         FlexText(text="รายการทั้งหมด ค้นหา และส่งออกเป็นไฟล์ได้ในเว็บเจ้าหน้าที่ "
                       "(ยังไม่ได้เข้าระบบ แตะ \"ขอลิงก์เข้าระบบเว็บ\")", size="xs", wrap=True, color="#555555"),
     ])
@@ -204,24 +213,26 @@ def _page_bubble(page: int, pages: int, first: int, last: int, total: int, day: 
 
 
 def officer_list(rows: Sequence[FollowupRow], *, offset: int, total: int, counts: Mapping[str, int], as_of: date,
-                 area: str, console_url: str, greet: bool = True) -> list[Message]:
+                 area: str, console_url: str, greet: bool = True, made_at: datetime | None = None) -> list[Message]:
     """One page of an officer's list (`วันนี้`, the morning digest, a "next page" button): what waits for
     someone first, then the follow-up list; each row opens its person's card, and the page's own
-    card turns the page and opens the web console. Never a developer's route."""
+    card turns the page and opens the web console. Never a developer's route. `made_at`: the
+    register's rows are the stored list as it was then, and every page says so."""
+    behind = f"\n{list_behind(made_at)}" if made_at else ""
     if not total:
-        return [TextMessage(text=f"รายการติดตาม {area} วันที่ {thai_date(as_of)}: วันนี้ไม่มีรายการเร่งด่วนค่ะ 🌼")]
+        return [TextMessage(text=f"รายการติดตาม {area} วันที่ {thai_date(as_of)}: วันนี้ไม่มีรายการเร่งด่วนค่ะ 🌼{behind}")]
     pages = -(-total // PAGE_ROWS)
     page = offset // PAGE_ROWS + 1
     header = f"{area} · {thai_date(as_of)}"
     bubbles = [_row_bubble(row, offset + n, total, header) for n, row in enumerate(rows, start=1)]
-    bubbles.append(_page_bubble(page, pages, offset + 1, offset + len(rows), total, as_of, console_url))
+    bubbles.append(_page_bubble(page, pages, offset + 1, offset + len(rows), total, as_of, console_url, made_at))
     carousel = FlexMessage(alt_text=f"รายการติดตามวันนี้ หน้า {page}/{pages} ({total} รายการ)",
                            contents=FlexCarousel(contents=bubbles))
     if not greet:
         return [carousel]
     summary = " · ".join(f"{WAITING_TITLES.get(r) or REASON_TITLES[r]} {n}" for r, n in counts.items() if n)
     return [TextMessage(text=f"สวัสดีค่ะ รายการติดตามวันนี้ ({area}) {total} รายการ: {summary}\n"
-                             "รายการที่รอเจ้าหน้าที่อยู่ก่อน แตะ \"ดูประวัติ\" ที่แต่ละรายการได้เลยค่ะ"), carousel]
+                             "รายการที่รอเจ้าหน้าที่อยู่ก่อน แตะ \"ดูประวัติ\" ที่แต่ละรายการได้เลยค่ะ" + behind), carousel]
 
 
 def list_moved_on(as_of: date) -> TextMessage:

@@ -265,6 +265,7 @@ def officer_digests() -> None:
 
 def _officer_digests(rt: Runtime, session: Session, now: datetime) -> int:
     today = now.date()
+    _bring_list_up_to_date(session, now)  # a message pushed for the morning is of the register as it is
     lists: dict[str | None, OfficerList] = {}  # read once per district
     missing = year_to_load(today, years_loaded(session))  # from 1 Dec: next year's holidays loaded?
     notice = [holidays_missing(missing)] if missing is not None else []
@@ -276,7 +277,8 @@ def _officer_digests(rt: Runtime, session: Session, now: datetime) -> int:
         found = lists[district]
         # the first page of what `วันนี้` shows: what waits first, each row opens its card, a next page
         messages = officer_list(found.rows, offset=0, total=found.total, counts=found.counts, as_of=today,
-                                area=area_name(district), console_url=f"{rt.settings.public_base_url}/console/")
+                                area=area_name(district), console_url=f"{rt.settings.public_base_url}/console/",
+                                made_at=found.made_at)
         queued += outbox.enqueue_push(session, to=officer.line_user_id,
                                       messages=[*messages[:5 - len(notice)], *notice],
                                       origin="job.officer_digest", now=now, send_at=now,
@@ -288,16 +290,23 @@ def _officer_digests(rt: Runtime, session: Session, now: datetime) -> int:
 def refresh_followups() -> None:
     """Keep the stored follow-up list current: for each new day, and after the register changes.
 
-    Any hour (nothing is sent); cheap when the stored list is current (one query). Until
-    it runs, officers' lists are computed live, never read stale (`services.standing`).
+    Every minute, any hour (nothing is sent); cheap when the stored list is current (one
+    query). Until it has run, officers' lists are computed live, or, when too long for that,
+    shown as stored with the time they were made (`services.standing.stored_part`).
     """
     rt = _rt()
     now = rt.clock.now()
     with _fenced_session() as session:
-        if standing.is_fresh(session, now.date()):
-            return
-        stored = followups.refresh_followups(session, now.date(), now)
-    log.info("job done", extra={"job": "refresh_followups", "rows": stored})
+        stored = _bring_list_up_to_date(session, now)
+    if stored is not None:
+        log.info("job done", extra={"job": "refresh_followups", "rows": stored})
+
+
+def _bring_list_up_to_date(session: Session, now: datetime) -> int | None:
+    """Store the follow-up list for `now`'s day unless it is current; the rows stored, or None."""
+    if standing.is_fresh(session, now.date()):
+        return None
+    return followups.refresh_followups(session, now.date(), now)
 
 
 @_fenced
@@ -429,7 +438,7 @@ class JobSpec:
 # appointment wins and the payment reminder waits for the next allowed day; delivery
 # runs last and sends what the others queued.
 JOBS: tuple[JobSpec, ...] = (
-    JobSpec("refresh_followups", refresh_followups, "cron", {"minute": "*/10"}, misfire_grace_time=600),
+    JobSpec("refresh_followups", refresh_followups, "cron", {"minute": "*"}, misfire_grace_time=60),
     JobSpec("refresh_dashboard", refresh_dashboard, "cron", {"minute": "5-55/10"}, misfire_grace_time=600),
     JobSpec("appointment_reminders", appointment_reminders, "cron", {"hour": "8-19", "minute": 0}),
     JobSpec("officer_digests", officer_digests, "cron", {"hour": "8-17", "minute": 0}),

@@ -101,6 +101,7 @@ class FollowupList:
     total: int  # rows in the whole list
     counts: dict[str, int]  # the whole list's rows per reason, in the list's order
     stored: bool  # the register rows were read from the stored list, not computed now
+    made_at: datetime | None = None  # set: the register rows are the stored list as it was then (`ListParts`)
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,10 @@ class ListParts:
     others: list[FollowupRow]
     counts: dict[str, int]  # the whole list's rows per reason, in the list's order (empty: not counted)
     stored: bool  # the register rows are read from the stored list, not computed now
+    #: None: the register rows are current. Else when the stored rows read were made: the register
+    #: changed or the day turned since, and the list is too long to compute within a request
+    #: (`services.standing.stored_part`); whoever reads it is told that time.
+    made_at: datetime | None = None
 
 
 def list_parts(session: Session, as_of: date, district: str | None = None, *, counted: bool = True) -> ListParts:
@@ -139,7 +144,7 @@ def list_parts(session: Session, as_of: date, district: str | None = None, *, co
                     for item in items[start:stop]]
     for row in others if counted else ():
         counts[row.reason] = counts.get(row.reason, 0) + 1
-    return ListParts(in_register, fetch, others, counts, stored is not None)
+    return ListParts(in_register, fetch, others, counts, stored is not None, stored.made_at if stored else None)
 
 
 def followup_list(session: Session, as_of: date, district: str | None = None, *, offset: int = 0,
@@ -161,7 +166,14 @@ def followup_list(session: Session, as_of: date, district: str | None = None, *,
         register_stop = min(register_stop, register_limit)
     rows = parts.register_rows(offset, register_stop) if offset < register_stop else []
     rows += others[max(0, offset - in_register):None if stop is None else max(0, stop - in_register)]
-    return FollowupList(rows, in_register + len(others), parts.counts, parts.stored)
+    return FollowupList(rows, in_register + len(others), parts.counts, parts.stored, parts.made_at)
+
+
+def made_at(session: Session, as_of: date, district: str | None = None) -> datetime | None:
+    """When the register rows `followup_list` and `followup_batches` give were made, if they are the
+    stored list as it was (see `ListParts.made_at`); None when they are current."""
+    stored = standing.stored_part(session, as_of, area_ids_under(session, district) if district else None)
+    return stored.made_at if stored is not None else None
 
 
 def other_rows(session: Session, as_of: date, district: str | None, districts: Mapping[int, str],
@@ -178,7 +190,8 @@ def followup_batches(session: Session, as_of: date, district: str | None = None,
     """The rows of `followup_list` (of this reason, of this class), in its order, a batch at a time.
 
     For exports: read from the stored list, the register rows never all sit in memory at
-    once (computed live, they do, as `followup_list` holds them).
+    once (computed live, they do, as `followup_list` holds them). When they are the stored list
+    as it was, `made_at` says since when.
     """
     def kept(row: FollowupRow) -> bool:
         return ((not reason or row.fields["reason"] == reason)

@@ -43,6 +43,7 @@ class OfficerList:
     offset: int  # of the page's first row in the whole list
     total: int
     counts: dict[str, int]  # rows per reason, in the list's order (waiting first)
+    made_at: datetime | None = None  # set: the register's rows are the stored list as it was then
 
 
 def officer_list(session: Session, now: datetime, district: str | None = None, *, offset: int = 0,
@@ -60,7 +61,7 @@ def officer_list(session: Session, now: datetime, district: str | None = None, *
         rows += parts.register_rows(start, stop)
     counts = _counted(head)
     counts.update((reason, n) for reason, n in parts.counts.items() if reason not in counts)
-    return OfficerList(rows, offset, len(head) + parts.register_count, counts)
+    return OfficerList(rows, offset, len(head) + parts.register_count, counts, parts.made_at)
 
 
 def _counted(rows: list[FollowupRow]) -> dict[str, int]:

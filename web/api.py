@@ -232,6 +232,8 @@ def followups():  # type: ignore[no-untyped-def]
         audit(session, [int(r["applicant"]["person_id"]) for r in rows if r.get("applicant")], "api.followups")
     response = jsonify(rows)
     response.headers["X-Total-Count"] = str(listed.total)
+    if listed.made_at is not None:  # the stored list as it was: the register changed or the day turned since
+        response.headers["X-List-Made-At"] = listed.made_at.astimezone(BANGKOK).isoformat()
     if limit is not None and offset + limit < listed.total:
         following = request.args.to_dict() | {"offset": str(offset + limit), "limit": str(limit)}
         response.headers["Link"] = f'<{url_for(".followups", **following)}>; rel="next"'

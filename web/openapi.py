@@ -83,7 +83,11 @@ OPERATIONS = (
               (200, "rows with project_code, class, reason, days_to_prescription and more", ARRAY),
               (400, 401), query=FollowupsQuery, audited=True,
               headers={"X-Total-Count": "rows in the whole list",
-                       "Link": 'the next page, `<...>; rel="next"`, when `limit` leaves rows out'}),
+                       "Link": 'the next page, `<...>; rel="next"`, when `limit` leaves rows out',
+                       "X-List-Made-At": "only when the register's rows are the stored list as it was at this "
+                                         "time (Asia/Bangkok): the register changed or the day turned since, and "
+                                         "the list is too long to compute within a request; the clock brings it "
+                                         "up to date within minutes"}),
     Operation("get", "/api/applications", "Measure applications, newest first",
               (200, "applications with their status, officer and note", ARRAY), (400, 401),
               query=ApplicationsQuery, audited=True),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.browser.harness import PHONE, overflows_sideways, screenshot
+from tests.browser.harness import DESKTOP, PHONE, overflows_sideways, screenshot
 from tests.test_console import MUANG_OFFICER, PROVINCE_OFFICER, login_link, office  # noqa: F401  (fixture)
 
 
@@ -114,3 +114,38 @@ def test_upload_then_download_a_document_and_pin_the_person_on_the_map(live_app,
     expect(page.locator("table.pins")).to_contain_text("สมศรี ใจดี")
     expect(page.locator("#map .leaflet-marker-icon, #map path.leaflet-interactive").first).to_be_attached()
     screenshot(page, "console-map", ready="table.pins")
+
+
+def test_a_list_behind_says_since_when_on_a_phone_and_a_desktop(live_app, open_page, office, monkeypatch):  # noqa: F811
+    """The province's list stored at 08:00, then a contract paid off: too long to compute (here, more than
+    two rows), it is shown as stored, with its time, until the clock stores it again."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from models import Contract
+    from services import standing
+    from services.followups import refresh_followups
+    from tests import factories as f
+    from tests.conftest import NOW
+
+    monkeypatch.setattr(standing, "LIVE_ROWS", 2)
+    with Session(live_app.db) as session:
+        refresh_followups(session, NOW.date(), NOW - timedelta(hours=2))
+        session.commit()
+        contract = session.scalars(select(Contract).where(Contract.project_code == "PKT-2567-0101")).one()
+        f.payment(session, contract, NOW.date(), str(contract.principal))
+        session.commit()
+    for size in (PHONE, DESKTOP):
+        page = open_page(size)
+        sign_in(live_app, page, PROVINCE_OFFICER)
+        notice = page.locator("#list-behind")
+        expect(notice).to_contain_text("รายการนี้เป็นข้อมูล ณ 20 พ.ย. 2569 เวลา 08:00 น.")
+        expect(page.locator("ol.rows > li")).to_have_count(3)  # as stored: the paid contract still on it
+        assert not overflows_sideways(page)
+    screenshot(page, "console-today-behind")
+    page = open_page()
+    sign_in(live_app, page, MUANG_OFFICER)  # a district's list is short: computed now, without the paid contract
+    expect(page.locator("#list-behind")).to_have_count(0)
+    expect(page.locator("ol.rows > li")).to_have_count(1)

@@ -9,7 +9,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request, stream_with_context
@@ -23,12 +23,12 @@ from domain.xlsx import stream_xlsx
 from messages import inbox as inbox_words
 from messages.balance import ROLE_NAMES
 from messages.console import CLASS_CHOICES, CLASS_SHORT, EXPORT_COLUMNS, EXPORT_SHEET, REASON_CHOICES
-from messages.followups import REASON_TITLES, shown
+from messages.followups import REASON_TITLES, list_behind, shown
 from messages.format import thai_date
 from models import Area
 from services.areas import area_ids_under, child_areas, districts, find_area, ids_below
 from services.contracts import project_codes_in
-from services.followups import followup_batches, followup_list
+from services.followups import followup_batches, followup_list, made_at
 from services.inbox import InboxItem, open_requests
 from web.console.access import audit, db, viewer
 
@@ -123,8 +123,10 @@ def filtered(filters: Filters) -> list[dict[str, Any]]:
     return [row for batch in filtered_batches(filters) for row in batch]
 
 
-def listing(filters: Filters, wanted: int | None, size: int | None) -> tuple[list[dict[str, Any]], Page]:
-    """One page of the list. With the district alone, only that page's rows are built, in one
+def listing(filters: Filters, wanted: int | None,
+            size: int | None) -> tuple[list[dict[str, Any]], Page, datetime | None]:
+    """One page of the list, and when its register rows were made if they are the stored list as it
+    was (`ListParts.made_at`). With the district alone, only that page's rows are built, in one
     read of the list when the page asked for exists (the first always does)."""
     if not filters.narrowing:
         guess = page_of(wanted, size, 1 << 62)  # the page asked for, if the list is that long
@@ -134,10 +136,10 @@ def listing(filters: Filters, wanted: int | None, size: int | None) -> tuple[lis
         if page.offset != guess.offset:  # past the end: the last page
             listed = followup_list(db(), today(), filters.district or None, offset=page.offset, limit=page.size,
                                    counted=False)
-        return [shown(row) for row in listed.rows], page
+        return [shown(row) for row in listed.rows], page, listed.made_at
     rows = filtered(filters)
     page = page_of(wanted, size, len(rows))
-    return rows[page.offset:page.offset + page.size], page
+    return rows[page.offset:page.offset + page.size], page, made_at(db(), today(), filters.district or None)
 
 
 def applicants(rows: list[dict[str, Any]]) -> list[int]:
@@ -176,11 +178,12 @@ def today_page() -> str:
     filters = read_filters()
     wanted = whole_number(request.args.get("page"))
     size = whole_number(request.args.get("size"))
-    rows, page = listing(filters, wanted, size)
+    rows, page, behind = listing(filters, wanted, size)
     contact_requests = waiting(filters) if page.number == 1 else []
     audit(applicants(rows) + [item.person.id for item in contact_requests if item.person], "console.today")
     db().commit()
     return render_template("console/today.html", rows=rows, page=page, filters=filters, day=thai_date(today()),
+                           behind=list_behind(behind) if behind else None,
                            contact_requests=contact_requests, inbox_words=inbox_words, roles=ROLE_NAMES,
                            choices=area_choices(filters), classes=CLASS_CHOICES, reasons=REASON_CHOICES,
                            class_short=CLASS_SHORT, reason_titles=REASON_TITLES,
@@ -226,7 +229,11 @@ def numbered(batches: Iterable[list[dict[str, Any]]]) -> Iterator[list[list[obje
 
 
 def filename(extension: str) -> str:
-    return f"followups-{today().isoformat()}.{extension}"
+    """`followups-2026-11-30.csv`; rows of the stored list as it was say when it was made:
+    `followups-2026-11-30-as-of-2026-11-30T0912.csv`."""
+    behind = made_at(db(), today(), read_filters().district or None)
+    at = f"-as-of-{behind.astimezone(BANGKOK):%Y-%m-%dT%H%M}" if behind else ""
+    return f"followups-{today().isoformat()}{at}.{extension}"
 
 
 def export_csv() -> Response:
