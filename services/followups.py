@@ -120,12 +120,15 @@ class ListParts:
     made_at: datetime | None = None
 
 
-def list_parts(session: Session, as_of: date, district: str | None = None, *, counted: bool = True) -> ListParts:
-    """The list's parts (see `followup_list`); the officer's list in LINE orders them its own way."""
+def list_parts(session: Session, as_of: date, district: str | None = None, *, counted: bool = True,
+               of_today: bool = True) -> ListParts:
+    """The list's parts (see `followup_list`); the officer's list in LINE orders them its own way.
+    `of_today`: `as_of` is the clock's day (the stored list of the day before may stand in, behind,
+    until the clock stores today's: `services.standing.stored_part`)."""
     districts = DistrictNames(session)
     area_ids = area_ids_under(session, district) if district else None
     others = other_rows(session, as_of, district, districts, area_ids)
-    stored = standing.stored_part(session, as_of, area_ids)
+    stored = standing.stored_part(session, as_of, area_ids, of_today=of_today)
     fetch: Callable[[int, int], list[FollowupRow]]
     if stored is not None:
         counts = stored.counts() if counted else {}
@@ -148,7 +151,8 @@ def list_parts(session: Session, as_of: date, district: str | None = None, *, co
 
 
 def followup_list(session: Session, as_of: date, district: str | None = None, *, offset: int = 0,
-                  limit: int | None = None, register_limit: int | None = None, counted: bool = True) -> FollowupList:
+                  limit: int | None = None, register_limit: int | None = None, counted: bool = True,
+                  of_today: bool = True) -> FollowupList:
     """Time-barred, then the 5-year limit within 180 days, then defaults, then promises,
     applications, today's appointments and field updates: rows offset..offset+limit.
 
@@ -156,8 +160,9 @@ def followup_list(session: Session, as_of: date, district: str | None = None, *,
     register as it is now (`services.standing`), else they are computed here. `register_limit`
     keeps at most that many register rows and every other row.
     `counted=False` leaves `counts` empty: only the total is read (a page that shows no counts).
+    `of_today=False`: `as_of` is a day other than the clock's (see `list_parts`).
     """
-    parts = list_parts(session, as_of, district, counted=counted)
+    parts = list_parts(session, as_of, district, counted=counted, of_today=of_today)
     in_register, others = parts.register_count, parts.others
     offset = max(0, offset)
     stop = None if limit is None else offset + max(0, limit)

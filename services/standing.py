@@ -43,8 +43,8 @@ STATE_ID = 1
 #: A behind stored list with more rows than this (in the part asked for) is shown as it was made,
 #: with its time, rather than computed live: about 1.5 s of a request at 70 µs a listed row.
 LIVE_ROWS = 20_000
-#: ...if it was made for the day asked about or the day before (the clock refreshes as the day
-#: turns); an older one means the clock is not running, and the list is computed live.
+#: ...if it was made for the day asked about, or the day before when that is today (the clock
+#: refreshes as the day turns); an older one means the clock is not running: computed live.
 BEHIND_DAYS = 1
 
 # the stored columns, in the order they are read, and the list's key for each
@@ -223,11 +223,13 @@ class StoredPart:
             yield [FollowupRow(dict(zip(_KEYS, values, strict=True))) for values in rows]
 
 
-def stored_part(session: Session, as_of: date, area_ids: Sequence[int] | None) -> StoredPart | None:
+def stored_part(session: Session, as_of: date, area_ids: Sequence[int] | None, *,
+                of_today: bool = True) -> StoredPart | None:
     """The stored rows of this list (all, or those of the districts among `area_ids`) when they
     are the list for `as_of` on the register as it is now; the stored rows as they were made
-    (`made_at` set) when they are behind but of `as_of` or the day before and more than
-    `LIVE_ROWS`, too many to compute live within a request; else None (compute it live)."""
+    (`made_at` set) when they are behind but of `as_of` (or the day before, if `as_of` is the
+    clock's day: `of_today`) and more than `LIVE_ROWS`, too many to compute live within a
+    request; else None (compute it live)."""
     state = _state(session)
     if state is None:
         return None
@@ -235,7 +237,7 @@ def stored_part(session: Session, as_of: date, area_ids: Sequence[int] | None) -
     if _fresh(state, as_of):
         return StoredPart(session, area_ids, by_district)
     if (state.format != FORMAT or by_district is None or state.refreshed_at is None or state.as_of is None
-            or not timedelta(0) <= as_of - state.as_of <= timedelta(days=BEHIND_DAYS)):
+            or not timedelta(0) <= as_of - state.as_of <= timedelta(days=BEHIND_DAYS if of_today else 0)):
         return None
     behind = StoredPart(session, area_ids, by_district, made_at=state.refreshed_at)
     return behind if behind.count() > LIVE_ROWS else None

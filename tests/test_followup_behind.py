@@ -85,13 +85,16 @@ def test_the_provinces_list_is_the_stored_one_with_its_time_a_districts_is_compu
         assert codes(current.rows) == [*codes(muang.rows), "PKT-2567-0201"]
 
 
-def test_the_api_says_when_the_list_was_made(app, behind):  # type: ignore[no-untyped-def]
+def test_the_api_says_when_the_list_was_made(app, clock, behind):  # type: ignore[no-untyped-def]
     client = app.test_client()
     whole = client.get("/api/followups", headers=API)
     assert whole.status_code == 200 and PAID in [row["project_code"] for row in whole.get_json()]
     assert whole.headers["X-List-Made-At"] == MADE.astimezone(BANGKOK).isoformat() == "2026-11-20T08:00:00+07:00"
     district = client.get("/api/followups?district=เมืองภูเก็ต", headers=API)
     assert "X-List-Made-At" not in district.headers and PAID not in [r["project_code"] for r in district.get_json()]
+    # another day than the clock's is computed for that day (today's list stands in for no other)
+    tomorrow = client.get("/api/followups?as_of=2026-11-21", headers=API)
+    assert "X-List-Made-At" not in tomorrow.headers and PAID not in [r["project_code"] for r in tomorrow.get_json()]
     spec = client.get("/api/openapi.json").get_json()
     assert "X-List-Made-At" in spec["paths"]["/api/followups"]["get"]["responses"]["200"]["headers"]
 
@@ -145,3 +148,13 @@ def test_the_clock_looks_every_minute(app, db, clock, behind):  # type: ignore[n
     with Session(db) as session:
         listed = followup_list(session, TODAY)
         assert listed.stored and listed.made_at is None and PAID not in codes(listed.rows)
+
+
+def test_after_midnight_yesterdays_list_stands_in_with_its_time_until_the_clock_stores_todays(app, clock, behind):  # type: ignore[no-untyped-def]
+    clock.advance(days=1)
+    client = app.test_client()
+    listed = client.get("/api/followups", headers=API)
+    assert listed.headers["X-List-Made-At"] == "2026-11-20T08:00:00+07:00"
+    assert PAID in [row["project_code"] for row in listed.get_json()]
+    asked = client.get("/api/followups?as_of=2026-11-21", headers=API)  # the same day, named
+    assert asked.headers["X-List-Made-At"] == "2026-11-20T08:00:00+07:00"

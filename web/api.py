@@ -227,7 +227,8 @@ def followups():  # type: ignore[no-untyped-def]
     as_of = query.as_of or runtime().clock.today()
     offset, limit = query.offset or 0, query.limit
     with runtime().sessions() as session:
-        listed = followup_list(session, as_of, query.district, offset=offset, limit=limit)
+        listed = followup_list(session, as_of, query.district, offset=offset, limit=limit,
+                               of_today=as_of == runtime().clock.today())
         rows = [shown(row) for row in listed.rows]
         audit(session, [int(r["applicant"]["person_id"]) for r in rows if r.get("applicant")], "api.followups")
     response = jsonify(rows)
