@@ -67,8 +67,7 @@ from register.members import MembersLoader
 from register.payments import PaymentsLoader
 from register.report import FileReport
 from register.sources import NOT_UTF8, FileProblem, Source, Table, not_csv, plan_sources
-from services import standing
-from services.followups import refresh_followups
+from services.followups import bring_up_to_date
 
 LOADERS: dict[str, type[Loader]] = {
     "contracts": ContractsLoader, "members": MembersLoader, "payments": PaymentsLoader,
@@ -183,6 +182,5 @@ def _read(session: Session, source: Source, now: datetime, state: ImportState, r
 def refresh_stored_list(session: Session, now: datetime) -> None:
     """Store the follow-up list again when the import changed the register (`services.standing`),
     so that officers' lists read it at once rather than computing it until the clock does."""
-    if not standing.is_fresh(session, now.date()):
-        refresh_followups(session, now.date(), now)
+    if bring_up_to_date(session, now.date(), now) is not None:
         session.commit()

@@ -50,7 +50,7 @@ from messages.format import area_name
 from messages.line_json import Message
 from models.db import Session, session_scope
 from scheduler.lock import HeldLock, LockLost
-from services import dashboard, followups, imports, outbox, standing
+from services import dashboard, followups, imports, outbox
 from services.appointments import booking_view, bookings_on
 from services.areas import district_names
 from services.contracts import each_open_position, members_of
@@ -265,7 +265,7 @@ def officer_digests() -> None:
 
 def _officer_digests(rt: Runtime, session: Session, now: datetime) -> int:
     today = now.date()
-    _bring_list_up_to_date(session, now)  # a message pushed for the morning is of the register as it is
+    followups.bring_up_to_date(session, today, now)  # a message pushed for the morning is of the register as it is
     lists: dict[str | None, OfficerList] = {}  # read once per district
     missing = year_to_load(today, years_loaded(session))  # from 1 Dec: next year's holidays loaded?
     notice = [holidays_missing(missing)] if missing is not None else []
@@ -297,16 +297,9 @@ def refresh_followups() -> None:
     rt = _rt()
     now = rt.clock.now()
     with _fenced_session() as session:
-        stored = _bring_list_up_to_date(session, now)
+        stored = followups.bring_up_to_date(session, now.date(), now)
     if stored is not None:
         log.info("job done", extra={"job": "refresh_followups", "rows": stored})
-
-
-def _bring_list_up_to_date(session: Session, now: datetime) -> int | None:
-    """Store the follow-up list for `now`'s day unless it is current; the rows stored, or None."""
-    if standing.is_fresh(session, now.date()):
-        return None
-    return followups.refresh_followups(session, now.date(), now)
 
 
 @_fenced

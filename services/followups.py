@@ -93,6 +93,16 @@ def refresh_followups(session: Session, as_of: date, now: datetime) -> int:
     return standing.refresh(session, as_of, now, compute)
 
 
+def bring_up_to_date(session: Session, as_of: date, now: datetime) -> int | None:
+    """Store the list for `as_of` unless it is current (the rows stored, or None). One at a time:
+    a caller that finds a refresh under way waits for it, then finds the list current (the clock's
+    minute refresh and the morning digest start together)."""
+    standing.wait_for_refresh(session)
+    if standing.is_fresh(session, as_of):
+        return None
+    return refresh_followups(session, as_of, now)
+
+
 @dataclass(frozen=True)
 class FollowupList:
     """One officer's list, or a page of it, with what the whole list holds."""

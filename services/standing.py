@@ -72,6 +72,12 @@ def is_fresh(session: Session, as_of: date) -> bool:
     return state is not None and _fresh(state, as_of)
 
 
+def wait_for_refresh(session: Session) -> None:
+    """Lock the state row as a refresh does (PostgreSQL; SQLite sessions hold the write lock from
+    BEGIN), so a refresh under way elsewhere has committed before the caller asks `is_fresh`."""
+    session.execute(select(StandingState.id).where(StandingState.id == STATE_ID).with_for_update())
+
+
 def _state(session: Session) -> Any:
     """The stored list's state row with the register's version now (None before any refresh)."""
     return session.execute(
