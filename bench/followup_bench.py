@@ -272,13 +272,17 @@ def render(args: argparse.Namespace, results: dict[str, dict[str | None, float |
                f"{(results['first page'][None] or 0) * 1000:.0f}–{(results['middle page'][None] or 0) * 1000:.0f} ms); "
                f"refreshing the stored list at most 60 s: **{'met' if refresh <= 60 else 'missed'}** "
                f"({refresh:.1f} s); the live list for one district at most 0.3 s: "
-               f"**{'met' if district_live <= 0.3 else 'missed'}** ({district_live * 1000:.0f} ms). "
+               + (f"**{'met' if district_live <= 0.3 else 'missed'}** ({district_live * 1000:.0f} ms). "
+                  if args.provinces > 1 else  # the goal is a national register's district, not a province's
+                  f"not this run's to judge (a national register's district; this province's has {one:,} rows, "
+                  f"computed live in {district_live * 1000:.0f} ms). ") +
                f"The whole {province:,}-row list, unpaged, takes {results['whole list'][None] or 0:.2f} s from the "
                f"stored rows and {results['live'][None] or 0:.1f} s computed live: stored by the `import` command "
                "after an import and by the clock each day and after each change; in the minute or so between a "
                f"change and the clock's refresh, a list of more than {LIVE_ROWS:,} rows is read as stored, with its "
                f"time ({(results['behind digest'][None] or 0) * 1000:.0f} ms for the digest), and a shorter one "
                f"computed live ({(results['behind digest'][district] or 0) * 1000:.0f} ms for the district's)")
+    scale = "" if args.provinces > 1 else "; set at 1M contracts, this run is a province's register"
     command = "python -m bench.followup_bench" + "".join(
         f" --{name.replace('_', '-')} {value}" for name, value, default in (
             ("contracts", args.contracts, 100_000), ("provinces", args.provinces, 1), ("funds", args.funds, 1),
@@ -306,7 +310,7 @@ def render(args: argparse.Namespace, results: dict[str, dict[str | None, float |
             f"{LIVE_ROWS:,} rows: the stored list with its time; fewer: computed live)", "behind digest"),
         row(f"behind: an API page (`limit={PAGE}`), the same way", "behind first page"),
         "",
-        f"Goals (issue 17, on PostgreSQL): {verdict}.",
+        f"Goals (issue 17, on PostgreSQL{scale}): {verdict}.",
         "",
         _import_line(import_run),
     ]
