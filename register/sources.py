@@ -20,7 +20,7 @@ import csv
 import io
 import re
 import tomllib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -248,7 +248,9 @@ class Table:
             stack.callback(book.close)
         sheet = book[self.sheet]
         sheet.reset_dimensions()  # exports often carry a wrong <dimension>: read every row
-        return _sheet_rows(sheet.iter_rows(values_only=True), limits, self.sheet)
+        rows = _sheet_rows(sheet.iter_rows(values_only=True), limits, self.sheet)
+        stack.callback(rows.close)  # before the book's close (the stack runs last in, first out)
+        return rows
 
 
 def _csv_rows(handle: io.TextIOBase, limits: Limits) -> Iterator[tuple[int, Sequence[Any]]]:
@@ -296,24 +298,34 @@ class _LineGuard(io.RawIOBase):
         super().close()
 
 
-def _sheet_rows(rows: Iterable[Sequence[Any]], limits: Limits, sheet: str) -> Iterator[tuple[int, Sequence[Any]]]:
+def _sheet_rows(rows: Iterable[Sequence[Any]], limits: Limits,
+                sheet: str) -> Generator[tuple[int, Sequence[Any]], None, None]:
     iterator = iter(rows)
     line = cells_read = 0
-    while True:
-        try:
-            cells = next(iterator)
-        except StopIteration:
-            return
-        except Exception as exc:  # openpyxl raises many kinds for a damaged sheet
-            raise FileProblem(f"cannot read this sheet after row {line:,} ({type(exc).__name__}: {exc})") from None
-        line += 1  # every row counts, blank ones too: a sheet may jump to row 1,000,000,000
-        cells_read += len(cells)
-        if line > limits.sheet_rows:
-            raise FileProblem(limits.too_many_rows(sheet=sheet))
-        if cells_read > limits.max_cells:
-            raise FileProblem(limits.too_many_cells(sheet=sheet))
-        if any(c is not None and (not isinstance(c, str) or c.strip()) for c in cells):
-            yield line, cells
+    try:
+        while True:
+            try:
+                cells = next(iterator)
+            except StopIteration:
+                return
+            except Exception as exc:  # openpyxl raises many kinds for a damaged sheet
+                raise FileProblem(
+                    f"cannot read this sheet after row {line:,} ({type(exc).__name__}: {exc})") from None
+            line += 1  # every row counts, blank ones too: a sheet may jump to row 1,000,000,000
+            cells_read += len(cells)
+            if line > limits.sheet_rows:
+                raise FileProblem(limits.too_many_rows(sheet=sheet))
+            if cells_read > limits.max_cells:
+                raise FileProblem(limits.too_many_cells(sheet=sheet))
+            if any(c is not None and (not isinstance(c, str) or c.strip()) for c in cells):
+                yield line, cells
+    finally:
+        # openpyxl's rows hold the sheet's stream from the zip open until they are closed: a sheet
+        # stopped at a limit (or left unread) must let go of it now, or the workbook's file stays
+        # open after `book.close()` until the garbage collector finds it
+        close = getattr(iterator, "close", None)
+        if close is not None:
+            close()
 
 
 def _column_name(cell: Any) -> str:
