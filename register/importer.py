@@ -182,5 +182,5 @@ def _read(session: Session, source: Source, now: datetime, state: ImportState, r
 def refresh_stored_list(session: Session, now: datetime) -> None:
     """Store the follow-up list again when the import changed the register (`services.standing`),
     so that officers' lists read it at once rather than computing it until the clock does."""
-    if bring_up_to_date(session, now.date(), now) is not None:
-        session.commit()
+    bring_up_to_date(session, now.date(), now)
+    session.commit()  # the list stored, or (current already) only the state row's lock let go
