@@ -161,7 +161,6 @@ def test_after_midnight_yesterdays_list_stands_in_with_its_time_until_the_clock_
     assert asked.headers["X-List-Made-At"] == "2026-11-20T08:00:00+07:00"
 
 
-
 def test_a_refresh_that_waited_for_another_finds_the_list_current(db, behind):  # type: ignore[no-untyped-def]
     """The clock's minute refresh and the morning digest start together: the second waits for the
     first and stores nothing again (at 1M contracts a refresh is 39 s of work)."""
