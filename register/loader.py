@@ -161,10 +161,9 @@ class Loader:
         and 30.4 s). A process parses on the other core, and unpickling what it hands over
         costs a fraction of parsing it: the 1M national register's first import went from
         about 320 s to 273 s (docs/PERFORMANCE.md). A small file keeps the thread: starting a
-        process costs about half a second. The chunks,
-        and the rows refused while parsing, come in file order, so what is written and
-        reported is what one thread would give. At most three chunks are alive: the one
-        written, one waiting, one being parsed.
+        process costs about half a second. The chunks, and the rows refused while parsing,
+        come in file order, so what is written and reported is what one thread would give.
+        At most three chunks are alive: the one written, one waiting, one being parsed.
         """
         source = self.table.source
         if source.sheet is None and source.path.stat().st_size >= self.process_bytes:
