@@ -52,7 +52,7 @@ from models.db import Session, session_scope
 from scheduler.lock import HeldLock, LockLost
 from services import dashboard, followups, imports, outbox
 from services.appointments import booking_view, bookings_on
-from services.areas import district_names
+from services.areas import district_of_areas
 from services.contracts import each_open_position, members_of
 from services.conversation import purge_expired
 from services.holidays import holidays_in, years_loaded
@@ -266,18 +266,19 @@ def officer_digests() -> None:
 def _officer_digests(rt: Runtime, session: Session, now: datetime) -> int:
     today = now.date()
     followups.bring_up_to_date(session, today, now)  # a message pushed for the morning is of the register as it is
-    lists: dict[str | None, OfficerList] = {}  # read once per district
+    lists: dict[int | None, OfficerList] = {}  # read once per district (by id: names repeat across provinces)
     missing = year_to_load(today, years_loaded(session))  # from 1 Dec: next year's holidays loaded?
     notice = [holidays_missing(missing)] if missing is not None else []
     queued = 0
     for officer in active_officers(session):
-        district = officer.district.name if officer.district else None
+        district = officer.district_id
         if district not in lists:
             lists[district] = listed_for(session, now, district, limit=PAGE_ROWS)
         found = lists[district]
+        area = area_name(officer.district.name if officer.district else None)
         # the first page of what `วันนี้` shows: what waits first, each row opens its card, a next page
         messages = officer_list(found.rows, offset=0, total=found.total, counts=found.counts, as_of=today,
-                                area=area_name(district), console_url=f"{rt.settings.public_base_url}/console/",
+                                area=area, console_url=f"{rt.settings.public_base_url}/console/",
                                 made_at=found.made_at)
         queued += outbox.enqueue_push(session, to=officer.line_user_id,
                                       messages=[*messages[:5 - len(notice)], *notice],
@@ -353,13 +354,13 @@ def _prescription_alerts(rt: Runtime, session: Session, now: datetime) -> int:
         if crossed_threshold(p.days_to_prescription, before) is not None:
             crossing.append((contract, p))
     people = members_of(session, [contract.id for contract, _ in crossing])
-    districts = district_names(session)
-    alerts = [(districts.get(contract.area_id), PrescriptionAlert(
+    district_of = {area_id: district.id for area_id, district in district_of_areas(session).items()}
+    alerts = [(district_of.get(contract.area_id), PrescriptionAlert(
         contract.project_code, contract.project_name, p.days_to_prescription or 0, p.prescription_date,
         [(m.person_id, m.first_name, m.role) for m in people[contract.id]])) for contract, p in crossing]
     queued = 0
     for officer in active_officers(session):
-        mine = [alert for district, alert in alerts if officer.district is None or officer.district.name == district]
+        mine = [alert for district, alert in alerts if officer.district_id is None or officer.district_id == district]
         if mine:
             queued += outbox.enqueue_push(
                 session, to=officer.line_user_id, origin="job.prescription_alert", now=now, send_at=now,
@@ -380,13 +381,13 @@ def _district_reports(rt: Runtime, session: Session, now: datetime) -> int:
     if (now.date() - report_day).days >= 7:  # a report older than a week is read with the CLI, not pushed
         return 0
     start, end = report_period(report_day)
-    texts: dict[str | None, list[Message]] = {}
+    texts: dict[int | None, list[Message]] = {}  # by district id: names repeat across provinces
     queued = 0
     for officer in active_officers(session):
-        district = officer.district.name if officer.district else None
+        district = officer.district_id
         if district not in texts:
             texts[district] = visit_msgs.district_report(district_report_for(session, start, end, district),
-                                                         area_name(district))
+                                                         area_name(officer.district.name if officer.district else None))
         queued += outbox.enqueue_push(
             session, to=officer.line_user_id, messages=texts[district], origin="job.district_report", now=now,
             send_at=now, dedupe_key=f"district_report:{officer.line_user_id}:{report_day.isoformat()}") is not None

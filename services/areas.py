@@ -21,6 +21,12 @@ from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTran
 from models.db import table_of
 from models.register import Area, StaffMember
 
+District = str | int
+"""Which part of the register a list, report or figure covers: an area's id (an officer's own
+district, exactly that one, or a province the API was asked for; everything below it) or a
+district's name (a filter a person typed or chose: every district of that name). Names repeat
+across provinces, so an officer's scope is never looked up by name."""
+
 
 def area_path(area: Area | None) -> dict[str, str]:
     """{"province": …, "district": …, "subdistrict": …, "village": …} for an area."""
@@ -42,15 +48,57 @@ def area_by_id(session: Session, area_id: int) -> Area | None:
     return session.get(Area, area_id)
 
 
-def find_area(session: Session, district: str, subdistrict: str = "", village: str = "") -> Area | None:
-    """The most specific area named (district, then subdistrict and village under it)."""
-    area = session.scalars(select(Area).where(Area.level == "district", Area.name == district)).first()
+def find_area(session: Session, district: District, subdistrict: str = "", village: str = "") -> Area | None:
+    """The most specific area named (district, by id or name, then subdistrict and village under it)."""
+    area = (session.get(Area, district) if isinstance(district, int) else
+            session.scalars(select(Area).where(Area.level == "district", Area.name == district)).first())
     for level, name in (("subdistrict", subdistrict), ("village", village)):
         if area is None or not name:
             break
         area = session.scalars(select(Area).where(Area.level == level, Area.name == name,
                                                   Area.parent_id == area.id)).first()
     return area
+
+
+def districts_named(session: Session, district: str, province: str = "") -> list[Area]:
+    """Every district of that name (in that province, when one is named), by province.
+
+    More than one on a register of several provinces: a district's name is not unique across
+    the country (อำเภอเฉลิมพระเกียรติ is in five provinces)."""
+    query = select(Area).where(Area.level == "district", Area.name == district)
+    if province:
+        query = query.where(Area.parent_id.in_(
+            select(Area.id).where(Area.level == "province", Area.name == province).scalar_subquery()))
+    return sorted(session.scalars(query), key=lambda a: (a.parent.name if a.parent else "", a.id))
+
+
+class AreaNotFound(LookupError):
+    """No area of the name given, or several (its message says which, and what to add)."""
+
+
+def one_district(session: Session, district: str, province: str = "") -> Area:
+    """The one district named (in that province, when one is named), else AreaNotFound."""
+    found = districts_named(session, district, province)
+    if not found:
+        raise AreaNotFound(f"no district {district!r}{f' in {province!r}' if province else ''} in the register")
+    if len(found) > 1:
+        provinces = ", ".join(a.parent.name if a.parent else "-" for a in found)
+        raise AreaNotFound(f"{len(found)} districts are named {district!r} (in {provinces}): name its province too")
+    return found[0]
+
+
+def scope_named(session: Session, district: str | None, province: str | None) -> District | None:
+    """The part of the register a district's and a province's names give: a province (its area id),
+    its district of that name (that district's id), or, with no province, the district's name
+    (every district of it); None: everything. AreaNotFound when a province or its district is not there."""
+    if not province:
+        return district or None
+    if district:
+        return one_district(session, district, province).id
+    area = session.scalars(select(Area).where(Area.level == "province", Area.name == province)).first()
+    if area is None:
+        raise AreaNotFound(f"no province {province!r} in the register")
+    return area.id
 
 
 _MEMO = "services.areas.memo"
@@ -79,28 +127,26 @@ def _forget_written(state: ORMExecuteState) -> None:
         state.session.info.pop(_MEMO, None)
 
 
-def area_ids_under(session: Session, district: str) -> list[int]:
-    """Ids of the district named and every area below it."""
+def area_ids_under(session: Session, district: District) -> list[int]:
+    """Ids of the district (by id, or every district of that name) and every area below it."""
     memo = _memo(session)
     if ("under", district) not in memo:
         memo[("under", district)] = _area_ids_under(session, district)
     return list(memo[("under", district)])
 
 
-def _area_ids_under(session: Session, district: str) -> list[int]:
-    frontier = list(session.scalars(select(Area.id).where(Area.level == "district", Area.name == district)))
-    found = list(frontier)
-    while frontier:
-        frontier = list(session.scalars(select(Area.id).where(Area.parent_id.in_(frontier))))
-        found.extend(frontier)
-    return found
+def _area_ids_under(session: Session, district: District) -> list[int]:
+    if isinstance(district, int):
+        return list(areas_below(session, [district]))
+    return list(areas_below(session, list(session.scalars(
+        select(Area.id).where(Area.level == "district", Area.name == district)))))
 
 
 def officer_area_ids(session: Session, officer: StaffMember) -> list[int] | None:
     """The areas a district officer looks after (None: a province officer sees everyone)."""
-    if officer.district is None:
+    if officer.district_id is None:
         return None
-    return area_ids_under(session, officer.district.name)
+    return area_ids_under(session, officer.district_id)
 
 
 def areas_below(session: Session, area_ids: Sequence[int]) -> dict[int, int]:

@@ -20,10 +20,10 @@ def national_id(serial: int | None = None) -> str:
     return first12 + str(national_id_check_digit(first12))
 
 
-def area(session: Session, district: str = "เมืองภูเก็ต", subdistrict: str = "ฉลอง") -> Area:
+def area(session: Session, district: str = "เมืองภูเก็ต", subdistrict: str = "ฉลอง", province: str = "ภูเก็ต") -> Area:
     """The subdistrict, with its district and province, created when missing."""
     parent: Area | None = None
-    for level, name in (("province", "ภูเก็ต"), ("district", district), ("subdistrict", subdistrict)):
+    for level, name in (("province", province), ("district", district), ("subdistrict", subdistrict)):
         found = session.query(Area).filter_by(level=level, name=name, parent=parent).one_or_none()
         if found is None:
             found = Area(level=level, name=name, parent=parent)

@@ -44,7 +44,7 @@ from services.appointments import (
     sessions_from,
     taken_seats,
 )
-from services.areas import area_ids_under, district_names
+from services.areas import AreaNotFound, area_ids_under, district_names, scope_named
 from services.audit import record_access
 from services.contracts import contract_by_code, first_open_contract, position_of, set_contract_status
 from services.followups import application_row, followup_list, position_fields
@@ -227,7 +227,11 @@ def followups():  # type: ignore[no-untyped-def]
     as_of = query.as_of or runtime().clock.today()
     offset, limit = query.offset or 0, query.limit
     with runtime().sessions() as session:
-        listed = followup_list(session, as_of, query.district, offset=offset, limit=limit,
+        try:
+            scope = scope_named(session, query.district, query.province)
+        except AreaNotFound as missing:
+            return jsonify({"error": "not_found", "detail": str(missing)}), 404
+        listed = followup_list(session, as_of, scope, offset=offset, limit=limit,
                                of_today=as_of == runtime().clock.today())
         rows = [shown(row) for row in listed.rows]
         audit(session, [int(r["applicant"]["person_id"]) for r in rows if r.get("applicant")], "api.followups")
@@ -528,8 +532,13 @@ def visits_report():  # type: ignore[no-untyped-def]
     if end < start:
         invalid("to", f"{end} is before from ({start})")
     with runtime().sessions() as session:
-        if district and not area_ids_under(session, district):
+        try:
+            scope = scope_named(session, district, query.province)
+        except AreaNotFound as missing:
+            return jsonify({"error": "not_found", "detail": str(missing)}), 404
+        if isinstance(scope, str) and not area_ids_under(session, scope):
             return not_found(f"district {district!r}")
-        report = district_report_for(session, start, end, district)
+        report = district_report_for(session, start, end, scope)
     counts = {k: v for k, v in dataclasses.asdict(report).items() if k not in {"start", "end"}}
-    return jsonify({"from": start.isoformat(), "to": end.isoformat(), "district": district, **counts})
+    shown = {"province": query.province} if query.province else {}
+    return jsonify({"from": start.isoformat(), "to": end.isoformat(), "district": district, **shown, **counts})

@@ -303,7 +303,10 @@ class ContractQuery(Query):
 
 class FollowupsQuery(Query):
     as_of: Day | None = Field(default=None, description="default: today (Asia/Bangkok)")
-    district: District | None = Field(default=None, description="only this district (its name)")
+    district: District | None = Field(default=None, description="only this district (its name; on a register of "
+                                      "several provinces, every district of that name unless `province` is given)")
+    province: District | None = Field(default=None, description="only this province (its name), or, with `district`, "
+                                      "only that province's district of that name")
     offset: Count | None = Field(default=None, description="skip this many rows (default 0)")
     limit: Count | None = Field(default=None, description="at most this many rows (default: all)")
 
@@ -324,4 +327,7 @@ class OutboxQuery(Query):
 class VisitsReportQuery(Query):
     since: Day | None = Field(default=None, alias="from", description="default: the latest report period's start")
     until: Day | None = Field(default=None, alias="to", description="default: the latest report period's end")
-    district: District | None = Field(default=None, description="only this district (its name)")
+    district: District | None = Field(default=None, description="only this district (its name; on a register of "
+                                      "several provinces, every district of that name unless `province` is given)")
+    province: District | None = Field(default=None, description="only this province (its name), or, with `district`, "
+                                      "only that province's district of that name")

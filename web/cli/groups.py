@@ -10,8 +10,9 @@ from domain.clock import BANGKOK
 from domain.invites import VALID_FOR, new_code
 from messages.commands import REGISTER_GROUP
 from models.db import session_scope
-from services.areas import area_by_id, area_path, find_area
+from services.areas import AreaNotFound, area_by_id, area_path, find_area, one_district
 from services.groups import add_group_code, all_groups, bind_to_area, line_group
+from web.cli import options
 
 
 @click.group(cls=AppGroup, help="LINE group chats and the areas they are bound to.")
@@ -22,16 +23,20 @@ def groups() -> None:
 @groups.command("bind")
 @click.argument("group_id")
 @click.option("--district", required=True)
+@options.province
 @click.option("--subdistrict", default="")
 @click.option("--village", default="")
-def groups_bind(group_id: str, district: str, subdistrict: str, village: str) -> None:
+def groups_bind(group_id: str, district: str, province: str, subdistrict: str, village: str) -> None:
     """Bind a group the bot is in to an area, so generic reminders may go there."""
     rt = runtime()
     with session_scope(rt.sessions) as session:
         group = line_group(session, group_id)
         if group is None or group.left_at is not None:
             raise click.ClickException(f"the bot is not in group {group_id}: add it to the group first")
-        area = find_area(session, district, subdistrict, village)
+        try:
+            area = find_area(session, one_district(session, district, province).id, subdistrict, village)
+        except AreaNotFound as missing:
+            raise click.ClickException(str(missing)) from None
         if area is None:
             raise click.ClickException(f"no area {district} / {subdistrict or '-'} / {village or '-'} in the register")
         bind_to_area(group, area.id, rt.clock.now())
@@ -41,14 +46,18 @@ def groups_bind(group_id: str, district: str, subdistrict: str, village: str) ->
 @groups.command("invite", help=f"A one-time code an officer types in a group ({REGISTER_GROUP[0]} CODE) to bind it "
                 "to this area.")
 @click.option("--district", required=True)
+@options.province
 @click.option("--subdistrict", default="")
 @click.option("--village", default="")
-def groups_invite(district: str, subdistrict: str, village: str) -> None:
+def groups_invite(district: str, province: str, subdistrict: str, village: str) -> None:
     # the help is worded above, with the word the officer types from messages.commands
     rt = runtime()
     now = rt.clock.now()
     with session_scope(rt.sessions) as session:
-        area = find_area(session, district, subdistrict, village)
+        try:
+            area = find_area(session, one_district(session, district, province).id, subdistrict, village)
+        except AreaNotFound as missing:
+            raise click.ClickException(str(missing)) from None
         if area is None:
             raise click.ClickException(f"no area {district} / {subdistrict or '-'} / {village or '-'} in the register")
         code = new_code()

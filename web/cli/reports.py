@@ -12,7 +12,7 @@ from domain.clock import BANGKOK
 from domain.visits import report_day_on_or_before, report_period
 from messages.format import area_name
 from messages.visits import district_report_text
-from services.areas import area_ids_under
+from services.areas import AreaNotFound, area_ids_under, scope_named
 from services.dashboard import store_money_figures
 from services.reports import district_report_for
 
@@ -24,10 +24,11 @@ def reports() -> None:
 
 @reports.command("district")
 @click.option("--district", help="a district's name; the whole province without it")
+@click.option("--province", default="", help="only this province, or, with --district, only its district of that name")
 @click.option("--week", "week", metavar="DATE|YYYY-Www",
               help="a day (YYYY-MM-DD) or an ISO week (2026-W50) of the report: the latest report Monday "
               "on or before it (weeks 1 and 3 of a month) names the period; default today")
-def reports_district(district: str | None, week: str | None) -> None:
+def reports_district(district: str | None, province: str, week: str | None) -> None:
     """Print the district report: visits, people met, promises, applications, mediations, updates."""
     rt = runtime()
     try:
@@ -41,10 +42,14 @@ def reports_district(district: str | None, week: str | None) -> None:
                                  param_hint="--week") from None
     start, end = report_period(report_day_on_or_before(day))
     with rt.sessions() as session:
-        if district and not area_ids_under(session, district):
+        try:
+            scope = scope_named(session, district, province)
+        except AreaNotFound as missing:
+            raise click.ClickException(str(missing)) from None
+        if isinstance(scope, str) and not area_ids_under(session, scope):
             raise click.ClickException(f"no district {district!r} in the register")
-        report = district_report_for(session, start, end, district)
-    click.echo(district_report_text(report, area_name(district)))
+        report = district_report_for(session, start, end, scope)
+    click.echo(district_report_text(report, area_name(district or province or None)))
 
 
 @reports.command("dashboard")

@@ -11,10 +11,11 @@ from domain.invites import VALID_FOR, new_code
 from messages.commands import TAKE_OFFICER, TAKE_VOLUNTEER
 from messages.format import area_name
 from models.db import session_scope
-from services.areas import find_area
+from services.areas import AreaNotFound, find_area, one_district
 from services.console import issue_signin_link, officer_by_line_id
 from services.richmenus import menu_changed
 from services.roles import add_invite, revoke_role, staff_by_line_id, staff_with_role
+from web.cli import options
 
 
 def _role_group(role: str, plural: str) -> click.Group:
@@ -27,21 +28,26 @@ def _role_group(role: str, plural: str) -> click.Group:
     @group.command("invite")
     @click.option("--name", required=True)
     @click.option("--district", help="their district; officers without one are province-wide")
+    @options.province
     @click.option("--subdistrict", default="")
     @click.option("--village", "villages", multiple=True, help="a village they cover (volunteers; repeatable)")
-    def invite(name: str, district: str | None, subdistrict: str, villages: tuple[str, ...]) -> None:
+    def invite(name: str, district: str | None, province: str, subdistrict: str, villages: tuple[str, ...]) -> None:
         """Print a one-time code, valid for 7 days, to type in LINE."""
         if role == "volunteer" and not district:
             raise click.UsageError("a volunteer needs --district (and usually --village)")
+        if province and not district:
+            raise click.UsageError("--province names a district's province: give --district too (an officer "
+                                   "without a district sees the whole register)")
         rt = runtime()
         now = rt.clock.now()
         with session_scope(rt.sessions) as session:
-            area = find_area(session, district) if district else None
-            if district and area is None:
-                raise click.ClickException(f"no district {district!r} in the register")
+            try:
+                area = one_district(session, district, province) if district else None
+            except AreaNotFound as missing:
+                raise click.ClickException(str(missing)) from None
             village_ids = []
             for village in villages:
-                found = find_area(session, district or "", subdistrict, village)
+                found = find_area(session, area.id, subdistrict, village) if area else None
                 if found is None or found.level != "village":
                     raise click.ClickException(f"no village {village!r} under {district} {subdistrict}".rstrip())
                 village_ids.append(found.id)

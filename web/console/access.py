@@ -23,7 +23,7 @@ from messages.console import (
 )
 from models import Contract, Person, StaffMember
 from models.db import Session
-from services.areas import officer_area_ids
+from services.areas import District, officer_area_ids
 from services.audit import record_access
 from services.console import live_session
 from services.visits import person_in_scope
@@ -41,13 +41,20 @@ class Viewer:
 
     name: str
     line_user_id: str | None
-    district: str | None  # None: the whole province
+    district: str | None  # their district's name, shown (None: the whole province)
     area_ids: list[int] | None  # None: the whole province
     csrf_token: str
+    district_id: int | None = None  # their district, as pages scope by it (None: the whole province)
 
     @property
     def audit_id(self) -> str:
         return self.line_user_id or "ADMIN_TOKEN"
+
+    def scope(self, chosen: str | None) -> District | None:
+        """What a page covers: a district officer's own district, by its id (never by its name,
+        which a district of another province may share); else the district a province officer
+        chose, by name; else (None) the whole province."""
+        return self.district_id if self.district_id is not None else (chosen or None)
 
 
 def viewer() -> Viewer:
@@ -87,6 +94,7 @@ def guard() -> Response | None:
         district=staff.district.name if staff and staff.district else None,
         area_ids=officer_area_ids(db(), staff) if staff else None,
         csrf_token=row.csrf_token,
+        district_id=staff.district_id if staff else None,
     )
     db().commit()  # last seen
     if request.method == "POST":

@@ -68,7 +68,7 @@ def tables(figures: Dashboard) -> dict[str, list[list[Any]]]:
 def figures_now(district: str | None) -> Dashboard:
     """The dashboard's figures; stored ones when fresh, else computed for the province (seconds, within
     this request) and stored for the next view, which this commits."""
-    figures = dashboard(db(), today(), district, runtime().clock.now())
+    figures = dashboard(db(), today(), viewer().scope(district), runtime().clock.now())
     db().commit()
     return figures
 

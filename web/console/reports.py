@@ -54,9 +54,9 @@ def report_tables(day: date, district: str | None) -> tuple[list[list[Any]], str
     start, end = report_period(day)
     header: list[Any] = list(REPORT_HEADERS)
     if district:
-        report = district_report_for(db(), start, end, district)
+        report = district_report_for(db(), start, end, viewer().scope(district))
         return [header, report_row(district, report)], period_line(report, thai_date(day))
-    rows = [header] + [report_row(d.name, district_report_for(db(), start, end, d.name)) for d in districts(db())]
+    rows = [header] + [report_row(d.name, district_report_for(db(), start, end, d.id)) for d in districts(db())]
     total = district_report_for(db(), start, end, None)
     return rows + [report_row(PROVINCE_TOTAL, total)], period_line(total, thai_date(day))
 

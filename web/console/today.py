@@ -100,7 +100,7 @@ def area_codes(filters: Filters) -> set[str] | None:
     """Project codes of the subdistrict or village chosen (None: no such narrowing)."""
     if not filters.district or not (filters.subdistrict or filters.village):
         return None
-    area = find_area(db(), filters.district, filters.subdistrict, filters.village)
+    area = find_area(db(), viewer().scope(filters.district) or "", filters.subdistrict, filters.village)
     if area is None:
         return set()
     return project_codes_in(db(), ids_below(db(), area.id))
@@ -112,7 +112,7 @@ def filtered_batches(filters: Filters) -> Iterator[list[dict[str, Any]]]:
     The stored list narrows by district, reason and class itself; the rest is matched here.
     """
     codes = area_codes(filters)
-    for batch in followup_batches(db(), today(), filters.district or None, reason=filters.reason or None,
+    for batch in followup_batches(db(), today(), viewer().scope(filters.district), reason=filters.reason or None,
                                   debtor_class=filters.debtor_class, batch=BATCH):
         rows = [shown(row) for row in batch]
         yield [r for r in rows if matches(r, filters, codes)] if filters.narrowing else rows
@@ -130,16 +130,16 @@ def listing(filters: Filters, wanted: int | None,
     read of the list when the page asked for exists (the first always does)."""
     if not filters.narrowing:
         guess = page_of(wanted, size, 1 << 62)  # the page asked for, if the list is that long
-        listed = followup_list(db(), today(), filters.district or None, offset=guess.offset, limit=guess.size,
+        listed = followup_list(db(), today(), viewer().scope(filters.district), offset=guess.offset, limit=guess.size,
                                counted=False)
         page = page_of(wanted, size, listed.total)
         if page.offset != guess.offset:  # past the end: the last page
-            listed = followup_list(db(), today(), filters.district or None, offset=page.offset, limit=page.size,
+            listed = followup_list(db(), today(), viewer().scope(filters.district), offset=page.offset, limit=page.size,
                                    counted=False)
         return [shown(row) for row in listed.rows], page, listed.made_at
     rows = filtered(filters)
     page = page_of(wanted, size, len(rows))
-    return rows[page.offset:page.offset + page.size], page, made_at(db(), today(), filters.district or None)
+    return rows[page.offset:page.offset + page.size], page, made_at(db(), today(), viewer().scope(filters.district))
 
 
 def applicants(rows: list[dict[str, Any]]) -> list[int]:
@@ -152,10 +152,10 @@ def area_choices(filters: Filters) -> dict[str, list[Area]]:
     if viewer().district is None:
         found["districts"] = districts(db())
     if filters.district:
-        district = find_area(db(), filters.district)
+        district = find_area(db(), viewer().scope(filters.district) or "")
         if district is not None:
             found["subdistricts"] = child_areas(db(), district.id)
-            subdistrict = find_area(db(), filters.district, filters.subdistrict) if filters.subdistrict else None
+            subdistrict = find_area(db(), district.id, filters.subdistrict) if filters.subdistrict else None
             if subdistrict is not None and subdistrict.level == "subdistrict":
                 found["villages"] = child_areas(db(), subdistrict.id)
     return found
@@ -231,7 +231,7 @@ def numbered(batches: Iterable[list[dict[str, Any]]]) -> Iterator[list[list[obje
 def filename(extension: str) -> str:
     """`followups-2026-11-30.csv`; rows of the stored list as it was say when it was made:
     `followups-2026-11-30-as-of-2026-11-30T0912.csv`."""
-    behind = made_at(db(), today(), read_filters().district or None)
+    behind = made_at(db(), today(), viewer().scope(read_filters().district))
     at = f"-as-of-{behind.astimezone(BANGKOK):%Y-%m-%dT%H%M}" if behind else ""
     return f"followups-{today().isoformat()}{at}.{extension}"
 

@@ -1,0 +1,172 @@
+"""A register of several provinces: a district's name is not unique across the country
+(อำเภอเฉลิมพระเกียรติ is in five provinces). An officer's district is their district, by its id:
+their list in LINE, the morning digest, the prescription alert, the district report and every
+console page show their own district's people and figures, never those of a district of the same
+name elsewhere. Commands and the API say which one they mean by the province."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from domain.clock import BANGKOK
+from messages.payloads import ProjectCard
+from models import Area, FieldUpdate, LineGroup, Person, StaffMember
+from tests import factories as f
+from tests.helpers import texts
+from tests.test_console import page, signed_in
+
+KORAT = "U" + "1a" * 16  # the officer of เฉลิมพระเกียรติ in นครราชสีมา
+SARABURI = "U" + "2b" * 16  # the one of เฉลิมพระเกียรติ in สระบุรี, invited with the CLI
+AUTH = {"Authorization": "Bearer test-admin-token"}
+TWIN = "เฉลิมพระเกียรติ"
+OWN, THEIRS = "NMA-2567-0001", "SRI-2567-0001"
+OWN_ENDED, THEIRS_ENDED = "NMA-2561-0090", "SRI-2561-0090"
+REPORTED = datetime(2026, 11, 10, 10, tzinfo=BANGKOK)
+
+
+@pytest.fixture
+def twins(db, clock):  # type: ignore[no-untyped-def]
+    """Two districts named เฉลิมพระเกียรติ, one in นครราชสีมา and one in สระบุรี, each with a
+    contract in default and one 90 days from its 5-year limit; an officer of the first."""
+    with Session(db) as session:
+        korat = f.area(session, TWIN, "ท่าช้าง", province="นครราชสีมา")
+        saraburi = f.area(session, TWIN, "พุแค", province="สระบุรี")
+        for where, code, ended, first_name, news in ((korat, OWN, OWN_ENDED, "บุญมี", 1),
+                                                     (saraburi, THEIRS, THEIRS_ENDED, "ลำดวน", 2)):
+            contract = f.contract(session, where=where, code=code, project_name=f"กลุ่มทอผ้า{first_name}")
+            f.member(session, contract, f.person(session, first_name=first_name, last_name="ศรีสุข"))
+            for _ in range(news):  # field updates in the report period of 16 Nov 2026 (2 to 15 Nov)
+                session.add(FieldUpdate(author="U" + "3c" * 16, text="กลุ่มประชุมกันที่ศาลา", photos=[],
+                                        contract_id=contract.id, created_at=REPORTED, updated_at=REPORTED))
+            # contract-ended, its last payment 5 years less 90 days before 2026-11-20
+            old = f.contract(session, where=where, code=ended, contract_date=date(2018, 1, 10),
+                             first_due_date=date(2018, 2, 10), principal=24000)
+            f.payment(session, old, date(2022, 2, 18), "500.00")
+        session.add(StaffMember(line_user_id=KORAT, name="กมลชนก", role="officer", district_id=korat.parent_id,
+                                created_at=clock.now()))
+        session.commit()
+        return {"korat": korat.parent_id, "saraburi": saraburi.parent_id}
+
+
+def person_id(db, first_name: str) -> int:  # type: ignore[no-untyped-def]
+    with Session(db) as session:
+        return session.scalars(select(Person.id).where(Person.first_name == first_name)).one()
+
+
+def shown(messages: list[dict]) -> str:  # type: ignore[type-arg]
+    return json.dumps(messages, ensure_ascii=False)
+
+
+def test_an_officers_list_in_line_is_of_their_own_district_only(line, twins):
+    said = shown(line.say("วันนี้", user=KORAT))
+    assert OWN in said and THEIRS not in said and "ลำดวน" not in said
+    assert "ไม่พบ" in texts(line.tap(ProjectCard(code=THEIRS).pack(), user=KORAT))
+    assert "บุญมี ศรีสุข" in texts(line.tap(ProjectCard(code=OWN).pack(), user=KORAT))
+
+
+def test_the_cli_asks_which_province_then_the_invited_officer_sees_only_theirs(app, line, db, twins):
+    cli = app.test_cli_runner()
+    refused = cli.invoke(args=["officers", "invite", "--name", "ธนากร", "--district", TWIN])
+    assert refused.exit_code != 0
+    assert f"2 districts are named '{TWIN}' (in นครราชสีมา, สระบุรี): name its province too" in refused.output
+    unknown = cli.invoke(args=["officers", "invite", "--name", "ธนากร", "--district", TWIN, "--province", "ภูเก็ต"])
+    assert unknown.exit_code != 0 and f"no district '{TWIN}' in 'ภูเก็ต'" in unknown.output
+    alone = cli.invoke(args=["officers", "invite", "--name", "ธนากร", "--province", "สระบุรี"])
+    assert alone.exit_code != 0 and "give --district too" in alone.output  # not silently the whole register
+    invited = cli.invoke(args=["officers", "invite", "--name", "ธนากร", "--district", TWIN, "--province", "สระบุรี"])
+    assert invited.exit_code == 0, invited.output
+    code = invited.output.split()[0]
+    assert "ยินดีต้อนรับ" in line.say(f"เจ้าหน้าที่ {code}", user=SARABURI)[0]["text"]
+    with Session(db) as session:
+        staff = session.scalars(select(StaffMember).where(StaffMember.line_user_id == SARABURI)).one()
+        assert staff.district_id == twins["saraburi"]
+    said = shown(line.say("วันนี้", user=SARABURI))
+    assert THEIRS in said and OWN not in said and "บุญมี" not in said
+
+
+def test_groups_are_bound_to_the_district_of_the_province_named(app, db, clock, twins):
+    cli = app.test_cli_runner()
+    refused = cli.invoke(args=["groups", "invite", "--district", TWIN, "--subdistrict", "พุแค"])
+    assert refused.exit_code != 0 and "name its province too" in refused.output
+    made = cli.invoke(args=["groups", "invite", "--district", TWIN, "--province", "สระบุรี", "--subdistrict", "พุแค"])
+    assert made.exit_code == 0, made.output
+    with Session(db) as session:
+        session.add(LineGroup(group_id="C" + "9" * 32, name="กลุ่มพุแค", joined_at=clock.now()))
+        session.commit()
+    bound = cli.invoke(args=["groups", "bind", "C" + "9" * 32, "--district", TWIN, "--province", "สระบุรี",
+                             "--subdistrict", "พุแค"])
+    assert bound.exit_code == 0, bound.output
+    with Session(db) as session:
+        group = session.scalars(select(LineGroup)).one()
+        area = session.get(Area, group.area_id)
+        assert area is not None and area.name == "พุแค" and area.parent_id == twins["saraburi"]
+
+
+def test_the_digest_and_the_prescription_alert_are_of_their_own_district(app, fake, clock, twins):
+    clock.set(datetime(2026, 11, 20, 8, 5, tzinfo=BANGKOK))
+    result = app.test_cli_runner().invoke(args=["scheduler", "--once"])
+    assert result.exit_code == 0, result.output
+    pushed = [shown(r["body"]["messages"]) for r in fake.requests("/v2/bot/message/push")
+              if r["status"] == 200 and r["body"]["to"] == KORAT]
+    digest = [p for p in pushed if "รายการติดตามวันนี้" in p]
+    alert = [p for p in pushed if "อีก 90 วันจะครบ 5 ปี" in p]
+    assert digest and alert
+    assert OWN in digest[0] and THEIRS not in digest[0]
+    assert OWN_ENDED in alert[0] and THEIRS_ENDED not in alert[0]
+
+
+def test_console_pages_are_of_their_own_district(app, db, twins):
+    client = signed_in(app, KORAT)
+    listed = page(client, "/console/").get_data(as_text=True)
+    assert OWN in listed and THEIRS not in listed
+    exported = page(client, "/console/export.csv").get_data(as_text=True)
+    codes = {row[2] for row in csv.reader(io.StringIO(exported.lstrip("\ufeff")))}
+    assert OWN in codes and THEIRS not in codes
+    assert page(client, f"/console/people/{person_id(db, 'ลำดวน')}").status_code == 404
+    assert page(client, f"/console/people/{person_id(db, 'บุญมี')}").status_code == 200
+    dashboard = page(client, "/console/dashboard").get_data(as_text=True)
+    assert re.search(r"<td>ชั้น 2</td><td>2</td>", dashboard)  # the officer's two contracts, of the four
+    reports = page(client, "/console/reports?day=2026-11-16").get_data(as_text=True)
+    assert re.search(rf"<tr><td>{TWIN}</td>(<td>0</td>){{8}}<td>1</td></tr>", reports)  # its one field update
+
+
+def test_the_api_narrows_a_name_by_its_province(app, twins):
+    client = app.test_client()
+
+    def codes(query: str) -> set[str]:
+        response = client.get(f"/api/followups?{query}", headers=AUTH)
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return {row["project_code"] for row in response.get_json()}
+
+    assert codes(f"district={TWIN}") == {OWN, OWN_ENDED, THEIRS, THEIRS_ENDED}  # the name: every district of it
+    assert codes(f"district={TWIN}&province=สระบุรี") == {THEIRS, THEIRS_ENDED}
+    assert codes("province=นครราชสีมา") == {OWN, OWN_ENDED}
+    missing = client.get("/api/followups?province=ภูเก็ต", headers=AUTH)
+    assert missing.status_code == 404 and missing.get_json() == {
+        "error": "not_found", "detail": "no province 'ภูเก็ต' in the register"}
+    assert client.get(f"/api/followups?district={TWIN}&province=ภูเก็ต", headers=AUTH).status_code == 404
+    report = client.get(f"/api/reports/visits?district={TWIN}&province=สระบุรี", headers=AUTH)
+    assert report.status_code == 200 and report.get_json()["province"] == "สระบุรี"
+    assert report.get_json()["updates"] == 2
+    assert client.get(f"/api/reports/visits?district={TWIN}", headers=AUTH).get_json()["updates"] == 3
+
+
+def test_the_cli_report_names_the_province_when_names_repeat(app, twins):
+    cli = app.test_cli_runner()
+    def updates(*args: str) -> str:
+        result = cli.invoke(args=["reports", "district", *args, "--week", "2026-11-16"])
+        assert result.exit_code == 0, result.output
+        return re.findall(r"ข่าวจากพื้นที่ \d+ เรื่อง", result.output)[0]
+
+    assert updates("--district", TWIN, "--province", "นครราชสีมา") == "ข่าวจากพื้นที่ 1 เรื่อง"
+    assert updates("--province", "สระบุรี") == "ข่าวจากพื้นที่ 2 เรื่อง"
+    assert updates("--district", TWIN) == "ข่าวจากพื้นที่ 3 เรื่อง"  # the name alone: both
+    assert cli.invoke(args=["reports", "district", "--province", "ภูเก็ต"]).exit_code != 0
