@@ -11,6 +11,7 @@ changes rarely, and any write to `areas` through the session forgets them at onc
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from itertools import chain
 from typing import Any
@@ -289,8 +290,23 @@ class AreaBook:
 
 
 def districts(session: Session) -> list[Area]:
-    """Every district, by name (the console's filter)."""
+    """Every district, by name."""
     return list(session.scalars(select(Area).where(Area.level == "district").order_by(Area.name)))
+
+
+def district_choices(session: Session) -> list[tuple[str, Area]]:
+    """Every district with the words the console's district filter shows and names it by (in its
+    address): its name, or, where districts of several provinces share the name,
+    `name (province)`. By name, then province."""
+    found = districts(session)
+    repeated = {name for name, n in Counter(a.name for a in found).items() if n > 1}
+    keyed = [(f"{a.name} ({a.parent.name})" if a.name in repeated and a.parent else a.name, a) for a in found]
+    return sorted(keyed, key=lambda pair: pair[0])
+
+
+def district_chosen(session: Session, key: str) -> Area | None:
+    """The district a `district_choices` key names (None: no such choice)."""
+    return next((area for words, area in district_choices(session) if words == key), None) if key else None
 
 
 def child_areas(session: Session, parent_id: int) -> list[Area]:

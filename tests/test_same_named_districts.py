@@ -25,6 +25,7 @@ from tests.test_console import page, signed_in
 
 KORAT = "U" + "1a" * 16  # the officer of เฉลิมพระเกียรติ in นครราชสีมา
 SARABURI = "U" + "2b" * 16  # the one of เฉลิมพระเกียรติ in สระบุรี, invited with the CLI
+NATIONAL = "U" + "4d" * 16  # an officer without a district: every district of the register
 AUTH = {"Authorization": "Bearer test-admin-token"}
 TWIN = "เฉลิมพระเกียรติ"
 OWN, THEIRS = "NMA-2567-0001", "SRI-2567-0001"
@@ -170,3 +171,30 @@ def test_the_cli_report_names_the_province_when_names_repeat(app, twins):
     assert updates("--province", "สระบุรี") == "ข่าวจากพื้นที่ 2 เรื่อง"
     assert updates("--district", TWIN) == "ข่าวจากพื้นที่ 3 เรื่อง"  # the name alone: both
     assert cli.invoke(args=["reports", "district", "--province", "ภูเก็ต"]).exit_code != 0
+
+
+def test_an_officer_of_every_district_tells_the_two_apart_in_the_console(app, db, clock, twins):
+    with Session(db) as session:
+        session.add(StaffMember(line_user_id=NATIONAL, name="ธนากร", role="officer", created_at=clock.now()))
+        session.commit()
+    client = signed_in(app, NATIONAL)
+    korat, saraburi = f"{TWIN} (นครราชสีมา)", f"{TWIN} (สระบุรี)"
+    everything = page(client, "/console/").get_data(as_text=True)
+    assert f"<option>{korat}</option><option>{saraburi}</option>" in everything
+    assert OWN in everything and THEIRS in everything
+    chosen = page(client, "/console/", query_string={"district": saraburi}).get_data(as_text=True)
+    assert THEIRS in chosen and OWN not in chosen
+    assert f"<option selected>{saraburi}</option>" in chosen and "<option>พุแค</option>" in chosen
+    assert "ท่าช้าง" not in chosen  # the subdistricts offered are the chosen district's
+    exported = page(client, "/console/export.csv", query_string={"district": saraburi}).get_data(as_text=True)
+    assert THEIRS in exported and OWN not in exported
+    dashboard = page(client, "/console/dashboard", query_string={"district": korat}).get_data(as_text=True)
+    assert re.search(r"<td>ชั้น 2</td><td>2</td>", dashboard)
+    assert re.search(r"<td>ชั้น 2</td><td>4</td>", page(client, "/console/dashboard").get_data(as_text=True))
+    reports = page(client, "/console/reports?day=2026-11-16").get_data(as_text=True)
+    assert re.search(rf"<tr><td>{re.escape(korat)}</td>(<td>0</td>){{8}}<td>1</td></tr>", reports)
+    assert re.search(rf"<tr><td>{re.escape(saraburi)}</td>(<td>0</td>){{8}}<td>2</td></tr>", reports)
+    one = page(client, "/console/reports", query_string={"day": "2026-11-16", "district": saraburi})
+    assert re.search(rf"<tr><td>{re.escape(saraburi)}</td>(<td>0</td>){{8}}<td>2</td></tr>", one.get_data(as_text=True))
+    applications = page(client, "/console/applications").get_data(as_text=True)
+    assert korat in applications and saraburi in applications

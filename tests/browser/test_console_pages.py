@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from tests.browser.harness import DESKTOP, PHONE, overflows_sideways, screenshot
 from tests.test_console import MUANG_OFFICER, PROVINCE_OFFICER, login_link, office  # noqa: F401  (fixture)
+from tests.test_same_named_districts import NATIONAL, OWN, THEIRS, TWIN, twins  # noqa: F401  (fixture)
 
 
 def sign_in(live_app, page, line_user_id: str) -> None:  # type: ignore[no-untyped-def]
@@ -149,3 +150,27 @@ def test_a_list_behind_says_since_when_on_a_phone_and_a_desktop(live_app, open_p
     sign_in(live_app, page, MUANG_OFFICER)  # a district's list is short: computed now, without the paid contract
     expect(page.locator("#list-behind")).to_have_count(0)
     expect(page.locator("ol.rows > li")).to_have_count(1)
+
+
+def test_two_districts_of_one_name_are_two_choices_on_a_phone_and_a_desktop(live_app, open_page, clock,
+                                                                            twins):  # noqa: F811
+    """A register of several provinces: each เฉลิมพระเกียรติ is offered with its province, and
+    choosing one lists that one's contracts only."""
+    from sqlalchemy.orm import Session
+
+    from models import StaffMember
+
+    with Session(live_app.db) as session:
+        session.add(StaffMember(line_user_id=NATIONAL, name="ธนากร", role="officer", created_at=clock.now()))
+        session.commit()
+    for size in (PHONE, DESKTOP):
+        page = open_page(size)
+        sign_in(live_app, page, NATIONAL)
+        page.get_by_label("อำเภอ").select_option(f"{TWIN} (สระบุรี)")
+        page.get_by_role("button", name="แสดง").click()
+        expect(page.locator("ol.rows > li")).to_have_count(2)
+        expect(page.locator("ol.rows")).to_contain_text(THEIRS)
+        expect(page.locator("ol.rows")).not_to_contain_text(OWN)
+        expect(page.get_by_label("ตำบล")).to_contain_text("พุแค")
+        assert not overflows_sideways(page)
+    screenshot(page, "console-today-same-named-districts")

@@ -23,7 +23,7 @@ from messages.console import (
 )
 from models import Contract, Person, StaffMember
 from models.db import Session
-from services.areas import District, officer_area_ids
+from services.areas import District, district_choices, district_chosen, officer_area_ids
 from services.audit import record_access
 from services.console import live_session
 from services.visits import person_in_scope
@@ -53,8 +53,15 @@ class Viewer:
     def scope(self, chosen: str | None) -> District | None:
         """What a page covers: a district officer's own district, by its id (never by its name,
         which a district of another province may share); else the district a province officer
-        chose, by name; else (None) the whole province."""
-        return self.district_id if self.district_id is not None else (chosen or None)
+        chose (`services.areas.district_choices`: its name, or `name (province)` where names
+        repeat), by its id; else (None) the whole province. A choice that names no district is
+        kept as it was typed, so it lists nothing."""
+        if self.district_id is not None:
+            return self.district_id
+        if not chosen:
+            return None
+        area = district_chosen(db(), chosen)
+        return area.id if area is not None else chosen
 
 
 def viewer() -> Viewer:
@@ -102,6 +109,12 @@ def guard() -> Response | None:
         if not hmac.compare_digest(sent.encode(), row.csrf_token.encode()):
             abort(400, description="csrf")
     return None
+
+
+def district_filter() -> list[str]:
+    """What the district filter offers (`services.areas.district_choices`' words); nothing to a
+    district officer, whose district is fixed."""
+    return [words for words, _ in district_choices(db())] if viewer().district_id is None else []
 
 
 def page_context() -> dict[str, Any]:

@@ -42,7 +42,7 @@ from messages.applications import (
 from messages.console import CLASS_SHORT, CONTRACT_STATUSES, ROLE_NAMES
 from messages.format import baht, thai_date
 from models import MeasureApplication
-from services.areas import area_ids_under, district_names, districts
+from services.areas import area_ids_under, district_names
 from services.contracts import position_of
 from services.identity import staff_member
 from services.measure_store import measure_names
@@ -58,7 +58,7 @@ from services.relief import (
     take_step,
     tell_applicant,
 )
-from web.console.access import audit, contract_visible, db, viewer
+from web.console.access import audit, contract_visible, db, district_filter, viewer
 from web.console.today import today, whole_number
 
 NOTE_LIMIT = 2000
@@ -90,13 +90,13 @@ def read_filters(measures: dict[str, str], district_choices: list[str]) -> Queue
 
 def queue_page() -> str:
     measures = measure_names(db())
-    choices = [d.name for d in districts(db())] if viewer().district is None else []
+    choices = district_filter()
     filters = read_filters(measures, choices)
     statuses = (WAITING_STATUSES if filters.status == WAITING else None if filters.status == ALL
                 else (filters.status,))
     area_ids = viewer().area_ids  # a district officer's own, by id
     if area_ids is None and filters.district:
-        area_ids = area_ids_under(db(), filters.district)
+        area_ids = area_ids_under(db(), viewer().scope(filters.district) or "")
     chosen = QueueFilter(statuses, filters.measure or None, area_ids)
     page = page_of(whole_number(request.args.get("page")), None, count_applications(db(), chosen))
     rows = application_queue(db(), chosen, offset=page.offset, limit=page.size,

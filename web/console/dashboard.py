@@ -20,10 +20,9 @@ from messages.console import (
     month_label,
 )
 from messages.format import baht, thai_date, thai_time
-from services.areas import districts
 from services.dashboard import Dashboard, dashboard
 from services.measure_store import measures_in_db
-from web.console.access import db, viewer
+from web.console.access import db, district_filter, viewer
 from web.console.charts import bar_chart
 from web.console.today import today
 
@@ -35,7 +34,7 @@ def chosen_district() -> str | None:
     if own:
         return own
     wanted = request.args.get("district", "").strip()
-    return wanted if wanted in {d.name for d in districts(db())} else None
+    return wanted if wanted in district_filter() else None
 
 
 def class_label(debtor_class: int | None) -> str:
@@ -95,7 +94,7 @@ def dashboard_page() -> str:
                               [str(n) for _, n in figures.approved_by_year]),
     }
     return render_template("console/dashboard.html", figures=figures, rows=rows, charts=charts, district=district,
-                           districts=districts(db()) if viewer().district is None else [],
+                           districts=district_filter(),
                            period=(thai_date(figures.report.start), thai_date(figures.report.end)),
                            day=thai_date(figures.as_of), money_time=money_time(figures))
 

@@ -26,9 +26,9 @@ from messages.reports import (
     report_row,
     report_title,
 )
-from services.areas import districts
+from services.areas import district_choices
 from services.reports import district_report_for
-from web.console.access import db, viewer
+from web.console.access import db, district_filter, viewer
 from web.console.dashboard import chosen_district
 from web.console.pdf import table_pdf
 from web.console.today import today
@@ -56,7 +56,8 @@ def report_tables(day: date, district: str | None) -> tuple[list[list[Any]], str
     if district:
         report = district_report_for(db(), start, end, viewer().scope(district))
         return [header, report_row(district, report)], period_line(report, thai_date(day))
-    rows = [header] + [report_row(d.name, district_report_for(db(), start, end, d.id)) for d in districts(db())]
+    rows = [header] + [report_row(words, district_report_for(db(), start, end, d.id))
+                       for words, d in district_choices(db())]
     total = district_report_for(db(), start, end, None)
     return rows + [report_row(PROVINCE_TOTAL, total)], period_line(total, thai_date(day))
 
@@ -67,7 +68,7 @@ def reports_page() -> str:
     rows, period = report_tables(day, district)
     return render_template("console/reports.html", rows=rows, period=period, title=report_title(district),
                            days=[(d.isoformat(), thai_date(d)) for d in offered], day=day.isoformat(),
-                           district=district, districts=districts(db()) if viewer().district is None else [])
+                           district=district, districts=district_filter())
 
 
 def download_name(day: date, district: str | None, suffix: str) -> str:

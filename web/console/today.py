@@ -25,12 +25,11 @@ from messages.balance import ROLE_NAMES
 from messages.console import CLASS_CHOICES, CLASS_SHORT, EXPORT_COLUMNS, EXPORT_SHEET, REASON_CHOICES
 from messages.followups import REASON_TITLES, list_behind, shown
 from messages.format import thai_date
-from models import Area
-from services.areas import area_ids_under, child_areas, districts, find_area, ids_below
+from services.areas import area_ids_under, child_areas, find_area, ids_below
 from services.contracts import project_codes_in
 from services.followups import followup_batches, followup_list, made_at
 from services.inbox import InboxItem, open_requests
-from web.console.access import audit, db, viewer
+from web.console.access import audit, db, district_filter, viewer
 
 EXPORT_LIMIT = 200_000
 BATCH = 5000  # rows read, worded and written at a time by the exports
@@ -146,11 +145,11 @@ def applicants(rows: list[dict[str, Any]]) -> list[int]:
     return [int(r["applicant"]["person_id"]) for r in rows if r.get("applicant")]
 
 
-def area_choices(filters: Filters) -> dict[str, list[Area]]:
-    """What the area filters offer: districts (province officers), then the levels below the choice."""
-    found: dict[str, list[Area]] = {"districts": [], "subdistricts": [], "villages": []}
-    if viewer().district is None:
-        found["districts"] = districts(db())
+def area_choices(filters: Filters) -> dict[str, list[Any]]:
+    """What the area filters offer: districts (province officers; `district_choices`' words),
+    then the areas below the choice."""
+    found: dict[str, list[Any]] = {"districts": [], "subdistricts": [], "villages": []}
+    found["districts"] = district_filter()
     if filters.district:
         district = find_area(db(), viewer().scope(filters.district) or "")
         if district is not None:
@@ -170,7 +169,7 @@ def waiting(filters: Filters) -> list[InboxItem]:
         return []
     area_ids = viewer().area_ids
     if area_ids is None and filters.district:
-        area_ids = area_ids_under(db(), filters.district)
+        area_ids = area_ids_under(db(), viewer().scope(filters.district) or "")
     return open_requests(db(), area_ids, today())
 
 
