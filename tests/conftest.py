@@ -57,8 +57,29 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     yield from _postgres_schema()
 
 
-def _postgres_schema() -> Iterator[str]:
-    base = os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES)
+@pytest.fixture(scope="session")
+def thai_collated_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """PostgreSQL only: a migrated schema in a database whose default collation is Thai (ICU
+    `th-TH`), as an office in Thailand may create it, for what must order as Python does
+    whatever the database's locale. The suite's own database compares as C.UTF-8 does."""
+    if request.config.getoption("--db") != "postgresql":
+        pytest.skip("SQLite compares text by code points (BINARY) whatever its settings")
+    base = make_url(os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES))
+    name = f"wdf_test_th_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8' "
+                                "LOCALE_PROVIDER icu ICU_LOCALE 'th-TH' LOCALE 'C.UTF-8'"))
+    try:
+        yield from _postgres_schema(base.set(database=name).render_as_string(hide_password=False))
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _postgres_schema(url: str | None = None) -> Iterator[str]:
+    base = url or os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES)
     try:
         admin = create_engine(base, isolation_level="AUTOCOMMIT")
         with admin.connect() as connection:

@@ -7,12 +7,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import Engine, delete, select, text, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from models import Area, Contract, FollowupStanding, MeasureApplication, Payment, RegisterVersion, StandingState, Visit
-from models.db import bulk_insert
+from models.db import bulk_insert, make_engine
 from services import standing
 from services.followups import followup_batches, followup_list, refresh_followups
 from tests import factories as f
@@ -114,6 +114,22 @@ def test_the_database_ranks_ties_as_python_does(db):  # type: ignore[no-untyped-
     """The refresh streams its rows unsorted and the database ranks them: rows that tie on reason
     and amount go by project code as Python compares strings (code points, not a locale's order,
     which would put "PKT2" between "PKT-1" and "PKT-3" and ignore case)."""
+    ties_rank_as_python_does(db)
+
+
+def test_ties_rank_as_python_does_on_a_database_that_collates_thai(thai_collated_url):  # type: ignore[no-untyped-def]
+    """The same on a database whose own order is Thai (ICU), where the ranking's `COLLATE "C"`
+    is what keeps it: without it this fails, and the suite's C.UTF-8 database would not show it."""
+    engine = make_engine(thai_collated_url)
+    try:
+        with engine.connect() as connection:  # the database does order by locale, not code points
+            assert connection.scalar(text("SELECT 'PKT2' < 'PKT-3'")) is True
+        ties_rank_as_python_does(engine)
+    finally:
+        engine.dispose()
+
+
+def ties_rank_as_python_does(db: Engine) -> None:
     codes = ["PKT-3", "pkt-2", "PKT2", "PKT-1", "PKT-10", "PKT_1", "PKT-1a", "PKT-1A", "ก-1", "PKT-๑"]
     with Session(db) as session:
         place = f.area(session, "เมืองภูเก็ต", "ฉลอง")
