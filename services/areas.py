@@ -17,7 +17,7 @@ from itertools import chain
 from typing import Any
 
 from sqlalchemy import event, insert, select
-from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction, aliased
 
 from models.db import table_of
 from models.register import Area, StaffMember
@@ -137,10 +137,13 @@ def area_ids_under(session: Session, district: District) -> list[int]:
 
 
 def _area_ids_under(session: Session, district: District) -> list[int]:
-    if isinstance(district, int):
-        return list(areas_below(session, [district]))
-    return list(areas_below(session, list(session.scalars(
-        select(Area.id).where(Area.level == "district", Area.name == district)))))
+    """One recursive query, whatever the tree's depth (every officer's request asks it)."""
+    top = (select(Area.id).where(Area.id == district) if isinstance(district, int)
+           else select(Area.id).where(Area.level == "district", Area.name == district))
+    tree = top.cte("tree", recursive=True)
+    below = aliased(Area)
+    tree = tree.union_all(select(below.id).where(below.parent_id == tree.c.id))
+    return list(session.scalars(select(tree.c.id)))
 
 
 def officer_area_ids(session: Session, officer: StaffMember) -> list[int] | None:

@@ -95,6 +95,8 @@ def members_in_scope(session: Session, project_code: str, area_ids: Sequence[int
 def contracts_of(session: Session, person_ids: Sequence[int], *,
                  open_only: bool = False) -> dict[int, list[tuple[int, str]]]:
     """person id → [(contract id, project code)], oldest contract first: no payments, no money rules."""
+    if not person_ids:  # an officer's list with no one waiting: no round trip for nothing
+        return {}
     query = (select(Membership.person_id, Contract.id, Contract.project_code).join(Contract)
              .where(Membership.person_id.in_(person_ids)).order_by(Contract.contract_date, Contract.project_code))
     if open_only:
