@@ -60,6 +60,7 @@ class Officer:
     name: str
     staff_id: int | None = None
     district_id: int | None = None  # of a known officer; None: the whole province
+    province_id: int | None = None  # with no district: the province of a province's officer (None: everywhere)
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class Standing:
     status: str
     district_id: int | None  # the district the contract lies in
     reviewer: Officer | None  # who reviewed it, once someone has
+    province_id: int | None = None  # the province the contract lies in
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,8 @@ def refusal(standing: Standing, new: str, officer: Officer, note: str | None) ->
             return Refusal.DISTRICT_STEP
         if officer.district_id != standing.district_id:
             return Refusal.OUT_OF_AREA
+    if known and officer.district_id is None and officer.province_id not in (None, standing.province_id):
+        return Refusal.OUT_OF_AREA  # a province's officer, and another province's contract
     if known and kind is StepKind.DECISION and officer.district_id is not None:
         return Refusal.PROVINCE_STEP
     if known and kind is StepKind.FOLLOW_UP and officer.district_id not in (None, standing.district_id):

@@ -28,8 +28,8 @@ def on_page(ctx: Context, payload: ListPage) -> list[Message]:
 def _page(ctx: Context, page: int, *, greet: bool = True) -> list[Message]:
     me = ctx.as_officer()
     ctx.loading()  # the whole district's list: more than a moment
-    district = me.district_id  # by id: another province may have a district of the same name
-    area = area_name(me.district.name if me.district else None)
+    district = me.area_id  # by id: another province may have a district of the same name
+    area = area_name(me.district.name if me.district else None, me.province.name if me.province else None)
     found = listed_for(ctx.session, ctx.now, district, offset=(page - 1) * PAGE_ROWS, limit=PAGE_ROWS)
     if not found.rows and page > 1:  # the list grew shorter since the button was made: its last page
         last = max(1, -(-found.total // PAGE_ROWS))

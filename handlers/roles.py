@@ -44,5 +44,6 @@ def _take(ctx: Context, role: str) -> list[Message]:
         return msgs.expired_code()
     roles.take_role(ctx.session, invite, ctx.user_id, ctx.now)
     ctx.roles_changed()  # the role's menu
-    area = area_name(invite.district.name if invite.district else None)
+    area = area_name(invite.district.name if invite.district else None,
+                     invite.province.name if invite.province else None)
     return msgs.welcome(role, invite.name, area)

@@ -45,9 +45,12 @@ def baht(amount: Decimal | int | str) -> str:
 WHOLE_PROVINCE = "ทั้งจังหวัด"
 
 
-def area_name(district: str | None) -> str:
-    """The area a list or report covers: its district, or the whole province."""
-    return district or WHOLE_PROVINCE
+def area_name(district: str | None, province: str | None = None) -> str:
+    """The area a list or report covers: its district, a province (`จังหวัดภูเก็ต`: a province's
+    officer on a register of several), or the whole province."""
+    if district:
+        return district
+    return f"จังหวัด{province}" if province else WHOLE_PROVINCE
 
 
 THAI_MONTHS = (

@@ -168,7 +168,9 @@ class LineLink(Base):
 
 
 class StaffMember(Base):
-    """An officer or volunteer, known by their LINE user id; district NULL = province-wide."""
+    """An officer or volunteer, known by their LINE user id, and the part of the register they look
+    after: a district; or, with no district, a province (an officer of a province's fund office on
+    a register of several provinces); or, with neither, the whole register."""
 
     __tablename__ = "staff_members"
     __table_args__ = (
@@ -180,10 +182,17 @@ class StaffMember(Base):
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(12))
     district_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"))
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"))  # only with no district
     created_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
 
-    district: Mapped[Area | None] = relationship()
+    district: Mapped[Area | None] = relationship(foreign_keys=[district_id])
+    province: Mapped[Area | None] = relationship(foreign_keys=[province_id])
+
+    @property
+    def area_id(self) -> int | None:
+        """The area they look after, by id: their district, else their province (None: everything)."""
+        return self.district_id if self.district_id is not None else self.province_id
 
 
 class VerificationAttempt(Base):

@@ -21,13 +21,15 @@ class InviteCode(Base):
     role: Mapped[str] = mapped_column(String(12))
     name: Mapped[str] = mapped_column(String(200))
     district_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"))  # None: province-wide officer
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"))  # the officer's province, with no district
     villages: Mapped[list[Any]] = mapped_column(default=list)  # area ids, for volunteers
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
     used_by: Mapped[str | None] = mapped_column(String(64))
 
-    district: Mapped[Area | None] = relationship()
+    district: Mapped[Area | None] = relationship(foreign_keys=[district_id])
+    province: Mapped[Area | None] = relationship(foreign_keys=[province_id])
 
 
 class RoleCodeAttempt(Base):

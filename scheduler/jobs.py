@@ -271,11 +271,12 @@ def _officer_digests(rt: Runtime, session: Session, now: datetime) -> int:
     notice = [holidays_missing(missing)] if missing is not None else []
     queued = 0
     for officer in active_officers(session):
-        district = officer.district_id
+        district = officer.area_id
         if district not in lists:
             lists[district] = listed_for(session, now, district, limit=PAGE_ROWS)
         found = lists[district]
-        area = area_name(officer.district.name if officer.district else None)
+        area = area_name(officer.district.name if officer.district else None,
+                         officer.province.name if officer.province else None)
         # the first page of what `วันนี้` shows: what waits first, each row opens its card, a next page
         messages = officer_list(found.rows, offset=0, total=found.total, counts=found.counts, as_of=today,
                                 area=area, console_url=f"{rt.settings.public_base_url}/console/",
@@ -354,13 +355,13 @@ def _prescription_alerts(rt: Runtime, session: Session, now: datetime) -> int:
         if crossed_threshold(p.days_to_prescription, before) is not None:
             crossing.append((contract, p))
     people = members_of(session, [contract.id for contract, _ in crossing])
-    district_of = {area_id: district.id for area_id, district in district_of_areas(session).items()}
-    alerts = [(district_of.get(contract.area_id), PrescriptionAlert(
+    district_of = district_of_areas(session)  # a district's parent is its province
+    alerts = [({d.id, d.parent_id} if (d := district_of.get(contract.area_id)) else set(), PrescriptionAlert(
         contract.project_code, contract.project_name, p.days_to_prescription or 0, p.prescription_date,
         [(m.person_id, m.first_name, m.role) for m in people[contract.id]])) for contract, p in crossing]
     queued = 0
     for officer in active_officers(session):
-        mine = [alert for district, alert in alerts if officer.district_id is None or officer.district_id == district]
+        mine = [alert for where, alert in alerts if officer.area_id is None or officer.area_id in where]
         if mine:
             queued += outbox.enqueue_push(
                 session, to=officer.line_user_id, origin="job.prescription_alert", now=now, send_at=now,
@@ -384,10 +385,11 @@ def _district_reports(rt: Runtime, session: Session, now: datetime) -> int:
     texts: dict[int | None, list[Message]] = {}  # by district id: names repeat across provinces
     queued = 0
     for officer in active_officers(session):
-        district = officer.district_id
+        district = officer.area_id
         if district not in texts:
-            texts[district] = visit_msgs.district_report(district_report_for(session, start, end, district),
-                                                         area_name(officer.district.name if officer.district else None))
+            area = area_name(officer.district.name if officer.district else None,
+                             officer.province.name if officer.province else None)
+            texts[district] = visit_msgs.district_report(district_report_for(session, start, end, district), area)
         queued += outbox.enqueue_push(
             session, to=officer.line_user_id, messages=texts[district], origin="job.district_report", now=now,
             send_at=now, dedupe_key=f"district_report:{officer.line_user_id}:{report_day.isoformat()}") is not None

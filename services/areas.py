@@ -96,10 +96,15 @@ def scope_named(session: Session, district: str | None, province: str | None) ->
         return district or None
     if district:
         return one_district(session, district, province).id
+    return one_province(session, province).id
+
+
+def one_province(session: Session, province: str) -> Area:
+    """The province of that name, else AreaNotFound."""
     area = session.scalars(select(Area).where(Area.level == "province", Area.name == province)).first()
     if area is None:
         raise AreaNotFound(f"no province {province!r} in the register")
-    return area.id
+    return area
 
 
 _MEMO = "services.areas.memo"
@@ -147,10 +152,11 @@ def _area_ids_under(session: Session, district: District) -> list[int]:
 
 
 def officer_area_ids(session: Session, officer: StaffMember) -> list[int] | None:
-    """The areas a district officer looks after (None: a province officer sees everyone)."""
-    if officer.district_id is None:
+    """The areas an officer looks after: their district's, or their province's (None: an officer
+    with neither sees everyone)."""
+    if officer.area_id is None:
         return None
-    return area_ids_under(session, officer.district_id)
+    return area_ids_under(session, officer.area_id)
 
 
 def areas_below(session: Session, area_ids: Sequence[int]) -> dict[int, int]:

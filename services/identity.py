@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from domain.lockout import DailyLockout, Lockout
@@ -91,16 +91,20 @@ def subject_failures(session: Session, subject: str, lockout: DailyLockout, now:
 def officers_of_person(session: Session, person_id: int) -> list[str]:
     """LINE user ids of the officers who look after a person, as officers' alerts go.
 
-    The officers of each district the person's contracts lie in, and the province's officers
-    (no district), in the order they were added; never volunteers.
+    The officers of each district the person's contracts lie in, and the officers of those
+    districts' provinces and of the whole register (no district), in the order they were added;
+    never volunteers.
     """
     areas = session.scalars(select(Area).join(Contract, Contract.area_id == Area.id)
                             .join(Membership, Membership.contract_id == Contract.id)
                             .where(Membership.person_id == person_id)).all()
-    districts = {d.id for d in (district_of(area) for area in areas) if d is not None}
+    found = [d for d in (district_of(area) for area in areas) if d is not None]
+    districts, provinces = {d.id for d in found}, {d.parent_id for d in found if d.parent_id is not None}
+    wide = and_(StaffMember.district_id.is_(None),
+                or_(StaffMember.province_id.is_(None), StaffMember.province_id.in_(provinces)))
     return list(session.scalars(select(StaffMember.line_user_id).where(
         StaffMember.role == "officer", StaffMember.revoked_at.is_(None),
-        or_(StaffMember.district_id.is_(None), StaffMember.district_id.in_(districts)))
+        or_(wide, StaffMember.district_id.in_(districts)))
         .order_by(StaffMember.id)))
 
 

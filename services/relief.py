@@ -99,7 +99,8 @@ def application_for_step(session: Session, application_id: int) -> MeasureApplic
 
 def officer_of(staff: StaffMember) -> Officer:
     """A staff member as the application rules know them."""
-    return Officer(name=staff.name, staff_id=staff.id, district_id=staff.district_id)
+    return Officer(name=staff.name, staff_id=staff.id, district_id=staff.district_id,
+                   province_id=staff.province_id if staff.district_id is None else None)
 
 
 def officer_named(session: Session, named: str) -> Officer:
@@ -121,7 +122,8 @@ def standing_of(application: MeasureApplication) -> Standing:
         staff = application.reviewer
         reviewer = (officer_of(staff) if staff is not None
                     else Officer(name=application.reviewed_by, staff_id=application.reviewed_by_staff_id))
-    return Standing(application.status, district.id if district else None, reviewer)
+    return Standing(application.status, district.id if district else None, reviewer,
+                    district.parent_id if district else None)
 
 
 def take_step(application: MeasureApplication, *, status: str, officer: Officer, note: str | None,

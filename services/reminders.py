@@ -93,7 +93,8 @@ def group_dues(session: Session, groups: Sequence[LineGroup], as_of: date) -> di
 def active_officers(session: Session) -> Sequence[StaffMember]:
     return session.scalars(select(StaffMember).where(
         StaffMember.role == "officer", StaffMember.revoked_at.is_(None))
-        .options(selectinload(StaffMember.district)).order_by(StaffMember.id)).all()
+        .options(selectinload(StaffMember.district), selectinload(StaffMember.province))
+        .order_by(StaffMember.id)).all()
 
 
 # --- proactive contacts: what the clock already sent, and to whom today ---------------------

@@ -12,9 +12,11 @@ from models import InviteCode, RoleCodeAttempt, StaffMember
 
 
 def add_invite(session: Session, *, code: str, role: str, name: str, district_id: int | None, villages: list[int],
-               now: datetime, expires_at: datetime) -> None:
-    """A one-time code a person types in LINE to take this role."""
-    session.add(InviteCode(code=code, role=role, name=name, district_id=district_id, villages=villages,
+               now: datetime, expires_at: datetime, province_id: int | None = None) -> None:
+    """A one-time code a person types in LINE to take this role (`province_id`: an officer of that
+    province, with no district)."""
+    session.add(InviteCode(code=code, role=role, name=name, district_id=district_id,
+                           province_id=None if district_id is not None else province_id, villages=villages,
                            created_at=now, expires_at=expires_at))
 
 
@@ -50,5 +52,6 @@ def take_role(session: Session, invite: InviteCode, line_user_id: str | None, no
     if staff is None:
         staff = StaffMember(line_user_id=line_user_id or "", created_at=now)
         session.add(staff)
-    staff.name, staff.role, staff.district_id, staff.revoked_at = invite.name, invite.role, invite.district_id, None
+    staff.name, staff.role, staff.revoked_at = invite.name, invite.role, None
+    staff.district_id, staff.province_id = invite.district_id, invite.province_id
     return staff

@@ -57,6 +57,24 @@ def test_district_officers_review_and_province_officers_decide(standing, new, of
         assert officer.district_id in (None, standing.district_id)
 
 
+KORAT, SARABURI = 1, 2
+provinces = st.one_of(st.none(), st.sampled_from([KORAT, SARABURI]))
+
+
+@given(standings, provinces, targets, names, st.one_of(st.none(), st.sampled_from([KORAT, SARABURI])), notes)
+def test_a_provinces_officer_moves_only_that_provinces_applications(standing, province, new, name, own, note):
+    """On a register of several provinces an officer of one province's office (no district) takes
+    the province's steps for its contracts, and none for another province's."""
+    placed = Standing(standing.status, standing.district_id, standing.reviewer, province)
+    officer = Officer(name, staff_id=9, district_id=None, province_id=own)
+    found = refusal(placed, new, officer, note)
+    if own is not None and own != province:
+        assert found in (Refusal.MOVE, Refusal.DISTRICT_STEP, Refusal.OUT_OF_AREA)
+        assert found is not None
+    else:  # the same as an officer of the whole register
+        assert found == refusal(placed, new, Officer(name, staff_id=9, district_id=None), note)
+
+
 @given(st.sampled_from(["approved", "rejected"]), officers, notes)
 def test_who_reviewed_never_decides(new, reviewer, note):
     standing = Standing("under_review", MUANG, reviewer)

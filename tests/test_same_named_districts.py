@@ -18,14 +18,16 @@ from sqlalchemy.orm import Session
 
 from domain.clock import BANGKOK
 from messages.payloads import ProjectCard
-from models import Area, FieldUpdate, LineGroup, Person, StaffMember
+from models import Area, FieldUpdate, LineGroup, MeasureApplication, Person, StaffMember
+from services.identity import officers_of_person
 from tests import factories as f
 from tests.helpers import texts
-from tests.test_console import page, signed_in
+from tests.test_console import HTTPS, csrf_of, page, signed_in
 
 KORAT = "U" + "1a" * 16  # the officer of เฉลิมพระเกียรติ in นครราชสีมา
 SARABURI = "U" + "2b" * 16  # the one of เฉลิมพระเกียรติ in สระบุรี, invited with the CLI
 NATIONAL = "U" + "4d" * 16  # an officer without a district: every district of the register
+PROVINCIAL = "U" + "5e" * 16  # an officer of นครราชสีมา's office: that province only
 AUTH = {"Authorization": "Bearer test-admin-token"}
 TWIN = "เฉลิมพระเกียรติ"
 OWN, THEIRS = "NMA-2567-0001", "SRI-2567-0001"
@@ -80,8 +82,6 @@ def test_the_cli_asks_which_province_then_the_invited_officer_sees_only_theirs(a
     assert f"2 districts are named '{TWIN}' (in นครราชสีมา, สระบุรี): name its province too" in refused.output
     unknown = cli.invoke(args=["officers", "invite", "--name", "ธนากร", "--district", TWIN, "--province", "ภูเก็ต"])
     assert unknown.exit_code != 0 and f"no district '{TWIN}' in 'ภูเก็ต'" in unknown.output
-    alone = cli.invoke(args=["officers", "invite", "--name", "ธนากร", "--province", "สระบุรี"])
-    assert alone.exit_code != 0 and "give --district too" in alone.output  # not silently the whole register
     invited = cli.invoke(args=["officers", "invite", "--name", "ธนากร", "--district", TWIN, "--province", "สระบุรี"])
     assert invited.exit_code == 0, invited.output
     code = invited.output.split()[0]
@@ -198,3 +198,69 @@ def test_an_officer_of_every_district_tells_the_two_apart_in_the_console(app, db
     assert re.search(rf"<tr><td>{re.escape(saraburi)}</td>(<td>0</td>){{8}}<td>2</td></tr>", one.get_data(as_text=True))
     applications = page(client, "/console/applications").get_data(as_text=True)
     assert korat in applications and saraburi in applications
+
+
+def test_an_officer_of_one_province_sees_that_province_only(app, line, db, fake, clock, twins):
+    cli = app.test_cli_runner()
+    unknown = cli.invoke(args=["officers", "invite", "--name", "วิไลวรรณ", "--province", "ไม่มีจังหวัดนี้"])
+    assert unknown.exit_code != 0 and "no province 'ไม่มีจังหวัดนี้' in the register" in unknown.output
+    invited = cli.invoke(args=["officers", "invite", "--name", "วิไลวรรณ", "--province", "นครราชสีมา"])
+    assert invited.exit_code == 0, invited.output
+    welcome = line.say(f"เจ้าหน้าที่ {invited.output.split()[0]}", user=PROVINCIAL)[0]["text"]
+    assert "ยินดีต้อนรับ" in welcome and "จังหวัดนครราชสีมา" in welcome
+    assert "จังหวัดนครราชสีมา" in cli.invoke(args=["officers", "list"]).output
+
+    said = shown(line.say("วันนี้", user=PROVINCIAL))  # LINE
+    assert OWN in said and THEIRS not in said and "จังหวัดนครราชสีมา" in said
+    assert "ไม่พบ" in texts(line.tap(ProjectCard(code=THEIRS).pack(), user=PROVINCIAL))
+
+    client = signed_in(app, PROVINCIAL)  # the console
+    listed = page(client, "/console/").get_data(as_text=True)
+    assert OWN in listed and THEIRS not in listed and "จังหวัดนครราชสีมา" in listed
+    assert f"<option>{TWIN} (นครราชสีมา)</option>" in listed and "(สระบุรี)</option>" not in listed
+    other = page(client, "/console/", query_string={"district": f"{TWIN} (สระบุรี)"}).get_data(as_text=True)
+    assert THEIRS not in other and OWN in other  # another province's district is not theirs to choose
+    assert page(client, f"/console/people/{person_id(db, 'ลำดวน')}").status_code == 404
+    assert re.search(r"<td>ชั้น 2</td><td>2</td>", page(client, "/console/dashboard").get_data(as_text=True))
+    reports = page(client, "/console/reports?day=2026-11-16").get_data(as_text=True)
+    assert re.search(r"<tr><td>เฉลิมพระเกียรติ \(นครราชสีมา\)</td>(<td>0</td>){8}<td>1</td></tr>", reports)
+    assert "(สระบุรี)" not in reports and re.search(r'<tr class="total"><td>[^<]+</td>(<td>0</td>){8}<td>1</td>',
+                                                     reports)
+    assert page(client, "/console/import").status_code == 403 and "นำเข้าทะเบียน</a>" not in listed
+
+    with Session(db) as session:  # measure applications, reviewed in each district: the decision is theirs
+        ids = {}
+        for first_name in ("บุญมี", "ลำดวน"):
+            who = session.scalars(select(Person).where(Person.first_name == first_name)).one()
+            application = MeasureApplication(person_id=who.id, contract_id=who.memberships[0].contract_id,
+                                             measure_id="M1", answers={}, status="under_review",
+                                             submitted_at=clock.now(), status_changed_at=clock.now(),
+                                             reviewed_by="กมลชนก", reviewed_at=clock.now())
+            session.add(application)
+            session.flush()
+            ids[first_name] = application.id
+        session.commit()
+        assert KORAT not in officers_of_person(session, person_id(db, "ลำดวน"))
+        assert PROVINCIAL in officers_of_person(session, person_id(db, "บุญมี"))
+        assert PROVINCIAL not in officers_of_person(session, person_id(db, "ลำดวน"))
+    token = csrf_of(page(client, f"/console/applications/{ids['บุญมี']}").get_data(as_text=True))
+    theirs = client.post(f"/console/applications/{ids['ลำดวน']}", data={"status": "approved", "csrf_token": token},
+                         base_url=HTTPS)
+    assert theirs.status_code in (403, 404)
+    mine = client.post(f"/console/applications/{ids['บุญมี']}", data={"status": "approved", "csrf_token": token},
+                       base_url=HTTPS)
+    assert mine.status_code == 302
+    with Session(db) as session:
+        assert session.get(MeasureApplication, ids["บุญมี"]).status == "approved"
+        assert session.get(MeasureApplication, ids["ลำดวน"]).status == "under_review"
+
+    clock.set(datetime(2026, 11, 20, 8, 5, tzinfo=BANGKOK))  # the clock: digest and prescription alert
+    result = cli.invoke(args=["scheduler", "--once"])
+    assert result.exit_code == 0, result.output
+    pushed = [shown(r["body"]["messages"]) for r in fake.requests("/v2/bot/message/push")
+              if r["status"] == 200 and r["body"]["to"] == PROVINCIAL]
+    digest = [p for p in pushed if "รายการติดตามวันนี้" in p]
+    alert = [p for p in pushed if "อีก 90 วันจะครบ 5 ปี" in p]
+    assert digest and alert
+    assert OWN in digest[0] and THEIRS not in digest[0]
+    assert OWN_ENDED in alert[0] and THEIRS_ENDED not in alert[0]

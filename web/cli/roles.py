@@ -11,11 +11,10 @@ from domain.invites import VALID_FOR, new_code
 from messages.commands import TAKE_OFFICER, TAKE_VOLUNTEER
 from messages.format import area_name
 from models.db import session_scope
-from services.areas import AreaNotFound, find_area, one_district
+from services.areas import AreaNotFound, find_area, one_district, one_province
 from services.console import issue_signin_link, officer_by_line_id
 from services.richmenus import menu_changed
 from services.roles import add_invite, revoke_role, staff_by_line_id, staff_with_role
-from web.cli import options
 
 
 def _role_group(role: str, plural: str) -> click.Group:
@@ -28,21 +27,20 @@ def _role_group(role: str, plural: str) -> click.Group:
     @group.command("invite")
     @click.option("--name", required=True)
     @click.option("--district", help="their district; officers without one are province-wide")
-    @options.province
+    @click.option("--province", default="", help="with --district: its province, needed when districts of several "
+                  "provinces share its name; alone: an officer of that province only (a register of several)")
     @click.option("--subdistrict", default="")
     @click.option("--village", "villages", multiple=True, help="a village they cover (volunteers; repeatable)")
     def invite(name: str, district: str | None, province: str, subdistrict: str, villages: tuple[str, ...]) -> None:
         """Print a one-time code, valid for 7 days, to type in LINE."""
         if role == "volunteer" and not district:
             raise click.UsageError("a volunteer needs --district (and usually --village)")
-        if province and not district:
-            raise click.UsageError("--province names a district's province: give --district too (an officer "
-                                   "without a district sees the whole register)")
         rt = runtime()
         now = rt.clock.now()
         with session_scope(rt.sessions) as session:
             try:
                 area = one_district(session, district, province) if district else None
+                whole = None if district or not province else one_province(session, province)
             except AreaNotFound as missing:
                 raise click.ClickException(str(missing)) from None
             village_ids = []
@@ -53,6 +51,7 @@ def _role_group(role: str, plural: str) -> click.Group:
                 village_ids.append(found.id)
             code = new_code()
             add_invite(session, code=code, role=role, name=name, district_id=area.id if area else None,
+                       province_id=whole.id if whole else None,
                        villages=village_ids, now=now, expires_at=now + VALID_FOR)
         word = TAKE_OFFICER[0] if role == "officer" else TAKE_VOLUNTEER[0]
         click.echo(f"{code}\n{name} types in a 1:1 chat with the fund's LINE: {word} {code}  "
@@ -64,7 +63,8 @@ def _role_group(role: str, plural: str) -> click.Group:
         rt = runtime()
         with rt.sessions() as session:
             for member in staff_with_role(session, role):
-                area = area_name(member.district.name if member.district else None)
+                area = area_name(member.district.name if member.district else None,
+                                 member.province.name if member.province else None)
                 state = "revoked" if member.revoked_at else "active"
                 click.echo(f"{member.line_user_id}  {state:<7} {area:<16} {member.name}")
 

@@ -21,7 +21,8 @@ from messages.console import (
     TOO_LARGE,
     document_too_large,
 )
-from models import Contract, Person, StaffMember
+from messages.format import area_name
+from models import Area, Contract, Person, StaffMember
 from models.db import Session
 from services.areas import District, district_choices, district_chosen, officer_area_ids
 from services.audit import record_access
@@ -45,23 +46,38 @@ class Viewer:
     area_ids: list[int] | None  # None: the whole province
     csrf_token: str
     district_id: int | None = None  # their district, as pages scope by it (None: the whole province)
+    province_id: int | None = None  # a province's officer's province (no district; None: everywhere)
+    province: str | None = None  # its name, shown
 
     @property
     def audit_id(self) -> str:
         return self.line_user_id or "ADMIN_TOKEN"
 
+    @property
+    def area_label(self) -> str:
+        """What their pages cover, in words: their district, `จังหวัด…`, or the whole province."""
+        return area_name(self.district, self.province)
+
+    @property
+    def whole_register(self) -> bool:
+        """Neither a district's officer nor a province's: they may import, and see every area."""
+        return self.district_id is None and self.province_id is None
+
     def scope(self, chosen: str | None) -> District | None:
         """What a page covers: a district officer's own district, by its id (never by its name,
         which a district of another province may share); else the district a province officer
         chose (`services.areas.district_choices`: its name, or `name (province)` where names
-        repeat), by its id; else (None) the whole province. A choice that names no district is
-        kept as it was typed, so it lists nothing."""
+        repeat), by its id, if it lies in their province; else their province (a province's
+        officer) or, None, the whole province. A choice that names no district is kept as it
+        was typed, so it lists nothing."""
         if self.district_id is not None:
             return self.district_id
         if not chosen:
-            return None
+            return self.province_id
         area = district_chosen(db(), chosen)
-        return area.id if area is not None else chosen
+        if area is None:
+            return chosen if self.province_id is None else self.province_id
+        return area.id if self.province_id in (None, area.parent_id) else self.province_id
 
 
 def viewer() -> Viewer:
@@ -102,6 +118,8 @@ def guard() -> Response | None:
         area_ids=officer_area_ids(db(), staff) if staff else None,
         csrf_token=row.csrf_token,
         district_id=staff.district_id if staff else None,
+        province_id=staff.province_id if staff and staff.district_id is None else None,
+        province=staff.province.name if staff and staff.district_id is None and staff.province else None,
     )
     db().commit()  # last seen
     if request.method == "POST":
@@ -112,9 +130,18 @@ def guard() -> Response | None:
 
 
 def district_filter() -> list[str]:
-    """What the district filter offers (`services.areas.district_choices`' words); nothing to a
-    district officer, whose district is fixed."""
-    return [words for words, _ in district_choices(db())] if viewer().district_id is None else []
+    """What the district filter offers (`services.areas.district_choices`' words): a province's
+    officer, their province's districts; nothing to a district officer, whose district is fixed."""
+    return [words for words, _ in district_areas()]
+
+
+def district_areas() -> list[tuple[str, Area]]:
+    """The districts the viewer may choose among, with the words the filter names them by."""
+    me = viewer()
+    if me.district_id is not None:
+        return []
+    return [(words, area) for words, area in district_choices(db())
+            if me.province_id in (None, area.parent_id)]
 
 
 def page_context() -> dict[str, Any]:

@@ -94,9 +94,8 @@ def queue_page() -> str:
     filters = read_filters(measures, choices)
     statuses = (WAITING_STATUSES if filters.status == WAITING else None if filters.status == ALL
                 else (filters.status,))
-    area_ids = viewer().area_ids  # a district officer's own, by id
-    if area_ids is None and filters.district:
-        area_ids = area_ids_under(db(), viewer().scope(filters.district) or "")
+    scope = viewer().scope(filters.district)
+    area_ids = None if scope is None else area_ids_under(db(), scope)
     chosen = QueueFilter(statuses, filters.measure or None, area_ids)
     page = page_of(whole_number(request.args.get("page")), None, count_applications(db(), chosen))
     rows = application_queue(db(), chosen, offset=page.offset, limit=page.size,

@@ -81,8 +81,9 @@ def moment(at: Any) -> str:
 
 
 def province_only() -> tuple[str, int] | None:
-    """District officers may not import (the register is the province's): a kind page, 403."""
-    if viewer().district is not None:
+    """Only officers of the whole register import (a file may hold any area's contracts); a
+    district's or a province's officer gets a kind page, 403."""
+    if not viewer().whole_register:
         return render_template("console/problem.html", text=words.PROVINCE_ONLY), 403
     return None
 

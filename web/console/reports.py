@@ -26,9 +26,8 @@ from messages.reports import (
     report_row,
     report_title,
 )
-from services.areas import district_choices
 from services.reports import district_report_for
-from web.console.access import db, district_filter, viewer
+from web.console.access import db, district_areas, district_filter, viewer
 from web.console.dashboard import chosen_district
 from web.console.pdf import table_pdf
 from web.console.today import today
@@ -56,9 +55,8 @@ def report_tables(day: date, district: str | None) -> tuple[list[list[Any]], str
     if district:
         report = district_report_for(db(), start, end, viewer().scope(district))
         return [header, report_row(district, report)], period_line(report, thai_date(day))
-    rows = [header] + [report_row(words, district_report_for(db(), start, end, d.id))
-                       for words, d in district_choices(db())]
-    total = district_report_for(db(), start, end, None)
+    rows = [header] + [report_row(words, district_report_for(db(), start, end, d.id)) for words, d in district_areas()]
+    total = district_report_for(db(), start, end, viewer().scope(None))
     return rows + [report_row(PROVINCE_TOTAL, total)], period_line(total, thai_date(day))
 
 

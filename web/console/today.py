@@ -152,7 +152,7 @@ def area_choices(filters: Filters) -> dict[str, list[Any]]:
     found["districts"] = district_filter()
     if filters.district:
         district = find_area(db(), viewer().scope(filters.district) or "")
-        if district is not None:
+        if district is not None and district.level == "district":
             found["subdistricts"] = child_areas(db(), district.id)
             subdistrict = find_area(db(), district.id, filters.subdistrict) if filters.subdistrict else None
             if subdistrict is not None and subdistrict.level == "subdistrict":
@@ -167,10 +167,8 @@ def waiting(filters: Filters) -> list[InboxItem]:
     """
     if filters.reason or filters.debtor_class or filters.q:
         return []
-    area_ids = viewer().area_ids
-    if area_ids is None and filters.district:
-        area_ids = area_ids_under(db(), viewer().scope(filters.district) or "")
-    return open_requests(db(), area_ids, today())
+    scope = viewer().scope(filters.district)
+    return open_requests(db(), None if scope is None else area_ids_under(db(), scope), today())
 
 
 def today_page() -> str:
