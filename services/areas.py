@@ -22,11 +22,11 @@ from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTran
 from models.db import table_of
 from models.register import Area, StaffMember
 
-District = str | int
+Scope = str | int
 """Which part of the register a list, report or figure covers: an area's id (an officer's own
-district, exactly that one, or a province the API was asked for; everything below it) or a
-district's name (a filter a person typed or chose: every district of that name). Names repeat
-across provinces, so an officer's scope is never looked up by name."""
+district or province, or one the API was asked for: it and everything below it) or a
+district's name (a filter a person typed: every district of that name). Names repeat across
+provinces, so an officer's scope is never looked up by name."""
 
 
 def area_path(area: Area | None) -> dict[str, str]:
@@ -49,7 +49,7 @@ def area_by_id(session: Session, area_id: int) -> Area | None:
     return session.get(Area, area_id)
 
 
-def find_area(session: Session, district: District, subdistrict: str = "", village: str = "") -> Area | None:
+def find_area(session: Session, district: Scope, subdistrict: str = "", village: str = "") -> Area | None:
     """The most specific area named (district, by id or name, then subdistrict and village under it)."""
     area = (session.get(Area, district) if isinstance(district, int) else
             session.scalars(select(Area).where(Area.level == "district", Area.name == district)).first())
@@ -88,7 +88,7 @@ def one_district(session: Session, district: str, province: str = "") -> Area:
     return found[0]
 
 
-def scope_named(session: Session, district: str | None, province: str | None) -> District | None:
+def scope_named(session: Session, district: str | None, province: str | None) -> Scope | None:
     """The part of the register a district's and a province's names give: a province (its area id),
     its district of that name (that district's id), or, with no province, the district's name
     (every district of it); None: everything. AreaNotFound when a province or its district is not there."""
@@ -133,7 +133,7 @@ def _forget_written(state: ORMExecuteState) -> None:
         state.session.info.pop(_MEMO, None)
 
 
-def area_ids_under(session: Session, district: District) -> list[int]:
+def area_ids_under(session: Session, district: Scope) -> list[int]:
     """Ids of the district (by id, or every district of that name) and every area below it."""
     memo = _memo(session)
     if ("under", district) not in memo:
@@ -141,7 +141,7 @@ def area_ids_under(session: Session, district: District) -> list[int]:
     return list(memo[("under", district)])
 
 
-def _area_ids_under(session: Session, district: District) -> list[int]:
+def _area_ids_under(session: Session, district: Scope) -> list[int]:
     """One recursive query, whatever the tree's depth (every officer's request asks it)."""
     top = (select(Area.id).where(Area.id == district) if isinstance(district, int)
            else select(Area.id).where(Area.level == "district", Area.name == district))

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from domain.money import Position
 from domain.visits import DistrictReport, report_day_on_or_before, report_period
 from models import Contract, DashboardFigures, MeasureApplication, RegisterVersion
-from services.areas import District, area_ids_under, district_of_areas
+from services.areas import Scope, area_ids_under, district_of_areas
 from services.contracts import each_open_position, open_positions
 from services.reports import district_report_for
 from services.standing import STATE_ID, register_version
@@ -45,7 +45,7 @@ class ClassFigure:
 @dataclass(frozen=True)
 class Dashboard:
     as_of: date
-    district: District | None
+    district: Scope | None
     by_class: list[ClassFigure]
     overdue_by_month: list[tuple[date, Decimal]]  # month end → overdue amount then
     approved_by_year: list[tuple[int, int]]  # C.E. year of the contract → projects
@@ -236,7 +236,7 @@ def money_figures(session: Session, as_of: date, area_ids: Sequence[int] | None,
     return found if found is not None else money_figures_live(session, as_of, area_ids)
 
 
-def dashboard(session: Session, as_of: date, district: District | None, now: datetime) -> Dashboard:
+def dashboard(session: Session, as_of: date, district: Scope | None, now: datetime) -> Dashboard:
     """Every figure of the dashboard for a district (None: the province) on `as_of`.
 
     The money figures come from the stored ones (`money_figures`), which this may compute

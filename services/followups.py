@@ -23,7 +23,7 @@ from domain.money import Position
 from models import Booking, Contract, FieldUpdate, LineGroup, MeasureApplication, StaffMember
 from services import standing
 from services.appointments import bookings_on
-from services.areas import District, DistrictNames, area_ids_under, district_of_areas
+from services.areas import DistrictNames, Scope, area_ids_under, district_of_areas
 from services.contracts import ContractFacts, each_open_position, open_positions
 from services.measure_store import measure_labels
 from services.visits import promises_to_follow
@@ -130,7 +130,7 @@ class ListParts:
     made_at: datetime | None = None
 
 
-def list_parts(session: Session, as_of: date, district: District | None = None, *, counted: bool = True,
+def list_parts(session: Session, as_of: date, district: Scope | None = None, *, counted: bool = True,
                of_today: bool = True) -> ListParts:
     """The list's parts (see `followup_list`); the officer's list in LINE orders them its own way.
     `of_today`: `as_of` is the clock's day (the stored list of the day before may stand in, behind,
@@ -160,7 +160,7 @@ def list_parts(session: Session, as_of: date, district: District | None = None, 
     return ListParts(in_register, fetch, others, counts, stored is not None, stored.made_at if stored else None)
 
 
-def followup_list(session: Session, as_of: date, district: District | None = None, *, offset: int = 0,
+def followup_list(session: Session, as_of: date, district: Scope | None = None, *, offset: int = 0,
                   limit: int | None = None, register_limit: int | None = None, counted: bool = True,
                   of_today: bool = True) -> FollowupList:
     """Time-barred, then the 5-year limit within 180 days, then defaults, then promises,
@@ -184,14 +184,14 @@ def followup_list(session: Session, as_of: date, district: District | None = Non
     return FollowupList(rows, in_register + len(others), parts.counts, parts.stored, parts.made_at)
 
 
-def made_at(session: Session, as_of: date, district: District | None = None) -> datetime | None:
+def made_at(session: Session, as_of: date, district: Scope | None = None) -> datetime | None:
     """When the register rows `followup_list` and `followup_batches` give were made, if they are the
     stored list as it was (see `ListParts.made_at`); None when they are current."""
     stored = standing.stored_part(session, as_of, area_ids_under(session, district) if district else None)
     return stored.made_at if stored is not None else None
 
 
-def other_rows(session: Session, as_of: date, district: District | None, districts: Mapping[int, str],
+def other_rows(session: Session, as_of: date, district: Scope | None, districts: Mapping[int, str],
                area_ids: list[int] | None) -> list[FollowupRow]:
     """The rows after the register's: promises, applications, today's appointments, field updates."""
     return (promise_rows(session, as_of, district, districts)
@@ -200,7 +200,7 @@ def other_rows(session: Session, as_of: date, district: District | None, distric
             + field_update_rows(session, as_of, area_ids))
 
 
-def followup_batches(session: Session, as_of: date, district: District | None = None, *, reason: str | None = None,
+def followup_batches(session: Session, as_of: date, district: Scope | None = None, *, reason: str | None = None,
                      debtor_class: int | None = None, batch: int = 5000) -> Iterator[list[FollowupRow]]:
     """The rows of `followup_list` (of this reason, of this class), in its order, a batch at a time.
 
@@ -229,7 +229,7 @@ def followup_batches(session: Session, as_of: date, district: District | None = 
         yield others
 
 
-def promise_rows(session: Session, as_of: date, district: District | None,
+def promise_rows(session: Session, as_of: date, district: Scope | None,
                  districts: Mapping[int, str]) -> list[FollowupRow]:
     """Promises to pay read off the payments: broken ones to revisit, kept ones to thank."""
     rows = []
@@ -299,7 +299,7 @@ def appointment_rows(session: Session, as_of: date) -> list[FollowupRow]:
     return rows
 
 
-def applications_awaiting(session: Session, district: District | None = None) -> Sequence[MeasureApplication]:
+def applications_awaiting(session: Session, district: Scope | None = None) -> Sequence[MeasureApplication]:
     """Measure applications an officer still has to act on, oldest first."""
     query = (select(MeasureApplication)
              .where(MeasureApplication.status.in_(("submitted", "under_review")))

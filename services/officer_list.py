@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, selectinload
 from domain.clock import BANGKOK
 from domain.followups import FollowupRow
 from models import AppointmentSession, Booking, ContactRequest, Person
-from services.areas import District, area_ids_under
+from services.areas import Scope, area_ids_under
 from services.followups import list_parts
 from services.inbox import asker, visible
 from services.visits import contracts_of, in_scope
@@ -46,7 +46,7 @@ class OfficerList:
     made_at: datetime | None = None  # set: the register's rows are the stored list as it was then
 
 
-def officer_list(session: Session, now: datetime, district: District | None = None, *, offset: int = 0,
+def officer_list(session: Session, now: datetime, district: Scope | None = None, *, offset: int = 0,
                  limit: int = 10) -> OfficerList:
     """Rows offset..offset+limit of the officer's list, and what the whole list holds."""
     area_ids = area_ids_under(session, district) if district else None

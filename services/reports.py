@@ -16,7 +16,7 @@ from models.measures import MeasureApplication
 from models.platform import LineGroup
 from models.register import Contract, Membership
 from models.visits import PromiseToPay, Visit
-from services.areas import District, area_ids_under
+from services.areas import Scope, area_ids_under
 from services.visits import statuses
 
 
@@ -29,7 +29,7 @@ class ReportFacts:
     updates: list[date]
 
 
-def report_facts(session: Session, start: date, end: date, district: District | None) -> ReportFacts:
+def report_facts(session: Session, start: date, end: date, district: Scope | None) -> ReportFacts:
     """What happened in a district (or the province) from `start` to `end`, as plain facts."""
     area_ids = area_ids_under(session, district) if district else None
     first = datetime(start.year, start.month, start.day, tzinfo=BANGKOK)
@@ -68,7 +68,7 @@ def report_facts(session: Session, start: date, end: date, district: District | 
                        mediations, updates)
 
 
-def district_report_for(session: Session, start: date, end: date, district: District | None) -> DistrictReport:
+def district_report_for(session: Session, start: date, end: date, district: Scope | None) -> DistrictReport:
     """The district report (or the province's, for None) from `start` to `end`: facts read, rule applied."""
     facts = report_facts(session, start, end, district)
     return district_report(start, end, facts.visits, facts.promises, facts.applications, facts.mediations,

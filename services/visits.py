@@ -22,7 +22,7 @@ from models.field import FieldUpdate
 from models.measures import MeasureApplication
 from models.register import Contract, Membership, Payment, Person, StaffMember
 from models.visits import PromiseToPay, Visit
-from services.areas import District, area_ids_under, district_of
+from services.areas import Scope, area_ids_under, district_of
 from services.balance import Holding, holdings
 
 SEARCH_LIMIT = 10
@@ -134,7 +134,7 @@ class PromiseRow:
     reason: str  # promise_broken | promise_kept
 
 
-def promises_to_follow(session: Session, as_of: date, district: District | None = None) -> list[PromiseRow]:
+def promises_to_follow(session: Session, as_of: date, district: Scope | None = None) -> list[PromiseRow]:
     """Promises that belong on today's list: broken ones not yet revisited, kept ones this week."""
     window_start = as_of - timedelta(days=120)  # older promises were followed up long ago
     query = (select(PromiseToPay).where(PromiseToPay.due_on >= window_start, PromiseToPay.made_on <= as_of)

@@ -24,7 +24,7 @@ from messages.console import (
 from messages.format import area_name
 from models import Area, Contract, Person, StaffMember
 from models.db import Session
-from services.areas import District, district_choices, district_chosen, officer_area_ids
+from services.areas import Scope, district_choices, district_chosen, officer_area_ids
 from services.audit import record_access
 from services.console import live_session
 from services.visits import person_in_scope
@@ -63,7 +63,7 @@ class Viewer:
         """Neither a district's officer nor a province's: they may import, and see every area."""
         return self.district_id is None and self.province_id is None
 
-    def scope(self, chosen: str | None) -> District | None:
+    def scope(self, chosen: str | None) -> Scope | None:
         """What a page covers: a district officer's own district, by its id (never by its name,
         which a district of another province may share); else the district a province officer
         chose (`services.areas.district_choices`: its name, or `name (province)` where names
@@ -74,7 +74,10 @@ class Viewer:
             return self.district_id
         if not chosen:
             return self.province_id
-        area = district_chosen(db(), chosen)
+        known: dict[str, Area | None] = g.setdefault("districts_chosen", {})  # a page asks several times
+        if chosen not in known:
+            known[chosen] = district_chosen(db(), chosen)
+        area = known[chosen]
         if area is None:
             return chosen if self.province_id is None else self.province_id
         return area.id if self.province_id in (None, area.parent_id) else self.province_id
