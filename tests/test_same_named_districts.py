@@ -2,7 +2,8 @@
 (อำเภอเฉลิมพระเกียรติ is in five provinces). An officer's district is their district, by its id:
 their list in LINE, the morning digest, the prescription alert, the district report and every
 console page show their own district's people and figures, never those of a district of the same
-name elsewhere. Commands and the API say which one they mean by the province."""
+name elsewhere. Commands and the API say which one they mean by the province. An officer of one
+province's office sees, is alerted about and decides for that province only."""
 
 from __future__ import annotations
 
