@@ -113,11 +113,16 @@ def test_groups_are_bound_to_the_district_of_the_province_named(app, db, clock, 
 
 
 def test_the_digest_and_the_prescription_alert_are_of_their_own_district(app, fake, clock, twins):
+    the_morning_is_their_own(app, fake, clock, KORAT)
+
+
+def the_morning_is_their_own(app, fake, clock, officer: str) -> None:  # type: ignore[no-untyped-def]
+    """The clock at 08:05: the officer's digest and prescription alert name NMA's contracts, not SRI's."""
     clock.set(datetime(2026, 11, 20, 8, 5, tzinfo=BANGKOK))
     result = app.test_cli_runner().invoke(args=["scheduler", "--once"])
     assert result.exit_code == 0, result.output
     pushed = [shown(r["body"]["messages"]) for r in fake.requests("/v2/bot/message/push")
-              if r["status"] == 200 and r["body"]["to"] == KORAT]
+              if r["status"] == 200 and r["body"]["to"] == officer]
     digest = [p for p in pushed if "รายการติดตามวันนี้" in p]
     alert = [p for p in pushed if "อีก 90 วันจะครบ 5 ปี" in p]
     assert digest and alert
@@ -255,13 +260,4 @@ def test_an_officer_of_one_province_sees_that_province_only(app, line, db, fake,
         assert session.get(MeasureApplication, ids["บุญมี"]).status == "approved"
         assert session.get(MeasureApplication, ids["ลำดวน"]).status == "under_review"
 
-    clock.set(datetime(2026, 11, 20, 8, 5, tzinfo=BANGKOK))  # the clock: digest and prescription alert
-    result = cli.invoke(args=["scheduler", "--once"])
-    assert result.exit_code == 0, result.output
-    pushed = [shown(r["body"]["messages"]) for r in fake.requests("/v2/bot/message/push")
-              if r["status"] == 200 and r["body"]["to"] == PROVINCIAL]
-    digest = [p for p in pushed if "รายการติดตามวันนี้" in p]
-    alert = [p for p in pushed if "อีก 90 วันจะครบ 5 ปี" in p]
-    assert digest and alert
-    assert OWN in digest[0] and THEIRS not in digest[0]
-    assert OWN_ENDED in alert[0] and THEIRS_ENDED not in alert[0]
+    the_morning_is_their_own(app, fake, clock, PROVINCIAL)
