@@ -175,6 +175,8 @@ def test_the_cli_report_names_the_province_when_names_repeat(app, twins):
 
     assert updates("--district", TWIN, "--province", "นครราชสีมา") == "ข่าวจากพื้นที่ 1 เรื่อง"
     assert updates("--province", "สระบุรี") == "ข่าวจากพื้นที่ 2 เรื่อง"
+    titled = cli.invoke(args=["reports", "district", "--province", "สระบุรี", "--week", "2026-11-16"]).output
+    assert titled.startswith("📋 รายงานการติดตาม จังหวัดสระบุรี\n")
     assert updates("--district", TWIN) == "ข่าวจากพื้นที่ 3 เรื่อง"  # the name alone: both
     assert cli.invoke(args=["reports", "district", "--province", "ภูเก็ต"]).exit_code != 0
 

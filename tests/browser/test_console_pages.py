@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from tests.browser.harness import DESKTOP, PHONE, overflows_sideways, screenshot
 from tests.test_console import MUANG_OFFICER, PROVINCE_OFFICER, login_link, office  # noqa: F401  (fixture)
-from tests.test_same_named_districts import NATIONAL, OWN, THEIRS, TWIN, twins  # noqa: F401  (fixture)
+from tests.test_same_named_districts import NATIONAL, OWN, PROVINCIAL, THEIRS, TWIN, twins  # noqa: F401  (fixture)
 
 
 def sign_in(live_app, page, line_user_id: str) -> None:  # type: ignore[no-untyped-def]
@@ -174,3 +174,32 @@ def test_two_districts_of_one_name_are_two_choices_on_a_phone_and_a_desktop(live
         expect(page.get_by_label("ตำบล")).to_contain_text("พุแค")
         assert not overflows_sideways(page)
     screenshot(page, "console-today-same-named-districts")
+
+
+def test_an_officer_of_one_province_sees_its_name_and_its_districts_only(live_app, open_page, clock,
+                                                                         twins):  # noqa: F811
+    """A province's office on a register of several: the header names the province, the district
+    choice holds its districts only, and the register's import is not theirs."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from models import Area, StaffMember
+
+    with Session(live_app.db) as session:
+        korat = session.scalars(select(Area).where(Area.level == "province", Area.name == "นครราชสีมา")).one()
+        session.add(StaffMember(line_user_id=PROVINCIAL, name="วิไลวรรณ", role="officer", province_id=korat.id,
+                                created_at=clock.now()))
+        session.commit()
+    for size in (PHONE, DESKTOP):
+        page = open_page(size)
+        sign_in(live_app, page, PROVINCIAL)
+        expect(page.get_by_role("heading", level=1)).to_contain_text("จังหวัดนครราชสีมา")
+        expect(page.get_by_label("อำเภอ").locator("option")).to_have_text(["ทั้งจังหวัด", f"{TWIN} (นครราชสีมา)"])
+        expect(page.locator("ol.rows")).to_contain_text(OWN)
+        expect(page.locator("ol.rows")).not_to_contain_text(THEIRS)
+        expect(page.get_by_role("link", name="นำเข้าทะเบียน")).to_have_count(0)
+        assert not overflows_sideways(page)
+    screenshot(page, "console-today-province-office")
+    page.goto(live_app.url + "/console/import")
+    expect(page.locator("main")).to_contain_text("เจ้าหน้าที่ที่ดูแลทะเบียนทั้งหมด")
+    screenshot(page, "console-import-refused")

@@ -49,7 +49,7 @@ def reports_district(district: str | None, province: str, week: str | None) -> N
         if isinstance(scope, str) and not area_ids_under(session, scope):
             raise click.ClickException(f"no district {district!r} in the register")
         report = district_report_for(session, start, end, scope)
-    click.echo(district_report_text(report, area_name(district or province or None)))
+    click.echo(district_report_text(report, area_name(district or None, province or None)))
 
 
 @reports.command("dashboard")
