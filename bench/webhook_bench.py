@@ -531,6 +531,8 @@ def profile(events: int, contracts: int, url: str) -> None:
                 took = time.perf_counter() - t0
                 print(f"== {mix}: {len(chosen) - 20} events, {took / (len(chosen) - 20) * 1000:.2f} ms each "
                       "(under cProfile)")
+                if os.environ.get("PROFILE_DUMP"):  # for pstats' callers and callees, e.g. snakeviz
+                    profiler.dump_stats(f"{os.environ['PROFILE_DUMP']}.{mix}")
                 pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(45)
 
 
