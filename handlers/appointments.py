@@ -18,6 +18,7 @@ from messages.line_json import Message
 from messages.payloads import BookingAction
 from models import Booking, Person
 from services import appointments
+from services.areas import officer_area_ids
 from services.audit import record_access
 from services.identity import person_by_id
 
@@ -164,12 +165,13 @@ def _full(ctx: Context, session_id: int, *, closed: bool = False) -> list[Messag
 
 def rosters(ctx: Context) -> list[Message]:
     """Today's and tomorrow's sessions, with counts and who is coming when."""
-    start = datetime(ctx.today.year, ctx.today.month, ctx.today.day, tzinfo=ctx.now.tzinfo)
-    rows = appointments.rosters_between(ctx.session, start, start + timedelta(days=2))
-    out = [(row.view, [(f"{b.slot_start.astimezone(ctx.now.tzinfo):%H:%M}", b.person.full_name)
-                       for b in row.bookings]) for row in rows]
-    seen = [b.person_id for row in rows for b in row.bookings]
     me = ctx.as_officer()
+    start = datetime(ctx.today.year, ctx.today.month, ctx.today.day, tzinfo=ctx.now.tzinfo)
+    rows = appointments.rosters_between(ctx.session, start, start + timedelta(days=2),
+                                        officer_area_ids(ctx.session, me))
+    out = [(row.view, [(f"{b.slot_start.astimezone(ctx.now.tzinfo):%H:%M}", b.person.full_name)
+                       for b in row.bookings], row.others) for row in rows]
+    seen = [b.person_id for row in rows for b in row.bookings]
     if seen:  # names on a roster are personal data: the audit trail records the look
         record_access(ctx.session, seen, viewer=me.line_user_id, viewer_name=me.name, channel="line",
                       action="roster", detail=f"{words.APPOINTMENT[0]} (today and tomorrow)", now=ctx.now)

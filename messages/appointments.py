@@ -293,14 +293,23 @@ def session_moved(view: BookingView, old_start: datetime, old_place: str) -> lis
         _calendar_update(view.calendar_url)]
 
 
-def officer_sessions(rows: Sequence[tuple[SessionView, Sequence[tuple[str, str]]]]) -> list[Message]:
-    """`นัดหมาย` from an officer: today's and tomorrow's sessions, counts and rosters."""
+def others_booked(count: int) -> str:
+    """A roster's line for the people booked whom a district officer may not see by name."""
+    return f"และอีก {count:,} คนนอกพื้นที่ของคุณ (ไม่แสดงชื่อ)"
+
+
+def officer_sessions(rows: Sequence[tuple[SessionView, Sequence[tuple[str, str]], int]]) -> list[Message]:
+    """`นัดหมาย` from an officer: today's and tomorrow's sessions, counts and rosters (each with the
+    people booked the officer may see by name, and how many others)."""
     if not rows:
         return [TextMessage(text="วันนี้และพรุ่งนี้ไม่มีรอบนัดค่ะ")]
     out: list[Message] = []
-    for view, roster in rows[:5]:
-        booked = len(roster)
-        lines = "\n".join(f"{i}. {time} {name}" for i, (time, name) in enumerate(roster, start=1)) or "ยังไม่มีผู้จอง"
+    for view, roster, others in rows[:5]:
+        booked = len(roster) + others
+        lines = "\n".join(f"{i}. {time} {name}" for i, (time, name) in enumerate(roster, start=1))
+        if others:
+            lines = f"{lines}\n{others_booked(others)}" if lines else others_booked(others)
+        lines = lines or "ยังไม่มีผู้จอง"
         out.append(TextMessage(text=f"{session_heading(view.kind, view.title)}\n{_when(view.starts_at, view.ends_at)}\n"
                                     f"{view.place}\nจองแล้ว {booked}/{booked + view.seats_left}\n{lines}"))
     return out

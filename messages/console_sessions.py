@@ -50,11 +50,6 @@ def session_problem(problem: SessionProblem) -> str:
     return SESSION_PROBLEMS[problem.reason].format(limit=f"{problem.limit:,}" if problem.limit else "")
 
 
-def others_booked(count: int) -> str:
-    """The roster's line for the people booked whom a district officer may not see by name."""
-    return f"และอีก {count:,} คนนอกพื้นที่ของคุณ (ไม่แสดงชื่อ)"
-
-
 PUBLISHED = "เปิดรอบนัดแล้ว ผู้มีสิทธิ์จองได้ทาง LINE (พิมพ์ \"นัดหมาย\")"
 
 

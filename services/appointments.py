@@ -295,24 +295,34 @@ def sessions_for(session: Session, person: Person, now: datetime, moving: Bookin
 
 @dataclass(frozen=True)
 class Roster:
-    """A session and who holds its seats, by seat."""
+    """A session and who holds its seats, by seat: the bookings of people the officer may see, and
+    how many others are booked (counted, never named)."""
 
     view: SessionView
     bookings: list[Booking]
+    others: int = 0
 
 
-def rosters_between(session: Session, start: datetime, end: datetime) -> list[Roster]:
-    """Open sessions starting in [start, end), each with its active bookings and their people."""
+def rosters_between(session: Session, start: datetime, end: datetime,
+                    area_ids: Sequence[int] | None) -> list[Roster]:
+    """Open sessions starting in [start, end), each with its active bookings and their people, as an
+    officer of `area_ids` may see them (`services.visits.in_scope`; None: everyone), as the
+    console's roster shows them (`roster_in_scope`)."""
     rows = session.scalars(select(AppointmentSession).where(
         AppointmentSession.status == "open", AppointmentSession.starts_at >= start,
         AppointmentSession.starts_at < end).order_by(AppointmentSession.starts_at)).all()
     by_session: dict[int, list[Booking]] = {row.id: [] for row in rows}
+    booked: dict[int, int] = {}
     if rows:
-        for booking in session.scalars(select(Booking).where(Booking.session_id.in_(by_session),
-                                                             Booking.status == "booked")
+        active = (Booking.session_id.in_(by_session), Booking.status == "booked")
+        for booking in session.scalars(select(Booking).join(Person, Person.id == Booking.person_id)
+                                       .where(*active, in_scope(area_ids))
                                        .options(selectinload(Booking.person)).order_by(Booking.seat)):
             by_session[booking.session_id].append(booking)
-    return [Roster(_view(row, len(by_session[row.id])), by_session[row.id]) for row in rows]
+        booked = {session_id: count for session_id, count in session.execute(
+            select(Booking.session_id, func.count()).where(*active).group_by(Booking.session_id))}
+    return [Roster(_view(row, booked.get(row.id, 0)), by_session[row.id],
+                   booked.get(row.id, 0) - len(by_session[row.id])) for row in rows]
 
 
 def booking_view(booking: Booking, settings: Settings) -> BookingView:

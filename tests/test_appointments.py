@@ -474,3 +474,38 @@ def test_asking_for_mediation_offers_court_sessions_first(app, line, db, contrac
     carousel = next(m for m in replies if m.get("type") == "flex")
     applied = press(line, carousel, "ขอนัดไกล่เกลี่ย")[0]
     assert "ศาลแขวง" in first_offered(press(line, applied, "เลือกวันนัดเลย"))
+
+
+def test_a_district_officer_sees_by_name_only_the_people_of_their_district_on_the_line_roster(app, line, db,
+                                                                                           in_default):
+    """`นัดหมาย` from an officer names only the people they may see, as the console's roster does;
+    the others booked are counted, and only those named are on the audit trail."""
+    from models import Area, DataAccess, StaffMember
+
+    neighbour, officer = "U" + "ab" * 16, "U" + "0d" * 16
+    with Session(db) as session:
+        kathu = f.area(session, district="กะทู้", subdistrict="ป่าตอง")
+        who = f.person(session, first_name="มาลี", last_name="ศรีสุข")
+        contract = f.contract(session, where=kathu, contract_date=date(2025, 6, 1), first_due_date=date(2025, 7, 1),
+                              principal=48000)
+        f.member(session, contract, who)
+        f.link(session, who, neighbour)
+        district = session.scalars(select(Area).where(Area.level == "district", Area.name == "กะทู้")).one()
+        session.add(StaffMember(line_user_id=officer, name="อรุณี", role="officer", district_id=district.id,
+                                created_at=f.NOW))
+        session.commit()
+        neighbour_id = who.id
+    add_session(app, kind="clinic", start="2026-11-21T09:00", end="2026-11-21T12:00", place="สำนักงาน", capacity=6,
+                slot_minutes=30)
+    for user in (USER, neighbour):
+        slots = press(line, line.say("นัดหมาย", user=user)[1], "เลือกรอบนี้", user=user)[0]
+        press(line, press(line, slots, slots["quickReply"]["items"][0]["action"]["label"], user=user)[0],
+              "ยืนยันนัด", user=user)
+
+    roster = line.say("นัดหมาย", user=officer)[0]["text"]
+    assert "จองแล้ว 2/6" in roster and "มาลี ศรีสุข" in roster
+    assert "สมศรี" not in roster and "แก้วประดับ" not in roster
+    assert "และอีก 1 คนนอกพื้นที่ของคุณ (ไม่แสดงชื่อ)" in roster
+    with db.connect() as connection:
+        looked = connection.execute(select(DataAccess.person_id).where(DataAccess.action == "roster")).scalars().all()
+    assert looked == [neighbour_id]

@@ -27,7 +27,7 @@ from domain.appointments import ATTENDANCE, COURT_CHECKLIST, MAX_CAPACITY, OUTCO
 from domain.clock import BANGKOK
 from domain.textnorm import to_ascii_digits
 from messages import console_sessions as words
-from messages.appointments import says_kind, session_cancelled, session_moved, session_title
+from messages.appointments import others_booked, says_kind, session_cancelled, session_moved, session_title
 from messages.console import CONTRACT_STATUSES
 from messages.format import thai_date, thai_time
 from models import AppointmentSession, Booking
@@ -160,7 +160,7 @@ def session_page(session_id: int, *, form: dict[str, str] | None = None,
                            booking_statuses=words.BOOKING_STATUS_NAMES, attendance=words.ATTENDANCE_NAMES,
                            outcomes=words.OUTCOME_NAMES, checklist=words.CHECKLIST, checklist_keys=COURT_CHECKLIST,
                            measures=in_force(today()), contract_statuses=CONTRACT_STATUSES,
-                           others_line=words.others_booked(others) if others else None, said=said, form=shown,
+                           others_line=others_booked(others) if others else None, said=said, form=shown,
                            problems=[words.session_problem(p) for p in problems or []],
                            wrong={p.field for p in problems or []}, booking_problem=booking_problem,
                            now=runtime().clock.now()), status
