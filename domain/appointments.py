@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -46,6 +47,7 @@ class OpenSession:
     opens_at: datetime | None
     closes_at: datetime | None
     district_id: int | None
+    province_id: int | None = None  # None: the register's own, offered to everyone
 
 
 # The kinds of session (DOMAIN.md): court mediation, the debt clinic, the mobile unit.
@@ -198,10 +200,12 @@ def bookable(status: str, starts_at: datetime, opens_at: datetime | None, closes
 
 def sessions_to_offer(sessions: Iterable[OpenSession], now: datetime, *, debtor_classes: set[int],
                       home_districts: set[int], held: Iterable[tuple[int, str]],
-                      moving: tuple[int, str] | None = None, asked: str | None = None) -> list[SessionView]:
+                      moving: tuple[int, str] | None = None, asked: str | None = None,
+                      home_provinces: AbstractSet[int] = frozenset()) -> list[SessionView]:
     """Sessions a person may book now, in the order offered.
 
-    Court only when one of their contracts is in default or ended; never a kind they already
+    A session of a province only to people with a contract there (`home_provinces`), a session
+    of no province to everyone. Court only when one of their contracts is in default or ended; never a kind they already
     hold (`held`: their active bookings as (id, kind)), except the booking being moved, which
     only moves within its kind (`moving`: (id, kind)); full sessions left out. The kind the
     person asked for (`asked`: after asking for mediation, "court") comes first; then mobile
@@ -211,6 +215,8 @@ def sessions_to_offer(sessions: Iterable[OpenSession], now: datetime, *, debtor_
     offered = []
     for session in sessions:
         view = session.view
+        if session.province_id is not None and session.province_id not in home_provinces:
+            continue
         if not bookable(session.status, view.starts_at, session.opens_at, session.closes_at, now):
             continue
         if view.kind in have or (moving is not None and view.kind != moving[1]):

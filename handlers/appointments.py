@@ -18,7 +18,7 @@ from messages.line_json import Message
 from messages.payloads import BookingAction
 from models import Booking, Person
 from services import appointments
-from services.areas import officer_area_ids
+from services.areas import officer_area_ids, provinces_of
 from services.audit import record_access
 from services.identity import person_by_id
 
@@ -168,7 +168,7 @@ def rosters(ctx: Context) -> list[Message]:
     me = ctx.as_officer()
     start = datetime(ctx.today.year, ctx.today.month, ctx.today.day, tzinfo=ctx.now.tzinfo)
     rows = appointments.rosters_between(ctx.session, start, start + timedelta(days=2),
-                                        officer_area_ids(ctx.session, me))
+                                        officer_area_ids(ctx.session, me), provinces_of(ctx.session, me.area_id))
     out = [(row.view, [(f"{b.slot_start.astimezone(ctx.now.tzinfo):%H:%M}", b.person.full_name)
                        for b in row.bookings], row.others) for row in rows]
     seen = [b.person_id for row in rows for b in row.bookings]

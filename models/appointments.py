@@ -42,10 +42,13 @@ class AppointmentSession(Base):
     opens_at: Mapped[datetime | None]
     closes_at: Mapped[datetime | None]
     district_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"))
+    # the province whose people book it and whose officers see it (None: the register's own, for everyone)
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id"))
     status: Mapped[str] = mapped_column(String(10), default="open")  # open | cancelled
     created_at: Mapped[datetime]
 
-    district: Mapped[Area | None] = relationship()
+    district: Mapped[Area | None] = relationship(foreign_keys=[district_id])
+    province: Mapped[Area | None] = relationship(foreign_keys=[province_id])
 
 
 class Booking(Base):

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from linebot.v3.messaging import Message
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -30,7 +30,7 @@ from domain.clock import BANGKOK
 from models.appointments import AppointmentSession, Booking
 from models.register import Person
 from services import outbox
-from services.areas import district_of_areas
+from services.areas import district_of_areas, provinces_of
 from services.balance import holdings
 from services.calendar import calendar_url
 from services.visits import in_scope
@@ -121,8 +121,11 @@ def create_session(session: Session, *, kind: str, start: datetime, end: datetim
                    now: datetime, title: str, slot_minutes: int | None = None,
                    officer: str | None = None, documents: list[str] | None = None, map_url: str | None = None,
                    opens_at: datetime | None = None, closes_at: datetime | None = None,
-                   district_id: int | None = None) -> AppointmentSession:
-    """A new session after the one rule set of every way of publishing; SessionRefused says what is wrong."""
+                   district_id: int | None = None, province_id: int | None = None) -> AppointmentSession:
+    """A new session after the one rule set of every way of publishing; SessionRefused says what is wrong.
+
+    `province_id`: a session of that province, booked by its people and seen by its officers (a
+    mobile unit's district says it); None: the register's own, for everyone."""
     problems = session_problems(kind=kind, starts_at=start, ends_at=end, place=place, capacity=capacity,
                                 slot_minutes=slot_minutes, now=now)
     if problems:
@@ -133,6 +136,9 @@ def create_session(session: Session, *, kind: str, start: datetime, end: datetim
                              starts_at=start, ends_at=end, capacity=capacity, slot_minutes=slot_minutes,
                              officer=officer, documents=documents or [], opens_at=opens_at, closes_at=closes_at,
                              district_id=district_id, status="open", created_at=now)
+    if province_id is None and district_id is not None:
+        province_id = next(iter(provinces_of(session, district_id) or ()), None)
+    row.province_id = province_id
     session.add(row)
     session.flush()
     return row
@@ -198,6 +204,20 @@ def sessions_from(session: Session, start: datetime) -> Sequence[AppointmentSess
     """Appointment sessions starting at or after `start`, soonest first."""
     return session.scalars(select(AppointmentSession).where(AppointmentSession.starts_at >= start)
                            .order_by(AppointmentSession.starts_at)).all()
+
+
+def seen_in(provinces: set[int] | None) -> ColumnElement[bool]:
+    """Sessions an officer of these provinces sees (`services.areas.provinces_of` their area): their
+    provinces' and the register's own (no province); None (the whole register's officer): every one."""
+    if provinces is None:
+        return true()
+    return or_(AppointmentSession.province_id.is_(None), AppointmentSession.province_id.in_(provinces))
+
+
+def session_seen(session: Session, session_id: int, provinces: set[int] | None) -> AppointmentSession | None:
+    """The session, if an officer of these provinces sees it (`seen_in`)."""
+    return session.scalars(select(AppointmentSession).where(AppointmentSession.id == session_id,
+                                                            seen_in(provinces))).first()
 
 
 def session_roster(session: Session, session_id: int) -> Sequence[Booking]:
@@ -283,10 +303,15 @@ def sessions_for(session: Session, person: Person, now: datetime, moving: Bookin
         .order_by(AppointmentSession.starts_at)).all()
     # the whole area tree in one query, and only when a mobile unit could come first
     districts = district_of_areas(session) if held and any(row.kind == "mobile" for row in rows) else {}
+    provinces: set[int] = set()
+    if any(row.province_id is not None for row in rows):  # a register of several provinces
+        for area_id in {h.contract.area_id for h in held}:
+            provinces |= provinces_of(session, area_id) or set()
     taken = _taken_counts(session, [row.id for row in rows])
     return sessions_to_offer(
-        [OpenSession(_view(row, taken.get(row.id, 0)), row.status, row.opens_at, row.closes_at, row.district_id)
-         for row in rows], now,
+        [OpenSession(_view(row, taken.get(row.id, 0)), row.status, row.opens_at, row.closes_at, row.district_id,
+                     row.province_id)
+         for row in rows], now, home_provinces=provinces,
         debtor_classes={h.position.debtor_class for h in held if h.position.debtor_class},
         home_districts={districts[h.contract.area_id].id for h in held if h.contract.area_id in districts},
         held=[(b.id, b.kind) for b in active_bookings(session, person.id)],
@@ -304,13 +329,14 @@ class Roster:
 
 
 def rosters_between(session: Session, start: datetime, end: datetime,
-                    area_ids: Sequence[int] | None) -> list[Roster]:
-    """Open sessions starting in [start, end), each with its active bookings and their people, as an
-    officer of `area_ids` may see them (`services.visits.in_scope`; None: everyone), as the
-    console's roster shows them (`roster_in_scope`)."""
+                    area_ids: Sequence[int] | None, provinces: set[int] | None) -> list[Roster]:
+    """Open sessions starting in [start, end) that an officer of these provinces sees (`seen_in`),
+    each with its active bookings and their people, as an officer of `area_ids` may see them
+    (`services.visits.in_scope`; None: everyone), as the console's roster shows them
+    (`roster_in_scope`)."""
     rows = session.scalars(select(AppointmentSession).where(
         AppointmentSession.status == "open", AppointmentSession.starts_at >= start,
-        AppointmentSession.starts_at < end).order_by(AppointmentSession.starts_at)).all()
+        AppointmentSession.starts_at < end, seen_in(provinces)).order_by(AppointmentSession.starts_at)).all()
     by_session: dict[int, list[Booking]] = {row.id: [] for row in rows}
     booked: dict[int, int] = {}
     if rows:
@@ -334,10 +360,13 @@ def booking_view(booking: Booking, settings: Settings) -> BookingView:
 
 
 def alternatives_to(session: Session, appointment: AppointmentSession, now: datetime) -> list[SessionView]:
-    """Other sessions of the same kind someone could book now instead, with free seats, soonest first."""
+    """Other sessions of the same kind someone could book now instead, with free seats, soonest first:
+    of the same province or the register's own (never another province's: its people booked this one)."""
+    here = (seen_in({appointment.province_id}) if appointment.province_id is not None
+            else AppointmentSession.province_id.is_(None))
     rows = session.scalars(select(AppointmentSession).where(
         AppointmentSession.kind == appointment.kind, AppointmentSession.status == "open",
-        AppointmentSession.id != appointment.id, AppointmentSession.starts_at > now)
+        AppointmentSession.id != appointment.id, AppointmentSession.starts_at > now, here)
         .order_by(AppointmentSession.starts_at)).all()
     taken = _taken_counts(session, [row.id for row in rows])
     views = [_view(row, taken.get(row.id, 0)) for row in rows
@@ -368,14 +397,15 @@ def cancel_session(session: Session, appointment: AppointmentSession, now: datet
     return len(bookings)
 
 
-def bookings_on(session: Session, days: Sequence[date]) -> list[Booking]:
-    """Active bookings whose appointment falls on one of these Bangkok days."""
+def bookings_on(session: Session, days: Sequence[date], provinces: set[int] | None = None) -> list[Booking]:
+    """Active bookings whose appointment falls on one of these Bangkok days (of sessions an officer of
+    these provinces sees: `seen_in`)."""
     first, last = min(days), max(days)
     start = datetime(first.year, first.month, first.day, tzinfo=BANGKOK)
     end = datetime(last.year, last.month, last.day, tzinfo=BANGKOK) + timedelta(days=1)
     return list(session.scalars(select(Booking).join(AppointmentSession)
                                 .where(Booking.status == "booked", AppointmentSession.status == "open",
-                                       Booking.slot_start >= start, Booking.slot_start < end)
+                                       Booking.slot_start >= start, Booking.slot_start < end, seen_in(provinces))
                                 .options(selectinload(Booking.session)).order_by(Booking.slot_start)))
 
 
@@ -395,9 +425,11 @@ class SessionLine:
         return max(self.seats - self.taken, 0)
 
 
-def session_lines(session: Session, since: datetime, until: datetime | None = None) -> list[SessionLine]:
-    """Sessions starting in [since, until), soonest first, with seats taken, in two queries."""
-    query = select(AppointmentSession).where(AppointmentSession.starts_at >= since)
+def session_lines(session: Session, since: datetime, until: datetime | None = None, *,
+                  provinces: set[int] | None = None) -> list[SessionLine]:
+    """Sessions starting in [since, until) that an officer of these provinces sees (`seen_in`), soonest
+    first, with seats taken, in two queries."""
+    query = select(AppointmentSession).where(AppointmentSession.starts_at >= since, seen_in(provinces))
     if until is not None:
         query = query.where(AppointmentSession.starts_at < until)
     rows = session.scalars(query.order_by(AppointmentSession.starts_at)).all()

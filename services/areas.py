@@ -151,6 +151,25 @@ def _area_ids_under(session: Session, district: Scope) -> list[int]:
     return list(session.scalars(select(tree.c.id)))
 
 
+def provinces(session: Session) -> list[Area]:
+    """Every province of the register, by name."""
+    return list(session.scalars(select(Area).where(Area.level == "province").order_by(Area.name, Area.id)))
+
+
+def provinces_of(session: Session, scope: Scope | None) -> set[int] | None:
+    """The provinces a part of the register lies in (an area by id: its province, or itself if it is
+    one; a district's name: the provinces of every district of that name), in one query up the
+    tree; None for None (the whole register)."""
+    if scope is None:
+        return None
+    start = (select(Area.id, Area.parent_id, Area.level).where(Area.id == scope) if isinstance(scope, int)
+             else select(Area.id, Area.parent_id, Area.level).where(Area.level == "district", Area.name == scope))
+    path = start.cte("path", recursive=True)
+    above = aliased(Area)
+    path = path.union_all(select(above.id, above.parent_id, above.level).where(above.id == path.c.parent_id))
+    return set(session.scalars(select(path.c.id).where(path.c.level == "province")))
+
+
 def officer_area_ids(session: Session, officer: StaffMember) -> list[int] | None:
     """The areas an officer looks after: their district's, or their province's (None: an officer
     with neither sees everyone)."""

@@ -23,7 +23,7 @@ from domain.money import Position
 from models import Booking, Contract, FieldUpdate, LineGroup, MeasureApplication, StaffMember
 from services import standing
 from services.appointments import bookings_on
-from services.areas import DistrictNames, Scope, area_ids_under, district_of_areas
+from services.areas import DistrictNames, Scope, area_ids_under, district_of_areas, provinces_of
 from services.contracts import ContractFacts, each_open_position, open_positions
 from services.measure_store import measure_labels
 from services.visits import promises_to_follow
@@ -196,7 +196,7 @@ def other_rows(session: Session, as_of: date, district: Scope | None, districts:
     """The rows after the register's: promises, applications, today's appointments, field updates."""
     return (promise_rows(session, as_of, district, districts)
             + application_rows(session, applications_awaiting(session, district), districts)
-            + appointment_rows(session, as_of)
+            + appointment_rows(session, as_of, provinces_of(session, district))
             + field_update_rows(session, as_of, area_ids))
 
 
@@ -276,10 +276,11 @@ def field_update_rows(session: Session, as_of: date, area_ids: list[int] | None 
     return rows
 
 
-def appointment_rows(session: Session, as_of: date) -> list[FollowupRow]:
-    """Today's sessions with people booked: what the officer prepares for."""
+def appointment_rows(session: Session, as_of: date, provinces: set[int] | None = None) -> list[FollowupRow]:
+    """Today's sessions with people booked (that an officer of these provinces sees, None: every one):
+    what the officer prepares for."""
     by_session: dict[int, list[Booking]] = {}
-    for booking in bookings_on(session, [as_of]):
+    for booking in bookings_on(session, [as_of], provinces):
         by_session.setdefault(booking.session_id, []).append(booking)
     rows = []
     for bookings in by_session.values():

@@ -26,10 +26,11 @@ HOME = 7
 
 
 def open_session(id_: int, kind: str, *, days: int = 1, seats: int = 5, district: int | None = None,
-                 opens: datetime | None = None, closes: datetime | None = None, status: str = "open") -> OpenSession:
+                 opens: datetime | None = None, closes: datetime | None = None, status: str = "open",
+                 province: int | None = None) -> OpenSession:
     starts = NOW + timedelta(days=days)
     return OpenSession(SessionView(id_, kind, f"{kind} {id_}", "ที่ไหนสักแห่ง", starts, starts + timedelta(hours=2),
-                                   seats), status, opens, closes, district)
+                                   seats), status, opens, closes, district, province)
 
 
 def offer(sessions: list[OpenSession], *, classes: set[int] | None = None, held: list[tuple[int, str]] | None = None,
@@ -173,3 +174,29 @@ def test_seats_are_counted_and_placed_by_arithmetic_as_the_list_would_have_them(
     listed = seat_starts(start, end, slot, capacity)
     assert seat_count(start, end, slot, capacity) == len(listed)
     assert [seat_start_at(start, slot, k) for k in range(1, len(listed) + 1)] == listed
+
+
+@given(st.lists(st.builds(lambda i, kind, days, province: open_session(i, kind, days=days, province=province),
+                          st.integers(1, 10_000), kinds, st.integers(1, 30), st.sampled_from([None, 1, 2, 3])),
+                max_size=12, unique_by=lambda s: s.view.id).map(lambda found: sorted(found,
+                                                                                    key=lambda s: s.view.starts_at)),
+       st.sets(st.sampled_from([1, 2, 3])), st.one_of(st.none(), kinds))
+def test_a_session_of_a_province_is_offered_only_to_its_people(sessions, home, asked):
+    """A register of several provinces: a session of a province goes to people with a contract there,
+    one of no province to everyone; whoever may book it is offered it, in the same order as before."""
+    by_id = {s.view.id: s for s in sessions}
+    offered = sessions_to_offer(sessions, NOW, debtor_classes={IN_DEFAULT}, home_districts={HOME}, held=[],
+                                asked=asked, home_provinces=home)
+    assert all(by_id[v.id].province_id in home | {None} for v in offered)
+    everywhere = sessions_to_offer(sessions, NOW, debtor_classes={IN_DEFAULT}, home_districts={HOME}, held=[],
+                                   asked=asked, home_provinces={1, 2, 3})
+    assert offered == [v for v in everywhere if by_id[v.id].province_id in home | {None}]
+
+
+def test_a_person_on_no_province_s_contract_is_offered_only_the_register_s_own_sessions():
+    sessions = [open_session(1, "clinic", province=1), open_session(2, "clinic", days=2),
+                open_session(3, "mobile", days=3, province=2)]
+    assert [v.id for v in sessions_to_offer(sessions, NOW, debtor_classes={IN_DEFAULT}, home_districts=set(),
+                                            held=[])] == [2]
+    assert [v.id for v in sessions_to_offer(sessions, NOW, debtor_classes={IN_DEFAULT}, home_districts=set(),
+                                            held=[], home_provinces={2})] == [2, 3]

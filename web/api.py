@@ -44,7 +44,7 @@ from services.appointments import (
     sessions_from,
     taken_seats,
 )
-from services.areas import AreaNotFound, area_ids_under, district_names, scope_named
+from services.areas import AreaNotFound, area_ids_under, district_names, one_province, scope_named
 from services.audit import record_access
 from services.contracts import contract_by_code, first_open_contract, position_of, set_contract_status
 from services.followups import application_row, followup_list, position_fields
@@ -343,11 +343,15 @@ def add_session():  # type: ignore[no-untyped-def]
     rt = runtime()
     with rt.sessions() as session:
         try:
+            province = one_province(session, body.province).id if body.province else None
+        except AreaNotFound as missing:
+            raise Invalid([("province", str(missing))]) from None
+        try:
             row = create_session(
                 session, kind=body.kind, start=body.start, end=body.end, place=body.place,
                 capacity=body.capacity, now=rt.clock.now(), title=session_title(body.kind, body.title),
                 slot_minutes=body.slot_minutes, officer=body.officer or None, documents=body.documents or [],
-                map_url=body.map_url)
+                map_url=body.map_url, province_id=province)
         except SessionRefused as refused:  # what the body's types cannot say: in the past, no slot fits
             raise Invalid([(p.field, p.detail) for p in refused.problems]) from None
         session.commit()
@@ -491,7 +495,8 @@ def _session_row(session, row: AppointmentSession) -> dict[str, Any]:  # type: i
     return {"id": row.id, "kind": row.kind, "title": row.title, "place": row.place, "map_url": row.map_url,
             "start": row.starts_at.astimezone(BANGKOK).isoformat(), "end": row.ends_at.astimezone(BANGKOK).isoformat(),
             "capacity": seats, "booked": taken, "slot_minutes": row.slot_minutes, "officer": row.officer,
-            "documents": row.documents, "status": row.status}
+            "documents": row.documents, "status": row.status,
+            "province": row.province.name if row.province is not None else None}
 
 
 @bp.get("/outbox")

@@ -213,6 +213,9 @@ class NewSession(Body):
                               PlainText]] | None = Field(default=None, max_length=MAX_DOCUMENTS,
                                                          description="what to bring, one item each")
     map_url: Annotated[str, StringConstraints(max_length=500, pattern=r"^https?://\S+$"), PlainText] | None = None
+    province: Name | None = Field(default=None, description=(
+        "the province whose people book it and whose officers see it, by name; absent: the register's own "
+        "session, for everyone (a register of one province)"))
 
     @field_validator("end")
     @classmethod

@@ -21,6 +21,7 @@ from services.appointments import (
     seats_in,
     seats_of,
 )
+from services.areas import AreaNotFound, one_province
 
 
 @click.group(cls=AppGroup, help="Appointment sessions: court mediation, debt clinic, mobile unit.")
@@ -49,21 +50,27 @@ def _moment(raw: str) -> datetime:
 @click.option("--map-url")
 @click.option("--opens", help="booking opens (YYYY-MM-DDTHH:MM); default: now")
 @click.option("--closes", help="booking closes (YYYY-MM-DDTHH:MM); default: when the session starts")
+@click.option("--province", default="", help="a session of this province: booked by its people, seen by its "
+                                               "officers (default: the register's own, for everyone)")
 def sessions_add(kind: str, start: str, end: str, place: str, capacity: int, title: str | None,
                  slot_minutes: int | None, officer: str | None, documents: tuple[str, ...],
-                 map_url: str | None, opens: str | None, closes: str | None) -> None:
+                 map_url: str | None, opens: str | None, closes: str | None, province: str) -> None:
     """Publish a session people can book in LINE."""
     rt = runtime()
     try:
         with session_scope(rt.sessions) as session:
+            try:
+                province_id = one_province(session, province).id if province else None
+            except AreaNotFound as missing:
+                raise click.ClickException(f"--province: {missing}") from None
             row = create_session(session, kind=kind, start=_moment(start), end=_moment(end), place=place,
                                  capacity=capacity, now=rt.clock.now(), title=session_title(kind, title),
                                  slot_minutes=slot_minutes,
                                  officer=officer, documents=list(documents), map_url=map_url,
                                  opens_at=_moment(opens) if opens else None,
-                                 closes_at=_moment(closes) if closes else None)
+                                 closes_at=_moment(closes) if closes else None, province_id=province_id)
             click.echo(f"session {row.id}: {row.kind} {row.starts_at.astimezone(BANGKOK):%Y-%m-%d %H:%M} "
-                       f"{row.place} ({len(seats_of(row))} seats)")
+                       f"{row.place} ({len(seats_of(row))} seats){f' for {province}' if province else ''}")
     except SessionRefused as refused:  # the one rule set of the console, the API and here
         raise _refused(refused) from None
     except ValueError as exc:

@@ -6,11 +6,14 @@ CLI (`sessions add`, `sessions change`) and the API (`POST /api/sessions`, `POST
 are; a refused form is shown again with
 every problem in Thai and nothing written.
 
-Who sees what: sessions are province-wide events, so every officer sees every session, its seats
-and publishes, changes or cancels it (everyone booked is told 1:1 by the product, by no officer's
-hand). The roster names only the people the officer may see (their district's, or the whole
-province's); the others booked are counted, never named, and their bookings answer 404. Every
-view of a roster is on the audit trail.
+Who sees what: sessions are province-wide events, so every officer of the province sees every
+session of it, its seats, and publishes, changes or cancels it (everyone booked is told 1:1 by
+the product, by no officer's hand). On a register of several provinces a session belongs to
+the province of the officer who published it (an officer of the whole register chooses one, or
+none: a session for everyone), and another province's sessions answer 404
+(`services.appointments.seen_in`). The roster names only the people the officer may see
+(their district's, or the whole province's); the others booked are counted, never named, and
+their bookings answer 404. Every view of a roster is on the audit trail.
 """
 
 from __future__ import annotations
@@ -30,11 +33,10 @@ from messages import console_sessions as words
 from messages.appointments import others_booked, says_kind, session_cancelled, session_moved, session_title
 from messages.console import CONTRACT_STATUSES
 from messages.format import thai_date, thai_time
-from models import AppointmentSession, Booking
+from models import AppointmentSession, Area, Booking
 from models.register import CONTRACT_STATUSES as CONTRACT_STATUS_KEYS
 from services.appointments import (
     SessionRefused,
-    appointment_session,
     booking_by_id,
     cancel_session,
     change_session,
@@ -43,7 +45,10 @@ from services.appointments import (
     roster_in_scope,
     session_line,
     session_lines,
+    session_seen,
 )
+from services.areas import provinces as all_provinces
+from services.areas import provinces_of
 from services.contracts import first_open_contract, set_contract_status
 from services.relief import start_settled_measure
 from services.visits import person_in_scope
@@ -54,7 +59,7 @@ from web.console.today import today
 PAST_DAYS = 90  # how far back the list shows sessions held
 MAX_TERMS = 4000
 MAX_DOCUMENTS = 20
-PUBLISH_FIELDS = ("kind", "title", "start", "end", "place", "capacity", "slot_minutes", "documents")
+PUBLISH_FIELDS = ("kind", "title", "start", "end", "place", "capacity", "slot_minutes", "documents", "province")
 CHANGE_FIELDS = ("start", "end", "place", "capacity")
 
 
@@ -92,13 +97,27 @@ def read_times(form: MultiDict[str, str], problems: list[SessionProblem]) -> tup
             _count(form.get("capacity", ""), "capacity", problems))
 
 
+def _provinces() -> set[int] | None:
+    """The provinces the viewer's sessions are of (None: the whole register's officer, every one)."""
+    me = viewer()
+    return provinces_of(db(), me.district_id if me.district_id is not None else me.province_id)
+
+
+def province_choices() -> list[Area]:
+    """The provinces an officer of the whole register may publish a session for, when the register
+    has several (none to choose from otherwise, nor for an officer of a district or a province)."""
+    found = all_provinces(db()) if viewer().whole_register else []
+    return found if len(found) > 1 else []
+
+
 def sessions_page(*, form: dict[str, str] | None = None, problems: list[SessionProblem] | None = None,
                   status: int = 200, said: str | None = None) -> tuple[str, int]:
     kind = request.args.get("kind", "")
     kind = kind if kind in SESSION_KINDS else ""
     now = runtime().clock.now()
     midnight = datetime.combine(today(), datetime.min.time(), tzinfo=BANGKOK)
-    lines = session_lines(db(), midnight - timedelta(days=PAST_DAYS))
+    lines = session_lines(db(), midnight - timedelta(days=PAST_DAYS), provinces=_provinces())
+    choices = province_choices()
     lines = [line for line in lines if not kind or line.row.kind == kind]
     upcoming = [line for line in lines if line.row.ends_at > now]
     past = [line for line in reversed(lines) if line.row.ends_at <= now]
@@ -106,7 +125,9 @@ def sessions_page(*, form: dict[str, str] | None = None, problems: list[SessionP
                            statuses=words.SESSION_STATUS_NAMES, moment=moment, form=form or {},
                            problems=[words.session_problem(p) for p in problems or []],
                            wrong={p.field for p in problems or []}, max_capacity=MAX_CAPACITY,
-                           said=said, past_days=PAST_DAYS), status
+                           said=said, past_days=PAST_DAYS, province_choices=choices,
+                           several=bool(choices) or viewer().whole_register and any(line.row.province_id
+                                                                                    for line in lines)), status
 
 
 def list_sessions() -> tuple[str, int]:
@@ -121,12 +142,14 @@ def publish() -> Response | tuple[str, int]:
     documents = [line.strip() for line in form["documents"].splitlines() if line.strip()][:MAX_DOCUMENTS]
     if form["kind"] not in SESSION_KINDS:
         problems.append(SessionProblem("kind", "kind", "kind unknown"))
+    province_id = _province_chosen(form["province"], problems)
     if problems:
         return sessions_page(form=form, problems=problems, status=400)
     try:
         row = create_session(db(), kind=form["kind"], start=start, end=end, place=form["place"], capacity=capacity,
                              now=runtime().clock.now(), title=session_title(form["kind"], form["title"].strip()[:200]),
-                             slot_minutes=slot_minutes, officer=viewer().name, documents=documents)
+                             slot_minutes=slot_minutes, officer=viewer().name, documents=documents,
+                             province_id=province_id)
     except SessionRefused as refused:
         db().rollback()
         return sessions_page(form=form, problems=refused.problems, status=400)
@@ -134,8 +157,19 @@ def publish() -> Response | tuple[str, int]:
     return redirect(url_for("console.session", session_id=row.id, said="published"))
 
 
+def _province_chosen(raw: str, problems: list[SessionProblem]) -> int | None:
+    """The province a new session is of: the viewer's own (a district's or a province's officer), else
+    the one chosen from `province_choices` (none: the register's own, for everyone)."""
+    if not viewer().whole_register:
+        return next(iter(_provinces() or ()), None)
+    choices = {str(area.id): area.id for area in province_choices()}
+    if raw and raw not in choices:
+        problems.append(SessionProblem("province", "province", "province unknown"))
+    return choices.get(raw)
+
+
 def _session_or_404(session_id: int) -> AppointmentSession:
-    row = appointment_session(db(), session_id)
+    row = session_seen(db(), session_id, _provinces())
     if row is None:
         abort(404)
     return row
