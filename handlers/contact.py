@@ -71,7 +71,7 @@ def _topic_from_label(text: str) -> str | None:
 
 def _tell_officers(ctx: Context, request: ContactRequest) -> None:
     notice = [TextMessage(text=msgs.officer_notice(request.topic, request.message, request.callback_phone))]
-    for officer in contact.officers_to_tell(ctx.session):
+    for officer in contact.officers_to_tell(ctx.session, request.person_id):
         ctx.push(officer, notice, origin="contact.new_request")
 
 

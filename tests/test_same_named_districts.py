@@ -263,3 +263,30 @@ def test_an_officer_of_one_province_sees_that_province_only(app, line, db, fake,
         assert session.get(MeasureApplication, ids["ลำดวน"]).status == "under_review"
 
     the_morning_is_their_own(app, fake, clock, PROVINCIAL)
+
+
+def test_a_verified_person_s_message_is_told_to_their_own_officers_only(app, line, db, fake, clock, twins):
+    """What a person leaves for an officer (their words, their phone) goes to the officers who look
+    after them, not to the officers of a district of the same name elsewhere; an account not
+    verified has no district, and every officer hears of it."""
+    boonmee, stranger = "U" + "7a" * 16, "U" + "7b" * 16
+    with Session(db) as session:
+        f.link(session, session.scalars(select(Person).where(Person.first_name == "บุญมี")).one(), boonmee)
+        session.add(StaffMember(line_user_id=SARABURI, name="ลำใย", role="officer", district_id=twins["saraburi"],
+                                created_at=clock.now()))
+        session.commit()
+
+    def leave(user: str) -> set[str]:
+        fake.reset()
+        topics = line.say("ติดต่อเจ้าหน้าที่", user=user)[0]
+        asked = line.tap(next(i["action"]["data"] for i in topics["quickReply"]["items"]
+                              if i["action"]["label"] == "นัดหมาย"), user=user)
+        assert asked
+        line.say("ขอเลื่อนนัดค่ะ โทรกลับได้", user=user)
+        line.say("0812345678", user=user)
+        assert app.test_cli_runner().invoke(args=["scheduler", "--once"]).exit_code == 0  # the outbox is sent
+        return {r["body"]["to"] for r in fake.requests("/v2/bot/message/push")
+                if "ขอเลื่อนนัดค่ะ" in texts(r["body"]["messages"])}
+
+    assert leave(boonmee) == {KORAT}
+    assert leave(stranger) == {KORAT, SARABURI}
