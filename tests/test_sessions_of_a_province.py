@@ -29,7 +29,7 @@ def add(app, place: str, *, province: str = "", start: str = "2026-11-20T14:00",
     return int(result.output.split()[1].rstrip(":"))
 
 
-def linked(db, twins) -> None:  # type: ignore[no-untyped-def]
+def linked(db, twins) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     with Session(db) as session:
         for first_name, user in (("บุญมี", BOONMEE), ("ลำดวน", LAMDUAN)):
             f.link(session, session.scalars(select(Person).where(Person.first_name == first_name)).one(), user)
@@ -45,7 +45,8 @@ def more_offered(line, user: str) -> str:  # type: ignore[no-untyped-def]
     return texts(press(line, line.say("นัดหมาย", user=user)[0], "จองนัดเพิ่ม", user=user))
 
 
-def test_each_province_s_people_are_offered_its_sessions_and_the_register_s_own(app, line, db, fake, twins):
+def test_each_province_s_people_are_offered_its_sessions_and_the_register_s_own(
+        app, line, db, fake, twins):  # noqa: F811
     linked(db, twins)
     refused = app.test_cli_runner().invoke(args=["sessions", "add", "--kind", "clinic", "--start", "2026-11-20T14:00",
                                                  "--end", "2026-11-20T16:00", "--place", "ที่ไหน", "--capacity", "5",
@@ -75,7 +76,7 @@ def test_each_province_s_people_are_offered_its_sessions_and_the_register_s_own(
 
 
 def test_officers_see_their_province_s_sessions_and_a_cancelled_one_s_alternatives_stay_there(
-        app, line, db, fake, clock, twins):
+        app, line, db, fake, clock, twins):  # noqa: F811
     linked(db, twins)
     korat = add(app, KORAT_HALL, province="นครราชสีมา")
     saraburi = add(app, SARABURI_HALL, province="สระบุรี")
@@ -122,7 +123,8 @@ def test_officers_see_their_province_s_sessions_and_a_cancelled_one_s_alternativ
     assert "ขออภัย" in told and "ศาลาประชาคมพุแค" in told and "ศาลาประชาคมท่าช้าง" not in told
 
 
-def test_an_officer_of_the_whole_register_chooses_the_province_of_a_session(app, line, db, clock, twins):
+def test_an_officer_of_the_whole_register_chooses_the_province_of_a_session(
+        app, line, db, clock, twins):  # noqa: F811
     linked(db, twins)
     national = "U" + "6d" * 16
     with Session(db) as session:
