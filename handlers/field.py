@@ -13,7 +13,8 @@ from messages.line_json import Message
 from messages.payloads import LinkUpdate
 from models import FieldUpdate
 from services import field
-from services.identity import person_by_id
+from services.areas import officer_area_ids
+from services.visits import person_in_scope
 
 
 def is_update(text: str) -> bool:
@@ -26,7 +27,7 @@ def on_update(ctx: Context) -> list[Message]:
     if not body:
         return msgs.empty_update()
     recorded = field.record_update(ctx.session, author=ctx.user_id or "", group_id=ctx.group_id, text=body,
-                                   now=ctx.now)
+                                   now=ctx.now, area_ids=officer_area_ids(ctx.session, ctx.as_staff()))
     received = msgs.update_received(recorded.project_code, ctx.in_group)
     if len(recorded.named) <= 1:
         return received
@@ -70,7 +71,7 @@ def _link(ctx: Context, update_id: int, person_id: int) -> list[Message]:
         ctx.private_conversation.finish()  # answered: typed or tapped
     if person_id == 0:
         return msgs.left_unlinked()
-    person = person_by_id(ctx.session, person_id)
+    person = person_in_scope(ctx.session, person_id, officer_area_ids(ctx.session, ctx.as_staff()))
     if person is None or not named_people(update.text, [(person.id, person.first_name, person.last_name)]):
         return common.not_understood(ctx)  # not one of the people the update names
     field.link_person(update, person.id, ctx.now)

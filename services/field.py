@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from domain.field import ATTACH_WINDOW_MINUTES, named_people, project_codes
 from domain.pictures import Picture
 from models import Area, Contract, FieldUpdate, Membership, Person
+from services.visits import in_scope
 
 
 @dataclass(frozen=True)
@@ -25,8 +26,11 @@ class Recorded:
     named: list[int]
 
 
-def record_update(session: Session, *, author: str, group_id: str | None, text: str, now: datetime) -> Recorded:
-    """Store an update; a project code in it links its contract, else the one person it names (if only one)."""
+def record_update(session: Session, *, author: str, group_id: str | None, text: str, now: datetime,
+                  area_ids: Sequence[int] | None = None) -> Recorded:
+    """Store an update; a project code in it links its contract, else the one person it names (if only one)
+    among the people of the author's areas (`area_ids`, `services.visits.in_scope`; None: everyone): a
+    namesake elsewhere is neither linked nor offered to choose, nor named to the author."""
     update = FieldUpdate(author=author, group_id=group_id, text=text, photos=[], created_at=now, updated_at=now)
     codes = project_codes(text)
     contract = session.scalars(select(Contract).where(Contract.project_code.in_(codes))).first() if codes else None
@@ -36,7 +40,8 @@ def record_update(session: Session, *, author: str, group_id: str | None, text: 
     else:
         # the database finds names inside the text, rather than sending the register here
         people = session.execute(select(Person.id, Person.first_name, Person.last_name).where(
-            literal(text).contains(Person.first_name), literal(text).contains(Person.last_name))).all()
+            literal(text).contains(Person.first_name), literal(text).contains(Person.last_name),
+            in_scope(area_ids))).all()
         named = named_people(text, people)
         if len(named) == 1:
             update.person_id = named[0]

@@ -164,3 +164,32 @@ def test_a_typed_number_picks_only_a_choice_that_exists(count, number):
 @pytest.mark.parametrize("typed", ["", "สอง", "1 2", "1,000", "²", "คนที่", "#อัปเดต 1"])
 def test_anything_else_typed_is_not_a_choice(typed):
     assert typed_choice(typed, 3) is None
+
+
+def test_a_volunteer_of_a_district_names_only_its_people(line, db, fake, clock):
+    """Two people of the same name, one on a contract of the volunteer's district and one elsewhere:
+    the update is linked to theirs at once; the other is never offered, named or linked, even by a
+    forged button."""
+    from messages.payloads import LinkUpdate
+    from models import Area
+
+    with Session(db) as session:
+        kathu = f.area(session, district="กะทู้", subdistrict="ป่าตอง")
+        ours = f.person(session, first_name="มาลี", last_name="ทองดี")
+        f.member(session, f.contract(session, where=kathu), ours)
+        theirs = f.person(session, first_name="มาลี", last_name="ทองดี")
+        f.member(session, f.contract(session, where=f.area(session)), theirs)  # เมืองภูเก็ต
+        district = session.scalars(select(Area.id).where(Area.level == "district", Area.name == "กะทู้")).one()
+        session.add(StaffMember(line_user_id=VOLUNTEER, name="รัตนา", role="volunteer", district_id=district,
+                                created_at=clock.now()))
+        session.commit()
+        ours_id, theirs_id = ours.id, theirs.id
+    said = texts(line.say("#อัปเดต คุยกับมาลี ทองดี แล้ว", user=VOLUNTEER, group=GROUP))
+    assert said.startswith("รับอัปเดตแล้ว") and not fake.requests("/v2/bot/message/push")  # no "which one?"
+    with db.connect() as connection:
+        update = connection.execute(select(FieldUpdate)).one()
+    assert update.person_id == ours_id
+    forged = line.tap(LinkUpdate(update=update.id, person=theirs_id).pack(), user=VOLUNTEER)
+    assert "ยังไม่เข้าใจ" in texts(forged)
+    with db.connect() as connection:
+        assert connection.execute(select(FieldUpdate.person_id)).scalar_one() == ours_id
