@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from domain.clock import BANGKOK
@@ -20,7 +20,7 @@ from domain.followups import Followup, FollowupRow, reason_for
 from domain.followups import followups as order_followups
 from domain.identity import mask_national_id
 from domain.money import Position
-from models import Booking, Contract, FieldUpdate, LineGroup, MeasureApplication, StaffMember
+from models import Booking, Contract, FieldUpdate, LineGroup, MeasureApplication, Membership, StaffMember
 from services import standing
 from services.appointments import bookings_on
 from services.areas import DistrictNames, Scope, area_ids_under, district_of_areas, provinces_of
@@ -258,11 +258,20 @@ def field_update_rows(session: Session, as_of: date, area_ids: list[int] | None 
     query = (select(FieldUpdate, Contract.project_code, Contract.project_name)
              .join(Contract, Contract.id == FieldUpdate.contract_id, isouter=True)
              .where(FieldUpdate.created_at >= since).order_by(FieldUpdate.created_at))
-    if area_ids is not None:  # about a contract of the district, posted in one of its groups, or by its people
+    if area_ids is not None:
+        # about a contract of the district, or a person the officer may see (services.visits.in_scope);
+        # about nobody yet: posted in one of its groups, or by its people. An update about someone of
+        # another district stays with that district's officers, whoever wrote it and wherever.
+        members_here = select(Membership.person_id).join(Contract).where(Contract.area_id.in_(area_ids))
         query = query.where(or_(
             Contract.area_id.in_(area_ids),
-            FieldUpdate.group_id.in_(select(LineGroup.group_id).where(LineGroup.area_id.in_(area_ids))),
-            FieldUpdate.author.in_(select(StaffMember.line_user_id).where(StaffMember.district_id.in_(area_ids)))))
+            and_(FieldUpdate.contract_id.is_(None), FieldUpdate.person_id.is_not(None),
+                 or_(FieldUpdate.person_id.in_(members_here),
+                     FieldUpdate.person_id.not_in(select(Membership.person_id)))),
+            and_(FieldUpdate.contract_id.is_(None), FieldUpdate.person_id.is_(None), or_(
+                FieldUpdate.group_id.in_(select(LineGroup.group_id).where(LineGroup.area_id.in_(area_ids))),
+                FieldUpdate.author.in_(select(StaffMember.line_user_id).where(
+                    StaffMember.district_id.in_(area_ids)))))))
     rows = []
     for update, code, name in session.execute(query):
         rows.append(FollowupRow({

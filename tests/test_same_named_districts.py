@@ -290,3 +290,34 @@ def test_a_verified_person_s_message_is_told_to_their_own_officers_only(app, lin
 
     assert leave(boonmee) == {KORAT}
     assert leave(stranger) == {KORAT, SARABURI}
+
+
+def test_an_update_about_someone_elsewhere_stays_with_their_own_officers(app, line, db, clock, twins):
+    """A volunteer of one district writes about a project of a district of the same name elsewhere:
+    the officers of that project's district read it on their list, the volunteer's own officers do not
+    (it is about someone who is not theirs); an update about nobody yet stays with the author's district."""
+    volunteer = "U" + "8a" * 16
+    with Session(db) as session:
+        session.add(StaffMember(line_user_id=volunteer, name="รัตนา", role="volunteer", district_id=twins["korat"],
+                                created_at=clock.now()))
+        session.add(StaffMember(line_user_id=SARABURI, name="ลำใย", role="officer", district_id=twins["saraburi"],
+                                created_at=clock.now()))
+        session.commit()
+    line.say(f"#อัปเดต {THEIRS} ผู้กู้ป่วยเข้าโรงพยาบาล", user=volunteer)
+    line.say("#อัปเดต ประชุมกลุ่มที่ศาลาวัดวันนี้", user=volunteer)
+
+    def updates(officer: str) -> str:
+        said = ""
+        replies = line.say("วันนี้", user=officer)
+        for _ in range(10):  # every page: the updates come after the rows waiting
+            said += shown(replies)
+            more = [a["data"] for m in replies for a in ([i["action"] for i in m.get("quickReply", {}).get("items", [])])
+                    if a.get("label", "").startswith("ถัดไป")]
+            if not more:
+                break
+            replies = line.tap(more[0], user=officer)
+        return said
+
+    korat, saraburi = updates(KORAT), updates(SARABURI)
+    assert "ประชุมกลุ่มที่ศาลาวัด" in korat and "ผู้กู้ป่วย" not in korat
+    assert "ผู้กู้ป่วย" in saraburi and "ประชุมกลุ่มที่ศาลาวัด" not in saraburi
