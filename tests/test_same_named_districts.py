@@ -22,7 +22,7 @@ from messages.payloads import ProjectCard
 from models import Area, FieldUpdate, LineGroup, MeasureApplication, Person, StaffMember
 from services.identity import officers_of_person
 from tests import factories as f
-from tests.helpers import texts
+from tests.helpers import quick_replies, texts
 from tests.test_console import HTTPS, csrf_of, page, signed_in
 
 KORAT = "U" + "1a" * 16  # the officer of เฉลิมพระเกียรติ in นครราชสีมา
@@ -311,7 +311,7 @@ def test_an_update_about_someone_elsewhere_stays_with_their_own_officers(app, li
         replies = line.say("วันนี้", user=officer)
         for _ in range(10):  # every page: the updates come after the rows waiting
             said += shown(replies)
-            more = [a["data"] for m in replies for a in ([i["action"] for i in m.get("quickReply", {}).get("items", [])])
+            more = [a["data"] for m in replies if "quickReply" in m for a in quick_replies(m)
                     if a.get("label", "").startswith("ถัดไป")]
             if not more:
                 break
