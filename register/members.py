@@ -13,6 +13,7 @@ from datetime import date
 from sys import intern
 from typing import Any
 
+from domain.identity import mask_national_id
 from models import Membership, Person
 from models.db import bulk_insert
 from models.register import ROLES
@@ -132,12 +133,12 @@ class MembersLoader(Loader):
             details[1], details[2] = intern(details[1]), intern(details[2])
             self.chunk_people[nid] = details
             return
-        clashes = [f"{name} {new!s} vs {old!s}"
-                   for name, old, new in zip(_PERSON_FIELDS, known[1:], details[1:], strict=True)
+        # the report names the fields that differ and the lines, never the values (it is shown and kept)
+        clashes = [name for name, old, new in zip(_PERSON_FIELDS, known[1:], details[1:], strict=True)
                    if new is not None and old is not None and new != old]
         if clashes:
-            r.append(f"national_id {nid} has other details than on {self.table.where(known[0])} "
-                     f"({'; '.join(clashes)})")
+            r.append(f"national_id {mask_national_id(nid)} has other details than on {self.table.where(known[0])} "
+                     f"(other {', '.join(clashes)})")
             return
         for index in range(1, len(details)):
             if known[index] is None:
@@ -153,7 +154,7 @@ class MembersLoader(Loader):
             return
         first_line, index = divmod(packed if packed >= 0 else -packed - 1, 4)
         if ROLES[index] != role:
-            r.append(f"national_id {nid} is already on {code} as {ROLES[index]} "
+            r.append(f"national_id {mask_national_id(nid)} is already on {code} as {ROLES[index]} "
                      f"({self.table.where(first_line)}); one person has one role per contract")
         elif line != first_line:
             self.repeated += 1
