@@ -47,3 +47,13 @@ def without_title(word: str) -> str:
         if word.startswith(title) and len(word) > len(title):
             return word[len(title):]
     return "" if word in TITLES else word
+
+
+def row_id(text: str) -> int | None:
+    """A row's id as a button or a person typed it (Thai digits too), or None: not a plain number,
+    or past the database's integers (it names nothing)."""
+    digits = to_ascii_digits(text.strip())
+    if not (digits.isascii() and digits.isdigit() and len(digits) <= 10):
+        return None
+    found = int(digits)
+    return found if found <= 2**31 - 1 else None

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from domain.identity import parse_typed_date
-from domain.textnorm import to_ascii_digits
+from domain.textnorm import row_id, to_ascii_digits
 from domain.thaiparse import parse_money
 
 OUTCOMES = ("met", "not_home", "moved", "deceased", "refused")
@@ -126,8 +126,7 @@ def promise_to_show(status: PromiseStatus, as_of: date, revisited: bool) -> str 
 
 def chosen_contract(answer: str, offered: Sequence[tuple[int, str]]) -> int | None:
     """The offered contract an answer names: its button (`contract:ID`) or its project code typed."""
-    if answer.startswith("contract:") and answer[9:].isdigit():
-        wanted = int(answer[9:])
+    if answer.startswith("contract:") and (wanted := row_id(answer[9:])) is not None:
         return next((contract_id for contract_id, _ in offered if contract_id == wanted), None)
     code = answer.strip().upper()
     return next((contract_id for contract_id, offered_code in offered if offered_code == code), None)

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from domain.clock import BANGKOK
 from domain.identity import mask_national_id
-from domain.textnorm import split_command
+from domain.textnorm import row_id, split_command
 from domain.visits import MAX_VISIT_NOTE, OUTCOMES, PromiseError, chosen_contract, parse_promise
 from handlers import common
 from handlers.context import Context
@@ -60,8 +60,8 @@ def find(ctx: Context) -> list[Message]:
     if not found.people:
         return msgs.not_found(text)
     if len(found.people) == 1:
-        return _card(ctx, me, found.people[0], detail=f"find {text}")
-    _audit(ctx, me, [p.id for p in found.people], "find", f"find {text}")
+        return _card(ctx, me, found.people[0], detail="find: 1 found")
+    _audit(ctx, me, [p.id for p in found.people], "find", f"find: {len(found.people)} found")
     return msgs.choose_person(_people_lines(ctx, found.people), found.more)
 
 
@@ -155,8 +155,8 @@ def ask_who(ctx: Context) -> list[Message]:
 
 def on_who(ctx: Context, answer: str) -> list[Message]:
     me = ctx.as_officer()  # a role taken away mid-flow ends the flow in the router
-    if answer.startswith("person:") and answer[7:].isdigit():
-        person = _visible(ctx, me, int(answer[7:]))
+    if answer.startswith("person:") and (person_id := row_id(answer[7:])) is not None:
+        person = _visible(ctx, me, person_id)
         if person is not None:
             return _chosen(ctx, person)
     found = visits.find_people(ctx.session, answer, officer_area_ids(ctx.session, me))
@@ -164,11 +164,13 @@ def on_who(ctx: Context, answer: str) -> list[Message]:
         return msgs.who_not_found(answer)
     if len(found.people) == 1:
         return _chosen(ctx, found.people[0])
-    _audit(ctx, me, [p.id for p in found.people], "find", f"visit {answer}")
+    _audit(ctx, me, [p.id for p in found.people], "find", f"visit: {len(found.people)} found")
     return msgs.pick_who(_people_lines(ctx, found.people), found.more)
 
 
 def _chosen(ctx: Context, person: Person) -> list[Message]:
+    """The person a visit is about: their name and open contracts are shown (on the audit trail)."""
+    _audit(ctx, ctx.as_officer(), [person.id], "visit", "visit: chosen")
     name = person.full_name
     open_ones = _open_contracts(ctx, person.id)
     if len(open_ones) > 1:

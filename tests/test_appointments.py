@@ -287,6 +287,9 @@ def test_officers_see_rosters_cancel_a_session_and_record_outcomes(app, line, db
         "officer": "กมลชนก", "attendance": "attended", "outcome": "settled", "terms": "ผ่อน 2,000 บาท/เดือน 12 งวด",
         "start_measure": "M7"}).get_json()
     assert settled["outcome"] == "settled" and settled["application_id"]
+    with db.connect() as connection:  # what the API answered about her is on the audit trail too
+        assert connection.execute(select(DataAccess.action).where(DataAccess.channel == "api")
+                                  ).scalars().all() == ["api.roster", "api.booking", "api.booking"]
     with db.connect() as connection:
         application = connection.execute(select(MeasureApplication)).one()
         assert (application.measure_id, application.status) == ("M7", "approved")

@@ -260,3 +260,14 @@ def test_refusals_are_kind_pages(app, office):
     assert missing.status_code == 404 and "นอกพื้นที่ที่คุณดูแล" in missing.get_data(as_text=True)
     refused = client.post(f"/console/people/{office['somsri']}/notes", data={"text": "x"}, base_url=HTTPS)
     assert refused.status_code == 400 and "โหลดใหม่" in refused.get_data(as_text=True)
+
+
+def test_what_an_officer_searched_for_is_not_written_on_the_audit_trail(app, office, db):
+    """A search by name or national ID finds people, and each look is recorded, by the page's path:
+    the words searched for (someone's name, someone's ID) are not written down with it."""
+    client = signed_in(app, PROVINCE_OFFICER)
+    found = page(client, "/console/people?q=สมศรี").get_data(as_text=True)
+    assert f"/console/people/{office['somsri']}" in found
+    with Session(db) as session:
+        details = session.scalars(select(DataAccess.detail)).all()
+    assert details and all("สมศรี" not in d and "?" not in d for d in details)

@@ -211,6 +211,9 @@ def test_a_district_officer_sees_and_touches_only_their_districts_requests(app, 
         assert refused.status_code == 404
     assert client.post(f"/console/inbox/{theirs}/line", data={"csrf_token": token, "text": "x"},
                        base_url=HTTPS).status_code == 404
+    for beyond in ("2147483648", "9" * 20):  # past the database's integers: simply not found
+        assert client.post(f"/console/inbox/{beyond}/take", data={"csrf_token": token},
+                           base_url=HTTPS).status_code == 404
     assert request_row(db, theirs).status == "open" and request_row(db, theirs).taken_by is None
     thalang = page(signed_in(app, THALANG_OFFICER), "/console/inbox").get_data(as_text=True)
     assert "เรื่องของถลาง" in thalang and "เรื่องของเมือง" not in thalang

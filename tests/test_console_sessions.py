@@ -126,6 +126,27 @@ def test_a_form_that_cannot_be_read_is_answered_in_thai(app, office, db):  # noq
     assert publish(client, capacity="๙") and sessions_in(db) == 1  # Thai digits are digits
 
 
+@pytest.mark.parametrize("changed", [
+    {"start": "2569-12-03T09:00", "end": "2569-12-03T12:00"},  # a B.E. year typed as C.E.: 543 years away
+    {"start": "9999-12-31T20:00-10:00"},  # past what a date holds once in Bangkok time
+])
+def test_a_year_that_is_not_c_e_is_answered_in_thai(app, office, db, changed):  # noqa: F811
+    refused = post(signed_in(app, PROVINCE_OFFICER), "/console/sessions", {**GOOD, **changed})
+    assert refused.status_code == 400 and "ไม่ใช่ปี ค.ศ." in refused.get_data(as_text=True)
+    assert sessions_in(db) == 0
+
+
+def test_a_nul_character_anywhere_gets_the_kind_page_and_writes_nothing(app, office, db):  # noqa: F811
+    """PostgreSQL's text holds no NUL: a search, an address or a form field carrying one is refused
+    before anything reads it."""
+    client = signed_in(app, PROVINCE_OFFICER)
+    for path in ("/console/people?q=%00", "/console/?district=%00", "/console/projects/A%00"):
+        refused = page(client, path)
+        assert refused.status_code == 400 and "<!doctype html>" in refused.get_data(as_text=True).lower(), path
+    refused = post(client, "/console/sessions", {**GOOD, "place": "ศาลา\x00กลาง"})
+    assert refused.status_code == 400 and sessions_in(db) == 0
+
+
 def test_changing_the_time_keeps_every_seat_and_tells_everyone_booked(app, office, db, clock, fake):  # noqa: F811
     client = signed_in(app, PROVINCE_OFFICER)
     session_id = publish(client)

@@ -240,6 +240,10 @@ def test_the_api_pages_the_list(app, db, clock):  # type: ignore[no-untyped-def]
     page = client.get("/api/followups?as_of=2026-11-20&offset=๓&limit=4", headers=headers)
     assert page.get_json() == rows[3:7] and page.headers["X-Total-Count"] == str(len(rows))
     assert "offset=7" in page.headers["Link"] and 'rel="next"' in page.headers["Link"]
+    for odd in ("_method=POST", "endpoint=x", "_scheme=https", "_anchor=top", "nonsense=1"):  # url_for's own words
+        paged = client.get(f"/api/followups?as_of=2026-11-20&offset=3&limit=4&{odd}", headers=headers)
+        assert paged.status_code == 200 and paged.get_json() == rows[3:7], odd
+        assert paged.headers["Link"] == '</api/followups?as_of=2026-11-20&offset=7&limit=4>; rel="next"', odd
     last = client.get(f"/api/followups?as_of=2026-11-20&offset={len(rows) - 2}&limit=4", headers=headers)
     assert last.get_json() == rows[-2:] and "Link" not in last.headers
     for bad in ("limit=-1", "offset=abc", "limit=2.5"):

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from domain.textnorm import row_id
 from domain.visits import (
     MediationFact,
     PinError,
@@ -278,3 +279,25 @@ def test_the_district_report_counts_only_its_period() -> None:
     assert (report.promises_made, report.promises_kept, report.promises_broken) == (2, 1, 1)
     assert report.applications == {"submitted": 1, "approved": 1}
     assert (report.mediations_held, report.mediations_settled, report.updates) == (2, 1, 2)
+
+
+@given(st.text(max_size=40))
+def test_any_contract_answer_is_one_offered_or_none_never_an_error(typed):
+    """A button's `contract:ID` or whatever was typed or posted (a superscript ², a number past the
+    database's integers, Thai digits): one of the contracts offered, or None; never an exception."""
+    offered = [(12, "PKT-2567-0001"), (34, "PKT-2567-0002")]
+    for answer in (typed, f"contract:{typed}"):
+        assert chosen_contract(answer, offered) in (None, 12, 34)
+        try:
+            visit_answers(outcome="met", contract=typed, offered=offered, measure="", measures=[], amount="",
+                          due="", note="", today=date(2026, 11, 20))
+        except VisitError as refused:
+            assert refused.reason == "contract"
+
+
+def test_a_contract_id_reads_thai_digits_and_nothing_past_the_database_s_integers():
+    offered = [(12, "PKT-2567-0001"), (34, "PKT-2567-0002")]
+    assert chosen_contract("contract:๓๔", offered) == 34
+    assert chosen_contract("contract:²", offered) is None
+    assert chosen_contract("contract:" + "9" * 5000, offered) is None
+    assert row_id("2147483647") == 2147483647 and row_id("2147483648") is None and row_id(" ๑๒ ") == 12

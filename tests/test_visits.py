@@ -93,6 +93,19 @@ def test_find_shows_the_history_card_and_is_audited(line, db, register):
                                    .order_by(DataAccess.id)).all()
     assert [a for a, _ in trail] == ["history_card", "history_card", "find", "find", "history_card"]
     assert {name for _, name in trail} == {"กมลชนก"}
+    with db.connect() as connection:  # what was searched for (an ID's digits, a name) is not written down
+        details = " ".join(connection.execute(select(DataAccess.detail)).scalars())
+    assert last4 not in details and register["national_id"][-4:] not in details and "มาลี" not in details
+
+
+def test_choosing_whom_a_visit_is_about_is_audited_and_an_odd_answer_is_asked_again(line, db, register):
+    asked = line.say("บันทึกเยี่ยม", user=OFFICER)
+    assert "ไม่พบ" not in texts(asked)
+    assert "ไม่พบ" in texts(line.say("person:²", user=OFFICER))  # a digit Python reads but int() does not
+    assert "ผลเป็นอย่างไร" in texts(line.say("สมศรี แก้วประดับ", user=OFFICER))
+    with db.connect() as connection:
+        trail = connection.execute(select(DataAccess.action, DataAccess.person_id)).all()
+    assert trail == [("visit", register["somsri"])]  # her name and contracts were shown to choose the visit
 
 
 def test_find_is_for_officers_only_and_says_nothing_to_others(line, db, register):

@@ -240,7 +240,8 @@ def followups():  # type: ignore[no-untyped-def]
     if listed.made_at is not None:  # the stored list as it was: the register changed or the day turned since
         response.headers["X-List-Made-At"] = listed.made_at.astimezone(BANGKOK).isoformat()
     if limit is not None and offset + limit < listed.total:
-        following = request.args.to_dict() | {"offset": str(offset + limit), "limit": str(limit)}
+        following = ({key: value for key, value in request.args.items() if key in FollowupsQuery.model_fields}
+                     | {"offset": str(offset + limit), "limit": str(limit)})  # never url_for's own `_method`...
         response.headers["Link"] = f'<{url_for(".followups", **following)}>; rel="next"'
     return response
 
@@ -460,6 +461,7 @@ def update_booking(booking_id: int):  # type: ignore[no-untyped-def]
         record_outcome(booking, checklist=body.checklist or {}, attendance=body.attendance, outcome=body.outcome,
                        terms=body.terms, now=rt.clock.now())
         started = _after_settlement(session, booking, body, rt.clock.now())
+        audit(session, [booking.person_id], "api.booking")  # their outcome and terms, answered back
         session.commit()
         return jsonify({"booking_id": booking.id, "checklist": booking.checklist, "attendance": booking.attendance,
                         "outcome": booking.outcome, "terms": booking.outcome_terms, **started})

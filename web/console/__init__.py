@@ -31,6 +31,7 @@ from web.console import sessions as sessions_pages
 
 bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates",
                static_folder="static", static_url_path="/static")
+bp.before_request(access.no_nul)
 bp.before_request(access.guard)
 bp.context_processor(access.page_context)
 bp.context_processor(signin.signin_context)

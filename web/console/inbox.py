@@ -26,6 +26,7 @@ from messages.line_json import Message
 from models import ContactRequest
 from services import inbox, outbox
 from web.console.access import audit, db, viewer
+from web.console.forms import ROW_ID
 from web.console.today import today, whole_number
 
 NOTE_LIMIT = 1000
@@ -148,7 +149,7 @@ def mark_done(request_id: int) -> Response:
 def routes(bp: Blueprint) -> None:
     bp.register_error_handler(Refused, refused)
     bp.add_url_rule("/inbox", "inbox", inbox_page, methods=["GET"])
-    bp.add_url_rule("/inbox/<int:request_id>/take", "inbox_take", take, methods=["POST"])
-    bp.add_url_rule("/inbox/<int:request_id>/phone", "inbox_phone", answer_by_phone, methods=["POST"])
-    bp.add_url_rule("/inbox/<int:request_id>/line", "inbox_line", answer_in_line, methods=["POST"])
-    bp.add_url_rule("/inbox/<int:request_id>/done", "inbox_done", mark_done, methods=["POST"])
+    bp.add_url_rule(f"/inbox/<{ROW_ID}:request_id>/take", "inbox_take", take, methods=["POST"])
+    bp.add_url_rule(f"/inbox/<{ROW_ID}:request_id>/phone", "inbox_phone", answer_by_phone, methods=["POST"])
+    bp.add_url_rule(f"/inbox/<{ROW_ID}:request_id>/line", "inbox_line", answer_in_line, methods=["POST"])
+    bp.add_url_rule(f"/inbox/<{ROW_ID}:request_id>/done", "inbox_done", mark_done, methods=["POST"])

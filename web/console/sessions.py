@@ -55,6 +55,7 @@ from services.visits import person_in_scope
 from web.console.access import audit, contract_visible, db, viewer
 from web.console.forms import ROW_ID, in_force
 from web.console.today import today
+from web.schemas import FIRST_YEAR, LAST_YEAR
 
 PAST_DAYS = 90  # how far back the list shows sessions held
 MAX_TERMS = 4000
@@ -74,10 +75,15 @@ def field_value(at: datetime) -> str:
 
 
 def _when(raw: str, field: str, problems: list[SessionProblem]) -> datetime | None:
+    """A date and time as the form's input sends it (Thai digits too), in a C.E. year the API takes
+    (a B.E. year typed as C.E. would publish a session centuries away)."""
     try:
         found = datetime.fromisoformat(to_ascii_digits(raw.strip()))
     except ValueError:
         problems.append(SessionProblem(field, "when", f"{field}: not a date and time"))
+        return None
+    if not FIRST_YEAR <= found.year <= LAST_YEAR:
+        problems.append(SessionProblem(field, "year", f"{field}: not a C.E. year"))
         return None
     return found if found.tzinfo else found.replace(tzinfo=BANGKOK)
 
