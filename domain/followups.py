@@ -68,3 +68,16 @@ class FollowupRow:
     @property
     def reason(self) -> str:
         return str(self.fields["reason"])
+
+    @property
+    def person_id(self) -> int | None:
+        """Who the row names or is about (whoever asked, booked, promised or applied; whom an update
+        is about), if anyone: a look at the row is a look at them."""
+        applicant = self.fields.get("applicant")
+        found = applicant.get("person_id") if isinstance(applicant, dict) else self.unshown.get("person_id")
+        return int(found) if found is not None else None
+
+
+def people_on(rows: Iterable[FollowupRow]) -> list[int]:
+    """The people a page of the list names, once each, in the page's order (for the audit trail)."""
+    return list(dict.fromkeys(row.person_id for row in rows if row.person_id is not None))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from domain.followups import people_on
 from handlers.context import Context
 from messages.console import signin_button
 from messages.followups import PAGE_ROWS, list_moved_on, officer_list, quota_paused
@@ -9,6 +10,7 @@ from messages.format import area_name
 from messages.line_json import Message
 from messages.payloads import ListPage
 from services import outbox
+from services.audit import record_access
 from services.console import issue_signin_link
 from services.officer_list import officer_list as listed_for
 
@@ -34,6 +36,9 @@ def _page(ctx: Context, page: int, *, greet: bool = True) -> list[Message]:
     if not found.rows and page > 1:  # the list grew shorter since the button was made: its last page
         last = max(1, -(-found.total // PAGE_ROWS))
         found = listed_for(ctx.session, ctx.now, district, offset=(last - 1) * PAGE_ROWS, limit=PAGE_ROWS)
+    record_access(ctx.session, people_on(found.rows), viewer=me.line_user_id, viewer_name=me.name, channel="line",
+                  action="today", detail=f"today: rows {found.offset + 1}-{found.offset + len(found.rows)}",
+                  now=ctx.now)
     return officer_list(found.rows, offset=found.offset, total=found.total, counts=found.counts, as_of=ctx.today,
                         area=area, console_url=f"{ctx.settings.public_base_url}/console/",
                         greet=greet, made_at=found.made_at)

@@ -24,6 +24,7 @@ from datetime import date, datetime, timedelta
 from bot.runtime import Runtime
 from domain.clock import BANGKOK
 from domain.contact_hours import is_rest_day, may_contact
+from domain.followups import people_on
 from domain.group_guard import GroupPrivacyError
 from domain.holidays import year_to_load
 from domain.money import CONTRACT_ENDED
@@ -53,6 +54,7 @@ from scheduler.lock import HeldLock, LockLost
 from services import dashboard, followups, imports, outbox
 from services.appointments import booking_view, bookings_on
 from services.areas import district_of_areas
+from services.audit import record_access
 from services.contracts import each_open_position, members_of
 from services.conversation import purge_expired
 from services.holidays import holidays_in, years_loaded
@@ -281,10 +283,14 @@ def _officer_digests(rt: Runtime, session: Session, now: datetime) -> int:
         messages = officer_list(found.rows, offset=0, total=found.total, counts=found.counts, as_of=today,
                                 area=area, console_url=f"{rt.settings.public_base_url}/console/",
                                 made_at=found.made_at)
-        queued += outbox.enqueue_push(session, to=officer.line_user_id,
-                                      messages=[*messages[:5 - len(notice)], *notice],
-                                      origin="job.officer_digest", now=now, send_at=now,
-                                      dedupe_key=f"digest:{officer.line_user_id}:{today.isoformat()}") is not None
+        pushed = outbox.enqueue_push(session, to=officer.line_user_id,
+                                     messages=[*messages[:5 - len(notice)], *notice],
+                                     origin="job.officer_digest", now=now, send_at=now,
+                                     dedupe_key=f"digest:{officer.line_user_id}:{today.isoformat()}") is not None
+        if pushed:  # the people the page names reach this officer: on the audit trail, once a day
+            record_access(session, people_on(found.rows), viewer=officer.line_user_id, viewer_name=officer.name,
+                          channel="line", action="digest", detail=f"digest: rows 1-{len(found.rows)}", now=now)
+        queued += pushed
     return queued
 
 

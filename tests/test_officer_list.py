@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain.clock import BANGKOK
@@ -205,3 +206,18 @@ def test_rows_are_worded_from_their_values() -> None:
     assert broken["reason_text"] == ("ยังไม่ได้ตามที่สัญญา: สัญญาว่าจะชำระ 500.00 บาท ภายใน 30 พ.ย. 2569 "
                                      "(บันทึกโดย กมลชนก) ยังไม่พบการชำระ")
     assert broken["next_action"].startswith("สอบถามความเป็นอยู่") and broken["paid"] == "0.00"
+
+
+def test_each_page_of_the_list_and_the_digest_is_on_the_audit_trail(app, line, db, fake, clock, district):
+    """The list names people (who asked, with their words and phone; who applied or booked): each
+    page an officer opens, and the morning digest once a day, records whom it named."""
+    from models import DataAccess
+
+    line.say("วันนี้", user=OFFICER)
+    clock.set(datetime(2026, 11, 20, 8, 5, tzinfo=BANGKOK))
+    assert app.test_cli_runner().invoke(args=["scheduler", "--once"]).exit_code == 0
+    assert app.test_cli_runner().invoke(args=["scheduler", "--once"]).exit_code == 0  # caught up: no second record
+    with Session(db) as session:
+        trail = session.execute(select(DataAccess.action, DataAccess.person_id, DataAccess.viewer_name)
+                                .order_by(DataAccess.id)).all()
+    assert trail == [("today", district["somsri"], "กมลชนก"), ("digest", district["somsri"], "กมลชนก")]
