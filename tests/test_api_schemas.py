@@ -212,3 +212,15 @@ def test_no_input_makes_the_api_fail(case, app, on_file):  # type: ignore[no-unt
         if isinstance(value, int | str) and len(str(value)) % 2 == 0:
             case.path_parameters[name] = on_file[key]
     case.call_and_validate(app=app, headers=AUTH, checks=[not_a_server_error])
+
+
+def test_an_address_or_a_method_the_api_does_not_have_is_answered_in_json(app):
+    client = app.test_client()
+    for path in ("/api/nope", "/api/sessions/-1/bookings", "/api/sessions/abc"):
+        missing = client.get(path, headers=AUTH)
+        assert missing.status_code == 404 and missing.get_json()["error"] == "not_found", path
+    wrong = client.put("/api/sessions", headers=AUTH, json={})
+    assert wrong.status_code == 405 and wrong.get_json()["error"] == "method_not_allowed"
+    assert set(wrong.headers["Allow"].split(", ")) >= {"GET", "POST"}
+    assert client.get("/calendar/forged.ics").status_code == 404  # elsewhere: as before
+    assert "<" in client.get("/nowhere").get_data(as_text=True)

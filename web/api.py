@@ -15,9 +15,9 @@ from datetime import datetime
 from functools import partial, wraps
 from typing import Any, NoReturn, TypeVar
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, Flask, jsonify, request, url_for
 from pydantic import BaseModel, ValidationError
-from werkzeug.exceptions import BadRequest, Conflict
+from werkzeug.exceptions import BadRequest, Conflict, HTTPException, MethodNotAllowed, NotFound
 
 from bot.runtime import runtime
 from domain.applications import NEXT_STATUSES, STEP_ACTIONS, Refusal, name_key
@@ -177,6 +177,25 @@ def query_of(model: type[M]) -> M:
 
 def not_found(what: str) -> tuple[Any, int]:
     return jsonify({"error": "not_found", "detail": f"no {what}"}), 404
+
+
+def register_routing_errors(app: Flask) -> None:
+    """An address under /api/ that names no route, or a method its route does not take, is answered
+    in the API's JSON like every other refusal (a routing error reaches the app, not the blueprint)."""
+    def routing(exc: HTTPException) -> Any:
+        if not request.path.startswith(f"{bp.url_prefix}/"):
+            return exc  # the page Flask (or the console's own handler) gives
+        if isinstance(exc, MethodNotAllowed):
+            allowed = ", ".join(exc.valid_methods or [])
+            response = jsonify({"error": "method_not_allowed",
+                                "detail": f"{request.method} is not taken here: {allowed}"})
+            response.status_code = 405
+            response.headers["Allow"] = allowed
+            return response
+        return not_found(f"route {request.path} (see /api/openapi.json)")
+
+    app.register_error_handler(NotFound, routing)
+    app.register_error_handler(MethodNotAllowed, routing)
 
 
 @bp.get("/openapi.json")

@@ -51,4 +51,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(calendar.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)
+    api.register_routing_errors(app)
     app.register_blueprint(payments.bp)
