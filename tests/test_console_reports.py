@@ -46,6 +46,12 @@ def test_the_province_sees_every_district_and_the_total(app, office, db):  # noq
     assert rows[-1][:3] == ["รวมทั้งจังหวัด", "3", "2"]
     earlier = page(signed_in(app, PROVINCE_OFFICER), "/console/reports?day=2026-11-02").get_data(as_text=True)
     assert [row for row in cells(earlier) if row][-1][:2] == ["รวมทั้งจังหวัด", "1"]  # 19 Oct – 1 Nov
+    thai = page(signed_in(app, PROVINCE_OFFICER), "/console/reports?day=๒๐๒๖-๑๑-๐๒").get_data(as_text=True)
+    assert [row for row in cells(thai) if row][-1][:2] == ["รวมทั้งจังหวัด", "1"] and "ไม่ใช่รอบรายงาน" not in thai
+    other = page(signed_in(app, PROVINCE_OFFICER), "/console/reports?day=2026-02-30").get_data(as_text=True)
+    assert "ไม่ใช่รอบรายงาน" in other and [row for row in cells(other) if row][-1][:3] == ["รวมทั้งจังหวัด", "3", "2"]
+    client = signed_in(app, PROVINCE_OFFICER)
+    assert page(client, "/console/reports.xlsx?day=2026-11-03").status_code == 404  # no file of another day
     chosen = page(signed_in(app, PROVINCE_OFFICER), "/console/reports?district=ถลาง").get_data(as_text=True)
     assert [row for row in cells(chosen) if row] == [["ถลาง", "1", "1", "0", "0", "0", "0", "0", "0", "0"]]
 

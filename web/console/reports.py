@@ -11,13 +11,15 @@ import io
 from datetime import date, timedelta
 from typing import Any
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, render_template, request
 from werkzeug.wrappers import Response
 
 from domain.exports import neutralise_row
+from domain.textnorm import to_ascii_digits
 from domain.visits import report_day_on_or_before, report_period
 from messages.format import thai_date
 from messages.reports import (
+    NOT_A_REPORT_DAY,
     PDF_NOTE,
     PROVINCE_TOTAL,
     REPORT_HEADERS,
@@ -43,9 +45,13 @@ def report_days(until: date) -> list[date]:
     return days
 
 
-def chosen_day(offered: list[date]) -> date:
-    wanted = request.args.get("day", "")
-    return next((day for day in offered if day.isoformat() == wanted), offered[0])
+def chosen_day(offered: list[date]) -> date | None:
+    """The report day asked for (Thai digits too), the latest when none was; None: a day that is not
+    one of the report days offered (a file is then not made of another day's figures)."""
+    wanted = to_ascii_digits(request.args.get("day", "").strip())
+    if not wanted:
+        return offered[0]
+    return next((day for day in offered if day.isoformat() == wanted), None)
 
 
 def report_tables(day: date, district: str | None) -> tuple[list[list[Any]], str]:
@@ -62,19 +68,28 @@ def report_tables(day: date, district: str | None) -> tuple[list[list[Any]], str
 
 def reports_page() -> str:
     offered = report_days(today())
-    day, district = chosen_day(offered), chosen_district()
+    asked, district = chosen_day(offered), chosen_district()
+    day = asked or offered[0]  # a day not offered: the latest report, and a word that it is
     rows, period = report_tables(day, district)
     return render_template("console/reports.html", rows=rows, period=period, title=report_title(district),
                            days=[(d.isoformat(), thai_date(d)) for d in offered], day=day.isoformat(),
-                           district=district, districts=district_filter())
+                           district=district, districts=district_filter(),
+                           notice=None if asked else NOT_A_REPORT_DAY)
 
 
 def download_name(day: date, district: str | None, suffix: str) -> str:
     return f"report-{day.isoformat()}-{'district' if district else 'province'}.{suffix}"
 
 
+def _day_or_404() -> date:
+    day = chosen_day(report_days(today()))
+    if day is None:
+        abort(404)
+    return day
+
+
 def reports_xlsx() -> Response:
-    day, district = chosen_day(report_days(today())), chosen_district()
+    day, district = _day_or_404(), chosen_district()
     rows, period = report_tables(day, district)
     # Imported when a workbook is made: openpyxl costs every web worker about 9 MB (bench/import_rss.py)
     # that the webhook never uses.
@@ -91,7 +106,7 @@ def reports_xlsx() -> Response:
 
 
 def reports_pdf() -> Response:
-    day, district = chosen_day(report_days(today())), chosen_district()
+    day, district = _day_or_404(), chosen_district()
     rows, period = report_tables(day, district)
     data = table_pdf(report_title(district), [period], rows, PDF_NOTE)
     return Response(data, mimetype="application/pdf",
