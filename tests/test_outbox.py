@@ -230,6 +230,10 @@ def test_outbox_api_needs_the_admin_token_and_lists_what_was_sent(app, rt, fake)
     assert (row["recipient_kind"], row["text"], row["status"], row["origin"]) == ("user", "ทดสอบ", "sent", "test")
     later = client.get("/api/outbox?since=2026-11-21", headers={"Authorization": "Bearer test-admin-token"})
     assert later.get_json() == []
+    # an offset's `+` typed into the URL unencoded arrives as a space: read as the `+` it was
+    for since, found in (("2026-11-20T00:00+07:00", 1), ("2026-11-21T00:00+07:00", 0)):
+        typed = client.get(f"/api/outbox?since={since}", headers={"Authorization": "Bearer test-admin-token"})
+        assert typed.status_code == 200 and len(typed.get_json()) == found, since
     bad = client.get("/api/outbox?since=20/11/2569", headers={"Authorization": "Bearer test-admin-token"})
     assert bad.status_code == 400 and "since" in bad.get_json()["detail"]
 

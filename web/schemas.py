@@ -135,8 +135,15 @@ def parse_day(value: object) -> date:
     return day
 
 
+# `?since=2026-11-20T10:00+07:00` typed into a URL unencoded: the query string reads its `+` as a space
+_LOST_PLUS = re.compile(r"(.+[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,6})?)?) ([0-9]{2}:[0-9]{2})")
+
+
 def parse_instant(value: object) -> datetime:
-    """`YYYY-MM-DD` or an ISO date-time (Thai digits too); without an offset it is Asia/Bangkok."""
+    """`YYYY-MM-DD` or an ISO date-time (Thai digits too); without an offset it is Asia/Bangkok. An
+    offset whose `+` a URL turned into a space is read as the `+` it was."""
+    if isinstance(value, str) and (lost := _LOST_PLUS.fullmatch(to_ascii_digits(value.strip()))):
+        value = f"{lost.group(1)}+{lost.group(2)}"
     text = _ascii(value, "datetime", "must be YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS][+07:00]", _INSTANT)
     try:
         moment = datetime.fromisoformat(text)
