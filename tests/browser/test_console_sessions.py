@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.browser.harness import screenshot
+from tests.browser.harness import DESKTOP, PHONE, overflows_sideways, screenshot
 from tests.browser.test_console_pages import sign_in
 from tests.test_console import PROVINCE_OFFICER, office  # noqa: F401  (fixture)
 from tests.test_console_sessions import SOMSRI_LINE, booked, deliver, pushed_to
+from tests.test_same_named_districts import NATIONAL, twins  # noqa: F401  (fixture)
 
 
 def test_publish_book_and_cancel_a_session(live_app, page, office, clock):  # noqa: F811
@@ -52,3 +53,34 @@ def test_publish_book_and_cancel_a_session(live_app, page, office, clock):  # no
     live_app.fake.reset()
     deliver(live_app.app)
     assert any("ขออภัยเป็นอย่างสูง" in m["text"] for m in pushed_to(live_app.fake, SOMSRI_LINE))
+
+
+def test_an_officer_of_the_whole_register_publishes_a_session_for_one_province(live_app, open_page, clock,
+                                                                              twins):  # noqa: F811
+    """A register of several provinces, on a phone and a desktop: the publish form offers the
+    provinces, and the list says which province each session is for."""
+    from sqlalchemy.orm import Session
+
+    from models import StaffMember
+
+    with Session(live_app.db) as session:
+        session.add(StaffMember(line_user_id=NATIONAL, name="ธนากร", role="officer", created_at=clock.now()))
+        session.commit()
+    for size, place in ((PHONE, "ศาลากลางจังหวัดสระบุรี"), (DESKTOP, "ศาลากลางจังหวัดนครราชสีมา")):
+        page = open_page(size)
+        sign_in(live_app, page, NATIONAL)
+        page.goto(f"{live_app.url}/console/sessions")
+        form = page.locator("#publish")
+        form.get_by_label("จังหวัด").select_option(label="สระบุรี" if size is PHONE else "นครราชสีมา")
+        form.get_by_label("ประเภท").select_option("clinic")
+        form.get_by_label("เริ่ม", exact=True).fill("2026-12-03T09:00")
+        form.get_by_label("สิ้นสุด").fill("2026-12-03T12:00")
+        form.get_by_label("สถานที่").fill(place)
+        form.get_by_label("จำนวนที่นั่ง").fill("9")
+        form.get_by_role("button", name="เปิดรอบนัด").click()
+        expect(page.get_by_role("status")).to_contain_text("เปิดรอบนัดแล้ว")
+        page.goto(f"{live_app.url}/console/sessions")
+        assert not overflows_sideways(page)
+    expect(page.locator("#upcoming")).to_contain_text("จังหวัดสระบุรี")
+    expect(page.locator("#upcoming")).to_contain_text("จังหวัดนครราชสีมา")
+    screenshot(page, "console-sessions-of-provinces")
