@@ -124,6 +124,12 @@ def _handle_one(ctx: Context, *, alone: bool = False) -> PendingReply | None:
             savepoint.rollback()
             _log(event_id, event_type, "duplicate", "skipped", started, event)
             return None
+        if getattr(event, "mode", None) == "standby" and event_type in ("message", "postback"):
+            # another channel answers this chat now (LINE's module channels): what people write is not
+            # ours to answer or to act on; follows, unfollows and joins still keep the account's state
+            savepoint.commit()
+            _log(event_id, event_type, "standby", "skipped", started, event)
+            return None
         routed = middleware.run(ctx)
         handler = routed.handler
         if event_id:

@@ -43,7 +43,7 @@ def national_id_check_digit(first12: str) -> int:
 def check_national_id(raw: str) -> NationalIdCheck:
     """Accept spaces and dashes and Thai digits; say precisely what is wrong."""
     text = re.sub(r"[\s\-.]", "", to_ascii_digits(raw))
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):  # "²" is a digit to isdigit, not to int
         return NationalIdCheck(text, "not_digits")
     if len(text) != 13:
         return NationalIdCheck(text, "length")

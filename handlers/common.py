@@ -36,6 +36,8 @@ def cancel(ctx: Context) -> list[Message]:
     """`ยกเลิก` / `cancel`: leave whatever flow is in progress."""
     had_flow = ctx.conversation.active
     ctx.conversation.finish()
+    if ctx.in_group:  # its menu is a person's own (a debtor's, a guest's): the group would learn which
+        return []
     return msgs.cancelled(had_flow, audience(ctx))
 
 
@@ -56,4 +58,7 @@ def private_only(ctx: Context) -> list[Message]:
 
 def media_received(ctx: Context) -> list[Message]:
     """A sticker, image, video, audio, file or location nobody asked for."""
-    return [] if ctx.in_group else msgs.media_not_expected(audience(ctx))
+    if ctx.in_group:
+        return []
+    kind = str(getattr(getattr(ctx.event, "message", None), "type", ""))
+    return msgs.media_not_expected(audience(ctx), kind, waiting=ctx.conversation.active)

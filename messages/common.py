@@ -215,15 +215,24 @@ def private_chat_only() -> list[Message]:
     ]
 
 
-def media_not_expected(audience: Audience = GUEST) -> list[Message]:
-    """A picture, sticker or file nobody asked for (staff: how a photo joins a field update)."""
-    if audience.role is not None:
+MEDIA_NAMES = {"image": "รูปภาพ", "sticker": "สติกเกอร์", "video": "วิดีโอ", "audio": "ข้อความเสียง",
+               "file": "ไฟล์", "location": "ตำแหน่ง"}
+
+
+def media_not_expected(audience: Audience = GUEST, kind: str = "", *, waiting: bool = False) -> list[Message]:
+    """A picture, sticker, video, voice message, file or place nobody asked for, named as what it is
+    (staff: how a photo joins a field update). `waiting`: the person is in the middle of answering
+    something, which still waits (the buttons are then the step's back and cancel)."""
+    if waiting:
+        tail = "ตอนนี้ยังรอคำตอบของคุณอยู่นะคะ พิมพ์คำตอบต่อได้เลย หรือแตะ \"ยกเลิก\" ถ้าไม่ต้องการทำต่อ"
+    elif audience.role is not None:
         tail = "หากเป็นรูปจากการลงพื้นที่ พิมพ์ #อัปเดต ตามด้วยเรื่องที่พบก่อน แล้วส่งรูปตามภายใน 10 นาทีค่ะ"
     else:
         tail = "หากต้องการคุยกับเจ้าหน้าที่ พิมพ์ \"ติดต่อเจ้าหน้าที่\" ได้เลย"
+    what = MEDIA_NAMES.get(kind, "รูปภาพหรือสติกเกอร์")
     return [
         TextMessage(
-            text="ได้รับแล้วค่ะ ขอบคุณนะคะ 🙏 ตอนนี้บอตยังอ่านรูปภาพหรือสติกเกอร์ไม่ได้ " + tail,
-            quick_reply=help_quick_reply(audience),
+            text=f"ได้รับแล้วค่ะ ขอบคุณนะคะ 🙏 ตอนนี้บอตยังอ่าน{what}ไม่ได้ " + tail,
+            quick_reply=QuickReply(items=flow_controls(back=False)) if waiting else help_quick_reply(audience),
         )
     ]

@@ -11,6 +11,7 @@ from typing import Any, ClassVar, TypeVar
 from urllib.parse import parse_qsl, urlencode
 
 MAX_POSTBACK_DATA = 300  # LINE's limit on `postback.data`
+MAX_NUMBER = 2**31 - 1  # a button's numbers are row ids, sequences and pages: within the database's integers
 
 _REGISTRY: dict[str, type[Postback]] = {}
 
@@ -92,7 +93,10 @@ def _decode(raw: str, annotation: object) -> object:
     kind = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", "")
     try:
         if kind.startswith("int"):
-            return int(raw)
+            number = int(raw)
+            if not 0 <= number <= MAX_NUMBER:  # a row id past the database's integers names nothing
+                raise PostbackError(f"out of range: {raw[:20]!r}")
+            return number
         if kind.startswith("bool"):
             return raw == "1"
     except ValueError:
