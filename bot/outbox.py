@@ -30,6 +30,7 @@ from services.outbox import (
     pause_for_quota,
     quota_paused_until,
 )
+from services.reminders import forget_contacts
 
 log = logging.getLogger(__name__)
 
@@ -93,9 +94,10 @@ def _hold(row: Claimed, until: datetime) -> None:
 
 
 def _due(now: datetime) -> ColumnElement[bool]:
-    """Rows to send now: queued and due, or claimed by a sender whose claim ran out (it crashed)."""
+    """Rows to send now: queued and due, or claimed by a sender whose claim ran out (it crashed);
+    never a row of a day gone by (`stale_after` passed: `expire_stale` marks those)."""
     c = _outbox.c
-    return and_(c.kind != "reply", c.next_attempt_at <= now,
+    return and_(c.kind != "reply", c.next_attempt_at <= now, or_(c.stale_after.is_(None), c.stale_after > now),
                 or_(c.status == "queued", and_(c.status == "sending", c.claimed_until <= now)))
 
 
@@ -135,6 +137,21 @@ def _claim(session: Session, now: datetime, limit: int, only: int | None = None)
                        claimed_until=until, next_attempt_at=r.next_attempt_at, last_status=r.last_status,
                        last_error=r.last_error, request_id=r.request_id) for r in rows]
     return sorted(claimed, key=lambda row: (row.next_attempt_at or now, row.id))
+
+
+def _expire(session: Session, now: datetime) -> int:
+    """Unsent rows of a day gone by (`stale_after` passed: a reminder, a morning list) are not sent on
+    another day: status `expired`. A retry that ran past the contact hours, or a quota pause, would
+    otherwise bring yesterday's reminder beside today's."""
+    c = _outbox.c
+    stale = and_(c.kind != "reply", c.stale_after <= now,
+                 or_(c.status == "queued", and_(c.status == "sending", c.claimed_until <= now)))
+    expired = list(session.scalars(
+        update(_outbox).where(c.id.in_(_pick(session, stale, None).scalar_subquery()))
+        .values(status="expired", claimed_until=None, last_error="its day passed: not sent on another")
+        .returning(c.id)))
+    forget_contacts(session, expired)  # never sent, so no contact: a later day's reminder may go
+    return len(expired)
 
 
 def _postpone(session: Session, where: ColumnElement[bool], until: datetime) -> None:
@@ -231,6 +248,14 @@ class OutboxSender:
                     attempted += self._finish(done, quota_spent)
                     done = []
         return attempted
+
+    def expire_stale(self) -> int:
+        """Mark the unsent rows of a day gone by `expired` (they are never claimed: `_due`); the clock
+        does it each run, so what the outbox lists says what became of them."""
+        with self.sessions() as session:
+            expired = _expire(session, self.clock.now())
+            session.commit()
+        return expired
 
     def deliver(self, outbox_id: int) -> bool:
         """Claim one row and make one attempt; False if another worker has it or it is done."""

@@ -64,6 +64,9 @@ class Outbox(Base):
     origin: Mapped[str] = mapped_column(String(80))  # the handler or job that made it
     # Started by us, not answering someone: sent only within the legal contact hours.
     proactive: Mapped[bool] = mapped_column(default=False)
+    # A message of its day (a reminder, an officer's morning list): not sent at all once this passes
+    # (a retry past the contact hours, or a quota pause, would otherwise bring it on another day).
+    stale_after: Mapped[datetime | None]
     status: Mapped[str] = mapped_column(String(12), default="queued")
     # queued -> sending -> sent | failed ; a retryable failure goes back to queued
     attempts: Mapped[int] = mapped_column(default=0)

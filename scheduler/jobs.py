@@ -68,6 +68,7 @@ from services.reminders import (
     group_dues,
     mark_covered,
     not_contacted_on,
+    not_reachable,
     record_contact,
     record_contacts,
     record_multicast_contacts,
@@ -121,8 +122,9 @@ def deliver_outbox() -> None:
     attempted = 0
     while batch := sender.deliver_due():
         attempted += batch
-    if attempted:
-        log.info("job done", extra={"job": "deliver_outbox", "attempted": attempted})
+    expired = sender.expire_stale()  # reminders of a day gone by: never sent, and marked so
+    if attempted or expired:
+        log.info("job done", extra={"job": "deliver_outbox", "attempted": attempted, "expired": expired})
 
 
 def link_rich_menus() -> None:
@@ -169,16 +171,21 @@ def appointment_reminders() -> None:
 def _appointment_reminders(rt: Runtime, session: Session, now: datetime) -> int:
     today = now.date()
     sent = 0
-    for booking in bookings_on(session, [today, today + timedelta(days=1)]):
+    bookings = bookings_on(session, [today, today + timedelta(days=1)])
+    # reminders turned off, or the fund blocked: no reminder, of a payment or of an appointment
+    unwanted = not_reachable(session, [b.line_user_id for b in bookings])
+    for booking in bookings:
         tomorrow = booking.slot_start.astimezone(BANGKOK).date() != today
         if tomorrow and now.hour < 9:  # the day before: from 09:00 (08:00 is for the day itself)
             continue
+        if booking.slot_start <= now or booking.line_user_id in unwanted:  # a clock that caught up late
+            continue  # does not remind of an appointment already begun
         key = f"appointment:{booking.line_user_id}:{booking.id}:{'eve' if tomorrow else 'day'}"
         if already_contacted(session, Reminder(booking.line_user_id, "appointment", today), today) or sent_keys(
                 session, [key]):
             continue
         row = outbox.enqueue_push(session, to=booking.line_user_id, origin="job.appointment_reminder", now=now,
-                                  send_at=now, dedupe_key=key,
+                                  send_at=now, dedupe_key=key, of_its_day=True,
                                   messages=appointment_msgs.reminder(booking_view(booking, rt.settings),
                                                                             tomorrow=tomorrow))
         if row is None:
@@ -212,7 +219,7 @@ def _payment_reminders(rt: Runtime, session: Session, now: datetime) -> int:
         messages = msgs.payment_due_soon(due_day) if purpose == "payment_before" else msgs.payment_missed(due_day)
         for chunk in _chunks(users, MULTICAST_LIMIT):
             row = outbox.enqueue_multicast(session, to=chunk, messages=messages, origin=f"job.{purpose}",
-                                           now=now, send_at=now)
+                                           now=now, send_at=now, of_its_day=True)
             assert row is not None
             session.flush()
             queued.append((chunk, purpose, due_day, row.id))
@@ -248,7 +255,8 @@ def _group_reminders(rt: Runtime, session: Session, now: datetime) -> int:
             continue
         pushes.append((reminder, push))
     # one statement for the notes and one for the contacts, not a few round trips per group
-    queued = outbox.enqueue_pushes(session, [push for _, push in pushes], now=now, send_at=now, group_guard=guard)
+    queued = outbox.enqueue_pushes(session, [push for _, push in pushes], now=now, send_at=now, group_guard=guard,
+                                   of_its_day=True)
     record_contacts(session, [(r.recipient, r.purpose, r.key, queued[r.key]) for r, _ in pushes if r.key in queued],
                     now)
     if refusals:  # someone must look at the template: tell the officers, once a day
@@ -285,7 +293,7 @@ def _officer_digests(rt: Runtime, session: Session, now: datetime) -> int:
                                 made_at=found.made_at)
         pushed = outbox.enqueue_push(session, to=officer.line_user_id,
                                      messages=[*messages[:5 - len(notice)], *notice],
-                                     origin="job.officer_digest", now=now, send_at=now,
+                                     origin="job.officer_digest", now=now, send_at=now, of_its_day=True,
                                      dedupe_key=f"digest:{officer.line_user_id}:{today.isoformat()}") is not None
         if pushed:  # the people the page names reach this officer: on the audit trail, once a day
             record_access(session, people_on(found.rows), viewer=officer.line_user_id, viewer_name=officer.name,

@@ -59,12 +59,14 @@ def recipient_kind(recipient: str) -> str:
 
 def enqueue_push(session: Session, *, to: str, messages: Sequence[Message | dict[str, Any]],
                  origin: str, now: datetime, dedupe_key: str | None = None,
-                 send_at: datetime | None = None, group_guard: GroupGuard | None = None) -> Outbox | None:
+                 send_at: datetime | None = None, group_guard: GroupGuard | None = None,
+                 of_its_day: bool = False) -> Outbox | None:
     """Queue a push; returns None when `dedupe_key` was already queued (a job re-run).
 
     `send_at` marks a proactive message (not a reply to anyone): it is sent no earlier and
-    only inside the legal contact hours. Anything for a group passes the group guard, and
-    a push to a group without one is refused.
+    only inside the legal contact hours. `of_its_day`: a message of `send_at`'s day (a
+    reminder, a morning list), never sent on a later one (`stale_after`). Anything for a group
+    passes the group guard, and a push to a group without one is refused.
     """
     payload = as_dicts(messages)
     if recipient_kind(to) == "group":
@@ -72,17 +74,27 @@ def enqueue_push(session: Session, *, to: str, messages: Sequence[Message | dict
             raise GroupPrivacyError("a message for a group must pass the group guard")
         group_guard(payload)
     return _enqueue(session, kind="push", recipients=[to], messages=payload, origin=origin,
-                    now=now, dedupe_key=dedupe_key, send_at=send_at)
+                    now=now, dedupe_key=dedupe_key, send_at=send_at, stale_after=_day_ends(send_at, of_its_day))
 
 
 def enqueue_multicast(session: Session, *, to: Sequence[str], messages: Sequence[Message | dict[str, Any]],
                       origin: str, now: datetime, dedupe_key: str | None = None,
-                      send_at: datetime | None = None) -> Outbox | None:
-    """Queue one multicast (at most 500 users)."""
+                      send_at: datetime | None = None, of_its_day: bool = False) -> Outbox | None:
+    """Queue one multicast (at most 500 users); `of_its_day` as for `enqueue_push`."""
     if not 1 <= len(to) <= 500:
         raise ValueError("a multicast takes 1 to 500 recipients")
     return _enqueue(session, kind="multicast", recipients=list(to), messages=messages,
-                    origin=origin, now=now, dedupe_key=dedupe_key, send_at=send_at)
+                    origin=origin, now=now, dedupe_key=dedupe_key, send_at=send_at,
+                    stale_after=_day_ends(send_at, of_its_day))
+
+
+def _day_ends(send_at: datetime | None, of_its_day: bool) -> datetime | None:
+    """When a message of `send_at`'s day goes stale: the Bangkok midnight after it (the contact hours
+    end before it, so a row still unsent by then would only go out on another day)."""
+    if not of_its_day or send_at is None:
+        return None
+    day = send_at.astimezone(BANGKOK).date() + timedelta(days=1)
+    return datetime(day.year, day.month, day.day, tzinfo=BANGKOK)
 
 
 @dataclass(frozen=True)
@@ -96,7 +108,7 @@ class Push:
 
 
 def enqueue_pushes(session: Session, pushes: Sequence[Push], *, now: datetime, send_at: datetime | None = None,
-                   group_guard: GroupGuard | None = None) -> dict[str, int]:
+                   group_guard: GroupGuard | None = None, of_its_day: bool = False) -> dict[str, int]:
     """Queue many pushes in one statement; returns the outbox id of each queued, by its dedupe key.
 
     The same rules as `enqueue_push`, one statement instead of a lookup, a SAVEPOINT and an
@@ -117,7 +129,8 @@ def enqueue_pushes(session: Session, pushes: Sequence[Push], *, now: datetime, s
         rows.append({"retry_key": str(uuid.uuid4()), "dedupe_key": push.dedupe_key, "kind": "push",
                      "recipient_kind": kind, "recipient": push.to, "recipients": [push.to], "messages": payload,
                      "summary": summary_of(payload), "origin": push.origin, "status": "queued", "attempts": 0,
-                     "proactive": send_at is not None, "next_attempt_at": send_at or now, "created_at": now})
+                     "proactive": send_at is not None, "next_attempt_at": send_at or now, "created_at": now,
+                     "stale_after": _day_ends(send_at, of_its_day)})
     if not rows:
         return {}
     table = cast(Table, Outbox.__table__)
@@ -143,7 +156,8 @@ def record_reply(session: Session, *, chat: str, messages: Sequence[dict[str, An
 
 def _enqueue(session: Session, *, kind: str, recipients: list[str],
              messages: Sequence[Message | dict[str, Any]], origin: str, now: datetime,
-             dedupe_key: str | None, send_at: datetime | None = None) -> Outbox | None:
+             dedupe_key: str | None, send_at: datetime | None = None,
+             stale_after: datetime | None = None) -> Outbox | None:
     if dedupe_key is not None and session.scalar(
         select(Outbox.id).where(Outbox.dedupe_key == dedupe_key)
     ) is not None:
@@ -158,7 +172,8 @@ def _enqueue(session: Session, *, kind: str, recipients: list[str],
         savepoint = session.begin_nested()
         try:
             row = _add(session, kind=kind, recipients=recipients, messages=payload, origin=origin, now=now,
-                       status="queued", attempts=0, dedupe_key=dedupe_key, send_at=send_at)
+                       status="queued", attempts=0, dedupe_key=dedupe_key, send_at=send_at,
+                       stale_after=stale_after)
             session.flush()
             savepoint.commit()
         except IntegrityError:
@@ -166,12 +181,12 @@ def _enqueue(session: Session, *, kind: str, recipients: list[str],
             return None
         return row
     return _add(session, kind=kind, recipients=recipients, messages=payload, origin=origin, now=now,
-                status="queued", attempts=0, send_at=send_at)
+                status="queued", attempts=0, send_at=send_at, stale_after=stale_after)
 
 
 def _add(session: Session, *, kind: str, recipients: list[str], messages: list[dict[str, Any]], origin: str,
          now: datetime, status: str, attempts: int, dedupe_key: str | None = None,
-         send_at: datetime | None = None) -> Outbox:
+         send_at: datetime | None = None, stale_after: datetime | None = None) -> Outbox:
     row = Outbox(
         retry_key=str(uuid.uuid4()),
         dedupe_key=dedupe_key,
@@ -186,6 +201,7 @@ def _add(session: Session, *, kind: str, recipients: list[str], messages: list[d
         attempts=attempts,
         next_attempt_at=now,
         created_at=now,
+        stale_after=stale_after,
     )
     if send_at is not None:  # proactive: sent no earlier, and only inside the contact hours
         row.proactive, row.next_attempt_at = True, send_at

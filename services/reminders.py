@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Subquery, func, or_, select
+from sqlalchemy import Subquery, delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from domain.clock import BANGKOK
@@ -97,6 +97,17 @@ def active_officers(session: Session) -> Sequence[StaffMember]:
         .order_by(StaffMember.id)).all()
 
 
+def not_reachable(session: Session, line_user_ids: Sequence[str]) -> set[str]:
+    """Of these accounts, those a reminder must not go to: they turned reminders off
+    (`หยุดแจ้งเตือน`) or no longer follow the fund (blocked or unfollowed)."""
+    if not line_user_ids:
+        return set()
+    wanted = list(dict.fromkeys(line_user_ids))
+    off = select(LineLink.line_user_id).where(LineLink.line_user_id.in_(wanted), LineLink.reminders_off_at.is_not(None))
+    gone = select(LineUser.line_user_id).where(LineUser.line_user_id.in_(wanted), LineUser.following.is_(False))
+    return set(session.scalars(off.union(gone)))
+
+
 # --- proactive contacts: what the clock already sent, and to whom today ---------------------
 
 
@@ -127,6 +138,13 @@ def record_contact(session: Session, recipient: str, purpose: str, key: str, out
     """One proactive contact, queued as this outbox row."""
     session.add(ProactiveContact(line_user_id=recipient, contact_day=contact_day(now), purpose=purpose, key=key,
                                  outbox_id=outbox_id, created_at=now))
+
+
+def forget_contacts(session: Session, outbox_ids: Sequence[int]) -> None:
+    """The contacts these outbox rows were to make, which never happened (the rows expired unsent):
+    forgotten, so that neither one-contact-a-day nor a reminder's key holds back a later day's."""
+    if outbox_ids:
+        session.execute(delete(ProactiveContact).where(ProactiveContact.outbox_id.in_(list(outbox_ids))))
 
 
 def record_contacts(session: Session, contacts: Sequence[tuple[str, str, str, int]], now: datetime) -> None:

@@ -233,6 +233,34 @@ def test_reminders_the_day_before_at_nine_and_the_morning_at_eight(app, line, db
     assert "วันนี้" in pushed()[1]
 
 
+def test_no_reminder_of_an_appointment_already_begun_nor_to_someone_who_stopped_reminders(app, line, db, fake,
+                                                                                           clock, in_default):
+    """A clock that was down all morning catches up at 15:00: the 09:00 appointment is not reminded
+    of; and `หยุดแจ้งเตือน` stops appointment reminders as it stops payment ones."""
+    add_session(app, kind="clinic", start="2026-12-04T09:00", end="2026-12-04T12:00", place="สำนักงาน", capacity=5)
+    press(line, press(line, line.say("นัดหมาย")[1], "เลือกรอบนี้")[0], "ยืนยันนัด")
+    fake.reset()
+
+    def pushed() -> list[str]:
+        return [m["text"] for r in fake.requests("/v2/bot/message/push") if r["status"] == 200
+                for m in r["body"]["messages"] if r["body"]["to"] == USER]
+
+    run_clock(app, clock, at(date(2026, 12, 4), 15, 0))
+    assert pushed() == []
+    add_session(app, kind="mobile", start="2026-12-09T09:00", end="2026-12-09T12:00", place="ศาลาประชาคม",
+                capacity=5)
+    offered = press(line, line.say("นัดหมาย")[0], "จองนัดเพิ่ม")
+    card = next(m for m in offered if "ศาลาประชาคม" in texts([m]))
+    assert "ศาลาประชาคม" in texts(press(line, press(line, card, "เลือกรอบนี้")[0], "ยืนยันนัด"))
+    with db.connect() as connection:
+        assert "mobile" in connection.execute(select(Booking.kind).where(Booking.status == "booked")).scalars().all()
+    assert "หยุด" in texts(line.say("หยุดแจ้งเตือน"))
+    fake.reset()
+    run_clock(app, clock, at(date(2026, 12, 8), 9, 0))
+    run_clock(app, clock, at(date(2026, 12, 9), 8, 0))
+    assert pushed() == []
+
+
 def test_an_appointment_reminder_wins_and_the_payment_reminder_waits_a_day(app, line, db, fake, clock, in_default):
     with Session(db) as session:  # a second contract, due on 3 Dec: its reminder window opens on 30 Nov
         from models import Person

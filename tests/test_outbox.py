@@ -393,3 +393,44 @@ def test_many_pushes_queue_in_one_statement_and_a_queued_key_is_skipped(rt):
     assert list(queued) == ["note:b"] and len(checked) == 1
     row = _row(rt, queued["note:b"])
     assert (row.recipient, row.recipient_kind, row.proactive, row.status) == (group, "group", True, "queued")
+
+
+def test_a_reminder_of_its_day_is_never_sent_on_another(rt, fake, clock):
+    """A reminder queued at 19:20 whose tries run past 20:00 waits for the morning's contact hours,
+    and then is not sent at all: it would come beside the new day's. A notice that is not of its
+    day (a session moved) still goes in the morning."""
+    from datetime import datetime, timedelta
+
+    from domain.clock import BANGKOK
+
+    clock.set(datetime(2026, 11, 30, 19, 20, tzinfo=BANGKOK))
+    reminder = _queue(rt, text="พรุ่งนี้ครบกำหนดชำระค่ะ", send_at=clock.now(), of_its_day=True)
+    notice = _queue(rt, to="U" + "77" * 16, text="รอบนัดของคุณย้ายเวลาค่ะ", send_at=clock.now())
+    fake.inject(PUSH, 500, count=2)
+    assert rt.outbox_sender.deliver_due() == 2  # both failed once
+    clock.set(datetime(2026, 11, 30, 20, 5, tzinfo=BANGKOK))  # their retries come after the contact hours
+    assert rt.outbox_sender.deliver_due() == 0
+    assert _row(rt, reminder).status == "queued" and _row(rt, notice).status == "queued"
+    clock.set(datetime(2026, 12, 1, 8, 0, tzinfo=BANGKOK) + timedelta(seconds=1))
+    fake.reset()
+    assert rt.outbox_sender.deliver_due() == 1
+    assert (_row(rt, reminder).status, _row(rt, notice).status) == ("queued", "sent")  # never claimed
+    assert rt.outbox_sender.expire_stale() == 1 and _row(rt, reminder).status == "expired"
+    assert [texts(r["body"]["messages"]) for r in fake.requests(PUSH)] == ["รอบนัดของคุณย้ายเวลาค่ะ"]
+
+
+def test_a_reminder_held_by_a_spent_quota_is_not_sent_when_the_month_renews(rt, fake, clock):
+    from datetime import datetime
+
+    from domain.clock import BANGKOK
+
+    clock.set(datetime(2026, 12, 10, 9, 0, tzinfo=BANGKOK))
+    fake.inject(PUSH, 429, body={"message": "You have reached your monthly limit."})
+    reminder = _queue(rt, text="พรุ่งนี้ครบกำหนดชำระค่ะ", send_at=clock.now(), of_its_day=True)
+    rt.outbox_sender.deliver_due()
+    assert _row(rt, reminder).status == "queued"  # held until the quota renews
+    clock.set(datetime(2027, 1, 1, 9, 0, tzinfo=BANGKOK))
+    fake.reset()
+    rt.outbox_sender.deliver_due()
+    rt.outbox_sender.expire_stale()
+    assert _row(rt, reminder).status == "expired" and fake.requests(PUSH) == []

@@ -225,7 +225,7 @@ def test_holidays_and_group_binding_from_the_command_line(app, db, fake, clock, 
 
 
 def test_a_spent_monthly_quota_pauses_pushes_until_next_month_and_officers_are_told(
-        app, line, fake, clock, province):
+        app, line, db, fake, clock, province):
     fake.inject("/v2/bot/message/multicast", 429, body={"message": "You have reached your monthly limit."})
     run_clock(app, clock, at(date(2026, 11, 28), 9))
     assert [r["status"] for r in fake.requests("/v2/bot/message/multicast")] == [429]
@@ -236,8 +236,15 @@ def test_a_spent_monthly_quota_pauses_pushes_until_next_month_and_officers_are_t
     assert "โควตาข้อความ LINE" in replies[0]["text"] and "1 ธ.ค. 2569" in replies[0]["text"]
     assert "โควตา" not in line.say("วันนี้", user=OFFICER)[0].get("text", "")
     assert "โควตา" not in line.say("ช่วยเหลือ")[0].get("altText", "")  # debtors are not told
-    run_clock(app, clock, at(date(2026, 12, 1), 9))  # the quota renews: the held reminder goes
+    run_clock(app, clock, at(date(2026, 12, 1), 9))  # the quota renews: that day's reminder goes,
     assert [r["status"] for r in fake.requests("/v2/bot/message/multicast")][-1] == 200
+    from models import Outbox  # and the ones held since November are not sent beside it
+
+    with Session(db) as session:
+        rows = session.execute(select(Outbox.status, Outbox.created_at).where(Outbox.kind == "multicast")
+                               .order_by(Outbox.id)).all()
+    assert [status for status, _ in rows] == ["expired", "sent"]
+    assert rows[1].created_at.astimezone(BANGKOK).date() == date(2026, 12, 1)
 
 
 def test_a_refused_group_note_is_held_and_the_officers_are_told_once(app, fake, clock, province, db):
