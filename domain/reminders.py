@@ -18,6 +18,10 @@ MISSED_AFTER_DAYS = 3  # a missed installment is mentioned from this many days a
 MISSED_WINDOW_DAYS = 7  # …and for this many days, then not again
 GROUP_AFTER_DAYS = 7  # a gentle note to the group a week after the due date
 GROUP_AFTER_WINDOW_DAYS = 3
+# The note a week after says some of the area have not paid yet: in an area of fewer open
+# contracts than this the group could tell whose (the law forbids disclosing a debt), so it
+# is not sent there; the notes before and on the day say nothing of anyone and still go.
+GROUP_AFTER_MIN_CONTRACTS = 5
 
 # When two reminders fall on one day for one recipient, the first of these wins.
 PRIORITY = ("appointment", "payment_before", "payment_missed", "group_on_day", "group_before", "group_after")
@@ -78,8 +82,11 @@ _PERSONAL = ("payment_before", "payment_missed")  # in PRIORITY's order
 
 
 def group_reminder(group_id: str, positions: Iterable[DueFacts], today: date, *,
-                   before_days: int = BEFORE_DAYS) -> Reminder | None:
-    """The one generic note a group should get today about the area's common due dates, if any."""
+                   before_days: int = BEFORE_DAYS, contracts: int | None = None) -> Reminder | None:
+    """The one generic note a group should get today about the area's common due dates, if any.
+    `contracts`: how many open contracts the group's area holds (None: not counted); the note a
+    week after a due date only where there are `GROUP_AFTER_MIN_CONTRACTS` or more."""
+    after_allowed = contracts is None or contracts >= GROUP_AFTER_MIN_CONTRACTS
     candidates = []
     for p in positions:
         if p.closed or p.term_ended:
@@ -90,7 +97,7 @@ def group_reminder(group_id: str, positions: Iterable[DueFacts], today: date, *,
         elif due is not None and due - timedelta(days=before_days) <= today < due:
             candidates.append(Reminder(group_id, "group_before", due))
         missed = p.latest_overdue_due
-        if missed and missed + timedelta(days=GROUP_AFTER_DAYS) <= today < missed + timedelta(
+        if after_allowed and missed and missed + timedelta(days=GROUP_AFTER_DAYS) <= today < missed + timedelta(
                 days=GROUP_AFTER_DAYS + GROUP_AFTER_WINDOW_DAYS):
             candidates.append(Reminder(group_id, "group_after", missed))
     if not candidates:

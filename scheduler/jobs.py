@@ -65,6 +65,7 @@ from services.reminders import (
     already_contacted,
     bound_groups,
     covered_through,
+    group_contract_counts,
     group_dues,
     mark_covered,
     not_contacted_on,
@@ -238,8 +239,9 @@ def _group_reminders(rt: Runtime, session: Session, now: datetime) -> int:
     today = now.date()
     guard = rt.group_guard(session)
     groups = bound_groups(session)
-    dues = group_dues(session, groups, today)
-    due = [r for g in groups if (r := group_reminder(g.group_id, dues[g.group_id], today)) is not None]
+    dues, counts = group_dues(session, groups, today), group_contract_counts(session, groups)
+    due = [r for g in groups
+           if (r := group_reminder(g.group_id, dues[g.group_id], today, contracts=counts[g.group_id])) is not None]
     sent_before = sent_keys(session, [r.key for r in due])
     pushes: list[tuple[Reminder, outbox.Push]] = []
     refusals = 0

@@ -90,6 +90,19 @@ def group_dues(session: Session, groups: Sequence[LineGroup], as_of: date) -> di
     return {g.group_id: by_area.get(g.area_id, set()) if g.area_id is not None else set() for g in groups}
 
 
+def group_contract_counts(session: Session, groups: Sequence[LineGroup]) -> dict[str, int]:
+    """For each bound group, how many open contracts its area and the areas below it hold."""
+    owner = areas_below(session, sorted({g.area_id for g in groups if g.area_id is not None}))
+    by_area: dict[int, int] = {}
+    if owner:
+        for area_id, count in session.execute(
+                select(Contract.area_id, func.count()).where(Contract.status != "closed",
+                                                             Contract.area_id.in_(list(owner)))
+                .group_by(Contract.area_id)):
+            by_area[owner[area_id]] = by_area.get(owner[area_id], 0) + count
+    return {g.group_id: by_area.get(g.area_id, 0) if g.area_id is not None else 0 for g in groups}
+
+
 def active_officers(session: Session) -> Sequence[StaffMember]:
     return session.scalars(select(StaffMember).where(
         StaffMember.role == "officer", StaffMember.revoked_at.is_(None))

@@ -369,3 +369,26 @@ def test_reminders_resume_once_the_mediation_day_is_past(app, fake, clock, relie
     run_clock(app, clock, at(date(2026, 11, 28), 9))
     [multicast] = sent(fake, "/v2/bot/message/multicast")
     assert sorted(multicast["body"]["to"]) == sorted([OTHER, THIRD])
+
+
+def test_the_note_a_week_after_goes_only_where_the_group_could_not_tell_whose(app, db, fake, clock, province):
+    """'Whoever has not paid the installment of 1 Dec yet, do not worry': in an area of four open
+    contracts the group could tell whose, so it is not sent; with five it is (the notes before and
+    on the due date, which say nothing of anyone, go either way)."""
+    from domain.reminders import GROUP_AFTER_MIN_CONTRACTS
+
+    def after_notes() -> list[dict]:  # type: ignore[type-arg]
+        return [p for p in sent(fake, "/v2/bot/message/push")
+                if p["body"]["to"] == GROUP and "ไม่ต้องกังวล" in json.dumps(p["body"], ensure_ascii=False)]
+
+    run_clock(app, clock, at(date(2026, 12, 8), 10))  # a week after 1 Dec, nobody paid
+    assert after_notes() == []
+    with Session(db) as session:
+        chalong = f.area(session, "เมืองภูเก็ต", "ฉลอง")
+        for _ in range(GROUP_AFTER_MIN_CONTRACTS - 4):
+            f.member(session, f.contract(session, where=chalong, contract_date=date(2026, 6, 1),
+                                         first_due_date=date(2026, 7, 1), principal=24000), f.person(session))
+        session.commit()
+    run_clock(app, clock, at(date(2026, 12, 9), 10))
+    [note] = after_notes()
+    assert "1 ธ.ค. 2569" in texts(note["body"]["messages"])
