@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy.orm import Session
 
 from models import Person
-from tests.browser.harness import screenshot
+from tests.browser.harness import DESKTOP, PHONE, overflows_sideways, screenshot
 from tests.browser.test_console_pages import sign_in
 from tests.test_console import MUANG_OFFICER, PROVINCE_OFFICER, office  # noqa: F401  (fixture)
 from tests.test_console_letters import text_of
@@ -36,6 +36,9 @@ def test_the_report_on_screen_then_as_xlsx_and_pdf(live_app, page, office, db): 
     expect(total.nth(0)).to_have_text("รวมทั้งจังหวัด")
     expect(total.nth(1)).to_have_text("3")  # visits in the period, all districts
     screenshot(page, "console-reports")
+    for size in (PHONE, DESKTOP):  # ten columns: on a phone the table scrolls in its card, the page does not
+        page.set_viewport_size({"width": size.width, "height": size.height})
+        assert not overflows_sideways(page), size
 
     name, data = downloaded(page, "ดาวน์โหลด XLSX")
     assert name.startswith("report-") and name.endswith("-province.xlsx")
