@@ -271,3 +271,17 @@ def test_what_an_officer_searched_for_is_not_written_on_the_audit_trail(app, off
     with Session(db) as session:
         details = session.scalars(select(DataAccess.detail)).all()
     assert details and all("สมศรี" not in d and "?" not in d for d in details)
+
+
+def test_no_page_of_the_console_is_kept_by_the_browser_but_its_stylesheet(app, office):
+    """A shared office computer: after signing out, the back button and the disk cache must not
+    show a person's file, the list or an export again."""
+    client = signed_in(app, PROVINCE_OFFICER)
+    for path in ("/console/", f"/console/people/{office['somsri']}", "/console/inbox", "/console/export.csv",
+                 "/console/dashboard", f"/console/people/{office['arunee']}"):  # a 404 page too
+        response = page(client, path)
+        response.close()
+        assert "no-store" in response.headers.get("Cache-Control", ""), path
+    stylesheet = page(client, "/console/static/console.css")
+    stylesheet.close()
+    assert stylesheet.status_code == 200 and "no-store" not in stylesheet.headers.get("Cache-Control", "")

@@ -33,6 +33,7 @@ bp = Blueprint("console", __name__, url_prefix="/console", template_folder="temp
                static_folder="static", static_url_path="/static")
 bp.before_request(access.no_nul)
 bp.before_request(access.guard)
+bp.after_request(access.not_kept)
 bp.context_processor(access.page_context)
 bp.context_processor(signin.signin_context)
 for _code in (400, 401, 404, 405, 413):

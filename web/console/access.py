@@ -110,6 +110,15 @@ def no_nul() -> None:
         abort(400)
 
 
+def not_kept(response: Response) -> Response:
+    """After every console response but its static files: never kept by the browser or a proxy.
+    Pages, exports and files show personal data; on an office's shared computer the back button
+    after signing out, or the disk cache, must not show them again."""
+    if request.endpoint not in ("console.static", "console.leaflet"):  # the stylesheet, scripts and Leaflet
+        response.headers.setdefault("Cache-Control", "private, no-store")  # or the view's own no-store
+    return response
+
+
 def guard() -> Response | None:
     """Before every console request: signed in, still an officer, and a CSRF token on every POST."""
     if request.endpoint in PUBLIC_ENDPOINTS:
