@@ -32,7 +32,8 @@ MAX_NOTE = MAX_VISIT_NOTE
 
 
 def _people_lines(ctx: Context, people: list[Person]) -> list[msgs.PersonLine]:
-    codes = visits.contracts_of(ctx.session, [p.id for p in people])
+    codes = visits.contracts_of(ctx.session, [p.id for p in people],
+                                area_ids=officer_area_ids(ctx.session, ctx.as_officer()))
     return [msgs.PersonLine(person.id, person.full_name, mask_national_id(person.national_id),
                             " ".join(code for _, code in codes[person.id][:3])) for person in people]
 
@@ -100,7 +101,7 @@ def _for_officer(ctx: Context, person_id: int, then: Callable[[StaffMember, Pers
 
 def _card(ctx: Context, me: StaffMember, person: Person, *, detail: str) -> list[Message]:
     _audit(ctx, me, [person.id], "history_card", detail)
-    h = visits.history(ctx.session, person, ctx.today)
+    h = visits.history(ctx.session, person, ctx.today, area_ids=officer_area_ids(ctx.session, me))
     names = measure_labels(ctx.session)
     card = msgs.Card(
         person_id=person.id,
@@ -182,7 +183,8 @@ def _chosen(ctx: Context, person: Person) -> list[Message]:
 
 
 def _open_contracts(ctx: Context, person_id: int) -> list[tuple[int, str]]:
-    return visits.contracts_of(ctx.session, [person_id], open_only=True)[person_id]
+    return visits.contracts_of(ctx.session, [person_id], open_only=True,
+                               area_ids=officer_area_ids(ctx.session, ctx.as_officer()))[person_id]
 
 
 def ask_contract(ctx: Context) -> list[Message]:

@@ -42,9 +42,10 @@ class PersonFile:
     updates: list[FieldUpdate]
 
 
-def person_file(session: Session, person: Person, as_of: date) -> PersonFile:
-    """A person's whole file: contracts, visits and promises, notes, requests, documents, updates."""
-    found = history(session, person, as_of, visits=FILE_VISITS, updates=FILE_UPDATES)
+def person_file(session: Session, person: Person, as_of: date, area_ids: Sequence[int] | None = None) -> PersonFile:
+    """A person's whole file: contracts, visits and promises, notes, requests, documents, updates (as an
+    officer of `area_ids` sees it: `services.visits.history`)."""
+    found = history(session, person, as_of, visits=FILE_VISITS, updates=FILE_UPDATES, area_ids=area_ids)
     contract_ids = [h.contract.id for h in found.holdings]
     notes = list(session.scalars(select(PersonNote).where(PersonNote.person_id == person.id)
                                  .order_by(PersonNote.created_at.desc(), PersonNote.id.desc())))

@@ -92,15 +92,18 @@ def members_in_scope(session: Session, project_code: str, area_ids: Sequence[int
     return list(session.scalars(query))
 
 
-def contracts_of(session: Session, person_ids: Sequence[int], *,
-                 open_only: bool = False) -> dict[int, list[tuple[int, str]]]:
-    """person id → [(contract id, project code)], oldest contract first: no payments, no money rules."""
+def contracts_of(session: Session, person_ids: Sequence[int], *, open_only: bool = False,
+                 area_ids: Sequence[int] | None = None) -> dict[int, list[tuple[int, str]]]:
+    """person id → [(contract id, project code)], oldest contract first: no payments, no money rules.
+    `area_ids`: only the contracts an officer of those areas may see (None: every one)."""
     if not person_ids:  # an officer's list with no one waiting: no round trip for nothing
         return {}
     query = (select(Membership.person_id, Contract.id, Contract.project_code).join(Contract)
              .where(Membership.person_id.in_(person_ids)).order_by(Contract.contract_date, Contract.project_code))
     if open_only:
         query = query.where(Contract.status != "closed")
+    if area_ids is not None:
+        query = query.where(Contract.area_id.in_(area_ids))
     found: dict[int, list[tuple[int, str]]] = {person_id: [] for person_id in person_ids}
     for person_id, contract_id, code in session.execute(query):
         found[person_id].append((contract_id, code))
@@ -206,8 +209,15 @@ def visits_about(person_id: int, contract_ids: Sequence[int]) -> ColumnElement[b
     return or_(own, and_(Visit.person_id.is_(None), Visit.contract_id.in_(contract_ids)))
 
 
-def history(session: Session, person: Person, as_of: date, *, visits: int = 5, updates: int = 3) -> History:
+def history(session: Session, person: Person, as_of: date, *, visits: int = 5, updates: int = 3,
+            area_ids: Sequence[int] | None = None) -> History:
+    """A person's contracts, visits, promises, applications, bookings and field updates, as an officer
+    of `area_ids` sees them (None: everything): a contract of theirs in another district is not
+    shown, nor its documents or updates; what is about the person is."""
     held = holdings(session, person, as_of)
+    if area_ids is not None:
+        here = set(area_ids)
+        held = [h for h in held if h.contract.area_id in here]
     contract_ids = [h.contract.id for h in held]
     recent = list(session.scalars(select(Visit).where(visits_about(person.id, contract_ids))
                                   .order_by(Visit.visited_on.desc(), Visit.id.desc()).limit(visits)))

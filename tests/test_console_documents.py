@@ -508,3 +508,28 @@ def test_a_bad_pin_says_why_and_changes_nothing(app, office, db, settings, clock
                 {"lat": "7.88", "lng": "98.39"}).status_code == 404
     assert pin_of(db, office["somsri"]) == (None, None) and pin_of(db, office["arunee"]) == (None, None)
     assert trail(db, "console.pin") == []
+
+
+def test_a_contract_of_theirs_in_another_district_is_neither_shown_nor_visited(app, office, db):
+    """สมศรี of Mueang is also a guarantor on Thalang's project: Mueang's officer sees her (she is
+    theirs), but not that project (it is Thalang's, whose page is a 404 to them), nor may they
+    record a visit or a promise about it."""
+    with Session(db) as session:
+        thalang = session.scalars(select(Contract).where(Contract.project_code == "PKT-2567-0201")).one()
+        session.add(Document(person_id=None, contract_id=thalang.id, kind="evidence", filename="ถลาง.pdf",
+                             content_type="application/pdf", size=1, sha256="0" * 64, uploaded_by="สุดารัตน์",
+                             uploaded_at=thalang.created_at))
+        from models import Membership
+
+        session.add(Membership(contract_id=thalang.id, person_id=office["somsri"], role="guarantor"))
+        session.commit()
+        thalang_id = thalang.id
+    client = signed_in(app, MUANG)
+    path = f"/console/people/{office['somsri']}"
+    html = text_of(page(client, path))
+    assert "PKT-2567-0101" in html and "PKT-2567-0201" not in html and "ถลาง.pdf" not in html
+    refused = post(client, path + "/visits", csrf_of(html), {"outcome": "met", "contract_id": str(thalang_id),
+                                                             "promise_amount": "500", "promise_due": "15/12/2569"})
+    assert refused.status_code == 400 and visits(db) == [] and promises(db) == []
+    province = text_of(page(signed_in(app, PROVINCE), path))  # the province's officer sees both
+    assert "PKT-2567-0101" in province and "PKT-2567-0201" in province

@@ -404,3 +404,17 @@ def test_buttons_obey_the_rules_of_the_words_that_start_them(line, register, db)
         assert session.scalars(select(Visit)).all() == []
         handled = session.scalars(select(ProcessedEvent.handler).where(ProcessedEvent.event_type == "postback")).all()
         assert handled and all(h.startswith("denied:") for h in handled), handled  # the router, not a handler
+
+
+def test_the_card_and_the_visit_flow_keep_to_the_officer_s_district(line, db, register):
+    """She is also a guarantor on a project of Kathu: the Mueang officer's card and visit flow show
+    only her Mueang contract; the other is Kathu's officers' to see."""
+    with Session(db) as session:
+        kathu = f.contract(session, where=f.area(session, "กะทู้", "ป่าตอง"), code="PKT-2567-0888")
+        f.member(session, kathu, session.get(Person, register["somsri"]), "guarantor")
+        session.commit()
+    card = texts(line.say("ค้นหา สมศรี แก้วประดับ", user=OFFICER))
+    assert CODE in card and "PKT-2567-0888" not in card
+    asked = line.say("บันทึกเยี่ยม สมศรี แก้วประดับ", user=OFFICER)
+    assert "ผลเป็นอย่างไร" in texts(asked)  # one contract of hers here: no question which
+    assert "PKT-2567-0888" not in texts(asked)

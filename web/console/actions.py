@@ -30,7 +30,8 @@ def visit(person_id: int) -> Response | tuple[str, int]:
             raise VisitError("officer")
         answers = visit_answers(
             outcome=form["outcome"], contract=form["contract_id"],
-            offered=contracts_of(db(), [person.id], open_only=True)[person.id], measure=form["measure"],
+            offered=contracts_of(db(), [person.id], open_only=True, area_ids=viewer().area_ids)[person.id],
+            measure=form["measure"],
             measures=[mid for mid, _ in in_force(today())], amount=form["promise_amount"], due=form["promise_due"],
             note=form["note"], today=today())
     except VisitError as error:

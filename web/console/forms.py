@@ -10,7 +10,7 @@ from models import FieldUpdate, Person
 from services.balance import Holding
 from services.measure_store import measures_in_db
 from services.visits import contracts_of, latest_located_update
-from web.console.access import contract_visible, db
+from web.console.access import contract_visible, db, viewer
 
 ROW_ID = "int(max=2147483647)"  # a URL's id converter: past the database's integers is simply not found
 
@@ -34,7 +34,7 @@ class PersonForms:
 def person_forms(person: Person, holdings: Sequence[Holding], today: date) -> PersonForms:
     return PersonForms(
         document_contracts=[(h.contract.id, h.contract.project_code) for h in holdings if contract_visible(h.contract)],
-        visit_contracts=contracts_of(db(), [person.id], open_only=True)[person.id],
+        visit_contracts=contracts_of(db(), [person.id], open_only=True, area_ids=viewer().area_ids)[person.id],
         measures=in_force(today),
         located=latest_located_update(db(), person.id),
     )

@@ -42,7 +42,7 @@ def person_page(person_id: int) -> tuple[str, int]:
 def show_person(person: Person, *, status: int = 200, problem: Problem | None = None,
                 form: Mapping[str, str] | None = None) -> tuple[str, int]:
     """The person's page; after a refused form, again, with what was wrong and what was typed."""
-    file = person_file(db(), person, today())
+    file = person_file(db(), person, today(), viewer().area_ids)
     audit([person.id], "console.person")
     db().commit()
     return render_template("console/person.html", person=person, file=file, mask=mask_national_id,
