@@ -285,3 +285,19 @@ def test_no_page_of_the_console_is_kept_by_the_browser_but_its_stylesheet(app, o
     stylesheet = page(client, "/console/static/console.css")
     stylesheet.close()
     assert stylesheet.status_code == 200 and "no-store" not in stylesheet.headers.get("Cache-Control", "")
+
+
+def test_another_site_s_page_cannot_sign_a_browser_in(app, office):
+    """The sign-in forms carry no CSRF token (nobody is signed in yet). A page elsewhere that submits
+    an officer's own fresh link, or the admin token, in someone else's browser would sign that
+    browser in as them: the browser says where a form came from, and such a form is refused."""
+    path = login_link(app, MUANG_OFFICER).split("localhost:8000", 1)[1]
+    for headers in ({"Sec-Fetch-Site": "cross-site"}, {"Origin": "https://evil.example"}):
+        client = app.test_client()
+        assert client.post(path, base_url=HTTPS, headers=headers).status_code == 400, headers
+        assert client.post("/console/signin/admin", data={"admin_token": ADMIN}, base_url=HTTPS,
+                           headers=headers).status_code == 400
+        assert page(client, "/console/").status_code == 302  # not signed in
+    same = app.test_client()  # the confirm page's own form: same-origin, and the link was not used up
+    assert same.post(path, base_url=HTTPS, headers={"Sec-Fetch-Site": "same-origin",
+                                                     "Origin": HTTPS}).status_code == 302

@@ -6,6 +6,7 @@ import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 from werkzeug.exceptions import HTTPException
@@ -108,6 +109,17 @@ def no_nul() -> None:
             *(request.view_args or {}).items()]
     if any("\x00" in key or (isinstance(value, str) and "\x00" in value) for key, value in sent):
         abort(400)
+
+
+def posted_from_elsewhere() -> bool:
+    """A form another site's page submitted (the browser says so: `Sec-Fetch-Site`, else `Origin`).
+    The sign-in forms carry no CSRF token (nobody is signed in yet): this is what keeps a page
+    elsewhere from signing an officer's browser in as someone else."""
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        return site not in ("same-origin", "none")
+    origin = request.headers.get("Origin")
+    return origin is not None and urlsplit(origin).netloc != request.host
 
 
 def not_kept(response: Response) -> Response:

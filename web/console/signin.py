@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hmac
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
 from bot.runtime import runtime
 from messages.console import ADMIN_TOKEN_WRONG, LINK_GONE, SIGNED_OUT
 from services.console import end_session, officer_for_link, open_session, use_signin_link
-from web.console.access import COOKIE_KEY, db
+from web.console.access import COOKIE_KEY, db, posted_from_elsewhere
 
 
 def signin_page() -> str:
@@ -29,6 +29,8 @@ def signin_link(token: str) -> str | Response | tuple[str, int]:
         if officer is None:
             return render_template("console/signin.html", problem=LINK_GONE), 410
         return render_template("console/signin_link.html", officer=officer, token=token)
+    if posted_from_elsewhere():
+        abort(400)  # another site's page submitting this form would sign the browser in as someone else
     officer = use_signin_link(db(), token, now)
     if officer is None:
         db().commit()
@@ -42,6 +44,8 @@ def signin_link(token: str) -> str | Response | tuple[str, int]:
 
 def signin_admin() -> str | Response | tuple[str, int]:
     """The first sign-in of a new office, before any officer has taken the role: ADMIN_TOKEN."""
+    if posted_from_elsewhere():
+        abort(400)
     sent = request.form.get("admin_token", "").strip()
     expected = runtime().settings.admin_token
     if not sent or not hmac.compare_digest(sent.encode(), expected.encode()):
