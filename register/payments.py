@@ -60,6 +60,8 @@ class PaymentsLoader(Loader):
         paid_on, amount, reference = payload
         if paid_on < contract[1]:
             return f"paid_on {paid_on} is before the contract date {contract[1]}"
+        if paid_on > self.today:  # 01/01/2580 for 01/01/2568: counted nowhere until 2037, the debt still shown
+            return f"paid_on {paid_on} is in the future (today is {self.today}): check its year"
         key = (contract[0], paid_on, amount, reference)
         if key in self.keys:
             self.repeated += 1

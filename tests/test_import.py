@@ -764,3 +764,17 @@ def test_when_the_reading_process_dies_the_file_is_refused_and_nothing_written(d
     assert payments.ok and payments.created > 0
     assert _rows(db, Contract) == payments.created
     assert all(child.poll() is not None for child in started)
+
+
+def test_a_payment_dated_after_today_is_refused_with_its_year_to_check(db, tmp_path):
+    """01/01/2580 typed for 01/01/2568: the balance would count it from 2037 only, and show the debt
+    as still owed with no word of why."""
+    _import(db, DATA / "contracts.csv")
+    header, rows = _read_csv(DATA / "payments.csv")
+    before = _rows(db, Payment)
+    future = list(rows[0])
+    future[header.index("paid_on")] = "01/01/2580"
+    [report] = _import(db, _write_csv(tmp_path / "payments.csv", header, [*rows, future]))
+    assert not report.ok and [str(r) for r in report.rejections] == [
+        f"line {len(rows) + 2}: paid_on 2037-01-01 is in the future (today is {NOW.date()}): check its year"]
+    assert _rows(db, Payment) == before
