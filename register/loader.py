@@ -132,11 +132,17 @@ class Loader:
         """A function from a row's cells to the values of the known columns, required then optional."""
         required, optional = self.required_columns, self.optional_columns
         seen: dict[str, int] = {}
+        known = set(required) | set(optional)
         for index, name in enumerate(header):
-            if name and name in seen:
+            if name and name in seen and name in known:  # an unknown one is ignored anyway
                 raise FileProblem(f'column "{name}" appears twice in the header')
             seen[name or f"(column {index + 1}, no name)"] = index
         missing = [name for name in required if name not in seen]
+        named = [name for name in header if name]
+        if missing and len(named) == 1 and (separator := next((s for s in (";", "\t", "|") if s in named[0]), None)):
+            words = {";": "semicolons (;)", "\t": "tabs", "|": "bars (|)"}[separator]
+            raise FileProblem(f"the columns are separated by {words}, not commas: save the file as "
+                              "\"CSV UTF-8 (comma delimited)\" and import it again")
         if missing:
             listed = ", ".join(f'"{name}"' for name in missing)
             raise FileProblem(f"missing required column{'s' if len(missing) > 1 else ''} {listed} "

@@ -778,3 +778,16 @@ def test_a_payment_dated_after_today_is_refused_with_its_year_to_check(db, tmp_p
     assert not report.ok and [str(r) for r in report.rejections] == [
         f"line {len(rows) + 2}: paid_on 2037-01-01 is in the future (today is {NOW.date()}): check its year"]
     assert _rows(db, Payment) == before
+
+
+def test_a_file_separated_by_semicolons_or_tabs_says_so_and_a_repeated_unknown_column_is_ignored(db, tmp_path):
+    _import(db, DATA / "contracts.csv")
+    header, rows = _read_csv(DATA / "payments.csv")
+    for separator in (";", "\t"):
+        path = tmp_path / "payments.csv"
+        path.write_text("\n".join(separator.join(r) for r in [header, *rows[:1]]) + "\n", encoding="utf-8")
+        [report] = _import(db, path)
+        assert not report.ok and "not commas" in (report.error or ""), separator
+    [report] = _import(db, _write_csv(tmp_path / "payments.csv", [*header, "หมายเหตุ", "หมายเหตุ"],
+                                      [[*r, "", ""] for r in rows]))
+    assert report.ok and any('unknown column "หมายเหตุ"' in note for note in report.notes)
