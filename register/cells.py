@@ -163,6 +163,10 @@ def money(cell: Any) -> Decimal:
     if isinstance(cell, int | float):
         if isinstance(cell, float) and not math.isfinite(cell):
             raise ValueError(f"{cell!r} is not an amount of money")
+        if isinstance(cell, float):  # a formula's 300.0000000000001, which Excel shows as 300.00: 300.00
+            nearest = round(cell, 2)
+            if abs(cell - nearest) <= max(1e-6, abs(cell) * 1e-12):
+                return _money_text(f"{nearest:.2f}")
         return _money_text(repr(cell) if isinstance(cell, float) else str(cell))
     value = text(cell)
     if not value:

@@ -612,6 +612,11 @@ def test_format_report_for_officers():
 def test_cells_from_a_workbook(tmp_path, db):
     assert cells.date(datetime(2023, 1, 15)) == date(2023, 1, 15)
     assert cells.money(2500) == Decimal("2500.00") and cells.money(0.1) == Decimal("0.10")
+    # a formula's floating-point noise, shown by Excel as 300.00 and 1,234.57: read as shown
+    assert cells.money(100 * 3.0000000000000004) == Decimal("300.00")
+    assert cells.money(1234.5700000000002) == Decimal("1234.57")
+    with pytest.raises(ValueError, match="more than two decimals"):
+        cells.money(12.345)  # a real third decimal is still refused
     assert cells.phone(817231456) == "0817231456"  # Excel dropped the leading zero
     assert cells.whole(24.0, 1, 1200) == 24
     assert cells.text(3830100451231.0) == "3830100451231"
