@@ -89,3 +89,21 @@ def test_creating_the_app_connects_to_nothing(tmp_path):
     app = create_app(settings)  # would raise if it tried to reach either
     assert app.extensions["wdf"].settings is settings
     app.extensions["wdf"].close()
+
+
+def test_a_short_admin_token_is_warned_about_at_start(caplog, tmp_path):
+    """ADMIN_TOKEN opens the whole register (the API, the console's first sign-in): a short one,
+    which could be guessed, is said so in the log when the app starts (never its value)."""
+    import logging
+
+    from web.app import STRONG_TOKEN, create_app
+
+    database = {"DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}"}
+    with caplog.at_level(logging.WARNING, logger="web.app"):
+        create_app(Settings.from_env({**FULL, **database, "ADMIN_TOKEN": "phuket2568"}))
+    assert any("ADMIN_TOKEN is short" in r.getMessage() for r in caplog.records)
+    assert all("phuket2568" not in r.getMessage() for r in caplog.records)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="web.app"):
+        create_app(Settings.from_env({**FULL, **database, "ADMIN_TOKEN": "x" * STRONG_TOKEN}))
+    assert not any("ADMIN_TOKEN" in r.getMessage() for r in caplog.records)

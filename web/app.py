@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Flask
 
 from bot import webhook
@@ -21,6 +23,9 @@ BODY_LIMITS = {
 }
 
 
+STRONG_TOKEN = 32  # characters of ADMIN_TOKEN below which the app warns at start
+
+
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> Flask:
     """Build the web app. Reads the environment when no settings are given; connects to nothing."""
     if settings is None:
@@ -32,6 +37,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.config.update(SECRET_KEY=settings.secret_key, JSON_AS_ASCII=False)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     configure_logging(settings.log_level, settings.log_json)
+    if not settings.demo and len(settings.admin_token) < STRONG_TOKEN:  # it opens the whole register
+        logging.getLogger(__name__).warning(
+            "ADMIN_TOKEN is short: use at least %d random characters (see .env.example)", STRONG_TOKEN)
     register_limits(app, BODY_LIMITS, DEFAULT_MAX_BYTES)  # first: before any hook reads a body
     register_runtime(app, settings, clock)
     register_security(app, settings)
