@@ -4,7 +4,7 @@ the district report; a volunteer's location as a map pin; the audit trail of who
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +63,11 @@ def rows(app, as_of: date) -> list[dict[str, Any]]:  # type: ignore[no-untyped-d
     return app.test_client().get(f"/api/followups?as_of={as_of}", headers=AUTH).get_json()
 
 
-def import_payment(app, tmp_path: Path, paid_on: str, amount: str) -> None:  # type: ignore[no-untyped-def]
+def import_payment(app, clock, tmp_path: Path, paid_on: str, amount: str) -> None:  # type: ignore[no-untyped-def]
+    """The bank's file of a payment, imported the morning after it was paid (a payment dated after
+    the import's day is refused)."""
+    next_morning = datetime.combine(date.fromisoformat(paid_on) + timedelta(days=1), time(9), tzinfo=BANGKOK)
+    clock.set(max(clock.now(), next_morning))
     path = tmp_path / "payments.csv"
     path.write_text(f"project_code,paid_on,amount,reference\n{CODE},{paid_on},{amount},R-{paid_on}\n",
                     encoding="utf-8")
@@ -145,7 +149,7 @@ def test_a_visit_with_a_promise_kept_by_an_imported_payment(app, line, db, clock
         assert (str(promise.amount), promise.due_on) == ("500.00", date(2026, 11, 30))
         assert (session.get(Person, register["somsri"]).lat, visit.person_id) == (7.8201, register["somsri"])
     assert not [r for r in rows(app, date(2026, 11, 25)) if r["reason"].startswith("promise")]  # not due yet
-    import_payment(app, tmp_path, "2026-11-28", "500.00")
+    import_payment(app, clock, tmp_path, "2026-11-28", "500.00")
     [kept] = [r for r in rows(app, date(2026, 12, 1)) if r["reason"].startswith("promise")]
     assert kept["reason"] == "promise_kept" and kept["kept_on"] == "2026-11-28" and kept["project_code"] == CODE
     assert "ชำระตามที่สัญญาแล้ว" in kept["reason_text"]
@@ -214,7 +218,7 @@ def test_people_never_read_internal_measure_codes(line, db, clock, register):
 
 def test_a_broken_promise_stays_on_the_list_until_someone_visits_again(app, line, db, clock, register, tmp_path):
     record_visit_with_promise(line, db)
-    import_payment(app, tmp_path, "2026-11-28", "200.00")
+    import_payment(app, clock, tmp_path, "2026-11-28", "200.00")
     [broken] = [r for r in rows(app, date(2026, 12, 3)) if r["reason"].startswith("promise")]
     assert broken["reason"] == "promise_broken" and broken["paid"] == "200.00"
     kinds = [r["reason"] for r in rows(app, date(2026, 12, 3))]
@@ -245,7 +249,7 @@ def test_the_visit_flow_goes_back_and_cancels_and_keeps_others_out(line, db, reg
 
 def test_the_district_report_in_line_the_cli_and_the_api(app, line, db, clock, register, tmp_path, fake):
     record_visit_with_promise(line, db)
-    import_payment(app, tmp_path, "2026-11-28", "500.00")
+    import_payment(app, clock, tmp_path, "2026-11-28", "500.00")
     line.say("#อัปเดต เยี่ยมกลุ่มทำขนมแล้ว", user=VOLUNTEER, group=GROUP)
     api = app.test_client().get("/api/reports/visits?from=2026-11-16&to=2026-12-06&district=เมืองภูเก็ต",
                                 headers=AUTH).get_json()
