@@ -260,7 +260,7 @@ def followups():  # type: ignore[no-untyped-def]
         response.headers["X-List-Made-At"] = listed.made_at.astimezone(BANGKOK).isoformat()
     if limit is not None and offset + limit < listed.total:
         following = ({key: value for key, value in request.args.items() if key in FollowupsQuery.model_fields}
-                     | {"offset": str(offset + limit), "limit": str(limit)})  # never url_for's own `_method`...
+                     | {"offset": str(offset + limit), "limit": str(limit)})  # not `_method` (url_for's own)
         response.headers["Link"] = f'<{url_for(".followups", **following)}>; rel="next"'
     return response
 
