@@ -2,7 +2,7 @@
 
 from models.appointments import AppointmentSession, Booking
 from models.base import Base
-from models.console import ConsoleSession, ConsoleSignin, Document, PersonNote
+from models.console import AdminSigninFailure, ConsoleSession, ConsoleSignin, Document, PersonNote
 from models.field import FieldUpdate
 from models.imports import ImportRun
 from models.measures import MeasureApplication, MeasureRow
@@ -35,6 +35,7 @@ from models.visits import DataAccess, PromiseToPay, Visit
 
 __all__ = [
     "ImportRun",
+    "AdminSigninFailure",
     "ConsoleSession",
     "ConsoleSignin",
     "Document",

@@ -43,6 +43,17 @@ class ConsoleSession(Base):
     staff: Mapped[StaffMember | None] = relationship()
 
 
+class AdminSigninFailure(Base):
+    """A wrong ADMIN_TOKEN typed at the console's sign-in (when, nothing else: not what was typed).
+    Counted across every web process, so that guesses at the token are few whatever the number
+    of processes or hosts (`services.console.ADMIN_GUESSES`)."""
+
+    __tablename__ = "admin_signin_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    failed_at: Mapped[datetime] = mapped_column(index=True)
+
+
 class Document(Base):
     """A project's document (or a person's), stored under UPLOADS_DIR by its content hash."""
 

@@ -9,14 +9,28 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from domain.console import SIGNIN_LINK_TTL, link_usable, session_alive
-from models import ConsoleSession, ConsoleSignin, StaffMember
+from models import AdminSigninFailure, ConsoleSession, ConsoleSignin, StaffMember
 from services.identity import staff_member
+
+ADMIN_GUESSES = 10  # wrong ADMIN_TOKENs at the console's sign-in, across every process, …
+ADMIN_GUESS_WINDOW = timedelta(minutes=15)  # … within this long: then none is tried until it passes
+
+
+def admin_guesses_spent(session: Session, now: datetime) -> bool:
+    """Whether the console's ADMIN_TOKEN sign-in takes no more tries for now: `ADMIN_GUESSES`
+    wrong ones in the last `ADMIN_GUESS_WINDOW` (older ones are forgotten)."""
+    session.execute(delete(AdminSigninFailure).where(AdminSigninFailure.failed_at < now - ADMIN_GUESS_WINDOW))
+    return (session.scalar(select(func.count()).select_from(AdminSigninFailure)) or 0) >= ADMIN_GUESSES
+
+
+def admin_guess_failed(session: Session, now: datetime) -> None:
+    session.add(AdminSigninFailure(failed_at=now))
 
 
 def digest(secret: str) -> str:

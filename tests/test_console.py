@@ -301,3 +301,23 @@ def test_another_site_s_page_cannot_sign_a_browser_in(app, office):
     same = app.test_client()  # the confirm page's own form: same-origin, and the link was not used up
     assert same.post(path, base_url=HTTPS, headers={"Sec-Fetch-Site": "same-origin",
                                                      "Origin": HTTPS}).status_code == 302
+
+
+def test_ten_wrong_admin_tokens_rest_the_token_sign_in_for_fifteen_minutes(app, office, clock):
+    """Guesses at ADMIN_TOKEN are counted in the database, across every web process: after ten
+    wrong ones in fifteen minutes even the right token waits (a guesser must not learn it was
+    right), and officers still sign in with their links."""
+    from datetime import timedelta
+
+    from services.console import ADMIN_GUESS_WINDOW, ADMIN_GUESSES
+
+    guesser = app.test_client()
+    for n in range(ADMIN_GUESSES):
+        wrong = guesser.post("/console/signin/admin", data={"admin_token": f"guess-{n}"}, base_url=HTTPS)
+        assert wrong.status_code == 401
+    resting = guesser.post("/console/signin/admin", data={"admin_token": ADMIN}, base_url=HTTPS)
+    assert resting.status_code == 429 and "15 นาที" in resting.get_data(as_text=True)
+    assert page(signed_in(app, MUANG_OFFICER), "/console/").status_code == 200  # a link still works
+    clock.advance(seconds=ADMIN_GUESS_WINDOW.total_seconds() + 1)
+    assert guesser.post("/console/signin/admin", data={"admin_token": ADMIN}, base_url=HTTPS).status_code == 302
+    assert timedelta(minutes=15) == ADMIN_GUESS_WINDOW  # as the page says

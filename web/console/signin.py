@@ -8,8 +8,15 @@ from flask import Blueprint, abort, redirect, render_template, request, session,
 from werkzeug.wrappers import Response
 
 from bot.runtime import runtime
-from messages.console import ADMIN_TOKEN_WRONG, LINK_GONE, SIGNED_OUT
-from services.console import end_session, officer_for_link, open_session, use_signin_link
+from messages.console import ADMIN_TOKEN_RESTING, ADMIN_TOKEN_WRONG, LINK_GONE, SIGNED_OUT
+from services.console import (
+    admin_guess_failed,
+    admin_guesses_spent,
+    end_session,
+    officer_for_link,
+    open_session,
+    use_signin_link,
+)
 from web.console.access import COOKIE_KEY, db, posted_from_elsewhere
 
 
@@ -46,11 +53,17 @@ def signin_admin() -> str | Response | tuple[str, int]:
     """The first sign-in of a new office, before any officer has taken the role: ADMIN_TOKEN."""
     if posted_from_elsewhere():
         abort(400)
+    now = runtime().clock.now()
+    if admin_guesses_spent(db(), now):  # even the right token waits: a guesser must not learn it is right
+        db().commit()
+        return render_template("console/signin.html", problem=ADMIN_TOKEN_RESTING), 429
     sent = request.form.get("admin_token", "").strip()
     expected = runtime().settings.admin_token
     if not sent or not hmac.compare_digest(sent.encode(), expected.encode()):
+        admin_guess_failed(db(), now)
+        db().commit()
         return render_template("console/signin.html", problem=ADMIN_TOKEN_WRONG), 401
-    opened = open_session(db(), None, runtime().clock.now())
+    opened = open_session(db(), None, now)
     db().commit()
     session.clear()
     session[COOKIE_KEY] = opened.key
