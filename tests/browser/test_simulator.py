@@ -39,9 +39,11 @@ def test_a_debtor_verifies_with_the_id_and_birth_date_the_page_shows_at_the_bots
     log = page.locator("#chat-log")
     page.locator("#hint-chips").get_by_role("button", name="ยอดหนี้").click()
     log.get_by_role("button", name="ยินยอม ดำเนินการต่อ").click()
-    expect(log.locator(".row.bot").last).to_contain_text("เลขบัตรประชาชน 13 หลัก")
+    # each wait is for the step's own question: the consent card above names both the ID and the birth
+    # date, and a chip typed before the bot asked would answer the step before it
+    expect(log.locator(".row.bot").last).to_contain_text("พิมพ์เลขบัตรประชาชน 13 หลักได้เลย")
     header.get_by_role("button", name="เลขบัตรประชาชน").click()  # the chips type what the bot asks for
-    expect(log.locator(".row.bot").last).to_contain_text("วันเดือนปีเกิด")
+    expect(log.locator(".row.bot").last).to_contain_text("พิมพ์วันเดือนปีเกิดค่ะ")
     header.get_by_role("button", name="วันเกิด วัน/เดือน/ปี พ.ศ.").click()
     expect(log).to_contain_text("ยืนยันตัวตนเรียบร้อย")
     expect(log.locator(".sys-note.day").first).to_contain_text("20 พ.ย. 2569")  # the chat's day is the bot's
