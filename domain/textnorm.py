@@ -68,6 +68,9 @@ def without_title(word: str) -> str:
     return "" if word in TITLES else word
 
 
+MAX_ROW_ID = 2**31 - 1  # ids are PostgreSQL integers: a larger one names nothing (and would overflow a query)
+
+
 def row_id(text: str) -> int | None:
     """A row's id as a button or a person typed it (Thai digits too), or None: not a plain number,
     or past the database's integers (it names nothing)."""
@@ -75,4 +78,4 @@ def row_id(text: str) -> int | None:
     if not (digits.isascii() and digits.isdigit() and len(digits) <= 10):
         return None
     found = int(digits)
-    return found if found <= 2**31 - 1 else None
+    return found if found <= MAX_ROW_ID else None

@@ -6,7 +6,7 @@ import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from domain.identity import check_national_id
+from domain.identity import check_national_id, mask_national_id
 from domain.textnorm import to_ascii_digits
 
 BE_OFFSET = 543
@@ -62,10 +62,13 @@ _NID_WEIGHTS = tuple(range(13, 1, -1))
 
 
 def parse_national_id(raw: str) -> str:
-    """13 digits with a valid check digit; Thai digits, spaces and dashes (1-1017-00207-03-2) allowed."""
+    """13 digits with a valid check digit; Thai digits, spaces and dashes (1-1017-00207-03-2) allowed.
+    Its reasons never repeat what was typed (an import's report is shown and kept): the ID masked
+    (`1-xxxx-xxxxx-03-2`), or how many digits there were."""
     checked = check_national_id(raw)
     if checked.problem == "check_digit":
-        raise ValueError(f"{checked.digits} has a wrong check digit")
+        raise ValueError(f"{mask_national_id(checked.digits)} has a wrong check digit")
     if checked.problem:
-        raise ValueError(f"{raw!r} is not 13 digits")
+        digits = sum(ch.isdigit() for ch in to_ascii_digits(raw))
+        raise ValueError(f"is not 13 digits ({digits} digit{'s' if digits != 1 else ''})")
     return checked.digits

@@ -10,8 +10,10 @@ import dataclasses
 from typing import Any, ClassVar, TypeVar
 from urllib.parse import parse_qsl, urlencode
 
+from domain.textnorm import MAX_ROW_ID
+
 MAX_POSTBACK_DATA = 300  # LINE's limit on `postback.data`
-MAX_NUMBER = 2**31 - 1  # a button's numbers are row ids, sequences and pages: within the database's integers
+MAX_NUMBER = MAX_ROW_ID  # a button's numbers are row ids, sequences and pages: within the database's integers
 
 _REGISTRY: dict[str, type[Postback]] = {}
 

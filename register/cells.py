@@ -21,9 +21,9 @@ from functools import lru_cache
 from sys import intern
 from typing import Any
 
-from domain.identity import check_national_id, mask_national_id, national_id_check_digit
+from domain.identity import national_id_check_digit
 from domain.textnorm import to_ascii_digits
-from domain.thaiparse import parse_money, parse_register_date
+from domain.thaiparse import parse_money, parse_national_id, parse_register_date
 
 NUL_REASON = "contains a NUL character (is the file damaged?)"
 
@@ -247,14 +247,7 @@ def national_id(cell: Any) -> str:
     if len(value) == 13 and value.isascii() and value.isdigit() \
             and national_id_check_digit(value[:12]) == int(value[12]):  # as typed: nothing to read
         return value
-    # the report is shown and kept: it names the ID as masked (`1-xxxx-xxxxx-03-2`), never as typed
-    checked = check_national_id(value)
-    if checked.problem == "check_digit":
-        raise ValueError(f"{mask_national_id(checked.digits)} has a wrong check digit")
-    if checked.problem:
-        digits = sum(ch.isdigit() for ch in to_ascii_digits(value))
-        raise ValueError(f"is not 13 digits ({digits} digit{'s' if digits != 1 else ''})")
-    return checked.digits
+    return parse_national_id(value)  # its reasons name the ID masked
 
 
 _PHONE_NOISE = str.maketrans("", "", " -().")

@@ -25,7 +25,7 @@ from domain.appointments import changed_times
 from domain.clock import BANGKOK
 from domain.identity import mask_national_id
 from domain.measures import Situation, recommended_ids
-from domain.textnorm import to_ascii_digits
+from domain.textnorm import MAX_ROW_ID, to_ascii_digits
 from domain.visits import report_day_on_or_before, report_period
 from messages.applications import step_notice
 from messages.appointments import session_cancelled, session_moved, session_title
@@ -75,7 +75,7 @@ from web.schemas import (
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 MAX_ROWS = 1000
-MAX_ID = 2**31 - 1  # ids are PostgreSQL integers: a larger one names nothing (and would overflow the query)
+MAX_ID = MAX_ROW_ID  # a larger id names nothing (domain.textnorm)
 M = TypeVar("M", bound=BaseModel)
 JSON_KINDS = {list: "an array", str: "a string", int: "a number", float: "a number", bool: "true or false",
               type(None): "null"}

@@ -22,6 +22,7 @@ from domain.applications import NEXT_STATUSES, STEP_ACTIONS, STEP_ORDER, Officer
 from domain.clock import BANGKOK
 from domain.console import page_of
 from domain.identity import mask_national_id
+from domain.textnorm import MAX_ROW_ID
 from messages.applications import (
     ALL,
     HISTORY,
@@ -62,7 +63,7 @@ from web.console.access import audit, contract_visible, db, district_filter, vie
 from web.console.today import today, whole_number
 
 NOTE_LIMIT = 2000
-MAX_ID = 2**31 - 1
+MAX_ID = MAX_ROW_ID
 WAITING_STATUSES = ("submitted", "under_review")
 
 

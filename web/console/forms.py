@@ -6,13 +6,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from domain.textnorm import MAX_ROW_ID
 from models import FieldUpdate, Person
 from services.balance import Holding
 from services.measure_store import measures_in_db
 from services.visits import contracts_of, latest_located_update
 from web.console.access import contract_visible, db, viewer
 
-ROW_ID = "int(max=2147483647)"  # a URL's id converter: past the database's integers is simply not found
+ROW_ID = f"int(max={MAX_ROW_ID})"  # a URL's id converter: past the database's integers is simply not found
 
 
 @dataclass(frozen=True)

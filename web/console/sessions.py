@@ -132,8 +132,8 @@ def sessions_page(*, form: dict[str, str] | None = None, problems: list[SessionP
                            problems=[words.session_problem(p) for p in problems or []],
                            wrong={p.field for p in problems or []}, max_capacity=MAX_CAPACITY,
                            said=said, past_days=PAST_DAYS, province_choices=choices,
-                           several=bool(choices) or viewer().whole_register and any(line.row.province_id
-                                                                                    for line in lines)), status
+                           several=bool(choices) or (viewer().whole_register
+                                                     and any(line.row.province_id for line in lines))), status
 
 
 def list_sessions() -> tuple[str, int]:
