@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import event, insert, select
+from sqlalchemy import Select, bindparam, event, insert, select
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction, aliased
 
 from models.db import table_of
@@ -162,12 +162,22 @@ def provinces_of(session: Session, scope: Scope | None) -> set[int] | None:
     tree; None for None (the whole register)."""
     if scope is None:
         return None
-    start = (select(Area.id, Area.parent_id, Area.level).where(Area.id == scope) if isinstance(scope, int)
-             else select(Area.id, Area.parent_id, Area.level).where(Area.level == "district", Area.name == scope))
+    return set(session.scalars(_PROVINCES_OF[isinstance(scope, int)], {"scope": scope}))
+
+
+def _provinces_of(by_id: bool) -> Select[tuple[int]]:
+    start = (select(Area.id, Area.parent_id, Area.level).where(Area.id == bindparam("scope")) if by_id
+             else select(Area.id, Area.parent_id, Area.level).where(Area.level == "district",
+                                                                   Area.name == bindparam("scope")))
     path = start.cte("path", recursive=True)
     above = aliased(Area)
     path = path.union_all(select(above.id, above.parent_id, above.level).where(above.id == path.c.parent_id))
-    return set(session.scalars(select(path.c.id).where(path.c.level == "province")))
+    return select(path.c.id).where(path.c.level == "province")
+
+
+# Built once: building this statement (an aliased class, a recursive CTE) cost ten times running it,
+# and every officer's `วันนี้` asks it.
+_PROVINCES_OF = {by_id: _provinces_of(by_id) for by_id in (False, True)}
 
 
 def officer_area_ids(session: Session, officer: StaffMember) -> list[int] | None:

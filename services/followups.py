@@ -20,13 +20,13 @@ from domain.followups import Followup, FollowupRow, reason_for
 from domain.followups import followups as order_followups
 from domain.identity import mask_national_id
 from domain.money import Position
-from models import Booking, Contract, FieldUpdate, LineGroup, MeasureApplication, Membership, StaffMember
+from models import Booking, Contract, FieldUpdate, LineGroup, MeasureApplication, StaffMember
 from services import standing
 from services.appointments import bookings_on
 from services.areas import DistrictNames, Scope, area_ids_under, district_of_areas, provinces_of
 from services.contracts import ContractFacts, each_open_position, open_positions
 from services.measure_store import measure_labels
-from services.visits import promises_to_follow
+from services.visits import on_a_contract, on_contract_in, promises_to_follow
 
 
 def money(value: Any) -> str | None:
@@ -262,12 +262,10 @@ def field_update_rows(session: Session, as_of: date, area_ids: list[int] | None 
         # about a contract of the district, or a person the officer may see (services.visits.in_scope);
         # about nobody yet: posted in one of its groups, or by its people. An update about someone of
         # another district stays with that district's officers, whoever wrote it and wherever.
-        members_here = select(Membership.person_id).join(Contract).where(Contract.area_id.in_(area_ids))
         query = query.where(or_(
             Contract.area_id.in_(area_ids),
             and_(FieldUpdate.contract_id.is_(None), FieldUpdate.person_id.is_not(None),
-                 or_(FieldUpdate.person_id.in_(members_here),
-                     FieldUpdate.person_id.not_in(select(Membership.person_id)))),
+                 or_(on_contract_in(FieldUpdate.person_id, area_ids), ~on_a_contract(FieldUpdate.person_id))),
             and_(FieldUpdate.contract_id.is_(None), FieldUpdate.person_id.is_(None), or_(
                 FieldUpdate.group_id.in_(select(LineGroup.group_id).where(LineGroup.area_id.in_(area_ids))),
                 FieldUpdate.author.in_(select(StaffMember.line_user_id).where(

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from models import ContactRequest, Contract, LineLink, LineUser, Membership, Person
 from services.contracts import open_positions
+from services.visits import on_a_contract, on_contract_in
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,7 @@ def visible(area_ids: Sequence[int] | None) -> ColumnElement[bool]:
     if area_ids is None:
         return true()
     who = asker()
-    here = select(Membership.person_id).join(Contract).where(Contract.area_id.in_(area_ids))
-    return or_(who.is_(None), who.in_(here), who.not_in(select(Membership.person_id)))
+    return or_(who.is_(None), on_contract_in(who, area_ids), ~on_a_contract(who))
 
 
 def chosen(area_ids: Sequence[int] | None, open_only: bool) -> list[ColumnElement[bool]]:

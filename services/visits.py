@@ -10,14 +10,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, ColumnExpressionArgument, and_, exists, func, or_, select, true
 from sqlalchemy.orm import Session, selectinload
 
 from domain.clock import BANGKOK
 from domain.textnorm import to_ascii_digits, without_title
 from domain.visits import PromiseStatus, pins_home, promise_status, promise_to_show
 from models.appointments import AppointmentSession, Booking
+from models.db import table_of
 from models.field import FieldUpdate
 from models.measures import MeasureApplication
 from models.register import Contract, Membership, Payment, Person, StaffMember
@@ -45,9 +47,30 @@ def in_scope(area_ids: Sequence[int] | None) -> ColumnElement[bool]:
     """
     if area_ids is None:
         return true()
-    on_any = select(Membership.person_id)
-    here = select(Membership.person_id).join(Contract).where(Contract.area_id.in_(area_ids))
-    return or_(Person.id.in_(here), Person.id.not_in(on_any))
+    return or_(on_contract_in(Person.id, area_ids), ~on_a_contract(Person.id))
+
+
+# Scoping is asked of one row at a time (a person, a request, an update), so it is written as
+# correlated EXISTS: an index probe of memberships by person per row. `IN (members of the
+# district)` inside an OR made PostgreSQL hash every member of the district for each query (0.1 s
+# for one person's page at 100,000 contracts), and `NOT IN (every member)` could not be hashed
+# at all once the register outgrew work_mem: a district officer's name search scanned the whole
+# memberships table once per person it looked at (145 s at 100,000 contracts; docs/PERFORMANCE.md).
+# Aliases of their own, so that a query which itself joins memberships or contracts (the map's)
+# correlates only `who` into them, never its own rows.
+_member = table_of(Membership).alias("scope_member")
+_contract = table_of(Contract).alias("scope_contract")
+
+
+def on_contract_in(who: ColumnExpressionArgument[Any], area_ids: Sequence[int]) -> ColumnElement[bool]:
+    """`who` (a person's id, per row) is on a contract of these areas."""
+    return exists().where(_member.c.person_id == who, _contract.c.id == _member.c.contract_id,
+                          _contract.c.area_id.in_(area_ids))
+
+
+def on_a_contract(who: ColumnExpressionArgument[Any]) -> ColumnElement[bool]:
+    """`who` (a person's id, per row) is on some contract, anywhere."""
+    return exists().where(_member.c.person_id == who)
 
 
 def find_people(session: Session, text: str, area_ids: Sequence[int] | None = None) -> Found:
