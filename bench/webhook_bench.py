@@ -4,8 +4,10 @@ Imports the sample register (`devtools.sampledata`, 100k contracts by default) i
 PostgreSQL schema, links verified debtors to LINE accounts, adds officers (one per district and
 province-wide ones) and bound group chats, and stores the day's follow-up list. Then, with
 the fake LINE platform in a process of its own (it records nothing, so its memory stays flat),
-it serves first the echo bot (`bench/echo_app.py`) and then the product (`web.wsgi:app`) with
-gunicorn as the Procfile does (2 workers × 4 threads), and for each:
+it serves first the echo bot (`bench/echo_app.py`), then the floor (`bench/floor_app.py`: the echo
+bot plus the one guarantee goal 1 keeps, the event id claimed in a transaction with a balance's
+read) and then the product (`web.wsgi:app`), with gunicorn as the Procfile does (2 workers × 4
+threads), and for each:
 
 1. saturation: `wrk` (2 threads, 16 connections) posting pre-signed webhook bodies, one event
    each, all different (event ids and reply tokens never repeat): events/s, and the CPU the web
@@ -423,13 +425,14 @@ def main(argv: list[str] | None = None) -> None:
             results = {}
             with process([sys.executable, "-m", "bench.webhook_bench", "--fake", str(fake_port)], base, fake_port,
                          "/_fake/requests") as fake:
-                for name, app, echo in (("echo", "bench.echo_app:app", True), ("bot", "web.wsgi:app", False)):
+                for name, app, echo in (("echo", "bench.echo_app:app", True), ("floor", "bench.floor_app:app", True),
+                                        ("bot", "web.wsgi:app", False)):
                     lines = {"warm": bodies(who, 500, echo=echo, seed=1),
                              "saturate": bodies(who, sat_events, echo=echo, seed=2),
                              "rates": bodies(who, rate_events, echo=echo, seed=3)}
                     if not echo and args.rss_events:
                         lines["rss"] = bodies(who, args.rss_events, echo=echo, groups=0.05, seed=4)
-                    results[name] = run_one(name, app, env if not echo else base, lines, args, work, fake.pid)
+                    results[name] = run_one(name, app, base if name == "echo" else env, lines, args, work, fake.pid)
     block = render(results, args, built, who)
     print(block)
     if args.write_docs:
@@ -439,33 +442,47 @@ def main(argv: list[str] | None = None) -> None:
 
 def render(results: dict[str, Any], args: argparse.Namespace, built: float, who: dict[str, list[str]]) -> str:
     echo, bot = results["echo"], results["bot"]
+    floor = results.get("floor")
     ratio = bot["saturation"]["rate"] / echo["saturation"]["rate"]
     command = "python -m bench.webhook_bench" + (
         f" --contracts {args.contracts}" if args.contracts != 100_000 else "") + (
         f" --seconds {args.seconds}" if args.seconds != 15 else "")
+    servers = [("echo bot (SDK)", echo), *([("floor: echo + one transaction", floor)] if floor else []),
+               ("this product", bot)]
+    others = servers[1:]
+
+    def row(label: str, cells: list[str], ratios: list[str]) -> str:
+        return f"| {label} | {' | '.join(cells)} | {' | '.join(ratios)} |"
+
     lines = [
         f"Measured {datetime.now():%Y-%m-%d} on {machine()}; {server_version(args.url)}; gunicorn as in the Procfile "
-        "(2 workers × 4 threads) for both; the fake LINE platform in its own process; load from wrk (saturation) "
-        "and an open-loop Python generator (fixed rates), on loopback.",
+        f"(2 workers × 4 threads) for all {len(servers)}; the fake LINE platform in its own process; load from wrk "
+        "(saturation) and an open-loop Python generator (fixed rates), on loopback.",
         f"Command: `{command}` ({args.contracts:,} contracts imported, {len(who['debtors']):,} verified debtors, "
         f"{len(who['officers'])} officers (one per district, two province-wide), {len(who['groups'])} bound groups; "
         f"data imported and linked in {built:.0f} s).",
         "",
-        "| | echo bot (SDK) | this product | ratio |",
-        "| --- | ---: | ---: | ---: |",
-        f"| events/s at saturation (wrk, {args.seconds} s) | {echo['saturation']['rate']:,.0f} | "
-        f"{bot['saturation']['rate']:,.0f} | **{ratio:.2f}×** |",
+        row("", [name for name, _ in servers], [f"{name.split(':')[0]} ÷ echo" for name, _ in others]),
+        row("---", ["---:"] * len(servers), ["---:"] * len(others)),
+        row(f"events/s at saturation (wrk, {args.seconds} s)", [f"{r['saturation']['rate']:,.0f}" for _, r in servers],
+            [f"**{r['saturation']['rate'] / echo['saturation']['rate']:.2f}×**" for _, r in others]),
     ]
-    for e, b in zip(echo["rates"], bot["rates"], strict=True):
-        lines.append(f"| p50 / p95 / p99 at {e['rate']:.0f} events/s | {e['p50']:.0f} / {e['p95']:.0f} / "
-                     f"{e['p99']:.0f} ms | {b['p50']:.0f} / {b['p95']:.0f} / {b['p99']:.0f} ms | |")
-    cpu_e, cpu_b = echo["saturation"]["cpu_ms"], bot["saturation"]["cpu_ms"]
+    for n, e in enumerate(echo["rates"]):
+        lines.append(row(f"p50 / p95 / p99 at {e['rate']:.0f} events/s",
+                         [f"{r['rates'][n]['p50']:.0f} / {r['rates'][n]['p95']:.0f} / {r['rates'][n]['p99']:.0f} ms"
+                          for _, r in servers], [""] * len(others)))
+    cpu_e = echo["saturation"]["cpu_ms"]
+
+    def times(mine: float, theirs: float) -> str:
+        return f"{mine / theirs:.1f}×" if theirs >= 0.05 else "(the echo bot has none)"
+
     for party in cpu_e:
-        times = f"{cpu_b[party] / cpu_e[party]:.1f}×" if cpu_e[party] >= 0.05 else "(the echo bot has none)"
-        lines.append(f"| CPU per event at saturation: {party} | {cpu_e[party]:.2f} ms | {cpu_b[party]:.2f} ms "
-                     f"| {times} |")
-    lines.append(f"| CPU per event at saturation: all three | {sum(cpu_e.values()):.2f} ms | "
-                 f"{sum(cpu_b.values()):.2f} ms | {sum(cpu_b.values()) / max(sum(cpu_e.values()), 1e-9):.1f}× |")
+        lines.append(row(f"CPU per event at saturation: {party}",
+                         [f"{r['saturation']['cpu_ms'][party]:.2f} ms" for _, r in servers],
+                         [times(r["saturation"]["cpu_ms"][party], cpu_e[party]) for _, r in others]))
+    lines.append(row("CPU per event at saturation: all three",
+                     [f"{sum(r['saturation']['cpu_ms'].values()):.2f} ms" for _, r in servers],
+                     [times(sum(r["saturation"]["cpu_ms"].values()), sum(cpu_e.values())) for _, r in others]))
     errors = bot["saturation"]["errors"] + sum(r["errors"] for r in bot["rates"])
     at200 = next((r for r in bot["rates"] if r["rate"] == 200), None)
     rss = bot.get("rss", [])
@@ -482,6 +499,11 @@ def render(results: dict[str, Any], args: argparse.Namespace, built: float, who:
         f"200 events/s: " + (f"**{'met' if at200['p99'] <= 150 else 'not met'}** ({at200['p99']:.0f} ms)."
                              if at200 else "not measured."),
     ]
+    if floor:
+        least = floor["saturation"]["rate"] / echo["saturation"]["rate"]
+        lines.append(f"The floor (the echo bot plus only the guarantee goal 1 keeps: the event id claimed in one "
+                     f"transaction with one read of a balance's figures) runs at {least:.2f}× the echo bot; the "
+                     f"product at {bot['saturation']['rate'] / floor['saturation']['rate']:.2f}× the floor.")
     if rss:
         lines.append(f"Goal 4, worker RSS ≤ 150 MB: **{'met' if max(rss) <= 150 else 'not met'}** "
                      f"({max(rss):.0f} MB).")
