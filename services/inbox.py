@@ -50,7 +50,10 @@ class InboxItem:
 
 def asker() -> ColumnElement[int | None]:
     """The id of the person behind a request: the one it names, else its account's link."""
-    linked = select(LineLink.person_id).where(LineLink.line_user_id == ContactRequest.line_user_id)
+    # correlated by name: inside `visible`'s EXISTS it is nested a level deeper, where automatic
+    # correlation would give it a FROM of its own (every request's link, not this one's)
+    linked = (select(LineLink.person_id).where(LineLink.line_user_id == ContactRequest.line_user_id)
+              .correlate(ContactRequest))
     return func.coalesce(ContactRequest.person_id, linked.scalar_subquery())
 
 

@@ -21,7 +21,7 @@ from domain.clock import BANGKOK
 from models import ContactRequest, Contract, FieldUpdate, Membership, Person
 from services.areas import area_ids_under
 from services.followups import field_update_rows
-from services.inbox import inbox_total
+from services.inbox import inbox, inbox_total
 from services.mapping import map_pins
 from services.visits import find_people, in_scope, person_in_scope
 from tests import factories as f
@@ -96,3 +96,20 @@ def test_the_inbox_and_the_field_updates_keep_to_the_same_rule(db, register):
         assert inbox_total(session, None) == len(people) + 1
         shown = {row.unshown["text"] for row in field_update_rows(session, date(2026, 11, 20), muang)}
         assert shown == {"ours", "both", "nobody", "closed_ours"}
+
+
+def test_a_request_that_names_no_one_belongs_to_whoever_its_account_is_linked_to(db, register):
+    """The inbox finds the person behind such a request through the account's link, for each
+    request its own: with two of them, one per district, each officer sees only theirs."""
+    people = register["people"]
+    with Session(db) as session:
+        for key in ("ours", "theirs"):
+            account = "U" + key[0] * 32
+            f.link(session, session.get(Person, people[key]), account)
+            session.add(ContactRequest(line_user_id=account, topic="payment", message=key, created_at=AT))
+        session.commit()
+        for district, mine in (("muang", "ours"), ("thalang", "theirs")):
+            area_ids = area_ids_under(session, register[district])
+            assert inbox_total(session, area_ids) == 1
+            assert [row.request.message for row in inbox(session, date(2026, 11, 20), area_ids)] == [mine]
+        assert inbox_total(session, None) == 2
