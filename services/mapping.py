@@ -40,16 +40,24 @@ class Pin:
 def map_pins(session: Session, as_of: date, area_ids: Sequence[int] | None) -> list[Pin]:
     """Pinned people within `area_ids` (None: the province), by name, classed on `as_of`."""
     pinned = and_(Person.lat.is_not(None), Person.lng.is_not(None), in_scope(area_ids))
+    # a district officer sees a pinned person's contracts of their district only, as on the person's
+    # page (`history`): a guarantor's contract elsewhere is another district's
+    shown = Contract.id == Membership.contract_id
+    if area_ids is not None:
+        shown = and_(shown, Contract.area_id.in_(area_ids))
     rows = session.execute(
         select(Person.id, Person.first_name, Person.last_name, Person.lat, Person.lng,
                Contract.id.label("contract_id"), Contract.project_code, Contract.area_id)
         .select_from(Person)
         .outerjoin(Membership, Membership.person_id == Person.id)
-        .outerjoin(Contract, Contract.id == Membership.contract_id)
+        .outerjoin(Contract, shown)
         .where(pinned)
         .order_by(Person.first_name, Person.last_name, Person.id, Contract.contract_date, Contract.project_code)
     ).all()
     contracts = select(Membership.contract_id).join(Person, Person.id == Membership.person_id).where(pinned)
+    if area_ids is not None:
+        contracts = contracts.join(Contract, Contract.id == Membership.contract_id).where(
+            Contract.area_id.in_(area_ids))
     positions = {facts.id: found for facts, found in open_positions(session, as_of, contract_ids=contracts)}
     paths = area_paths(session, [r.area_id for r in rows if r.area_id is not None])
     pins = []

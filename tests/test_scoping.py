@@ -113,3 +113,18 @@ def test_a_request_that_names_no_one_belongs_to_whoever_its_account_is_linked_to
             assert inbox_total(session, area_ids) == 1
             assert [row.request.message for row in inbox(session, date(2026, 11, 20), area_ids)] == [mine]
         assert inbox_total(session, None) == 2
+
+
+def test_the_map_shows_a_district_officer_only_their_districts_contracts_of_a_person(db, register, clock):
+    """Someone on a contract in each district is on both officers' maps, each with their own
+    district's project only (as on the person's page)."""
+    both = register["people"]["both"]
+    with Session(db) as session:
+        codes = {}
+        for district in ("muang", "thalang"):
+            pins = {pin.person_id: pin for pin in map_pins(session, clock.today(),
+                                                          area_ids_under(session, register[district]))}
+            codes[district] = pins[both].project_codes
+        everywhere = {pin.person_id: pin for pin in map_pins(session, clock.today(), None)}[both].project_codes
+    assert len(codes["muang"]) == len(codes["thalang"]) == 1 and codes["muang"] != codes["thalang"]
+    assert sorted(everywhere) == sorted(codes["muang"] + codes["thalang"])
