@@ -112,7 +112,8 @@ def each_open_position(session: Session, as_of: date, *, contract_ids: Any = Non
     same query, contracts that cannot be behind on `as_of` (see `behind_condition`): the
     follow-up list and the prescription alerts need no others. `ordered`: by project code.
 
-    The rows are read POSITION_BATCH at a time (PostgreSQL: a server-side cursor), so a caller
+    Unless `contract_ids` is a list (a page's), the rows are read POSITION_BATCH at a time
+    (PostgreSQL: a server-side cursor), so a caller
     that goes through them once (the stored list's refresh of a national register) never
     holds them all. Other statements may run between two rows, but not a COPY fed by them
     (the stored list writes what it computed a batch at a time).
@@ -137,7 +138,11 @@ def each_open_position(session: Session, as_of: date, *, contract_ids: Any = Non
         query = query.where(behind_condition(as_of, paid.c.total))
     if ordered:
         query = query.order_by(Contract.project_code)
-    for r in session.execute(query.execution_options(yield_per=POSITION_BATCH)):
+    # A list of ids is a page's worth, read at once: under a server-side cursor PostgreSQL plans for
+    # the first rows fast (cursor_tuple_fraction), and for 55 ids walked every contract in project
+    # code order instead of sorting 55 rows (142 ms against 12 at 100,000 contracts).
+    streamed = not isinstance(contract_ids, list | tuple | set | frozenset)
+    for r in session.execute(query.execution_options(yield_per=POSITION_BATCH) if streamed else query):
         terms = Terms(contract_date=r.contract_date, principal=Decimal(r.principal),
                       installment_count=r.installment_count, first_due_date=r.first_due_date,
                       interval_months=r.interval_months, default_rate=Decimal(r.default_rate), status=r.status)
