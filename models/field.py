@@ -26,5 +26,6 @@ class FieldUpdate(Base):
     lng: Mapped[float | None]
     photos: Mapped[list[Any]] = mapped_column(default=list)  # [{"path", "content_type", "bytes"}]
     pinned_at: Mapped[datetime | None]  # the author confirmed the location as the person's map pin
-    created_at: Mapped[datetime]
+    # the list's updates of the day before and today, and the weekly report's week
+    created_at: Mapped[datetime] = mapped_column(index=True)
     updated_at: Mapped[datetime]

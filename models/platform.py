@@ -124,6 +124,9 @@ class ContactRequest(Base):
     """A message a person left for an officer in the "contact an officer" flow."""
 
     __tablename__ = "contact_requests"
+    # the inbox's order, newest first: without it every page sorted every request (0.76 s for a
+    # district's first page at 30,000 requests; 0.03 s with it)
+    __table_args__ = (Index("ix_contact_requests_created", "created_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     line_user_id: Mapped[str] = mapped_column(String(64), index=True)
