@@ -52,7 +52,7 @@ def in_scope(area_ids: Sequence[int] | None) -> ColumnElement[bool]:
 
 # Scoping is asked of one row at a time (a person, a request, an update), so it is written as
 # correlated EXISTS: an index probe of memberships by person per row. `IN (members of the
-# district)` inside an OR made PostgreSQL hash every member of the district for each query (0.1 s
+# district)` inside an OR made PostgreSQL hash every member of the district for each query (75 ms
 # for one person's page at 100,000 contracts), and `NOT IN (every member)` could not be hashed
 # at all once the register outgrew work_mem: a district officer's name search scanned the whole
 # memberships table once per person it looked at (145 s at 100,000 contracts; docs/PERFORMANCE.md).
