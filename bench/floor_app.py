@@ -28,15 +28,12 @@ from decimal import Decimal
 import psycopg
 from flask import Flask, abort, request
 from linebot.v3.exceptions import InvalidSignatureError
-from linebot.v3.messaging import ApiClient, Configuration, MessagingApi, ReplyMessageRequest, TextMessage
-from linebot.v3.webhook import WebhookParser
+from linebot.v3.messaging import ReplyMessageRequest, TextMessage
 from linebot.v3.webhooks import MessageEvent, TextMessageContent
 
+from bench.echo_app import api, parser  # the echo bot's own parser and client: only the transaction differs
+
 app = Flask(__name__)
-parser = WebhookParser(os.environ["LINE_CHANNEL_SECRET"])
-configuration = Configuration(host=os.environ["LINE_API_BASE_URL"],
-                              access_token=os.environ["LINE_CHANNEL_ACCESS_TOKEN"])
-api = MessagingApi(ApiClient(configuration))
 CONNINFO = os.environ["DATABASE_URL"].replace("postgresql+psycopg://", "postgresql://", 1)
 local = threading.local()
 
