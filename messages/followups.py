@@ -240,6 +240,11 @@ def list_moved_on(as_of: date) -> TextMessage:
     return TextMessage(text=f"ปุ่มนี้เป็นของรายการวันก่อนค่ะ นี่คือรายการของวันนี้ ({thai_date(as_of)})")
 
 
+#: What a typed word finds a register row of the console's list by, besides its project's code, name
+#: and district: its reason's words (not its figures, which change every day and would match any
+#: number typed).
+REGISTER_REASON_WORDS = {"time_barred": "ขาดอายุความ", "prescription_near": "ใกล้ครบ 5 ปี สิ้นสุดสัญญา",
+                         "in_default": "ผิดนัดชำระ"}
 REASON_TITLES = {"time_barred": "ขาดอายุความ", "prescription_near": "ใกล้ครบ 5 ปี", "in_default": "ผิดนัด",
                  "measure_application": "คำขอมาตรการ", "appointment": "นัดวันนี้", "field_update": "ข่าวจากพื้นที่",
                  "promise_broken": "ผิดนัดที่สัญญาไว้", "promise_kept": "ชำระตามที่สัญญา"}

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import and_, or_, select
@@ -130,31 +131,58 @@ class ListParts:
     made_at: datetime | None = None
 
 
+#: Which rows of a narrowed list are kept, of those not read from the stored list (computed live, and
+#: the rows after the register's): the caller's test, the same as its `standing.Narrowing` in SQL.
+Keep = Callable[[FollowupRow], bool]
+
+
 def list_parts(session: Session, as_of: date, district: Scope | None = None, *, counted: bool = True,
-               of_today: bool = True) -> ListParts:
+               of_today: bool = True, narrowing: standing.Narrowing | None = None,
+               keep: Keep | None = None) -> ListParts:
     """The list's parts (see `followup_list`); the officer's list in LINE orders them its own way.
     `of_today`: `as_of` is the clock's day (the stored list of the day before may stand in, behind,
-    until the clock stores today's: `services.standing.stored_part`)."""
+    until the clock stores today's: `services.standing.stored_part`).
+
+    `narrowing` and `keep` (both or neither, and only uncounted): the stored rows are narrowed in
+    SQL, page by page; every other row is kept or not by `keep`."""
+    if (narrowing is None) != (keep is None) or (narrowing is not None and counted):
+        raise ValueError("a narrowed list takes both narrowing and keep, and is not counted")
     districts = DistrictNames(session)
     area_ids = area_ids_under(session, district) if district else None
     others = other_rows(session, as_of, district, districts, area_ids)
+    if keep is not None:
+        others = [row for row in others if keep(row)]
     stored = standing.stored_part(session, as_of, area_ids, of_today=of_today)
     fetch: Callable[[int, int], list[FollowupRow]]
     if stored is not None:
         counts = stored.counts() if counted else {}
-        in_register = sum(counts.values()) if counted else stored.count()
-        fetch = stored.rows
+        if narrowing is not None:
+            in_register = stored.narrowed_count(narrowing)
+            fetch = partial(stored.rows, narrowing=narrowing)
+        else:
+            in_register = sum(counts.values()) if counted else stored.count()
+            fetch = stored.rows
     else:
         items, facts = live_register(session, as_of, area_ids)
         counts = {}
         for item in items if counted else ():
             counts[item.reason] = counts.get(item.reason, 0) + 1
-        in_register = len(items)
 
-        def fetch(start: int, stop: int) -> list[FollowupRow]:
-            return [FollowupRow(register_row(item, facts[item.project_code].project_name,
-                                             districts.get(facts[item.project_code].area_id)))
-                    for item in items[start:stop]]
+        def row_of(item: Followup) -> FollowupRow:
+            return FollowupRow(register_row(item, facts[item.project_code].project_name,
+                                            districts.get(facts[item.project_code].area_id)))
+
+        if keep is not None:  # computed live: the list is short (`standing.LIVE_ROWS`), built whole
+            kept = [row for row in map(row_of, items) if keep(row)]
+            in_register = len(kept)
+
+            def fetch(start: int, stop: int) -> list[FollowupRow]:
+                return kept[start:stop]
+        else:
+            in_register = len(items)
+
+            def fetch(start: int, stop: int) -> list[FollowupRow]:
+                return [row_of(item) for item in items[start:stop]]
     for row in others if counted else ():
         counts[row.reason] = counts.get(row.reason, 0) + 1
     return ListParts(in_register, fetch, others, counts, stored is not None, stored.made_at if stored else None)
@@ -162,7 +190,8 @@ def list_parts(session: Session, as_of: date, district: Scope | None = None, *, 
 
 def followup_list(session: Session, as_of: date, district: Scope | None = None, *, offset: int = 0,
                   limit: int | None = None, register_limit: int | None = None, counted: bool = True,
-                  of_today: bool = True) -> FollowupList:
+                  of_today: bool = True, narrowing: standing.Narrowing | None = None,
+                  keep: Keep | None = None) -> FollowupList:
     """Time-barred, then the 5-year limit within 180 days, then defaults, then promises,
     applications, today's appointments and field updates: rows offset..offset+limit.
 
@@ -171,8 +200,9 @@ def followup_list(session: Session, as_of: date, district: Scope | None = None, 
     keeps at most that many register rows and every other row.
     `counted=False` leaves `counts` empty: only the total is read (a page that shows no counts).
     `of_today=False`: `as_of` is a day other than the clock's (see `list_parts`).
+    `narrowing` and `keep`: only the rows under them (see `list_parts`); `total` counts those.
     """
-    parts = list_parts(session, as_of, district, counted=counted, of_today=of_today)
+    parts = list_parts(session, as_of, district, counted=counted, of_today=of_today, narrowing=narrowing, keep=keep)
     in_register, others = parts.register_count, parts.others
     offset = max(0, offset)
     stop = None if limit is None else offset + max(0, limit)
@@ -200,29 +230,28 @@ def other_rows(session: Session, as_of: date, district: Scope | None, districts:
             + field_update_rows(session, as_of, area_ids))
 
 
-def followup_batches(session: Session, as_of: date, district: Scope | None = None, *, reason: str | None = None,
-                     debtor_class: int | None = None, batch: int = 5000) -> Iterator[list[FollowupRow]]:
-    """The rows of `followup_list` (of this reason, of this class), in its order, a batch at a time.
+def followup_batches(session: Session, as_of: date, district: Scope | None = None, *,
+                     narrowing: standing.Narrowing | None = None, keep: Keep | None = None,
+                     batch: int = 5000) -> Iterator[list[FollowupRow]]:
+    """The rows of `followup_list` (under `narrowing` and `keep`, as there), in its order, a batch at a time.
 
     For exports: read from the stored list, the register rows never all sit in memory at
     once (computed live, they do, as `followup_list` holds them). When they are the stored list
     as it was, `made_at` says since when.
     """
-    def kept(row: FollowupRow) -> bool:
-        return ((not reason or row.fields["reason"] == reason)
-                and (debtor_class is None or row.fields.get("class") == debtor_class))
-
+    if (narrowing is None) != (keep is None):
+        raise ValueError("a narrowed list takes both narrowing and keep")
     districts = DistrictNames(session)
     area_ids = area_ids_under(session, district) if district else None
-    others = [row for row in other_rows(session, as_of, district, districts, area_ids) if kept(row)]
+    others = [row for row in other_rows(session, as_of, district, districts, area_ids) if keep is None or keep(row)]
     stored = standing.stored_part(session, as_of, area_ids)
     if stored is not None:
-        yield from stored.stream(batch, reason=reason, debtor_class=debtor_class)
+        yield from stored.stream(batch, narrowing)
     else:
         items, facts = live_register(session, as_of, area_ids)
         rows = [FollowupRow(register_row(item, facts[item.project_code].project_name,
                                          districts.get(facts[item.project_code].area_id))) for item in items]
-        rows = [row for row in rows if kept(row)]
+        rows = [row for row in rows if keep is None or keep(row)]
         for start in range(0, len(rows), batch):
             yield rows[start:start + batch]
     if others:

@@ -26,11 +26,11 @@ from datetime import date, datetime, timedelta
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Integer, MetaData, Table, delete, func, insert, select, update
+from sqlalchemy import BigInteger, Column, Integer, MetaData, Table, delete, false, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from domain.followups import REASONS, FollowupRow
-from models import FollowupStanding, RegisterVersion, StandingState
+from models import Contract, FollowupStanding, RegisterVersion, StandingState
 from models.db import bulk_insert, fetch_tuples, stream_tuples, table_of
 
 log = logging.getLogger(__name__)
@@ -169,6 +169,44 @@ def refresh(session: Session, as_of: date, now: datetime, compute: Callable[[], 
 
 
 @dataclass(frozen=True)
+class Narrowing:
+    """What the console narrows the list to beyond the district, applied to the stored rows in SQL
+    (a national list is hundreds of thousands of rows: never worded in Python to be filtered)."""
+
+    reason: str | None = None
+    debtor_class: int | None = None
+    #: the areas a subdistrict or village covers: only contracts of these (None: no such narrowing)
+    contract_areas: Sequence[int] | None = None
+    #: typed words, each already in ASCII digits and casefolded, with the reasons whose words hold it:
+    #: a row is kept when every word is in its project code, project name or district, or names its reason
+    words: Sequence[tuple[str, frozenset[str]]] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.reason or self.debtor_class is not None or self.contract_areas is not None or self.words)
+
+    def where(self) -> list[Any]:
+        where: list[Any] = []
+        if self.reason:
+            where.append(FollowupStanding.reason == self.reason)
+        if self.debtor_class is not None:
+            where.append(FollowupStanding.debtor_class == self.debtor_class)
+        if self.contract_areas is not None:
+            where.append(FollowupStanding.contract_id.in_(
+                select(Contract.id).where(Contract.area_id.in_(list(self.contract_areas))))
+                if self.contract_areas else false())
+        if self.words:
+            # one string per row, its fields a space apart: a typed word holds no space, so it is in
+            # the string exactly when it is in one of the fields (one lower() per row, not three)
+            said = func.lower(FollowupStanding.project_code + " " + FollowupStanding.project_name + " "
+                              + func.coalesce(FollowupStanding.district, ""))
+        for word, reasons in self.words:
+            where.append(or_(said.contains(word, autoescape=True),
+                             FollowupStanding.reason.in_(sorted(reasons)) if reasons else false()))
+        return where
+
+
+@dataclass(frozen=True)
 class StoredPart:
     """The stored register rows of one list (the province's, or a district's)."""
 
@@ -206,25 +244,28 @@ class StoredPart:
             return self.session.scalar(select(StandingState.rows).where(StandingState.id == STATE_ID)) or 0
         return self.session.scalar(select(func.count()).select_from(FollowupStanding).where(*self._where())) or 0
 
-    def rows(self, start: int, stop: int | None) -> list[FollowupRow]:
-        """Rows start..stop (stop None: to the end), in the list's order."""
-        query = select(*_COLUMNS).where(*self._where()).order_by(FollowupStanding.rank).offset(start)
+    def narrowed_count(self, narrowing: Narrowing) -> int:
+        """Rows under the narrowing (counted on the stored rows: a district's on its index)."""
+        if narrowing.empty:
+            return self.count()
+        return self.session.scalar(select(func.count()).select_from(FollowupStanding)
+                                   .where(*self._where(), *narrowing.where())) or 0
+
+    def rows(self, start: int, stop: int | None, narrowing: Narrowing | None = None) -> list[FollowupRow]:
+        """Rows start..stop (stop None: to the end) under the narrowing, in the list's order."""
+        query = (select(*_COLUMNS).where(*self._where(), *(narrowing.where() if narrowing else ()))
+                 .order_by(FollowupStanding.rank).offset(start))
         if stop is not None:
             query = query.limit(max(0, stop - start))
         rows = fetch_tuples(self.session, query)  # tens of thousands at a time
         return [FollowupRow(dict(zip(_KEYS, values, strict=True))) for values in rows]
 
 
-    def stream(self, batch: int, *, reason: str | None = None,
-               debtor_class: int | None = None) -> Iterator[list[FollowupRow]]:
-        """Every row (of this reason, of this class), in the list's order, `batch` rows at a time:
-        one query, so one snapshot of the list even if a refresh commits meanwhile."""
-        where = self._where()
-        if reason:
-            where.append(FollowupStanding.reason == reason)
-        if debtor_class is not None:
-            where.append(FollowupStanding.debtor_class == debtor_class)
-        query = select(*_COLUMNS).where(*where).order_by(FollowupStanding.rank)
+    def stream(self, batch: int, narrowing: Narrowing | None = None) -> Iterator[list[FollowupRow]]:
+        """Every row under the narrowing, in the list's order, `batch` rows at a time: one query, so
+        one snapshot of the list even if a refresh commits meanwhile."""
+        query = (select(*_COLUMNS).where(*self._where(), *(narrowing.where() if narrowing else ()))
+                 .order_by(FollowupStanding.rank))
         for rows in stream_tuples(self.session, query, batch):
             yield [FollowupRow(dict(zip(_KEYS, values, strict=True))) for values in rows]
 

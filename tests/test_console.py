@@ -13,7 +13,10 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import ConsoleSession, DataAccess, PersonNote, StaffMember
+from domain.clock import BANGKOK
+from models import Area, ConsoleSession, Contract, DataAccess, MeasureApplication, PersonNote, StaffMember
+from services.followups import followup_list, refresh_followups
+from services.standing import Narrowing
 from tests import factories as f
 from tests.conftest import ADMIN
 from tests.helpers import buttons
@@ -192,6 +195,54 @@ def test_today_filters_search_and_pages(app, office):
     first, second = codes("size=2"), codes("size=2&page=2")
     assert len(first) == 2 and len(second) == 1 and not set(first) & set(second)
     assert codes("size=2&page=99") == second  # past the end: the last page
+
+
+def test_the_search_finds_in_the_stored_list_what_it_finds_in_the_live_one(app, office, db, clock):
+    """A national list is narrowed in SQL, never worded whole in Python to be searched: every filter
+    finds the same rows, in the same order and pages, from the stored list as from the list computed
+    live; a `%` or `_` typed is that character, not a pattern; figures are not searched."""
+    with Session(db) as session:
+        thepkrasattri = session.scalars(select(Area).where(Area.name == "เทพกระษัตรี")).one()
+        for code, name in (("PKT-2567-0301", "กลุ่ม 100% ผ้าบาติก"), ("PKT-2567-0302", "กลุ่ม_ปลาแห้ง")):
+            contract = f.contract(session, where=thepkrasattri, code=code, project_name=name,
+                                  contract_date=date(2025, 1, 10), first_due_date=date(2025, 2, 10),
+                                  installment_count=24, principal=24000)
+            f.member(session, contract, f.person(session))
+        somsri_contract = session.scalars(select(Contract).where(Contract.project_code == "PKT-2567-0101")).one()
+        session.add(MeasureApplication(person_id=office["somsri"], contract_id=somsri_contract.id, measure_id="M2",
+                                       answers={}, status="submitted", submitted_at=clock.now(),
+                                       status_changed_at=clock.now()))
+        session.commit()
+    client = signed_in(app, PROVINCE_OFFICER)
+
+    def codes(query: str) -> list[str]:
+        response = page(client, "/console/?" + query)
+        assert response.status_code == 200
+        return re.findall(r'class="code">(PKT-[0-9-]+)<', response.get_data(as_text=True))
+
+    queries = ["q=ขนม", "q=๐๒๐๑", "q=100%", "q=%", "q=_", "q=กลุ่ม_", "q=ผิดนัด", "q=ผิดนัดชำระ ถลาง",
+               "q=pkt-2567-03", "q=none", "q=สมศรี", "q=1,000", "q=%2B", "district=เมืองภูเก็ต&subdistrict=ราไวย์",
+               "district=ถลาง&subdistrict=เทพกระษัตรี&q=ปลา", "district=ถลาง&subdistrict=ไม่มี", "class=3&q=กลุ่ม",
+               "reason=in_default&q=กลุ่ม&size=2&page=2", "q=กลุ่ม&size=2&page=9", "reason=in_default"]
+    live = {query: codes(query) for query in queries}
+    with Session(db) as session:
+        today = clock.now().astimezone(BANGKOK).date()
+        refresh_followups(session, today, clock.now())
+        session.commit()
+        searched = followup_list(session, today, counted=False, keep=lambda row: True,
+                                 narrowing=Narrowing(words=[("ขนม", frozenset())]))
+        assert searched.stored and [row.fields["project_code"] for row in searched.rows][:1] == ["PKT-2567-0101"]
+    assert {query: codes(query) for query in queries} == live
+    assert live["q=ขนม"] == ["PKT-2567-0101"] * 2 and live["q=๐๒๐๑"] == ["PKT-2567-0201"]  # and her application
+    assert live["q=100%"] == ["PKT-2567-0301"] and live["q=%"] == ["PKT-2567-0301"]
+    assert live["q=_"] == live["q=กลุ่ม_"] == ["PKT-2567-0302"]
+    assert live["q=none"] == [] and live["q=1,000"] == [] and live["q=%2B"] == []  # no "None", no figures
+    assert live["q=สมศรี"] == ["PKT-2567-0101"]  # her application, by the applicant's name
+    assert len(live["q=ผิดนัด"]) == 5 and live["q=pkt-2567-03"] == ["PKT-2567-0301", "PKT-2567-0302"]
+    assert set(live["q=ผิดนัดชำระ ถลาง"]) == {"PKT-2567-0201", "PKT-2567-0301", "PKT-2567-0302"}
+    assert live["district=ถลาง&subdistrict=เทพกระษัตรี&q=ปลา"] == ["PKT-2567-0302"]
+    assert live["district=ถลาง&subdistrict=ไม่มี"] == []
+    assert len(live["reason=in_default"]) == 5 and live["reason=in_default&q=กลุ่ม&size=2&page=2"] != []
 
 
 def test_a_district_officer_cannot_reach_another_district(app, office):

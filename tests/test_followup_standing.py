@@ -11,10 +11,12 @@ from sqlalchemy import Engine, delete, select, text, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from domain.followups import FollowupRow
 from models import Area, Contract, FollowupStanding, MeasureApplication, Payment, RegisterVersion, StandingState, Visit
 from models.db import bulk_insert, make_engine
 from services import standing
 from services.followups import followup_batches, followup_list, refresh_followups
+from services.standing import Narrowing
 from tests import factories as f
 from tests.conftest import ADMIN, NOW
 
@@ -270,8 +272,12 @@ def test_the_list_in_batches_is_the_list_narrowed_by_reason_and_class(db):  # ty
                 whole = followup_list(session, TODAY, district)
                 assert whole.stored == stored
                 for reason, debtor_class in ((None, None), ("in_default", None), (None, 2), ("time_barred", 5)):
-                    batches = list(followup_batches(session, TODAY, district, reason=reason,
-                                                    debtor_class=debtor_class, batch=7))
+                    def keep(row: FollowupRow, reason: str | None = reason, debtor_class: int | None = debtor_class,
+                             ) -> bool:
+                        return ((reason is None or row.fields["reason"] == reason)
+                                and (debtor_class is None or row.fields.get("class") == debtor_class))
+                    batches = list(followup_batches(session, TODAY, district, narrowing=Narrowing(reason, debtor_class),
+                                                    keep=keep, batch=7))
                     assert all(0 < len(batch) <= 7 for batch in batches[:-1])
                     wanted = [row for row in whole.rows if (reason is None or row.fields["reason"] == reason)
                               and (debtor_class is None or row.fields.get("class") == debtor_class)]

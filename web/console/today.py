@@ -18,17 +18,19 @@ from bot.runtime import runtime
 from domain.clock import BANGKOK
 from domain.console import Page, page_of
 from domain.exports import neutralise_row
+from domain.followups import FollowupRow
 from domain.textnorm import to_ascii_digits
 from domain.xlsx import stream_xlsx
 from messages import inbox as inbox_words
 from messages.balance import ROLE_NAMES
 from messages.console import CLASS_CHOICES, CLASS_SHORT, EXPORT_COLUMNS, EXPORT_SHEET, REASON_CHOICES
-from messages.followups import REASON_TITLES, list_behind, shown
+from messages.followups import REASON_TITLES, REGISTER_REASON_WORDS, list_behind, shown
 from messages.format import thai_date
 from services.areas import area_ids_under, child_areas, find_area, ids_below
 from services.contracts import project_codes_in
-from services.followups import followup_batches, followup_list, made_at
+from services.followups import Keep, followup_batches, followup_list, made_at
 from services.inbox import InboxItem, open_requests
+from services.standing import Narrowing
 from web.console.access import audit, db, district_filter, viewer
 
 EXPORT_LIMIT = 200_000
@@ -46,7 +48,7 @@ class Filters:
 
     @property
     def narrowing(self) -> bool:
-        """Filters the list service cannot apply itself (it narrows by district only)."""
+        """Filters beyond the district (`narrowed`)."""
         return bool(self.subdistrict or self.village or self.debtor_class or self.reason or self.q)
 
     def args(self) -> dict[str, str]:
@@ -79,66 +81,82 @@ def today() -> date:
     return runtime().clock.now().astimezone(BANGKOK).date()
 
 
+def words_of(filters: Filters) -> list[str]:
+    """The words typed in the search box, as they are compared (ASCII digits, casefolded)."""
+    return to_ascii_digits(filters.q).casefold().split()
+
+
 def matches(row: dict[str, Any], filters: Filters, codes: set[str] | None) -> bool:
+    """Whether a row (as the API shows it) is under the filters. A register row is found by its
+    project's code, name and district and its reason's words (`REGISTER_REASON_WORDS`; not its
+    figures), exactly as `services.standing.Narrowing` finds a stored one; the other rows also by
+    what they say and whose they are."""
     if codes is not None and row.get("project_code") not in codes:
         return False
     if filters.debtor_class and row.get("class") != filters.debtor_class:
         return False
     if filters.reason and row["reason"] != filters.reason:
         return False
-    if filters.q:
-        words = to_ascii_digits(filters.q).casefold().split()
-        applicant = row.get("applicant") or {}
-        haystack = " ".join(str(x) for x in (row.get("project_code"), row.get("project_name"), row.get("district"),
-                                             row.get("reason_text"), applicant.get("name"))).casefold()
-        return all(word in haystack for word in words)
+    words = words_of(filters)
+    if words:
+        if row["reason"] in REGISTER_REASON_WORDS:
+            said = [REGISTER_REASON_WORDS[row["reason"]]]
+        else:
+            said = [row.get("reason_text") or "", (row.get("applicant") or {}).get("name") or ""]
+        fields = [row.get("project_code") or "", row.get("project_name") or "", row.get("district") or "", *said]
+        return all(any(word in field.casefold() for field in fields) for word in words)
     return True
 
 
-def area_codes(filters: Filters) -> set[str] | None:
-    """Project codes of the subdistrict or village chosen (None: no such narrowing)."""
+def chosen_area(filters: Filters) -> list[int] | None:
+    """The subdistrict or village chosen and the areas below it (None: no such narrowing; empty:
+    no such area)."""
     if not filters.district or not (filters.subdistrict or filters.village):
         return None
     area = find_area(db(), viewer().scope(filters.district) or "", filters.subdistrict, filters.village)
-    if area is None:
-        return set()
-    return project_codes_in(db(), ids_below(db(), area.id))
+    return [] if area is None else ids_below(db(), area.id)
+
+
+def narrowed(filters: Filters) -> tuple[Narrowing, Keep] | tuple[None, None]:
+    """The filters beyond the district: in SQL for the stored list's rows, and the same test for
+    every other row (computed live, and the rows after the register's); (None, None) for none."""
+    if not filters.narrowing:
+        return None, None
+    areas = chosen_area(filters)
+    codes = None if areas is None else project_codes_in(db(), areas)
+    narrowing = Narrowing(reason=filters.reason or None, debtor_class=filters.debtor_class, contract_areas=areas,
+                          words=[(word, frozenset(reason for reason, said in REGISTER_REASON_WORDS.items()
+                                                  if word in said.casefold())) for word in words_of(filters)])
+
+    def keep(row: FollowupRow) -> bool:
+        return matches(shown(row), filters, codes)
+
+    return narrowing, keep
 
 
 def filtered_batches(filters: Filters) -> Iterator[list[dict[str, Any]]]:
-    """Every row under the filters (as the API shows them), in the list's order, a batch at a time.
-
-    The stored list narrows by district, reason and class itself; the rest is matched here.
-    """
-    codes = area_codes(filters)
-    for batch in followup_batches(db(), today(), viewer().scope(filters.district), reason=filters.reason or None,
-                                  debtor_class=filters.debtor_class, batch=BATCH):
-        rows = [shown(row) for row in batch]
-        yield [r for r in rows if matches(r, filters, codes)] if filters.narrowing else rows
-
-
-def filtered(filters: Filters) -> list[dict[str, Any]]:
-    """Every row under the filters (as the API shows them), in the list's order."""
-    return [row for batch in filtered_batches(filters) for row in batch]
+    """Every row under the filters (as the API shows them), in the list's order, a batch at a time."""
+    narrowing, keep = narrowed(filters)
+    for batch in followup_batches(db(), today(), viewer().scope(filters.district), narrowing=narrowing, keep=keep,
+                                  batch=BATCH):
+        yield [shown(row) for row in batch]
 
 
 def listing(filters: Filters, wanted: int | None,
             size: int | None) -> tuple[list[dict[str, Any]], Page, datetime | None]:
     """One page of the list, and when its register rows were made if they are the stored list as it
-    was (`ListParts.made_at`). With the district alone, only that page's rows are built, in one
-    read of the list when the page asked for exists (the first always does)."""
-    if not filters.narrowing:
-        guess = page_of(wanted, size, 1 << 62)  # the page asked for, if the list is that long
-        listed = followup_list(db(), today(), viewer().scope(filters.district), offset=guess.offset, limit=guess.size,
-                               counted=False)
-        page = page_of(wanted, size, listed.total)
-        if page.offset != guess.offset:  # past the end: the last page
-            listed = followup_list(db(), today(), viewer().scope(filters.district), offset=page.offset, limit=page.size,
-                                   counted=False)
-        return [shown(row) for row in listed.rows], page, listed.made_at
-    rows = filtered(filters)
-    page = page_of(wanted, size, len(rows))
-    return rows[page.offset:page.offset + page.size], page, made_at(db(), today(), viewer().scope(filters.district))
+    was (`ListParts.made_at`). Only that page's rows are built, in one read of the list when the
+    page asked for exists (the first always does); filters beyond the district narrow the stored
+    rows in SQL, so a national list is never read whole to be searched."""
+    narrowing, keep = narrowed(filters)
+    guess = page_of(wanted, size, 1 << 62)  # the page asked for, if the list is that long
+    listed = followup_list(db(), today(), viewer().scope(filters.district), offset=guess.offset, limit=guess.size,
+                           counted=False, narrowing=narrowing, keep=keep)
+    page = page_of(wanted, size, listed.total)
+    if page.offset != guess.offset:  # past the end: the last page
+        listed = followup_list(db(), today(), viewer().scope(filters.district), offset=page.offset, limit=page.size,
+                               counted=False, narrowing=narrowing, keep=keep)
+    return [shown(row) for row in listed.rows], page, listed.made_at
 
 
 def applicants(rows: list[dict[str, Any]]) -> list[int]:
