@@ -125,6 +125,8 @@ def child(url: str, mode: str, requests: int) -> None:
     """Serve the console in-process (Flask's test client, no network) and print JSON timings."""
     import logging
 
+    from sqlalchemy import text
+
     import bot  # noqa: F401  (the app's import order)
     from config.settings import Settings
     from domain.clock import FixedClock, parse_fund_now
@@ -156,6 +158,24 @@ def child(url: str, mode: str, requests: int) -> None:
             api.append(time.perf_counter() - started)
             assert response.status_code == 200
         out = {"console": console, "api": api}
+    elif mode == "search":
+        from services.areas import child_areas, districts
+
+        with rt.sessions() as session:
+            district = districts(session)[0]
+            subdistrict = child_areas(session, district.id)[0]
+            code = session.scalar(text("SELECT project_code FROM followup_standing ORDER BY rank DESC LIMIT 1"))
+        for name, query in (("first page", {}), ("a word in many names", {"q": "กลุ่ม"}),
+                            ("a project code", {"q": code}), ("a reason", {"reason": "time_barred"}),
+                            ("a subdistrict", {"district": district.name, "subdistrict": subdistrict.name}),
+                            ("a word on page 3", {"q": "กลุ่ม", "page": "3"})):
+            times = []
+            for _ in range(requests):
+                started = time.perf_counter()
+                response = client.get("/console/", query_string=query, **https)
+                times.append(time.perf_counter() - started)
+                assert response.status_code == 200
+            out[name] = times
     elif mode == "dashboard":
         from services.areas import districts
         from services.dashboard import store_money_figures
@@ -213,11 +233,13 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # not Linux
 
 
-def run(url: str, mode: str, requests: int | str = 0) -> dict[str, Any]:
+def run(url: str, mode: str, requests: int | str = 0, tree: Path = ROOT) -> dict[str, Any]:
+    """A child process serving the console of `tree` (this checkout, or another commit's worktree
+    for a baseline: this file's child, that tree's product)."""
     flag = "--import-child" if mode in ("cli", "web") else "--child"
-    done = subprocess.run([sys.executable, "-m", "bench.console_bench", flag, url, mode, str(requests)],
-                          cwd=ROOT, capture_output=True, text=True, check=False,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    done = subprocess.run([sys.executable, str(Path(__file__).resolve()), flag, url, mode, str(requests)],
+                          cwd=tree, capture_output=True, text=True, check=False,
+                          env={**os.environ, "PYTHONPATH": str(tree)})
     if done.returncode != 0:
         sys.exit(f"console child failed ({done.returncode}):\n{done.stderr[-4000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
@@ -225,6 +247,22 @@ def run(url: str, mode: str, requests: int | str = 0) -> dict[str, Any]:
 
 def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1] if len(values) > 1 else values[0]
+
+
+def search_lines(args: argparse.Namespace, runs: dict[str, dict[str, Any]]) -> list[str]:
+    """Today searched and filtered, median / p95 per checkout."""
+    names = [name for name in next(iter(runs.values())) if name != "peak_mb"]
+    lines = [f"Measured {datetime.now():%Y-%m-%d} on {machine()}; {server_version(args.url)}.",
+             f"Command: `python -m bench.console_bench --search-only --contracts {args.contracts} --provinces "
+             f"{args.provinces} --funds {args.funds}` ({args.requests} requests each, signed in as a province "
+             "officer, the follow-up list stored).", "",
+             "| `GET /console/` with | " + " | ".join(f"{tree}: median / p95" for tree in runs) + " |",
+             "| --- |" + " ---: |" * len(runs)]
+    for name in names:
+        lines.append(f"| {name} | " + " | ".join(
+            f"{statistics.median(run[name]) * 1000:.0f} / {p95(run[name]) * 1000:.0f} ms" for run in runs.values())
+            + " |")
+    return lines
 
 
 def dashboard_lines(dashboard: dict[str, Any]) -> list[str]:
@@ -253,6 +291,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-import", action="store_true", help="skip the web-vs-CLI import")
     parser.add_argument("--dashboard-only", action="store_true",
                         help="time the dashboard only (no pages, export or imports; not with --write-docs)")
+    parser.add_argument("--search-only", action="store_true",
+                        help="time Today searched and filtered only (not with --write-docs)")
+    parser.add_argument("--baseline-tree", type=Path,
+                        help="with --search-only: also time another checkout (say `git worktree add` of an "
+                             "older commit) on the same data, in the same run")
+    parser.add_argument("--provinces", type=int, default=1)
+    parser.add_argument("--funds", type=int, default=1)
+    parser.add_argument("--data", type=Path, help="use (or create) the sample files in this directory")
     args = parser.parse_args(argv)
 
     from sqlalchemy import text
@@ -261,9 +307,12 @@ def main(argv: list[str] | None = None) -> None:
     from models import StaffMember
     from models.db import make_engine, session_scope
 
-    with tempfile.TemporaryDirectory(prefix="wdf-console-bench-") as tmp, \
+    with tempfile.TemporaryDirectory(prefix="wdf-console-bench-") as scratch, \
             migrated_schema(args.url, "console_bench") as (url, _schema):
-        generate(args.contracts, Path(tmp))
+        tmp = str(args.data or scratch)
+        if not all((Path(tmp) / n).exists() for n in FILES):
+            Path(tmp).mkdir(parents=True, exist_ok=True)
+            generate(args.contracts, Path(tmp), args.provinces, args.funds)
         run_child(url, datetime(2026, 11, 20, 10, tzinfo=BANGKOK), [Path(tmp) / n for n in FILES])
         engine = make_engine(url)
         with engine.begin() as connection:
@@ -276,6 +325,12 @@ def main(argv: list[str] | None = None) -> None:
                                     created_at=parse_fund_now(NOW)))
             refresh_followups(session, parse_fund_now(NOW).date(), parse_fund_now(NOW))
         engine.dispose()
+        if args.search_only:
+            print("\n".join(search_lines(args, {"this checkout": run(url, "search", args.requests)}
+                                          | ({f"baseline: {args.baseline_tree}": run(url, "search", args.requests,
+                                                                                     args.baseline_tree)}
+                                             if args.baseline_tree else {}))))
+            return
         dashboard = run(url, "dashboard", args.dashboard_requests)
         if args.dashboard_only:
             print("\n".join(dashboard_lines(dashboard)))
