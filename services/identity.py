@@ -32,6 +32,15 @@ def linked_person(session: Session, line_user_id: str) -> Person | None:
     return session.scalars(_LINKED, {"line_user_id": line_user_id}).one_or_none()
 
 
+def people_of_accounts(session: Session, line_user_ids: set[str]) -> list[int]:
+    """The people these LINE accounts were proven to be (accounts not linked, and groups, have none)."""
+    ids = sorted(line_user_ids)
+    found: list[int] = []
+    for start in range(0, len(ids), 1000):
+        found += session.scalars(select(LineLink.person_id).where(LineLink.line_user_id.in_(ids[start:start + 1000])))
+    return sorted(found)
+
+
 def person_by_id(session: Session, person_id: int | None) -> Person | None:
     """The person with this id (None for None, as kept in a conversation before a match)."""
     return session.get(Person, person_id) if person_id else None

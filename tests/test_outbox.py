@@ -11,8 +11,9 @@ from sqlalchemy import event, func, select, text
 from bot import outbox
 from bot.line import LineGateway, SendResult
 from domain.group_guard import GroupPrivacyError
-from models import Outbox
+from models import DataAccess, Outbox
 from services import outbox as queue
+from tests import factories as f
 from tests.helpers import USER, texts
 
 PUSH = "/v2/bot/message/push"
@@ -236,6 +237,24 @@ def test_outbox_api_needs_the_admin_token_and_lists_what_was_sent(app, rt, fake)
         assert typed.status_code == 200 and len(typed.get_json()) == found, since
     bad = client.get("/api/outbox?since=20/11/2569", headers={"Authorization": "Bearer test-admin-token"})
     assert bad.status_code == 400 and "since" in bad.get_json()["detail"]
+
+
+def test_reading_the_outbox_through_the_api_is_on_the_audit_trail(app, rt, fake):
+    """What went to a verified person may hold their figures: whoever reads it is recorded."""
+    with rt.sessions() as session:
+        who = f.person(session)
+        f.link(session, who, USER)
+        session.commit()
+        person_id = who.id
+    _queue(rt, text="ยอดคงเหลือ 1,000.00 บาท")
+    _queue(rt, to="U" + "f" * 32, text="สวัสดีค่ะ")  # an account not verified: no one's on the register
+    rt.outbox_sender.deliver_due()
+    response = app.test_client().get("/api/outbox", headers={"Authorization": "Bearer test-admin-token",
+                                                             "X-Officer": "วิไลวรรณ"})
+    assert response.status_code == 200 and len(response.get_json()) == 2
+    with rt.sessions() as session:
+        seen = session.scalars(select(DataAccess).where(DataAccess.action == "api.outbox")).all()
+        assert [(row.person_id, row.viewer_name, row.channel) for row in seen] == [(person_id, "วิไลวรรณ", "api")]
 
 
 def test_replies_are_recorded_in_the_outbox(line, db):

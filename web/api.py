@@ -48,6 +48,7 @@ from services.areas import AreaNotFound, area_ids_under, district_names, one_pro
 from services.audit import record_access
 from services.contracts import contract_by_code, first_open_contract, position_of, set_contract_status
 from services.followups import application_row, followup_list, position_fields
+from services.identity import people_of_accounts
 from services.measure_store import measure_labels, measures_in_db
 from services.outbox import outbox_since
 from services.relief import (
@@ -523,11 +524,14 @@ def _session_row(session, row: AppointmentSession) -> dict[str, Any]:  # type: i
 @bp.get("/outbox")
 @require_admin
 def outbox():  # type: ignore[no-untyped-def]
-    """Messages sent or queued to LINE since a moment, oldest first."""
+    """Messages sent or queued to LINE since a moment, oldest first. A reply's or a push's text may
+    hold a person's figures, so the people it went to are on the audit trail."""
     start = query_of(OutboxQuery).since
     with runtime().sessions() as session:
         rows = outbox_since(session, start, MAX_ROWS)
-    return jsonify([_outbox_row(row) for row in rows])
+        shown = [_outbox_row(row) for row in rows]
+        audit(session, people_of_accounts(session, {to for row in rows for to in row.recipients or []}), "api.outbox")
+    return jsonify(shown)
 
 
 def _outbox_row(row: Outbox) -> dict[str, Any]:
