@@ -224,7 +224,13 @@ def test_the_search_finds_in_the_stored_list_what_it_finds_in_the_live_one(app, 
                "q=pkt-2567-03", "q=none", "q=สมศรี", "q=1,000", "q=%2B", "district=เมืองภูเก็ต&subdistrict=ราไวย์",
                "district=ถลาง&subdistrict=เทพกระษัตรี&q=ปลา", "district=ถลาง&subdistrict=ไม่มี", "class=3&q=กลุ่ม",
                "reason=in_default&q=กลุ่ม&size=2&page=2", "q=กลุ่ม&size=2&page=9", "reason=in_default"]
+    def exported(query: str) -> list[list[str]]:
+        body = page(client, "/console/export.csv?" + query).get_data(as_text=True)
+        return list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))[1:]
+
+    exports = ["q=กลุ่ม", "district=ถลาง&subdistrict=เทพกระษัตรี&q=ปลา", "reason=in_default&q=ผิดนัด ถลาง"]
     live = {query: codes(query) for query in queries}
+    live_exports = {query: exported(query) for query in exports}
     with Session(db) as session:
         today = clock.now().astimezone(BANGKOK).date()
         refresh_followups(session, today, clock.now())
@@ -233,6 +239,9 @@ def test_the_search_finds_in_the_stored_list_what_it_finds_in_the_live_one(app, 
                                  narrowing=Narrowing(words=[("ขนม", frozenset())]))
         assert searched.stored and [row.fields["project_code"] for row in searched.rows][:1] == ["PKT-2567-0101"]
     assert {query: codes(query) for query in queries} == live
+    assert {query: exported(query) for query in exports} == live_exports
+    assert [row[2] for row in live_exports["q=กลุ่ม"]] == ["PKT-2567-0301", "PKT-2567-0302", "PKT-2567-0101",
+                                                          "PKT-2567-0201", "PKT-2567-0101"]
     assert live["q=ขนม"] == ["PKT-2567-0101"] * 2 and live["q=๐๒๐๑"] == ["PKT-2567-0201"]  # and her application
     assert live["q=100%"] == ["PKT-2567-0301"] and live["q=%"] == ["PKT-2567-0301"]
     assert live["q=_"] == live["q=กลุ่ม_"] == ["PKT-2567-0302"]
