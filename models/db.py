@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy import cast as cast_
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 
 # `Session` is re-exported explicitly: the layers above (scheduler.jobs) name the type they hand
 # on to services from here, and import no SQLAlchemy themselves.
@@ -51,7 +52,38 @@ def make_engine(url: str, **kwargs: object) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, **kwargs)
+    _ping_when_idle(engine)
+    return engine
+
+
+#: A pooled connection that sat unused longer than this is pinged before it is handed out (a
+#: database restart, or a pooler closing idle connections, leaves it dead; a dead one is replaced
+#: before anyone's statement meets it). One in steady use is not: under load a webhook takes a
+#: connection back within milliseconds, and SQLAlchemy's `pool_pre_ping` cost a round trip on every
+#: request. If the server goes away in the seconds between, the statement fails, SQLAlchemy sees the
+#: disconnect and replaces every older connection of the pool, and LINE redelivers the event.
+PING_AFTER_IDLE_S = 5.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop("idle_since", None)
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE_S:
+            return  # a new connection, or one in use a moment ago
+        try:
+            cursor = dbapi_connection.cursor()
+            try:
+                cursor.execute("SELECT 1")
+            finally:
+                cursor.close()
+        except Exception as exc:  # the driver's own errors: the connection is gone
+            raise DisconnectionError("a pooled connection did not answer") from exc
 
 
 def _configure_sqlite(engine: Engine) -> None:
