@@ -11,10 +11,11 @@ import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any, cast
 
 from linebot.v3.messaging import Message
-from sqlalchemy import Table, select
+from sqlalchemy import CTE, Insert, Table, bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -31,7 +32,11 @@ GroupGuard = Callable[[list[dict[str, Any]]], None]
 _outbox = table_of(Outbox)
 _flags = table_of(PlatformFlag)
 # Built once: the webhook runs these for every event (building a statement costs more than running it).
-_RECORD_REPLY = _outbox.insert().returning(_outbox.c.id)
+_REPLY_COLUMNS = ("retry_key", "dedupe_key", "kind", "recipient_kind", "recipient", "recipients", "messages", "summary",
+                  "origin", "proactive", "status", "attempts", "next_attempt_at", "created_at")
+# binds named apart from any column: a statement's parameter names that match a column's are taken as
+# values for it by every write in the statement, a CTE's (`along`) included
+_RECORD_REPLY = _outbox.insert().values({c: bindparam(f"reply_{c}") for c in _REPLY_COLUMNS}).returning(_outbox.c.id)
 _QUOTA_FLAG_READ = select(_flags.c.until, _flags.c.told).where(_flags.c.name == QUOTA_FLAG)
 
 def as_dicts(messages: Iterable[Message | dict[str, Any]]) -> list[dict[str, Any]]:
@@ -141,17 +146,29 @@ def enqueue_pushes(session: Session, pushes: Sequence[Push], *, now: datetime, s
 
 
 def record_reply(session: Session, *, chat: str, messages: Sequence[dict[str, Any]], origin: str,
-                 now: datetime) -> int:
+                 now: datetime, along: tuple[CTE, dict[str, Any]] | None = None) -> int:
     """Record a reply about to be sent (status `sending`); the webhook sets the outcome. Returns its id.
 
     Every answered event writes one, so it is one Core INSERT on the session's connection (the
-    ORM's unit of work for a single new row costs several times the statement itself)."""
+    ORM's unit of work for a single new row costs several times the statement itself). `along`: a
+    write of the caller's as a data-modifying CTE, built once, and its parameters (PostgreSQL only),
+    sent in the same statement: two writes in one round trip."""
     payload = list(messages)
-    return cast(int, session.connection().execute(_RECORD_REPLY, {
-        "retry_key": str(uuid.uuid4()), "dedupe_key": None, "kind": "reply", "recipient_kind": recipient_kind(chat),
-        "recipient": chat, "recipients": [chat], "messages": payload, "summary": summary_of(payload),
-        "origin": origin, "proactive": False, "status": "sending", "attempts": 1, "next_attempt_at": now,
-        "created_at": now}).scalar_one())
+    row = {"retry_key": str(uuid.uuid4()), "dedupe_key": None, "kind": "reply", "recipient_kind": recipient_kind(chat),
+           "recipient": chat, "recipients": [chat], "messages": payload, "summary": summary_of(payload),
+           "origin": origin, "proactive": False, "status": "sending", "attempts": 1, "next_attempt_at": now,
+           "created_at": now}
+    values = {f"reply_{column}": value for column, value in row.items()}
+    statement: Insert = _RECORD_REPLY
+    if along is not None:
+        statement = _record_reply_with(along[0])
+        values.update(along[1])
+    return cast(int, session.connection().execute(statement, values).scalar_one())
+
+
+@cache
+def _record_reply_with(cte: CTE) -> Insert:
+    return _RECORD_REPLY.add_cte(cte)
 
 
 def _enqueue(session: Session, *, kind: str, recipients: list[str],
