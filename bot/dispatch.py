@@ -21,7 +21,6 @@ from typing import Any
 
 from linebot.v3.webhooks import MessageEvent
 from sqlalchemy import CTE, Connection, bindparam, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, SessionTransaction
 
 from bot import middleware
@@ -30,18 +29,14 @@ from handlers.context import Context
 from messages import common as msgs
 from models import Outbox, ProcessedEvent
 from models.db import table_of
-from services import outbox
+from services import events, outbox
 
 log = logging.getLogger("bot.events")
 
 # The statements every event runs, built once (building one costs more than running it), and run
 # with Core on the session's connection: ORM-enabled DML costs about four times as much CPU.
+# (The event's claim is `services.events`.)
 _events = table_of(ProcessedEvent)
-_CLAIM = {postgres: (postgresql.insert if postgres else sqlite.insert)(_events)
-          .values(webhook_event_id=bindparam("eid"), event_type=bindparam("type"), status="handled",
-                  received_at=bindparam("at"))
-          .on_conflict_do_nothing(index_elements=[_events.c.webhook_event_id])
-          .returning(_events.c.webhook_event_id) for postgres in (False, True)}
 _outbox = table_of(Outbox)
 _REPLY_OUTCOME = update(_outbox).where(_outbox.c.id == bindparam("oid")).values(
     status=bindparam("st"), last_status=bindparam("ls"), request_id=bindparam("rid"), last_error=bindparam("err"),
@@ -157,13 +152,18 @@ def _handle_one(ctx: Context, *, alone: bool = False) -> PendingReply | None:
 
 def _claim(ctx: Context, event_id: str, event_type: str) -> bool:
     """Store the event id; False when it was already handled (LINE redelivered it), or is being
-    handled by another worker right now (its insert waits for that one's commit, then does nothing)."""
+    handled by another worker right now (its insert waits for that one's commit, then does nothing).
+
+    A 1:1 event's sender is noted seen and the quota flag read with it, where the database can
+    (`services.events`); the middleware then does neither again. Not for an event another channel
+    answers (standby), which the middleware never sees."""
     if not event_id:
         return True  # nothing to de-duplicate on (very old payloads): handle it
-    connection = ctx.session.connection()
-    claimed = connection.execute(_CLAIM[connection.dialect.name == "postgresql"],
-                                 {"eid": event_id, "type": event_type, "at": ctx.now}).first()
-    return claimed is not None
+    standby = getattr(ctx.event, "mode", None) == "standby" and event_type in ("message", "postback")
+    account = ctx.user_id if ctx.user_id and not ctx.in_group and not standby else None
+    found = events.claim(ctx.session, event_id, event_type, ctx.now, account=account)
+    ctx.account_seen, ctx.quota_flag = found.seen, found.quota
+    return found.claimed
 
 
 def _prepare_reply(ctx: Context, messages: list[Any], origin: str,

@@ -20,7 +20,7 @@ Middleware = Callable[[Context, Next], Routed]
 
 def remember_user(ctx: Context, call_next: Next) -> Routed:
     """Note everyone who writes 1:1 (first seen, last seen, still following)."""
-    if ctx.user_id and not ctx.in_group:
+    if ctx.user_id and not ctx.in_group and not ctx.account_seen:  # else written with the event's claim
         lifecycle.note_seen(ctx)
     return call_next()
 

@@ -50,6 +50,10 @@ class Context:
     menu_changed: bool = False  # the person's rich menu is to be linked again, after the commit
     show_loading: Callable[[str, int], object] | None = None  # LINE's loading animation in a 1:1 chat
     loading_shown: bool = field(default=False, init=False)
+    #: set by the webhook's claim when it wrote these along (`services.events`): the middleware
+    #: does not write the last-seen time again, nor read the quota flag again
+    account_seen: bool = field(default=False, init=False)
+    quota_flag: outbox.QuotaFlag | None = field(default=None, init=False)
 
     @cached_property
     def now(self) -> datetime:

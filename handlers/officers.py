@@ -48,7 +48,8 @@ def quota_notice(ctx: Context) -> list[Message]:
     """Once per pause, tell each officer who writes to us that pushes are held (replies are free)."""
     if ctx.in_group or not ctx.user_id:
         return []
-    until = outbox.quota_pause_untold(ctx.session, ctx.user_id, ctx.now)
+    flag = ctx.quota_flag if ctx.quota_flag is not None else outbox.quota_flag(ctx.session)
+    until = outbox.quota_pause_untold(flag, ctx.user_id, ctx.now)
     if until is None or ctx.officer is None:
         return []
     outbox.mark_quota_told(ctx.session, ctx.user_id)

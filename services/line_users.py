@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -12,7 +13,7 @@ from models import LineLink, LineUser
 from models.db import table_of
 
 _users = table_of(LineUser)
-_SEEN = {postgres: (postgresql.insert if postgres else sqlite.insert)(_users)
+SEEN = {postgres: (postgresql.insert if postgres else sqlite.insert)(_users)
          .values(line_user_id=bindparam("uid"), following=bindparam("fol"), first_seen_at=bindparam("now"),
                  last_seen_at=bindparam("now"))
          .on_conflict_do_update(index_elements=[_users.c.line_user_id], set_={"last_seen_at": bindparam("now")},
@@ -43,8 +44,12 @@ def seen(session: Session, line_user_id: str, now: datetime, *, in_group: bool) 
     `last_seen_at` kept to the minute (a person tapping through a menu rewrites the row once, not
     at every tap: each rewrite is a new row version, WAL and later vacuum work)."""
     connection = session.connection()
-    connection.execute(_SEEN[connection.dialect.name == "postgresql"],
-                       {"uid": line_user_id, "fol": not in_group, "now": now, "stale": now - SEEN_PRECISION})
+    connection.execute(SEEN[connection.dialect.name == "postgresql"], seen_values(line_user_id, now, in_group=in_group))
+
+
+def seen_values(line_user_id: str, now: datetime, *, in_group: bool) -> dict[str, Any]:
+    """The parameters of `SEEN` (the webhook's claim sends it along: `services.events`)."""
+    return {"uid": line_user_id, "fol": not in_group, "now": now, "stale": now - SEEN_PRECISION}
 
 
 def followed(user: LineUser, now: datetime) -> None:

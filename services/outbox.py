@@ -240,14 +240,26 @@ def quota_paused_until(session: Session, now: datetime) -> datetime | None:
     return flag.until if flag is not None and flag.until is not None and flag.until > now else None
 
 
-def quota_pause_untold(session: Session, line_user_id: str, now: datetime) -> datetime | None:
-    """Until when pushes are paused, if they are and this account was not told yet (else None).
+@dataclass(frozen=True)
+class QuotaFlag:
+    """LINE's monthly push quota, as last read: paused until when (None: not paused), and whom we told."""
 
-    Asked on every 1:1 event: read with Core on the session's connection, no ORM object."""
+    until: datetime | None
+    told: list[str]
+
+
+def quota_flag(session: Session) -> QuotaFlag:
+    """The flag as it stands. Asked on every 1:1 event (unless the webhook's claim read it along:
+    `services.events`): read with Core on the session's connection, no ORM object."""
     flag = session.connection().execute(_QUOTA_FLAG_READ).first()
-    if flag is None or flag.until is None or flag.until <= now or line_user_id in (flag.told or []):
+    return QuotaFlag(None, []) if flag is None else QuotaFlag(flag.until, list(flag.told or []))
+
+
+def quota_pause_untold(flag: QuotaFlag, line_user_id: str, now: datetime) -> datetime | None:
+    """Until when pushes are paused, if they are and this account was not told yet (else None)."""
+    if flag.until is None or flag.until <= now or line_user_id in flag.told:
         return None
-    return cast(datetime, flag.until)
+    return flag.until
 
 
 def mark_quota_told(session: Session, line_user_id: str) -> None:

@@ -321,9 +321,10 @@ def test_webhook_answers_well_inside_two_seconds(app, line, fake):
     assert 0 < len(statements) <= STATEMENTS_PER_MENU_WORD, statements
 
 
-def test_the_handler_is_named_on_the_event_with_the_reply_in_one_statement(app, line, db):
+def test_an_events_bookkeeping_takes_two_statements_on_postgresql(app, line, db):
     """The event row says which handler answered, as the reply's outbox row does; on PostgreSQL both
-    writes go in one statement (a data-modifying CTE), one round trip fewer per answered event."""
+    writes go in one statement (a data-modifying CTE), and the event's claim, its sender's last-seen
+    time and the read of the quota flag in another: four round trips fewer per answered event."""
     statements: list[str] = []
     engine = app.extensions["wdf"].engine
 
@@ -339,12 +340,21 @@ def test_the_handler_is_named_on_the_event_with_the_reply_in_one_statement(app, 
         handled = connection.execute(select(ProcessedEvent)).one()
         reply = connection.execute(select(Outbox)).one()
     assert handled.status == "handled" and handled.handler == reply.origin and "help" in reply.origin
+    with db.connect() as connection:
+        account = connection.execute(select(LineUser)).one()
+    assert account.line_user_id == USER and account.last_seen_at is not None
     naming = [s for s in statements if "UPDATE processed_events" in s]
+    claiming = [s for s in statements if "INSERT INTO processed_events" in s]
+    noting = [s for s in statements if "INSERT INTO line_users" in s]
+    flag = [s for s in statements if "platform_flags" in s]
     if engine.dialect.name == "postgresql":
         assert len(naming) == 1 and naming[0].startswith("WITH named AS (UPDATE processed_events SET handler=")
         assert "INSERT INTO outbox" in naming[0]
+        assert claiming == noting == flag and len(claiming) == 1
+        assert "claim AS (INSERT INTO processed_events" in claiming[0]
     else:
         assert len(naming) == 1 and naming[0].startswith("UPDATE processed_events SET handler=")
+        assert len(claiming) == len(noting) == len(flag) == 1 and len({*claiming, *noting, *flag}) == 3
 
 
 def test_events_the_sdk_does_not_know_are_acknowledged_and_logged(line, db):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from devtools.fakeline import events as ev
-from models import Conversation
+from models import Conversation, LineUser
 from tests import factories as f
 from tests.helpers import GROUP, USER, press, texts
 
@@ -77,6 +77,7 @@ def test_in_standby_mode_what_people_write_is_neither_answered_nor_acted_on(line
     assert fake.requests("/v2/bot/message/reply") == []
     with db.connect() as connection:
         assert connection.execute(select(Conversation).where(Conversation.user_id == GUEST)).all() == []
+        assert connection.execute(select(LineUser).where(LineUser.line_user_id == GUEST)).all() == []  # not even seen
 
 
 def test_a_video_voice_file_or_sticker_is_named_as_what_it_is_and_a_waiting_question_still_waits(line, debtor):
