@@ -320,6 +320,17 @@ def worker_rss(master: int) -> list[float]:
     return out
 
 
+def sample_workers(master: int, name: str, seconds: int) -> list[subprocess.Popen[bytes]]:
+    """`--py-spy DIR`: py-spy samples each worker through the saturation run (without stopping it:
+    `--nonblocking`), its stacks collapsed into DIR/<name>-<pid>.txt, for `bench.stacks`."""
+    out = Path(os.environ["WEBHOOK_BENCH_PY_SPY"])
+    out.mkdir(parents=True, exist_ok=True)
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return [subprocess.Popen(["py-spy", "record", "--pid", pid, "--duration", str(seconds), "--rate", "250",
+                              "--nonblocking", "--format", "raw", "--output", str(out / f"{name}-{pid}.txt")],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for pid in children]
+
+
 def worker_hwm(master: int) -> list[float]:
     """Peak RSS (MB) of each gunicorn worker under this master."""
     children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
@@ -372,8 +383,11 @@ def run_one(name: str, app: str, env: dict[str, str], lines: dict[str, list[str]
     with process(gunicorn(app, port), env, port, "/healthz" if name == "bot" else "/") as server:
         warm = lines["warm"]
         fixed_rate(port, warm, 50, len(warm) / 50, work)  # both workers' pools, caches and imports
+        samplers = sample_workers(server.pid, name, args.seconds) if args.py_spy else []
         result["saturation"] = cpu_per_event(server.pid, fake_pid,
                                              lambda: saturate(port, lines["saturate"], args.seconds, work))
+        for sampler in samplers:
+            sampler.wait()
         result["rates"] = []
         offset = 0
         for rate in args.rates:
@@ -401,7 +415,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rate-seconds", type=float, default=20.0)
     parser.add_argument("--rss-events", type=int, default=20_000)
     parser.add_argument("--write-docs", action="store_true")
+    parser.add_argument("--py-spy", type=Path, help="sample each server's workers with py-spy during saturation "
+                        "(pip install py-spy), stacks into this directory")
+    parser.add_argument("--only", help="comma-separated: which of echo, floor, bot to serve (default: all)")
     args = parser.parse_args(argv)
+    if args.py_spy:
+        os.environ["WEBHOOK_BENCH_PY_SPY"] = str(args.py_spy)
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed (apt-get install wrk)")
 
@@ -427,12 +446,16 @@ def main(argv: list[str] | None = None) -> None:
                          "/_fake/requests") as fake:
                 for name, app, echo in (("echo", "bench.echo_app:app", True), ("floor", "bench.floor_app:app", True),
                                         ("bot", "web.wsgi:app", False)):
+                    if args.only and name not in args.only.split(","):
+                        continue
                     lines = {"warm": bodies(who, 500, echo=echo, seed=1),
                              "saturate": bodies(who, sat_events, echo=echo, seed=2),
                              "rates": bodies(who, rate_events, echo=echo, seed=3)}
                     if not echo and args.rss_events:
                         lines["rss"] = bodies(who, args.rss_events, echo=echo, groups=0.05, seed=4)
                     results[name] = run_one(name, app, base if name == "echo" else env, lines, args, work, fake.pid)
+    if not {"echo", "bot"} <= results.keys():  # `--only`: the figures above, no table
+        return
     block = render(results, args, built, who)
     print(block)
     if args.write_docs:
