@@ -120,8 +120,8 @@ class ListParts:
     """The follow-up list in its two parts: the register's rows, read a slice at a time, and the
     rest (promises, applications, today's sessions, field updates), few and built whole."""
 
-    register_count: int
-    register_rows: Callable[[int, int], list[FollowupRow]]  # rows start..stop of the register's part
+    count: Callable[[], int]  # rows in the register's part (asked after `register_rows`: it may tell)
+    register_rows: Callable[[int, int | None], list[FollowupRow]]  # rows start..stop of the register's part
     others: list[FollowupRow]
     counts: dict[str, int]  # the whole list's rows per reason, in the list's order (empty: not counted)
     stored: bool  # the register rows are read from the stored list, not computed now
@@ -129,6 +129,10 @@ class ListParts:
     #: changed or the day turned since, and the list is too long to compute within a request
     #: (`services.standing.stored_part`); whoever reads it is told that time.
     made_at: datetime | None = None
+
+    @property
+    def register_count(self) -> int:
+        return self.count()
 
 
 #: Which rows of a narrowed list are kept, of those not read from the stored list (computed live, and
@@ -153,15 +157,16 @@ def list_parts(session: Session, as_of: date, district: Scope | None = None, *, 
     if keep is not None:
         others = [row for row in others if keep(row)]
     stored = standing.stored_part(session, as_of, area_ids, of_today=of_today)
-    fetch: Callable[[int, int], list[FollowupRow]]
+    fetch: Callable[[int, int | None], list[FollowupRow]]
+    count: Callable[[], int]
     if stored is not None:
         counts = stored.counts() if counted else {}
         if narrowing is not None:
-            in_register = stored.narrowed_count(narrowing)
-            fetch = partial(stored.rows, narrowing=narrowing)
+            narrowed = standing.NarrowedRows(stored, narrowing)
+            fetch, count = narrowed.rows, narrowed.count
         else:
             in_register = sum(counts.values()) if counted else stored.count()
-            fetch = stored.rows
+            fetch, count = stored.rows, partial(int, in_register)
     else:
         items, facts = live_register(session, as_of, area_ids)
         counts = {}
@@ -174,18 +179,18 @@ def list_parts(session: Session, as_of: date, district: Scope | None = None, *, 
 
         if keep is not None:  # computed live: the list is short (`standing.LIVE_ROWS`), built whole
             kept = [row for row in map(row_of, items) if keep(row)]
-            in_register = len(kept)
+            count = partial(len, kept)
 
-            def fetch(start: int, stop: int) -> list[FollowupRow]:
+            def fetch(start: int, stop: int | None) -> list[FollowupRow]:
                 return kept[start:stop]
         else:
-            in_register = len(items)
+            count = partial(len, items)
 
-            def fetch(start: int, stop: int) -> list[FollowupRow]:
+            def fetch(start: int, stop: int | None) -> list[FollowupRow]:
                 return [row_of(item) for item in items[start:stop]]
     for row in others if counted else ():
         counts[row.reason] = counts.get(row.reason, 0) + 1
-    return ListParts(in_register, fetch, others, counts, stored is not None, stored.made_at if stored else None)
+    return ListParts(count, fetch, others, counts, stored is not None, stored.made_at if stored else None)
 
 
 def followup_list(session: Session, as_of: date, district: Scope | None = None, *, offset: int = 0,
@@ -203,13 +208,13 @@ def followup_list(session: Session, as_of: date, district: Scope | None = None, 
     `narrowing` and `keep`: only the rows under them (see `list_parts`); `total` counts those.
     """
     parts = list_parts(session, as_of, district, counted=counted, of_today=of_today, narrowing=narrowing, keep=keep)
-    in_register, others = parts.register_count, parts.others
+    others = parts.others
     offset = max(0, offset)
     stop = None if limit is None else offset + max(0, limit)
-    register_stop = in_register if stop is None else min(stop, in_register)
-    if register_limit is not None:
-        register_stop = min(register_stop, register_limit)
-    rows = parts.register_rows(offset, register_stop) if offset < register_stop else []
+    register_stop = stop if register_limit is None else register_limit if stop is None else min(stop, register_limit)
+    # the page first: a narrowed list's count is then known without counting when the page ends it
+    rows = parts.register_rows(offset, register_stop) if register_stop is None or offset < register_stop else []
+    in_register = parts.register_count
     rows += others[max(0, offset - in_register):None if stop is None else max(0, stop - in_register)]
     return FollowupList(rows, in_register + len(others), parts.counts, parts.stored, parts.made_at)
 

@@ -37,7 +37,8 @@ log = logging.getLogger(__name__)
 
 # Raise when the stored rows change shape or meaning: rows of an older format are stale.
 # 2: values only (the reason's words are made when the list is shown, by messages/).
-FORMAT = 2
+# 3: with `search_text`, what the console's search looks in.
+FORMAT = 3
 STATE_ID = 1
 
 #: A behind stored list with more rows than this (in the part asked for) is shown as it was made,
@@ -156,10 +157,11 @@ def refresh(session: Session, as_of: date, now: datetime, compute: Callable[[], 
     if connection.dialect.name == "postgresql":
         code = code.collate("C")  # code points, as Python orders strings (SQLite's default, BINARY, does too)
     ranked = select(func.row_number().over(order_by=(stage.c.sort_group, stage.c.sort_number, code)),
-                    stage.c.contract_id, stage.c.district_id, *(stage.c[column] for column, _ in _READ))
+                    stage.c.contract_id, stage.c.district_id, *(stage.c[column] for column, _ in _READ),
+                    search_text(stage.c.project_code, stage.c.project_name, stage.c.district))
     session.execute(delete(FollowupStanding))
     session.execute(insert(FollowupStanding).from_select(
-        ["rank", "contract_id", "district_id", *(column for column, _ in _READ)], ranked))
+        ["rank", "contract_id", "district_id", *(column for column, _ in _READ), "search_text"], ranked))
     stage.drop(connection)
     session.execute(update(StandingState).where(StandingState.id == STATE_ID).values(
         as_of=as_of, register_version=version, format=FORMAT, rows=count, refreshed_at=now,
@@ -195,15 +197,16 @@ class Narrowing:
             where.append(FollowupStanding.contract_id.in_(
                 select(Contract.id).where(Contract.area_id.in_(list(self.contract_areas))))
                 if self.contract_areas else false())
-        if self.words:
-            # one string per row, its fields a space apart: a typed word holds no space, so it is in
-            # the string exactly when it is in one of the fields (one lower() per row, not three)
-            said = func.lower(FollowupStanding.project_code + " " + FollowupStanding.project_name + " "
-                              + func.coalesce(FollowupStanding.district, ""))
         for word, reasons in self.words:
-            where.append(or_(said.contains(word, autoescape=True),
+            where.append(or_(FollowupStanding.search_text.contains(word, autoescape=True),
                              FollowupStanding.reason.in_(sorted(reasons)) if reasons else false()))
         return where
+
+
+def search_text(code: Any, name: Any, district: Any) -> Any:
+    """What a stored row is searched by: its code, name and district, lowercased, a space apart (a
+    typed word holds no space, so it is in this exactly when it is in one of them)."""
+    return func.lower(code + " " + name + " " + func.coalesce(district, ""))
 
 
 @dataclass(frozen=True)
@@ -268,6 +271,27 @@ class StoredPart:
                  .order_by(FollowupStanding.rank))
         for rows in stream_tuples(self.session, query, batch):
             yield [FollowupRow(dict(zip(_KEYS, values, strict=True))) for values in rows]
+
+
+class NarrowedRows:
+    """A stored part's rows under a narrowing, a page at a time, counted only when a page does not
+    tell: a search for a project's code finds its one row in one scan of a national list, and a
+    second scan only to count them would double it."""
+
+    def __init__(self, part: StoredPart, narrowing: Narrowing) -> None:
+        self.part, self.narrowing = part, narrowing
+        self.known: int | None = None
+
+    def rows(self, start: int, stop: int | None) -> list[FollowupRow]:
+        rows = self.part.rows(start, stop, self.narrowing)
+        if (stop is None or len(rows) < stop - start) and (rows or start == 0):  # this page reached the end
+            self.known = start + len(rows)
+        return rows
+
+    def count(self) -> int:
+        if self.known is None:
+            self.known = self.part.narrowed_count(self.narrowing)
+        return self.known
 
 
 def stored_part(session: Session, as_of: date, area_ids: Sequence[int] | None, *,

@@ -286,6 +286,37 @@ def test_the_list_in_batches_is_the_list_narrowed_by_reason_and_class(db):  # ty
                 assert district or whole.rows[-1].fields["reason"] == "measure_application"
 
 
+def test_a_narrowed_page_and_its_total_are_those_of_the_whole_narrowed_list(db):  # type: ignore[no-untyped-def]
+    """The console's search reads a page of the stored rows and counts them only when the page does
+    not end the list: every page and total is that of the whole list narrowed, stored or live."""
+    with Session(db) as session:
+        varied_register(session)
+        session.commit()
+        narrowings = [Narrowing(), Narrowing(reason="in_default"), Narrowing(words=[("pkt", frozenset())]),
+                      Narrowing(words=[("nothing-like-it", frozenset())]), Narrowing(debtor_class=2)]
+        for stored in (False, True):
+            if stored:
+                refresh_followups(session, TODAY, NOW)
+                session.commit()
+            for narrowing in narrowings:
+                def keep(row: FollowupRow, narrowing: Narrowing = narrowing) -> bool:
+                    words = [word for word, _ in narrowing.words]
+                    said = " ".join((row.fields["project_code"], row.fields["project_name"],
+                                     row.fields.get("district") or "")).lower()
+                    return ((narrowing.reason is None or row.fields["reason"] == narrowing.reason)
+                            and (narrowing.debtor_class is None or row.fields.get("class") == narrowing.debtor_class)
+                            and all(word in said for word in words))
+                whole = [row for row in followup_list(session, TODAY).rows if keep(row)]
+                for offset in (0, 1, 3, len(whole) - 1, len(whole), len(whole) + 5):
+                    for limit in (1, 2, 5, None):
+                        page = followup_list(session, TODAY, offset=offset, limit=limit, counted=False,
+                                             narrowing=narrowing, keep=keep)
+                        assert page.stored == stored
+                        assert page.total == len(whole), (stored, narrowing, offset, limit)
+                        wanted = whole[max(0, offset):None if limit is None else max(0, offset) + limit]
+                        assert page.rows == wanted, (stored, narrowing, offset, limit)
+
+
 def test_the_refresh_keeps_the_counts_that_the_officers_list_reads(db):  # type: ignore[no-untyped-def]
     """`วันนี้` reads the counts per reason from the refresh, not from a count over every stored row;
     a list stored before the counts were kept is counted as before."""
