@@ -322,12 +322,14 @@ def worker_rss(master: int) -> list[float]:
 
 def sample_workers(master: int, name: str, seconds: int) -> list[subprocess.Popen[bytes]]:
     """`--py-spy DIR`: py-spy samples each worker through the saturation run (without stopping it:
-    `--nonblocking`), its stacks collapsed into DIR/<name>-<pid>.txt, for `bench.stacks`."""
+    `--nonblocking`), only threads holding the GIL (`--gil`: where the workers' CPU goes, not where
+    their threads wait), its stacks collapsed into DIR/<name>-<pid>.txt."""
     out = Path(os.environ["WEBHOOK_BENCH_PY_SPY"])
     out.mkdir(parents=True, exist_ok=True)
     children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    return [subprocess.Popen(["py-spy", "record", "--pid", pid, "--duration", str(seconds), "--rate", "250",
-                              "--nonblocking", "--format", "raw", "--output", str(out / f"{name}-{pid}.txt")],
+    spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")  # a venv's, not on PATH
+    return [subprocess.Popen([spy, "record", "--pid", pid, "--duration", str(seconds), "--rate", "250",
+                              "--nonblocking", "--gil", "--format", "raw", "--output", str(out / f"{name}-{pid}.txt")],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for pid in children]
 
 

@@ -62,7 +62,8 @@ def make_engine(url: str, **kwargs: object) -> Engine:
 #: before anyone's statement meets it). One in steady use is not: under load a webhook takes a
 #: connection back within milliseconds, and SQLAlchemy's `pool_pre_ping` cost a round trip on every
 #: request. If the server goes away in the seconds between, the statement fails, SQLAlchemy sees the
-#: disconnect and replaces every older connection of the pool, and LINE redelivers the event.
+#: disconnect and replaces every older connection of the pool (LINE sends a failed webhook again when
+#: its redelivery is switched on).
 PING_AFTER_IDLE_S = 5.0
 
 
