@@ -177,7 +177,7 @@ def list_parts(session: Session, as_of: date, district: Scope | None = None, *, 
             return FollowupRow(register_row(item, facts[item.project_code].project_name,
                                             districts.get(facts[item.project_code].area_id)))
 
-        if keep is not None:  # computed live: the list is short (`standing.LIVE_ROWS`), built whole
+        if keep is not None:  # computed live (a short list, `standing.LIVE_ROWS`, or no clock running): built whole
             kept = [row for row in map(row_of, items) if keep(row)]
             count = partial(len, kept)
 
