@@ -19,7 +19,7 @@ from domain.money import worst_class
 from models import Contract, Membership, Person
 from services.areas import area_paths
 from services.contracts import open_positions
-from services.visits import in_scope
+from services.visits import people_in_scope
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,8 @@ class Pin:
 
 def map_pins(session: Session, as_of: date, area_ids: Sequence[int] | None) -> list[Pin]:
     """Pinned people within `area_ids` (None: the province), by name, classed on `as_of`."""
-    pinned = and_(Person.lat.is_not(None), Person.lng.is_not(None), in_scope(area_ids))
+    located = and_(Person.lat.is_not(None), Person.lng.is_not(None))
+    pinned = located if area_ids is None else and_(located, Person.id.in_(people_in_scope(area_ids)))
     # a district officer sees a pinned person's contracts of their district only, as on the person's
     # page (`history`): a guarantor's contract elsewhere is another district's
     shown = Contract.id == Membership.contract_id
@@ -54,7 +55,8 @@ def map_pins(session: Session, as_of: date, area_ids: Sequence[int] | None) -> l
         .where(pinned)
         .order_by(Person.first_name, Person.last_name, Person.id, Contract.contract_date, Contract.project_code)
     ).all()
-    contracts = select(Membership.contract_id).join(Person, Person.id == Membership.person_id).where(pinned)
+    # the contracts shown: a district's are held by people in its scope by definition (no rule to ask)
+    contracts = select(Membership.contract_id).join(Person, Person.id == Membership.person_id).where(located)
     if area_ids is not None:
         contracts = contracts.join(Contract, Contract.id == Membership.contract_id).where(
             Contract.area_id.in_(area_ids))
