@@ -5,6 +5,8 @@ fails and the pool replaces it for the next."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
@@ -14,11 +16,11 @@ from models.db import make_engine
 
 
 @pytest.fixture
-def engines(database_url: str) -> tuple[Engine, Engine]:
+def engines(database_url: str) -> Iterator[tuple[Engine, Engine]]:
     if not database_url.startswith("postgresql"):
         pytest.skip("SQLite has no server to lose")
     engine, admin = make_engine(database_url, pool_size=1, max_overflow=0), make_engine(database_url)
-    yield engine, admin  # type: ignore[misc]
+    yield engine, admin
     engine.dispose()
     admin.dispose()
 

@@ -86,18 +86,17 @@ def words_of(filters: Filters) -> list[str]:
     return to_ascii_digits(filters.q).casefold().split()
 
 
-def matches(row: dict[str, Any], filters: Filters, codes: set[str] | None) -> bool:
+def matches(row: dict[str, Any], filters: Filters, codes: set[str] | None, words: list[str]) -> bool:
     """Whether a row (as the API shows it) is under the filters. A register row is found by its
     project's code, name and district and its reason's words (`REGISTER_REASON_WORDS`; not its
     figures), exactly as `services.standing.Narrowing` finds a stored one; the other rows also by
-    what they say and whose they are."""
+    what they say and whose they are. `words`: `words_of(filters)`, worked out once a request."""
     if codes is not None and row.get("project_code") not in codes:
         return False
     if filters.debtor_class and row.get("class") != filters.debtor_class:
         return False
     if filters.reason and row["reason"] != filters.reason:
         return False
-    words = words_of(filters)
     if words:
         if row["reason"] in REGISTER_REASON_WORDS:
             said = [REGISTER_REASON_WORDS[row["reason"]]]
@@ -124,12 +123,15 @@ def narrowed(filters: Filters) -> tuple[Narrowing, Keep] | tuple[None, None]:
         return None, None
     areas = chosen_area(filters)
     codes = None if areas is None else project_codes_in(db(), areas)
+    words = words_of(filters)
     narrowing = Narrowing(reason=filters.reason or None, debtor_class=filters.debtor_class, contract_areas=areas,
                           words=[(word, frozenset(reason for reason, said in REGISTER_REASON_WORDS.items()
-                                                  if word in said.casefold())) for word in words_of(filters)])
+                                                  if word in said.casefold())) for word in words])
 
     def keep(row: FollowupRow) -> bool:
-        return matches(shown(row), filters, codes)
+        # a register row is matched on its values alone: only the others need their words made
+        register = row.fields["reason"] in REGISTER_REASON_WORDS
+        return matches(row.fields if register else shown(row), filters, codes, words)
 
     return narrowing, keep
 
