@@ -203,3 +203,30 @@ def test_an_officer_of_one_province_sees_its_name_and_its_districts_only(live_ap
     page.goto(live_app.url + "/console/import")
     expect(page.locator("main")).to_contain_text("เจ้าหน้าที่ที่ดูแลทะเบียนทั้งหมด")
     screenshot(page, "console-import-refused")
+
+
+def test_a_search_of_the_stored_list_on_a_phone_and_a_desktop(live_app, open_page, office):  # noqa: F811
+    """The stored list searched from the form: the project found by a word of its name, the count with it,
+    and nothing when a number would only have matched an amount."""
+    from sqlalchemy.orm import Session
+
+    from services.followups import refresh_followups
+    from tests.conftest import NOW
+
+    with Session(live_app.db) as session:
+        refresh_followups(session, NOW.date(), NOW)
+        session.commit()
+    for size in (PHONE, DESKTOP):
+        page = open_page(size)
+        sign_in(live_app, page, PROVINCE_OFFICER)
+        page.get_by_label("ค้นหา").fill("ขนม")
+        page.get_by_role("button", name="แสดง").click()
+        expect(page.locator("ol.rows > li")).to_have_count(1)
+        expect(page.locator("ol.rows")).to_contain_text("กลุ่มขนมบ้านฉลอง")
+        expect(page.locator("p.summary")).to_contain_text("ทั้งหมด 1 รายการ")
+        assert not overflows_sideways(page)
+        screenshot(page, "console-today-searched")
+    page.get_by_label("ค้นหา").fill("21,000")  # the overdue amount on the row above: figures are not searched
+    page.get_by_role("button", name="แสดง").click()
+    expect(page.locator("ol.rows > li")).to_have_count(0)
+    expect(page.locator("p.summary")).to_contain_text("ทั้งหมด 0 รายการ")
