@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from linebot.v3.messaging import Message
-from sqlalchemy import ColumnElement, func, or_, select, true
+from sqlalchemy import ColumnElement, bindparam, func, or_, select, true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -28,6 +28,7 @@ from domain.appointments import (
 )
 from domain.clock import BANGKOK
 from models.appointments import AppointmentSession, Booking
+from models.db import Ids, ids_param, in_ids
 from models.register import Person
 from services import outbox
 from services.areas import district_of_areas, provinces_of
@@ -206,12 +207,21 @@ def sessions_from(session: Session, start: datetime) -> Sequence[AppointmentSess
                            .order_by(AppointmentSession.starts_at)).all()
 
 
-def seen_in(provinces: set[int] | None) -> ColumnElement[bool]:
+def seen_in(provinces: set[int] | Ids | None) -> ColumnElement[bool]:
     """Sessions an officer of these provinces sees (`services.areas.provinces_of` their area): their
     provinces' and the register's own (no province); None (the whole register's officer): every one."""
     if provinces is None:
         return true()
-    return or_(AppointmentSession.province_id.is_(None), AppointmentSession.province_id.in_(provinces))
+    return or_(AppointmentSession.province_id.is_(None), in_ids(AppointmentSession.province_id, provinces))
+
+
+# built once (every officer's list asks it): the whole register's officer's, and a province's
+_BOOKINGS_ON = {scoped: (select(Booking).join(AppointmentSession)
+                         .where(Booking.status == "booked", AppointmentSession.status == "open",
+                                Booking.slot_start >= bindparam("start"), Booking.slot_start < bindparam("end"),
+                                seen_in(ids_param("provinces") if scoped else None))
+                         .options(selectinload(Booking.session)).order_by(Booking.slot_start))
+                for scoped in (False, True)}
 
 
 def session_seen(session: Session, session_id: int, provinces: set[int] | None) -> AppointmentSession | None:
@@ -403,10 +413,8 @@ def bookings_on(session: Session, days: Sequence[date], provinces: set[int] | No
     first, last = min(days), max(days)
     start = datetime(first.year, first.month, first.day, tzinfo=BANGKOK)
     end = datetime(last.year, last.month, last.day, tzinfo=BANGKOK) + timedelta(days=1)
-    return list(session.scalars(select(Booking).join(AppointmentSession)
-                                .where(Booking.status == "booked", AppointmentSession.status == "open",
-                                       Booking.slot_start >= start, Booking.slot_start < end, seen_in(provinces))
-                                .options(selectinload(Booking.session)).order_by(Booking.slot_start)))
+    return list(session.scalars(_BOOKINGS_ON[provinces is not None], {
+        "start": start, "end": end, "provinces": None if provinces is None else sorted(provinces)}))
 
 
 # --- the console's sessions pages ------------------------------------------------------------

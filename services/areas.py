@@ -143,12 +143,19 @@ def area_ids_under(session: Session, district: Scope) -> list[int]:
 
 def _area_ids_under(session: Session, district: Scope) -> list[int]:
     """One recursive query, whatever the tree's depth (every officer's request asks it)."""
-    top = (select(Area.id).where(Area.id == district) if isinstance(district, int)
-           else select(Area.id).where(Area.level == "district", Area.name == district))
+    return list(session.scalars(_UNDER[isinstance(district, int)], {"scope": district}))
+
+
+def _under(by_id: bool) -> Select[tuple[int]]:
+    top = (select(Area.id).where(Area.id == bindparam("scope")) if by_id
+           else select(Area.id).where(Area.level == "district", Area.name == bindparam("scope")))
     tree = top.cte("tree", recursive=True)
     below = aliased(Area)
     tree = tree.union_all(select(below.id).where(below.parent_id == tree.c.id))
-    return list(session.scalars(select(tree.c.id)))
+    return select(tree.c.id)
+
+
+_UNDER = {by_id: _under(by_id) for by_id in (True, False)}  # built once: building one costs more than running it
 
 
 def provinces(session: Session) -> list[Area]:

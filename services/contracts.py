@@ -12,10 +12,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Subquery, bindparam, case, cast, extract, func, select
+from sqlalchemy import ColumnElement, Integer, Subquery, case, cast, extract, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from domain.money import Position, Terms, position
+from models.db import ids_param, in_ids
 from models.register import Area, Contract, Membership, Payment, Person
 
 
@@ -36,7 +37,7 @@ def payments_of(contract: Contract) -> list[tuple[date, Decimal]]:
 
 
 _PAID = (select(Payment.contract_id, Payment.paid_on, Payment.amount)
-         .where(Payment.contract_id.in_(bindparam("contracts", expanding=True)))
+         .where(in_ids(Payment.contract_id, ids_param("contracts")))
          .order_by(Payment.contract_id, Payment.paid_on, Payment.id))
 
 
@@ -122,7 +123,7 @@ def each_open_position(session: Session, as_of: date, *, contract_ids: Any = Non
     if contract_ids is not None:
         chosen.append(Contract.id.in_(contract_ids))
     if area_ids is not None:
-        chosen.append(Contract.area_id.in_(area_ids))
+        chosen.append(in_ids(Contract.area_id, area_ids))
     paid_query = (select(Payment.contract_id, func.sum(Payment.amount).label("total"),
                          func.max(Payment.paid_on).label("last"))
                   .where(Payment.paid_on <= as_of).group_by(Payment.contract_id))

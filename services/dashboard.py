@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from domain.money import Position
 from domain.visits import DistrictReport, report_day_on_or_before, report_period
 from models import Contract, DashboardFigures, MeasureApplication, RegisterVersion
+from models.db import in_ids
 from services.areas import Scope, area_ids_under, district_of_areas
 from services.contracts import each_open_position, open_positions
 from services.reports import district_report_for
@@ -248,7 +249,7 @@ def dashboard(session: Session, as_of: date, district: Scope | None, now: dateti
 
     contracts = select(Contract)
     if area_ids is not None:
-        contracts = contracts.where(Contract.area_id.in_(area_ids))
+        contracts = contracts.where(in_ids(Contract.area_id, area_ids))
     chosen = contracts.subquery()
     year = func.extract("year", chosen.c.contract_date)
     approved = [(int(y), n) for y, n in session.execute(

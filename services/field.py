@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from domain.field import ATTACH_WINDOW_MINUTES, named_people, project_codes
 from domain.pictures import Picture
 from models import Area, Contract, FieldUpdate, Membership, Person
+from models.db import in_ids
 from services.visits import in_scope
 
 
@@ -61,12 +62,12 @@ class Candidate:
 
 def candidates(session: Session, person_ids: Sequence[int]) -> list[Candidate]:
     """The people named, by id, with their contracts' projects and villages (two queries, no IDs shown)."""
-    people = session.scalars(select(Person).where(Person.id.in_(person_ids)).order_by(Person.id)).all()
+    people = session.scalars(select(Person).where(in_ids(Person.id, person_ids)).order_by(Person.id)).all()
     places: dict[int, list[str]] = {}
     for person_id, code, level, name in session.execute(
             select(Membership.person_id, Contract.project_code, Area.level, Area.name)
             .join(Contract, Contract.id == Membership.contract_id).join(Area, Area.id == Contract.area_id)
-            .where(Membership.person_id.in_(person_ids)).order_by(Membership.id)):
+            .where(in_ids(Membership.person_id, person_ids)).order_by(Membership.id)):
         places.setdefault(person_id, []).append(f"{code} {name if level == 'village' else ''}".strip())
     return [Candidate(p.id, p.full_name, places.get(p.id, [])) for p in people]
 

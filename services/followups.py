@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, and_, bindparam, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from domain.clock import BANGKOK
@@ -22,6 +22,7 @@ from domain.followups import followups as order_followups
 from domain.identity import mask_national_id
 from domain.money import Position
 from models import Booking, Contract, FieldUpdate, LineGroup, MeasureApplication, StaffMember
+from models.db import ids_param, in_ids
 from services import standing
 from services.appointments import bookings_on
 from services.areas import DistrictNames, Scope, area_ids_under, district_of_areas, provinces_of
@@ -289,23 +290,9 @@ def promise_rows(session: Session, as_of: date, district: Scope | None,
 def field_update_rows(session: Session, as_of: date, area_ids: list[int] | None = None) -> list[FollowupRow]:
     """Field updates from the day before and today: what the volunteers saw (in these areas)."""
     since = datetime(as_of.year, as_of.month, as_of.day, tzinfo=BANGKOK) - timedelta(days=1)
-    query = (select(FieldUpdate, Contract.project_code, Contract.project_name)
-             .join(Contract, Contract.id == FieldUpdate.contract_id, isouter=True)
-             .where(FieldUpdate.created_at >= since).order_by(FieldUpdate.created_at))
-    if area_ids is not None:
-        # about a contract of the district, or a person the officer may see (services.visits.in_scope);
-        # about nobody yet: posted in one of its groups, or by its people. An update about someone of
-        # another district stays with that district's officers, whoever wrote it and wherever.
-        query = query.where(or_(
-            Contract.area_id.in_(area_ids),
-            and_(FieldUpdate.contract_id.is_(None), FieldUpdate.person_id.is_not(None),
-                 or_(on_contract_in(FieldUpdate.person_id, area_ids), ~on_a_contract(FieldUpdate.person_id))),
-            and_(FieldUpdate.contract_id.is_(None), FieldUpdate.person_id.is_(None), or_(
-                FieldUpdate.group_id.in_(select(LineGroup.group_id).where(LineGroup.area_id.in_(area_ids))),
-                FieldUpdate.author.in_(select(StaffMember.line_user_id).where(
-                    StaffMember.district_id.in_(area_ids)))))))
     rows = []
-    for update, code, name in session.execute(query):
+    for update, code, name in session.execute(_FIELD_UPDATES[area_ids is not None],
+                                              {"since": since, "areas": area_ids}):
         rows.append(FollowupRow({
             "project_code": code, "project_name": name or "", "district": None,
             "class": None, "days_to_prescription": None,
@@ -315,6 +302,30 @@ def field_update_rows(session: Session, as_of: date, area_ids: list[int] | None 
         }, {"text": update.text, "photos": len(update.photos), "located": update.lat is not None,
             "person_id": update.person_id}))
     return rows
+
+
+def _field_updates(scoped: bool) -> Select[FieldUpdate, str, str]:
+    query = (select(FieldUpdate, Contract.project_code, Contract.project_name)
+             .join(Contract, Contract.id == FieldUpdate.contract_id, isouter=True)
+             .where(FieldUpdate.created_at >= bindparam("since")).order_by(FieldUpdate.created_at))
+    if not scoped:
+        return query
+    areas = ids_param("areas")
+    # about a contract of the district, or a person the officer may see (services.visits.in_scope);
+    # about nobody yet: posted in one of its groups, or by its people. An update about someone of
+    # another district stays with that district's officers, whoever wrote it and wherever.
+    return query.where(or_(
+        in_ids(Contract.area_id, areas),
+        and_(FieldUpdate.contract_id.is_(None), FieldUpdate.person_id.is_not(None),
+             or_(on_contract_in(FieldUpdate.person_id, areas), ~on_a_contract(FieldUpdate.person_id))),
+        and_(FieldUpdate.contract_id.is_(None), FieldUpdate.person_id.is_(None), or_(
+            FieldUpdate.group_id.in_(select(LineGroup.group_id).where(in_ids(LineGroup.area_id, areas))),
+            FieldUpdate.author.in_(select(StaffMember.line_user_id).where(
+                in_ids(StaffMember.district_id, areas)))))))
+
+
+# built once (building and keying one costs more than running it): the whole register's, and an area's
+_FIELD_UPDATES = {scoped: _field_updates(scoped) for scoped in (False, True)}
 
 
 def appointment_rows(session: Session, as_of: date, provinces: set[int] | None = None) -> list[FollowupRow]:
@@ -343,14 +354,22 @@ def appointment_rows(session: Session, as_of: date, provinces: set[int] | None =
 
 def applications_awaiting(session: Session, district: Scope | None = None) -> Sequence[MeasureApplication]:
     """Measure applications an officer still has to act on, oldest first."""
+    return session.scalars(_AWAITING[bool(district)],
+                           {"areas": area_ids_under(session, district) if district else None}).all()
+
+
+def _awaiting(scoped: bool) -> Select[MeasureApplication]:
     query = (select(MeasureApplication)
              .where(MeasureApplication.status.in_(("submitted", "under_review")))
              .options(selectinload(MeasureApplication.person), selectinload(MeasureApplication.contract))
              .order_by(MeasureApplication.submitted_at, MeasureApplication.id))
-    if district:
+    if scoped:
         query = query.join(Contract, Contract.id == MeasureApplication.contract_id).where(
-            Contract.area_id.in_(area_ids_under(session, district)))
-    return session.scalars(query).all()
+            in_ids(Contract.area_id, ids_param("areas")))
+    return query
+
+
+_AWAITING = {scoped: _awaiting(scoped) for scoped in (False, True)}  # built once, as `_FIELD_UPDATES`
 
 
 def application_rows(session: Session, applications: Sequence[MeasureApplication],

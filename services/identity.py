@@ -14,6 +14,7 @@ from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from domain.lockout import DailyLockout, Lockout
+from models.db import in_ids
 from models.register import Area, Contract, LineLink, Membership, Person, StaffMember, VerificationAttempt
 from models.roles import RoleCodeAttempt
 from services.areas import district_of
@@ -113,7 +114,7 @@ def officers_of_person(session: Session, person_id: int) -> list[str]:
                 or_(StaffMember.province_id.is_(None), StaffMember.province_id.in_(provinces)))
     return list(session.scalars(select(StaffMember.line_user_id).where(
         StaffMember.role == "officer", StaffMember.revoked_at.is_(None),
-        or_(wide, StaffMember.district_id.in_(districts)))
+        or_(wide, in_ids(StaffMember.district_id, districts)))
         .order_by(StaffMember.id)))
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, func, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from models import ContactRequest, Contract, LineLink, LineUser, Membership, Person
+from models.db import Ids, in_ids
 from services.contracts import open_positions
 from services.visits import on_a_contract, on_contract_in
 
@@ -57,7 +58,7 @@ def asker() -> ColumnElement[int | None]:
     return func.coalesce(ContactRequest.person_id, linked.scalar_subquery())
 
 
-def visible(area_ids: Sequence[int] | None) -> ColumnElement[bool]:
+def visible(area_ids: Ids | None) -> ColumnElement[bool]:
     """Requests an officer of `area_ids` may read (None: the province, everything)."""
     if area_ids is None:
         return true()
@@ -103,7 +104,8 @@ def request_item(session: Session, request_id: int, area_ids: Sequence[int] | No
 def described(session: Session, rows: Sequence[tuple[ContactRequest, int | None]], as_of: date) -> list[InboxItem]:
     """Requests with their askers, the askers' contracts and classes, and whether LINE reaches them."""
     person_ids = sorted({person_id for _, person_id in rows if person_id is not None})
-    people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(person_ids)))} if person_ids else {}
+    people = ({p.id: p for p in session.scalars(select(Person).where(in_ids(Person.id, person_ids)))}
+              if person_ids else {})
     held = holdings_of(session, person_ids, as_of)
     accounts = sorted({request.line_user_id for request, _ in rows})
     following = {account: follows for account, follows in session.execute(
@@ -119,7 +121,7 @@ def holdings_of(session: Session, person_ids: Sequence[int], as_of: date) -> dic
     if not person_ids:
         return {}
     rows = session.execute(select(Membership.person_id, Membership.role, Contract.id, Contract.project_code)
-                           .join(Contract).where(Membership.person_id.in_(person_ids))
+                           .join(Contract).where(in_ids(Membership.person_id, person_ids))
                            .order_by(Contract.contract_date, Contract.project_code)).all()
     positions = {facts.id: found for facts, found in
                  open_positions(session, as_of, contract_ids=sorted({r[2] for r in rows}))} if rows else {}

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from domain.money import worst_class
 from models import Contract, Membership, Person
+from models.db import in_ids
 from services.areas import area_paths
 from services.contracts import open_positions
 from services.visits import people_in_scope
@@ -45,7 +46,7 @@ def map_pins(session: Session, as_of: date, area_ids: Sequence[int] | None) -> l
     # page (`history`): a guarantor's contract elsewhere is another district's
     shown = Contract.id == Membership.contract_id
     if area_ids is not None:
-        shown = and_(shown, Contract.area_id.in_(area_ids))
+        shown = and_(shown, in_ids(Contract.area_id, area_ids))
     rows = session.execute(
         select(Person.id, Person.first_name, Person.last_name, Person.lat, Person.lng,
                Contract.id.label("contract_id"), Contract.project_code, Contract.area_id)
@@ -59,7 +60,7 @@ def map_pins(session: Session, as_of: date, area_ids: Sequence[int] | None) -> l
     contracts = select(Membership.contract_id).join(Person, Person.id == Membership.person_id).where(located)
     if area_ids is not None:
         contracts = contracts.join(Contract, Contract.id == Membership.contract_id).where(
-            Contract.area_id.in_(area_ids))
+            in_ids(Contract.area_id, area_ids))
     positions = {facts.id: found for facts, found in open_positions(session, as_of, contract_ids=contracts)}
     paths = area_paths(session, [r.area_id for r in rows if r.area_id is not None])
     pins = []

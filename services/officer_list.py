@@ -21,12 +21,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session, selectinload
 
 from domain.clock import BANGKOK
 from domain.followups import FollowupRow
 from models import AppointmentSession, Booking, ContactRequest, Person
+from models.db import Ids, ids_param
 from services.areas import Scope, area_ids_under
 from services.followups import list_parts
 from services.inbox import asker, visible
@@ -71,7 +72,7 @@ def _counted(rows: list[FollowupRow]) -> dict[str, int]:
     return counts
 
 
-def _people_here(area_ids: list[int] | None) -> Select[Any]:
+def _people_here(area_ids: Ids | None) -> Select[Any]:
     """Ids of the people a district officer may see (`services.visits.in_scope`)."""
     return select(Person.id).where(in_scope(area_ids))
 
@@ -80,10 +81,7 @@ def contact_rows(session: Session, area_ids: list[int] | None) -> list[FollowupR
     """Contact requests not yet answered (taken by an officer or not), oldest first, that the officer
     may read (`services.inbox.visible`: of people in their areas, on no contract, or not verified),
     each with who asked (`services.inbox.asker`)."""
-    query = (select(ContactRequest, Person).join(Person, Person.id == asker(), isouter=True)
-             .where(ContactRequest.status == "open", visible(area_ids))
-             .order_by(ContactRequest.created_at, ContactRequest.id))
-    found = session.execute(query).all()
+    found = session.execute(_OPEN_REQUESTS[area_ids is not None], {"areas": area_ids}).all()
     codes = contracts_of(session, [p.id for _, p in found if p is not None])
     rows = []
     for request, person in found:
@@ -103,15 +101,9 @@ def contact_rows(session: Session, area_ids: list[int] | None) -> list[FollowupR
 def new_booking_rows(session: Session, now: datetime, area_ids: list[int] | None) -> list[FollowupRow]:
     """Bookings made in the last NEW_BOOKING_DAYS for sessions still to come: an officer calls to
     confirm them. Soonest first."""
-    query = (select(Booking).join(AppointmentSession, AppointmentSession.id == Booking.session_id)
-             .where(Booking.status == "booked", AppointmentSession.status == "open", Booking.slot_start >= now,
-                    Booking.created_at >= now - timedelta(days=NEW_BOOKING_DAYS))
-             .options(selectinload(Booking.session), selectinload(Booking.person))
-             .order_by(Booking.slot_start, Booking.id))
-    if area_ids is not None:
-        query = query.where(Booking.person_id.in_(_people_here(area_ids)))
     rows = []
-    for booking in session.scalars(query):
+    for booking in session.scalars(_NEW_BOOKINGS[area_ids is not None], {
+            "now": now, "since": now - timedelta(days=NEW_BOOKING_DAYS), "areas": area_ids}):
         start = booking.slot_start.astimezone(BANGKOK)
         rows.append(FollowupRow({
             "project_code": None, "project_name": booking.session.title, "district": None,
@@ -122,3 +114,25 @@ def new_booking_rows(session: Session, now: datetime, area_ids: list[int] | None
         }, {"person_id": booking.person_id, "name": booking.person.full_name, "kind": booking.session.kind,
             "place": booking.session.place}))
     return rows
+
+
+def _open_requests(scoped: bool) -> Select[ContactRequest, Person]:
+    return (select(ContactRequest, Person).join(Person, Person.id == asker(), isouter=True)
+            .where(ContactRequest.status == "open", visible(ids_param("areas") if scoped else None))
+            .order_by(ContactRequest.created_at, ContactRequest.id))
+
+
+def _new_bookings(scoped: bool) -> Select[Booking]:
+    query = (select(Booking).join(AppointmentSession, AppointmentSession.id == Booking.session_id)
+             .where(Booking.status == "booked", AppointmentSession.status == "open",
+                    Booking.slot_start >= bindparam("now"), Booking.created_at >= bindparam("since"))
+             .options(selectinload(Booking.session), selectinload(Booking.person))
+             .order_by(Booking.slot_start, Booking.id))
+    if scoped:
+        query = query.where(Booking.person_id.in_(_people_here(ids_param("areas"))))
+    return query
+
+
+# built once (building and keying one costs more than running it): the whole register's, and an area's
+_OPEN_REQUESTS = {scoped: _open_requests(scoped) for scoped in (False, True)}
+_NEW_BOOKINGS = {scoped: _new_bookings(scoped) for scoped in (False, True)}

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from domain.applications import Officer, Refusal, Standing, StepKind, StepNews, name_key, refusal, step_kind
 from domain.measures import Measure
+from models.db import in_ids
 from models.measures import OPEN_APPLICATION_STATUSES, MeasureApplication
 from models.register import Contract, LineLink, StaffMember
 from services import outbox
@@ -190,7 +191,7 @@ def _queue(chosen: QueueFilter) -> Select[Any]:
     if chosen.measure_id:
         query = query.where(MeasureApplication.measure_id == chosen.measure_id)
     if chosen.area_ids is not None:
-        query = query.where(Contract.area_id.in_(chosen.area_ids))
+        query = query.where(in_ids(Contract.area_id, chosen.area_ids))
     return query
 
 

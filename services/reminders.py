@@ -15,7 +15,7 @@ from domain.contact_hours import contact_day
 from domain.money import Dues, dues
 from domain.reminders import Reminder
 from models import AppointmentSession, Booking, JobMark, MeasureApplication, ProactiveContact
-from models.db import bulk_insert, in_values, plain_rows
+from models.db import bulk_insert, in_ids, in_values, plain_rows
 from models.platform import LineGroup, LineUser
 from models.register import Contract, LineLink, Membership, StaffMember
 from services.areas import areas_below
@@ -80,7 +80,7 @@ def group_dues(session: Session, groups: Sequence[LineGroup], as_of: date) -> di
     """For each bound group, the due dates of the open contracts in its area and below, each
     distinct `Dues` once (a group's note depends on which dates there are, not how many share them)."""
     owner = areas_below(session, sorted({g.area_id for g in groups if g.area_id is not None}))
-    chosen = (Contract.status != "closed", Contract.area_id.in_(list(owner)))
+    chosen = (Contract.status != "closed", in_ids(Contract.area_id, list(owner)))
     paid = paid_up_to(as_of, select(Contract.id).where(*chosen).scalar_subquery())
     rows = plain_rows(session, select(Contract.area_id, *_due_columns(paid))
                       .outerjoin(paid, paid.c.contract_id == Contract.id).where(*chosen))
@@ -97,7 +97,7 @@ def group_contract_counts(session: Session, groups: Sequence[LineGroup]) -> dict
     if owner:
         for area_id, count in session.execute(
                 select(Contract.area_id, func.count()).where(Contract.status != "closed",
-                                                             Contract.area_id.in_(list(owner)))
+                                                             in_ids(Contract.area_id, list(owner)))
                 .group_by(Contract.area_id)):
             by_area[owner[area_id]] = by_area.get(owner[area_id], 0) + count
     return {g.group_id: by_area.get(g.area_id, 0) if g.area_id is not None else 0 for g in groups}

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from domain.clock import BANGKOK
 from domain.visits import DistrictReport, MediationFact, PromiseFact, VisitFact, district_report
 from models.appointments import Booking
+from models.db import in_ids
 from models.field import FieldUpdate
 from models.measures import MeasureApplication
 from models.platform import LineGroup
@@ -37,11 +38,11 @@ def report_facts(session: Session, start: date, end: date, district: Scope | Non
 
     def in_area(query, column):  # type: ignore[no-untyped-def]
         return query if area_ids is None else query.join(Contract, Contract.id == column).where(
-            Contract.area_id.in_(area_ids))
+            in_ids(Contract.area_id, area_ids))
 
     visit_query = select(Visit.person_id, Visit.visited_on, Visit.outcome).where(Visit.visited_on.between(start, end))
     if area_ids is not None:  # the district recorded with the visit (the contract's, else the officer's)
-        visit_query = visit_query.where(Visit.district_id.in_(area_ids))
+        visit_query = visit_query.where(in_ids(Visit.district_id, area_ids))
     visits = [VisitFact(v.person_id, v.visited_on, v.outcome) for v in session.execute(visit_query)]
     promises = list(session.scalars(in_area(
         select(PromiseToPay).where(PromiseToPay.made_on.between(start, end)), PromiseToPay.contract_id)))
@@ -54,15 +55,15 @@ def report_facts(session: Session, start: date, end: date, district: Scope | Non
         Booking.kind == "court", Booking.status == "booked", Booking.slot_start >= first, Booking.slot_start < after))
     if area_ids is not None:
         mediation_query = mediation_query.where(Booking.person_id.in_(
-            select(Membership.person_id).join(Contract).where(Contract.area_id.in_(area_ids))))
+            select(Membership.person_id).join(Contract).where(in_ids(Contract.area_id, area_ids))))
     mediations = [MediationFact(at.astimezone(BANGKOK).date(), attendance, outcome)
                   for at, attendance, outcome in session.execute(mediation_query)]
     update_query = select(FieldUpdate.created_at).where(FieldUpdate.created_at >= first, FieldUpdate.created_at < after)
     if area_ids is not None:
         # about a contract of the district, or posted in one of the district's groups
         update_query = update_query.where(or_(
-            FieldUpdate.contract_id.in_(select(Contract.id).where(Contract.area_id.in_(area_ids))),
-            FieldUpdate.group_id.in_(select(LineGroup.group_id).where(LineGroup.area_id.in_(area_ids)))))
+            FieldUpdate.contract_id.in_(select(Contract.id).where(in_ids(Contract.area_id, area_ids))),
+            FieldUpdate.group_id.in_(select(LineGroup.group_id).where(in_ids(LineGroup.area_id, area_ids)))))
     updates = [at.astimezone(BANGKOK).date() for at in session.scalars(update_query)]
     return ReportFacts(visits, [PromiseFact(p.made_on, found[p.id]) for p in promises], applications,
                        mediations, updates)

@@ -26,12 +26,26 @@ from datetime import date, datetime, timedelta
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Integer, MetaData, Table, delete, false, func, insert, or_, select, update
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Integer,
+    MetaData,
+    Table,
+    bindparam,
+    delete,
+    false,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from domain.followups import REASONS, FollowupRow
 from models import Contract, FollowupStanding, RegisterVersion, StandingState
-from models.db import bulk_insert, fetch_tuples, stream_tuples, table_of
+from models.db import bulk_insert, fetch_tuples, ids_param, in_ids, stream_tuples, table_of
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +74,12 @@ _READ = (
 )
 _COLUMNS = [getattr(FollowupStanding, column) for column, _ in _READ]
 _KEYS = [key for _, key in _READ]
+#: a page of at most this many rows is read with a statement built once (larger reads, plain tuples)
+PAGE_ROWS = 200
+_IN_AREAS = in_ids(FollowupStanding.district_id, ids_param("areas"))
+_PAGE = {scoped: (select(*_COLUMNS).where(*([_IN_AREAS] if scoped else [])).order_by(FollowupStanding.rank)
+                  .offset(bindparam("start")).limit(bindparam("count")))
+         for scoped in (False, True)}
 
 
 def register_version(session: Session) -> int | None:
@@ -81,11 +101,14 @@ def wait_for_refresh(session: Session) -> None:
 
 def _state(session: Session) -> Any:
     """The stored list's state row with the register's version now (None before any refresh)."""
-    return session.execute(
-        select(StandingState.as_of, StandingState.register_version, StandingState.format, StandingState.counts,
-               StandingState.refreshed_at, RegisterVersion.version)
-        .outerjoin(RegisterVersion, RegisterVersion.id == StandingState.id)
-        .where(StandingState.id == STATE_ID)).first()
+    return session.execute(_STATE).first()
+
+
+# built once (every officer's list asks it; building one costs more than running it)
+_STATE = (select(StandingState.as_of, StandingState.register_version, StandingState.format, StandingState.counts,
+                 StandingState.refreshed_at, RegisterVersion.version)
+          .outerjoin(RegisterVersion, RegisterVersion.id == StandingState.id)
+          .where(StandingState.id == STATE_ID))
 
 
 def _fresh(state: Any, as_of: date) -> bool:
@@ -195,7 +218,7 @@ class Narrowing:
             where.append(FollowupStanding.debtor_class == self.debtor_class)
         if self.contract_areas is not None:
             where.append(FollowupStanding.contract_id.in_(
-                select(Contract.id).where(Contract.area_id.in_(list(self.contract_areas))))
+                select(Contract.id).where(in_ids(Contract.area_id, list(self.contract_areas))))
                 if self.contract_areas else false())
         for word, reasons in self.words:
             where.append(or_(FollowupStanding.search_text.contains(word, autoescape=True),
@@ -222,7 +245,7 @@ class StoredPart:
     made_at: datetime | None = None
 
     def _where(self) -> list[Any]:
-        return [] if self.area_ids is None else [FollowupStanding.district_id.in_(self.area_ids)]
+        return [] if self.area_ids is None else [in_ids(FollowupStanding.district_id, self.area_ids)]
 
     def counts(self) -> dict[str, int]:
         """Rows per reason, in the list's order: as the refresh counted them, else counted now."""
@@ -256,6 +279,12 @@ class StoredPart:
 
     def rows(self, start: int, stop: int | None, narrowing: Narrowing | None = None) -> list[FollowupRow]:
         """Rows start..stop (stop None: to the end) under the narrowing, in the list's order."""
+        if (narrowing is None or narrowing.empty) and stop is not None and stop - start <= PAGE_ROWS:
+            # a page, as LINE and the console show: a statement built once, and a few rows
+            found = self.session.execute(_PAGE[self.area_ids is not None], {
+                "areas": None if self.area_ids is None else list(self.area_ids), "start": start,
+                "count": max(0, stop - start)})
+            return [FollowupRow(dict(zip(_KEYS, values, strict=True))) for values in found]
         query = (select(*_COLUMNS).where(*self._where(), *(narrowing.where() if narrowing else ()))
                  .order_by(FollowupStanding.rank).offset(start))
         if stop is not None:

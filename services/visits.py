@@ -16,7 +16,9 @@ from sqlalchemy import (
     ColumnElement,
     ColumnExpressionArgument,
     CompoundSelect,
+    Select,
     and_,
+    bindparam,
     exists,
     func,
     or_,
@@ -30,7 +32,7 @@ from domain.clock import BANGKOK
 from domain.textnorm import to_ascii_digits, without_title
 from domain.visits import PromiseStatus, pins_home, promise_status, promise_to_show
 from models.appointments import AppointmentSession, Booking
-from models.db import table_of
+from models.db import Ids, ids_param, in_ids, table_of
 from models.field import FieldUpdate
 from models.measures import MeasureApplication
 from models.register import Contract, Membership, Payment, Person, StaffMember
@@ -50,7 +52,7 @@ class Found:
     more: bool  # there were more than SEARCH_LIMIT: ask for a narrower search
 
 
-def in_scope(area_ids: Sequence[int] | None) -> ColumnElement[bool]:
+def in_scope(area_ids: Ids | None) -> ColumnElement[bool]:
     """People an officer may look at: on a contract of their district (None: the province).
 
     PDPA: access only for those who need it. Someone on no contract at all has no district
@@ -73,10 +75,10 @@ _member = table_of(Membership).alias("scope_member")
 _contract = table_of(Contract).alias("scope_contract")
 
 
-def on_contract_in(who: ColumnExpressionArgument[Any], area_ids: Sequence[int]) -> ColumnElement[bool]:
+def on_contract_in(who: ColumnExpressionArgument[Any], area_ids: Ids) -> ColumnElement[bool]:
     """`who` (a person's id, per row) is on a contract of these areas."""
     return exists().where(_member.c.person_id == who, _contract.c.id == _member.c.contract_id,
-                          _contract.c.area_id.in_(area_ids))
+                          in_ids(_contract.c.area_id, area_ids))
 
 
 def on_a_contract(who: ColumnExpressionArgument[Any]) -> ColumnElement[bool]:
@@ -84,14 +86,14 @@ def on_a_contract(who: ColumnExpressionArgument[Any]) -> ColumnElement[bool]:
     return exists().where(_member.c.person_id == who)
 
 
-def people_in_scope(area_ids: Sequence[int]) -> CompoundSelect:
+def people_in_scope(area_ids: Ids) -> CompoundSelect:
     """The ids of the people `in_scope(area_ids)` admits, as one set: those on a contract of these areas,
     and those on no contract at all. For a query over everyone pinned or listed (the map), where
     asking `in_scope` of each row probed memberships once per person of the whole register (2.0 s
     for a district's map at 1M contracts); this reads the district's members through its contracts
     and the people on no contract in one anti-join."""
     here = (select(_member.c.person_id).join(_contract, _contract.c.id == _member.c.contract_id)
-            .where(_contract.c.area_id.in_(area_ids)))
+            .where(in_ids(_contract.c.area_id, area_ids)))
     nowhere = select(Person.id).where(~exists().where(_member.c.person_id == Person.id))
     return union(here, nowhere)
 
@@ -134,7 +136,7 @@ def members_in_scope(session: Session, project_code: str, area_ids: Sequence[int
     query = (select(Person).join(Membership, Membership.person_id == Person.id).join(Contract)
              .where(Contract.project_code == project_code).order_by(Membership.id))
     if area_ids is not None:
-        query = query.where(Contract.area_id.in_(area_ids))
+        query = query.where(in_ids(Contract.area_id, area_ids))
     return list(session.scalars(query))
 
 
@@ -145,11 +147,11 @@ def contracts_of(session: Session, person_ids: Sequence[int], *, open_only: bool
     if not person_ids:  # an officer's list with no one waiting: no round trip for nothing
         return {}
     query = (select(Membership.person_id, Contract.id, Contract.project_code).join(Contract)
-             .where(Membership.person_id.in_(person_ids)).order_by(Contract.contract_date, Contract.project_code))
+             .where(in_ids(Membership.person_id, person_ids)).order_by(Contract.contract_date, Contract.project_code))
     if open_only:
         query = query.where(Contract.status != "closed")
     if area_ids is not None:
-        query = query.where(Contract.area_id.in_(area_ids))
+        query = query.where(in_ids(Contract.area_id, area_ids))
     found: dict[int, list[tuple[int, str]]] = {person_id: [] for person_id in person_ids}
     for person_id, contract_id, code in session.execute(query):
         found[person_id].append((contract_id, code))
@@ -186,19 +188,13 @@ class PromiseRow:
 def promises_to_follow(session: Session, as_of: date, district: Scope | None = None) -> list[PromiseRow]:
     """Promises that belong on today's list: broken ones not yet revisited, kept ones this week."""
     window_start = as_of - timedelta(days=120)  # older promises were followed up long ago
-    query = (select(PromiseToPay).where(PromiseToPay.due_on >= window_start, PromiseToPay.made_on <= as_of)
-             .options(selectinload(PromiseToPay.contract), selectinload(PromiseToPay.visit))
-             .order_by(PromiseToPay.due_on, PromiseToPay.id))
-    if district:
-        query = query.join(Contract, Contract.id == PromiseToPay.contract_id).where(
-            Contract.area_id.in_(area_ids_under(session, district)))
-    promises = list(session.scalars(query))
+    promises = list(session.scalars(_PROMISES[bool(district)], {
+        "since": window_start, "as_of": as_of, "areas": area_ids_under(session, district) if district else None}))
     if not promises:
         return []
     found = statuses(session, promises, as_of)
     later_visits = {(contract_id, visited_on) for contract_id, visited_on in session.execute(
-        select(Visit.contract_id, Visit.visited_on).where(
-            Visit.contract_id.in_({p.contract_id for p in promises}), Visit.visited_on >= window_start))}
+        _VISITS_SINCE, {"contracts": sorted({p.contract_id for p in promises}), "since": window_start})}
     rows = []
     for promise in promises:
         revisited = any(c == promise.contract_id and day > promise.due_on for c, day in later_visits)
@@ -206,6 +202,23 @@ def promises_to_follow(session: Session, as_of: date, district: Scope | None = N
         if reason:
             rows.append(PromiseRow(promise, found[promise.id], reason))
     return sorted(rows, key=lambda r: (r.reason != "promise_broken", r.promise.due_on, r.promise.id))
+
+
+def _promises(scoped: bool) -> Select[PromiseToPay]:
+    query = (select(PromiseToPay)
+             .where(PromiseToPay.due_on >= bindparam("since"), PromiseToPay.made_on <= bindparam("as_of"))
+             .options(selectinload(PromiseToPay.contract), selectinload(PromiseToPay.visit))
+             .order_by(PromiseToPay.due_on, PromiseToPay.id))
+    if scoped:
+        query = query.join(Contract, Contract.id == PromiseToPay.contract_id).where(
+            in_ids(Contract.area_id, ids_param("areas")))
+    return query
+
+
+# built once (every officer's list asks them; building one costs more than running it)
+_PROMISES = {scoped: _promises(scoped) for scoped in (False, True)}
+_VISITS_SINCE = select(Visit.contract_id, Visit.visited_on).where(
+    in_ids(Visit.contract_id, ids_param("contracts")), Visit.visited_on >= bindparam("since"))
 
 
 # --- the history card -----------------------------------------------------------------------
