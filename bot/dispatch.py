@@ -154,15 +154,18 @@ def _claim(ctx: Context, event_id: str, event_type: str) -> bool:
     """Store the event id; False when it was already handled (LINE redelivered it), or is being
     handled by another worker right now (its insert waits for that one's commit, then does nothing).
 
-    A 1:1 event's sender is noted seen and the quota flag read with it, where the database can
-    (`services.events`); the middleware then does neither again. Not for an event another channel
+    A 1:1 event's sender is noted seen, and the quota flag, their person and whether their chat has
+    a conversation read with it, where the database can (`services.events`); the middleware and the
+    context then do none of it again. Not for an event another channel
     answers (standby), which the middleware never sees."""
     if not event_id:
         return True  # nothing to de-duplicate on (very old payloads): handle it
     standby = getattr(ctx.event, "mode", None) == "standby" and event_type in ("message", "postback")
     account = ctx.user_id if ctx.user_id and not ctx.in_group and not standby else None
-    found = events.claim(ctx.session, event_id, event_type, ctx.now, account=account)
+    found = events.claim(ctx.session, event_id, event_type, ctx.now, account=account, chat_type=ctx.source_type)
     ctx.account_seen, ctx.quota_flag = found.seen, found.quota
+    if found.seen:
+        ctx.read_with_claim(found.person, talking=found.talking)
     return found.claimed
 
 

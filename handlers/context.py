@@ -54,6 +54,8 @@ class Context:
     #: does not write the last-seen time again, nor read the quota flag again
     account_seen: bool = field(default=False, init=False)
     quota_flag: outbox.QuotaFlag | None = field(default=None, init=False)
+    #: the claim found no conversation row for this chat: `conversation` starts empty, unread
+    no_conversation: bool = field(default=False, init=False)
 
     @cached_property
     def now(self) -> datetime:
@@ -116,6 +118,12 @@ class Context:
         """The debtor this LINE account was proven to be (verification), if any."""
         return linked_person(self.session, self.user_id) if self.user_id else None
 
+    def read_with_claim(self, person: Person | None, *, talking: bool) -> None:
+        """What the webhook's claim read along (`services.events`): the person this account was proven
+        to be, and whether its chat has a conversation row; neither is looked up again."""
+        self.__dict__["person"] = person
+        self.no_conversation = not talking
+
     def as_officer(self) -> StaffMember:
         """The officer writing, in a handler the router lets only officers reach (bot/router.py)."""
         return _required(self.officer, "an officer")
@@ -153,7 +161,8 @@ class Context:
     def conversation(self) -> ConversationStore:
         key = ChatKey(self.source_type, self.user_id or "", self.group_id or "")
         return ConversationStore(
-            self.session, key, self.now, timedelta(minutes=self.settings.conversation_timeout_minutes)
+            self.session, key, self.now, timedelta(minutes=self.settings.conversation_timeout_minutes),
+            absent=self.no_conversation,
         )
 
     def roles_changed(self) -> None:
@@ -162,6 +171,8 @@ class Context:
         if self.user_id:
             richmenus.menu_changed(self.session, self.user_id, self.now)
             self.menu_changed = True
+        for known in ("person", "staff"):  # who they are now is looked up again, if asked
+            self.__dict__.pop(known, None)
 
     def loading(self, seconds: int = 10) -> None:
         """Before an answer that takes more than a moment: LINE's loading animation, in a 1:1 chat

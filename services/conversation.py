@@ -30,13 +30,16 @@ class ChatKey:
 class ConversationStore:
     """Load, move and end one chat's conversation; the caller's session commits."""
 
-    def __init__(self, session: Session, key: ChatKey, now: datetime, timeout: timedelta) -> None:
+    def __init__(self, session: Session, key: ChatKey, now: datetime, timeout: timedelta, *,
+                 absent: bool = False) -> None:
+        """`absent`: the caller knows there is no row for this chat (the webhook's claim looked): none
+        is read."""
         self.session = session
         self.key = key
         self.now = now
         self.timeout = timeout
         self.expired_flow: str | None = None  # set when a stale conversation was dropped
-        self._row = self._load()
+        self._row = None if absent else self._load()
 
     def _load(self) -> Conversation | None:
         row = self.session.scalars(_FIND, {"source_type": self.key.source_type, "user_id": self.key.user_id,

@@ -8,9 +8,11 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
 from devtools.fakeline import events as ev
 from models import ContactRequest, Conversation, LineUser, Outbox, ProcessedEvent
+from tests import factories as f
 from tests.helpers import GROUP, USER, load_payload, press, texts
 
 OTHER = "U" + "2" * 32
@@ -355,6 +357,38 @@ def test_an_events_bookkeeping_takes_two_statements_on_postgresql(app, line, db)
     else:
         assert len(naming) == 1 and naming[0].startswith("UPDATE processed_events SET handler=")
         assert len(claiming) == len(noting) == len(flag) == 1 and len({*claiming, *noting, *flag}) == 3
+
+
+def test_a_verified_debtors_balance_reads_who_they_are_with_the_claim(app, line, db):
+    """On PostgreSQL the claim also reads the account's person and whether its chat has a conversation:
+    a verified debtor's balance is five statements (the claim, the contracts, their payments, the
+    reply's outbox row, its outcome), and a chat in the middle of a conversation still finds it."""
+    with Session(db) as session:
+        who = f.person(session, national_id="3830100622191")
+        f.member(session, f.contract(session, code="PKT-2568-0001"), who, "borrower")
+        f.link(session, who, USER)
+        session.commit()
+    statements: list[str] = []
+    engine = app.extensions["wdf"].engine
+
+    def seen(_conn, _cursor, statement, *_rest):  # type: ignore[no-untyped-def]
+        statements.append(" ".join(statement.split()))
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        balance = line.say("ยอดหนี้")
+        for_balance = list(statements)
+        replies = _start_contact(line)  # a flow starts: its conversation row is written
+        statements.clear()
+        replies = press(line, replies[0], "มาตรการช่วยเหลือ")  # ...and the next event must find it
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert "PKT-2568-0001" in texts(balance) and "พิมพ์สิ่งที่อยากบอก" in replies[0]["text"]
+    assert [s for s in statements if s.startswith("SELECT conversations.")]  # read: the claim saw a row
+    if engine.dialect.name == "postgresql":
+        assert len(for_balance) == 5, for_balance
+        assert "line_links" in for_balance[0] and "conversations" in for_balance[0]
+        assert not [s for s in for_balance if s.startswith(("SELECT people.", "SELECT conversations."))]
 
 
 def test_events_the_sdk_does_not_know_are_acknowledged_and_logged(line, db):
