@@ -17,6 +17,7 @@ clipboard text 1 to 1,000; an image URL https and at most 2,000; at most 5 messa
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 MAX_MESSAGES = 5
@@ -43,8 +44,14 @@ def _put(node: dict[str, Any], **fields: Any) -> None:
     """Set the fields that have a value, under LINE's camelCase names (the SDK leaves out None too)."""
     for name, value in fields.items():
         if value is not None:
-            head, *rest = name.split("_")
-            node[head + "".join(part.title() for part in rest)] = value
+            node[_camel(name)] = value
+
+
+@cache
+def _camel(name: str) -> str:
+    """`padding_all` → `paddingAll` (a few dozen names, each worked out once)."""
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
 
 
 class LineJson(dict[str, Any]):

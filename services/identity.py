@@ -134,7 +134,11 @@ def staff_member(session: Session, line_user_id: str | None, role: str | None = 
     """The officer or volunteer behind a LINE account, while they hold the role (`role` narrows it)."""
     if not line_user_id:
         return None
-    query = select(StaffMember).where(StaffMember.line_user_id == line_user_id, StaffMember.revoked_at.is_(None))
-    if role is not None:
-        query = query.where(StaffMember.role == role)
-    return session.scalars(query).one_or_none()
+    return session.scalars(_STAFF[role is not None], {"uid": line_user_id, "role": role}).one_or_none()
+
+
+# built once: every event of an officer asks it
+_STAFF = {by_role: select(StaffMember).where(StaffMember.line_user_id == bindparam("uid"),
+                                             StaffMember.revoked_at.is_(None),
+                                             *([StaffMember.role == bindparam("role")] if by_role else []))
+          for by_role in (False, True)}
