@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -124,6 +126,22 @@ def test_a_failing_handler_does_not_stop_the_next_event(line, db, fake, clock):
     assert statuses == {"01JFAILS": "failed", "01JWORKS": "handled"}
     assert failed.error == "KeyError"
     assert _count(db, ContactRequest) == 0  # nothing half-written
+
+
+@contextmanager
+def _statements(app) -> Iterator[list[str]]:  # type: ignore[no-untyped-def]
+    """The SQL the app's engine runs meanwhile, each on one line."""
+    statements: list[str] = []
+    engine = app.extensions["wdf"].engine
+
+    def seen(_conn, _cursor, statement, *_rest):  # type: ignore[no-untyped-def]
+        statements.append(" ".join(statement.split()))
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
 
 
 def _start_contact(line) -> list[dict]:  # type: ignore[no-untyped-def]
@@ -308,17 +326,8 @@ def test_stickers_and_photos_in_a_private_chat_get_a_gentle_answer(line):
 def test_webhook_answers_well_inside_two_seconds(app, line, fake):
     """Counted, not timed (a busy machine must not fail it): one call to LINE, the reply, and
     a few SQL statements; pushes never hold the answer (test_contact_flow_saves_...)."""
-    statements: list[str] = []
-    engine = app.extensions["wdf"].engine
-
-    def count(_conn, _cursor, statement, *_rest):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with _statements(app) as statements:
         line.say("ช่วยเหลือ")
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     assert [r["path"] for r in fake.requests("/v2/")] == ["/v2/bot/message/reply"]
     assert 0 < len(statements) <= STATEMENTS_PER_MENU_WORD, statements
 
@@ -327,17 +336,9 @@ def test_an_events_bookkeeping_takes_two_statements_on_postgresql(app, line, db)
     """The event row says which handler answered, as the reply's outbox row does; on PostgreSQL both
     writes go in one statement (a data-modifying CTE), and the event's claim, its sender's last-seen
     time and the read of the quota flag in another: four round trips fewer per answered event."""
-    statements: list[str] = []
     engine = app.extensions["wdf"].engine
-
-    def seen(_conn, _cursor, statement, *_rest):  # type: ignore[no-untyped-def]
-        statements.append(" ".join(statement.split()))
-
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
+    with _statements(app) as statements:
         line.say("ช่วยเหลือ")
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
     with db.connect() as connection:
         handled = connection.execute(select(ProcessedEvent)).one()
         reply = connection.execute(select(Outbox)).one()
@@ -368,21 +369,13 @@ def test_a_verified_debtors_balance_reads_who_they_are_with_the_claim(app, line,
         f.member(session, f.contract(session, code="PKT-2568-0001"), who, "borrower")
         f.link(session, who, USER)
         session.commit()
-    statements: list[str] = []
     engine = app.extensions["wdf"].engine
-
-    def seen(_conn, _cursor, statement, *_rest):  # type: ignore[no-untyped-def]
-        statements.append(" ".join(statement.split()))
-
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
+    with _statements(app) as statements:
         balance = line.say("ยอดหนี้")
         for_balance = list(statements)
         replies = _start_contact(line)  # a flow starts: its conversation row is written
         statements.clear()
         replies = press(line, replies[0], "มาตรการช่วยเหลือ")  # ...and the next event must find it
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
     assert "PKT-2568-0001" in texts(balance) and "พิมพ์สิ่งที่อยากบอก" in replies[0]["text"]
     assert [s for s in statements if s.startswith("SELECT conversations.")]  # read: the claim saw a row
     if engine.dialect.name == "postgresql":
