@@ -9,9 +9,10 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session
 
+from bot.dispatch import _REPLY_OUTCOME_PG
 from devtools.fakeline import events as ev
 from models import ContactRequest, Conversation, LineUser, Outbox, ProcessedEvent
 from tests import factories as f
@@ -358,6 +359,34 @@ def test_an_events_bookkeeping_takes_two_statements_on_postgresql(app, line, db)
     else:
         assert len(naming) == 1 and naming[0].startswith("UPDATE processed_events SET handler=")
         assert len(claiming) == len(noting) == len(flag) == 1 and len({*claiming, *noting, *flag}) == 3
+
+
+def test_a_replys_outcome_commits_without_a_disk_sync_and_only_its_own(app, line, db):
+    """The reply is recorded durably with the event; its outcome, written after LINE answered, is a
+    note about a message already gone: on PostgreSQL its own transaction commits without waiting for
+    the WAL flush, and that setting never reaches the next event's transaction, which must be durable."""
+    engine = app.extensions["wdf"].engine
+    with _statements(app) as statements:
+        line.say("ช่วยเหลือ")
+    with db.connect() as connection:
+        reply = connection.execute(select(Outbox)).one()
+    assert reply.status == "sent" and reply.sent_at is not None and reply.last_status == 200
+    [outcome] = [s for s in statements if s.startswith("UPDATE outbox SET status=")]
+    if engine.dialect.name != "postgresql":
+        assert "set_config" not in outcome
+        return
+    assert "set_config" in outcome
+    with engine.connect() as connection:
+        assert connection.scalar(text("SHOW synchronous_commit")) == "on"
+        connection.execute(_REPLY_OUTCOME_PG, {"oid": reply.id, "st": "sent", "ls": 200, "rid": "r", "err": None,
+                                               "at": reply.sent_at})
+        assert connection.scalar(text("SHOW synchronous_commit")) == "off"  # for this transaction
+        connection.commit()
+        assert connection.scalar(text("SHOW synchronous_commit")) == "on"  # and only for it
+        connection.execute(_REPLY_OUTCOME_PG, {"oid": reply.id, "st": "sent", "ls": 200, "rid": "r", "err": None,
+                                               "at": reply.sent_at})
+        connection.rollback()
+        assert connection.scalar(text("SHOW synchronous_commit")) == "on"
 
 
 def test_a_verified_debtors_balance_reads_who_they_are_with_the_claim(app, line, db):
