@@ -24,6 +24,7 @@ from sqlalchemy import CTE, Connection, bindparam, func, select, update
 from sqlalchemy.orm import Session, SessionTransaction
 
 from bot import middleware
+from bot.loading import DeferredLoading
 from bot.runtime import Runtime
 from handlers.context import Context
 from messages import common as msgs
@@ -69,23 +70,29 @@ def handle_events(rt: Runtime, events: list[Any]) -> None:
     replies: list[PendingReply] = []
     pushes: list[int] = []
     relink = False
+    loading = DeferredLoading(rt.line.show_loading, rt.settings.loading_after_seconds)
     # One connection for the request (one checkout, one pool pre-ping): the session's transaction
     # runs on it and commits, then the replies' outcomes are written on it after sending.
-    with rt.engine.connect() as connection:
-        with rt.sessions(bind=connection.execution_options(sqlite_immediate=True)) as session:
-            guard = rt.group_guard(session)
-            alone = len(events) == 1
-            for event in events:
-                ctx = Context(session=session, settings=rt.settings, clock=rt.clock, event=event, group_guard=guard,
-                              fetch_content=rt.line.message_content, show_loading=rt.line.show_loading)
-                reply = _handle_one(ctx, alone=alone)
-                if reply is not None:
-                    replies.append(reply)
-                pushes.extend(ctx.queued_pushes)
-                relink = relink or ctx.menu_changed
-            session.commit()
-        if replies:
-            _send_replies(rt, connection, replies)
+    try:
+        with rt.engine.connect() as connection:
+            with rt.sessions(bind=connection.execution_options(sqlite_immediate=True)) as session:
+                guard = rt.group_guard(session)
+                alone = len(events) == 1
+                for event in events:
+                    ctx = Context(session=session, settings=rt.settings, clock=rt.clock, event=event,
+                                  group_guard=guard, fetch_content=rt.line.message_content,
+                                  show_loading=loading.request)
+                    reply = _handle_one(ctx, alone=alone)
+                    if reply is not None:
+                        replies.append(reply)
+                    pushes.extend(ctx.queued_pushes)
+                    relink = relink or ctx.menu_changed
+                session.commit()
+            loading.settle()  # the answers are ready: an animation not yet started never will be
+            if replies:
+                _send_replies(rt, connection, replies)
+    finally:
+        loading.settle()
     if rt.settings.mark_as_read:
         _mark_as_read(rt, events)
     if pushes or relink:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -101,6 +102,10 @@ class Settings:
     reminders_pause_for_relief: bool = True
     # Mark each message a person sends as read when the bot has handled it (LINE shows "Read").
     mark_as_read: bool = False
+    # LINE's loading animation before an answer that may be slow (the officer's list, the quiz's
+    # result, a photo): shown only if the answer is not ready this many seconds after it began
+    # (0: at once), so a quick answer is never held up by a call to LINE (bot/loading.py).
+    loading_after_seconds: float = 1.0
     # "Log in with LINE" on the console (a LINE Login channel of the same provider as the
     # Messaging API channel, so that its user ids are the bot's); unset: sign-in links only.
     line_login_channel_id: str = ""
@@ -164,6 +169,7 @@ class Settings:
             log_json=not _truthy(env.get("LOG_PLAIN", "")),
             reminders_pause_for_relief=_flag(env, "REMINDERS_PAUSE_FOR_RELIEF", True),
             mark_as_read=_flag(env, "MARK_AS_READ", False),
+            loading_after_seconds=_float(env, "LOADING_AFTER_SECONDS", 1.0, zero=True),
             line_login_channel_id=env.get("LINE_LOGIN_CHANNEL_ID", "").strip(),
             line_login_channel_secret=env.get("LINE_LOGIN_CHANNEL_SECRET", "").strip(),
             line_login_base_url=_url(env, "LINE_LOGIN_BASE_URL", "https://access.line.me"),
@@ -223,7 +229,7 @@ def _int(env: Mapping[str, str], name: str, default: int, *, minimum: int = 0) -
     return value
 
 
-def _float(env: Mapping[str, str], name: str, default: float) -> float:
+def _float(env: Mapping[str, str], name: str, default: float, *, zero: bool = False) -> float:
     raw = env.get(name, "").strip()
     if not raw:
         return default
@@ -231,8 +237,8 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         value = float(raw)
     except ValueError:
         raise SettingsError(f"{name} must be a number, got {raw!r}") from None
-    if value <= 0:
-        raise SettingsError(f"{name} must be positive, got {raw!r}")
+    if not math.isfinite(value) or value < 0 or (value == 0 and not zero):
+        raise SettingsError(f"{name} must be {'zero or more' if zero else 'positive'}, got {raw!r}")
     return value
 
 

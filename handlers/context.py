@@ -48,7 +48,7 @@ class Context:
     group_guard: Callable[[list[dict[str, Any]]], None] | None = None  # checks every group-bound message
     fetch_content: Callable[[str], Fetched] | None = None  # a picture someone sent, from LINE
     menu_changed: bool = False  # the person's rich menu is to be linked again, after the commit
-    show_loading: Callable[[str, int], object] | None = None  # LINE's loading animation in a 1:1 chat
+    show_loading: Callable[[str, int], object] | None = None  # LINE's loading animation in a 1:1 chat, if slow
     loading_shown: bool = field(default=False, init=False)
     #: set by the webhook's claim when it wrote these along (`services.events`): the middleware
     #: does not write the last-seen time again, nor read the quota flag again
@@ -175,8 +175,9 @@ class Context:
             self.__dict__.pop(known, None)
 
     def loading(self, seconds: int = 10) -> None:
-        """Before an answer that takes more than a moment: LINE's loading animation, in a 1:1 chat
-        only (LINE allows it nowhere else), once per event. It never holds up or breaks the answer."""
+        """Before an answer that may take more than a moment: LINE's loading animation, in a 1:1 chat
+        only (LINE allows it nowhere else), once per event, and only if the answer turns out slow
+        (`LOADING_AFTER_SECONDS`, bot/loading.py). It never holds up or breaks the answer."""
         if self.in_group or not self.user_id or self.show_loading is None or self.loading_shown:
             return
         self.loading_shown = True

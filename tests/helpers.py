@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from flask import Flask
+from werkzeug.serving import make_server
 
 from devtools.fakeline import FakeLineClient
 from devtools.fakeline import events as ev
@@ -24,6 +30,22 @@ def load_payload(name: str, **replace: str) -> bytes:
         raw = raw.replace("{{" + key + "}}", value)
     json.loads(raw)  # the file must stay valid JSON
     return raw.encode()
+
+
+@contextmanager
+def served(app: Flask, fake: FakeLineClient, secret: str) -> Iterator[LineChat]:
+    """Another app (say, with other settings) served over real HTTP on a loopback port while the
+    block runs, and a chat with it; the app is closed after."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
+    thread.start()
+    try:
+        yield LineChat(f"http://127.0.0.1:{server.server_port}", fake, secret)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+        app.extensions["wdf"].close()
 
 
 class LineChat:

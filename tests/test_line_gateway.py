@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from sqlalchemy.orm import Session
-from werkzeug.serving import make_server
 
 from bot import create_app
 from bot.line import RateLimiter, loading_seconds
 from devtools.fakeline import events as ev
 from models import StaffMember
 from tests.conftest import SECRET
-from tests.helpers import GROUP, USER, LineChat, texts
+from tests.helpers import GROUP, USER, LineChat, served, texts
 
 OFFICER = "U" + "0f" * 16
 
@@ -83,25 +80,40 @@ def officer(db, clock):  # type: ignore[no-untyped-def]
         session.commit()
 
 
-def test_a_slow_answer_shows_the_loading_animation_first_in_a_1to1_chat(line, fake, officer):
-    event = line.event("message", user=OFFICER, message=ev.text_message("วันนี้"))
-    line.deliver(event)
-    [loading] = before_the_reply(fake, "/v2/bot/chat/loading/start", event)
-    assert loading["status"] == 202 and loading["body"] == {"chatId": OFFICER, "loadingSeconds": 10}
-    line.say("ช่วยเหลือ")  # a quick answer: no animation
-    replies = line.say("มาตรการ")
-    for label in ("ผู้กู้หลัก", "ชำระตรงทุกงวด"):  # the quiz's result is a slow answer
-        replies = [m for m in line.tap(next(i["action"]["data"] for i in replies[-1]["quickReply"]["items"]
-                                            if i["action"]["label"] == label))]
-    assert replies[0]["type"] == "flex"
+def test_a_quick_answer_is_not_held_up_by_a_loading_animation(app, settings, clock, fake, officer):
+    """The officer's list may be slow, so it asks for the animation; it is ready long before the wait
+    is over, so LINE is never called for one (bot/loading.py). (`app` has set up the relief measures.)"""
+    with served(create_app(settings.with_(loading_after_seconds=30.0), clock=clock), fake, SECRET) as chat:
+        assert "รายการติดตาม" in texts(chat.say("วันนี้", user=OFFICER))
+        replies = chat.say("มาตรการ")
+        for label in ("ผู้กู้หลัก", "ชำระตรงทุกงวด"):
+            replies = chat.tap(next(i["action"]["data"] for i in replies[-1]["quickReply"]["items"]
+                                    if i["action"]["label"] == label))
+        assert replies[0]["type"] == "flex"  # the quiz's result: asked for one too
+    assert fake.requests("/v2/bot/chat/loading/start") == []
+
+
+def test_set_to_zero_a_maybe_slow_answer_shows_the_animation_at_once(app, settings, clock, fake, officer):
+    with served(create_app(settings.with_(loading_after_seconds=0.0), clock=clock), fake, SECRET) as chat:
+        event = chat.event("message", user=OFFICER, message=ev.text_message("วันนี้"))
+        chat.deliver(event)
+        [loading] = before_the_reply(fake, "/v2/bot/chat/loading/start", event)
+        assert loading["status"] == 202 and loading["body"] == {"chatId": OFFICER, "loadingSeconds": 10}
+        chat.say("ช่วยเหลือ")  # a quick answer: no animation
+        replies = chat.say("มาตรการ")
+        for label in ("ผู้กู้หลัก", "ชำระตรงทุกงวด"):  # the quiz's result may be slow
+            replies = chat.tap(next(i["action"]["data"] for i in replies[-1]["quickReply"]["items"]
+                                    if i["action"]["label"] == label))
+        assert replies[0]["type"] == "flex"
     assert [r["body"]["chatId"] for r in fake.requests("/v2/bot/chat/loading/start")] == [OFFICER, USER]
 
 
-def test_never_in_a_group_and_a_failure_never_breaks_the_reply(line, fake, officer):
-    line.say("วันนี้", user=OFFICER, group=GROUP)
-    assert fake.requests("/v2/bot/chat/loading/start") == []
-    fake.inject("/v2/bot/chat/loading/start", 500)
-    replies = line.say("วันนี้", user=OFFICER)
+def test_never_in_a_group_and_a_failure_never_breaks_the_reply(settings, clock, fake, officer):
+    with served(create_app(settings.with_(loading_after_seconds=0.0), clock=clock), fake, SECRET) as chat:
+        chat.say("วันนี้", user=OFFICER, group=GROUP)
+        assert fake.requests("/v2/bot/chat/loading/start") == []
+        fake.inject("/v2/bot/chat/loading/start", 500)
+        replies = chat.say("วันนี้", user=OFFICER)
     assert "รายการติดตาม" in texts(replies)
     assert [r["status"] for r in fake.requests("/v2/bot/chat/loading/start")] == [500]
 
@@ -111,12 +123,7 @@ def test_read_marks_only_when_the_setting_asks(settings, clock, fake, live_url):
     plain.say("ช่วยเหลือ")
     assert fake.requests("/v2/bot/chat/markAsRead") == []  # MARK_AS_READ is off by default
 
-    app = create_app(settings.with_(mark_as_read=True), clock=clock)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
-    thread.start()
-    try:
-        reading = LineChat(f"http://127.0.0.1:{server.server_port}", fake, SECRET)
+    with served(create_app(settings.with_(mark_as_read=True), clock=clock), fake, SECRET) as reading:
         event = reading.event("message", message=ev.text_message("ช่วยเหลือ", mark_as_read_token="tok-123"))
         reading.deliver(event)
         assert reading.replies_to(event)
@@ -124,8 +131,3 @@ def test_read_marks_only_when_the_setting_asks(settings, clock, fake, live_url):
             (200, {"markAsReadToken": "tok-123"})]
         reading.say("สวัสดี", group=GROUP)  # no token, nothing to mark
         assert len(fake.requests("/v2/bot/chat/markAsRead")) == 1
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-        app.extensions["wdf"].close()

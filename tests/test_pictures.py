@@ -20,11 +20,13 @@ from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot import create_app
 from config.settings import Settings
 from devtools.fakeline import events as ev
 from domain.pictures import MAX_KEPT_PIXELS, checked_picture
 from models import FieldUpdate, StaffMember
-from tests.helpers import texts
+from tests.conftest import SECRET
+from tests.helpers import served, texts
 
 VOLUNTEER = "U" + "cd" * 16
 LIMIT = 1024 * 1024  # UPLOAD_MAX_BYTES in these tests
@@ -175,6 +177,39 @@ def test_a_real_photo_is_kept_decoded_and_without_its_exif(line, fake, db, volun
     assert kept["content_type"] == "image/jpeg" and kept["bytes"] == path.stat().st_size
     stored = _opened(path.read_bytes())
     assert stored.format == "JPEG" and stored.size == (64, 48) and not dict(stored.getexif())
-    # fetching, decoding and storing takes a moment: LINE's loading animation showed meanwhile (issue 15, item 9)
+    # quick enough here that no loading animation was called for (LOADING_AFTER_SECONDS, a second)
+    assert fake.requests("/v2/bot/chat/loading/start") == []
+
+
+def test_a_photo_slow_to_arrive_shows_the_loading_animation_before_the_answer(app, settings, clock, fake, volunteer):
+    """LINE's data host takes its time with the picture: the animation shows meanwhile (issue 15, item 9),
+    once the answer has taken longer than LOADING_AFTER_SECONDS, and it lands before the reply."""
+    with served(create_app(settings.with_(loading_after_seconds=0.1), clock=clock), fake, SECRET) as chat:
+        chat.say("#อัปเดต เยี่ยมบ้าน ไม่พบผู้กู้", user=VOLUNTEER)
+        photo = ev.new_message_id()
+        fake.put_content(photo, _jpeg((64, 48)), "image/jpeg")
+        fake.inject(f"/v2/bot/message/{photo}/content", 200, delay=1.5, accept=True)
+        event = chat.event("message", user=VOLUNTEER, message=ev.image_message(photo))
+        chat.deliver(event)
+        assert "แนบรูป" in texts(chat.replies_to(event))
+    [reply] = [r for r in fake.requests("/v2/bot/message/reply") if r["body"]["replyToken"] == event["replyToken"]]
     [loading] = fake.requests("/v2/bot/chat/loading/start")
     assert loading["status"] == 202 and loading["body"] == {"chatId": VOLUNTEER, "loadingSeconds": 20}
+    assert loading["id"] < reply["id"]
+
+
+def test_an_animation_still_being_started_lands_before_the_reply(app, settings, clock, fake, volunteer):
+    """The answer was ready while LINE was still taking the animation's call: the reply waits for that
+    call (at most its short timeout), as an animation started after the reply would spin on alone."""
+    with served(create_app(settings.with_(loading_after_seconds=0.1), clock=clock), fake, SECRET) as chat:
+        chat.say("#อัปเดต เยี่ยมบ้าน ไม่พบผู้กู้", user=VOLUNTEER)
+        photo = ev.new_message_id()
+        fake.put_content(photo, _jpeg((64, 48)), "image/jpeg")
+        fake.inject(f"/v2/bot/message/{photo}/content", 200, delay=0.5, accept=True)
+        fake.inject("/v2/bot/chat/loading/start", 202, body={}, delay=1.2)
+        event = chat.event("message", user=VOLUNTEER, message=ev.image_message(photo))
+        chat.deliver(event)
+        assert "แนบรูป" in texts(chat.replies_to(event))
+    [reply] = [r for r in fake.requests("/v2/bot/message/reply") if r["body"]["replyToken"] == event["replyToken"]]
+    [loading] = fake.requests("/v2/bot/chat/loading/start")
+    assert loading["status"] == 202 and loading["id"] < reply["id"]

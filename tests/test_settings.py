@@ -56,11 +56,19 @@ def test_on_off_settings_have_their_defaults_and_say_what_is_wrong():
 
 @pytest.mark.parametrize(("name", "value"), [
     ("FUND_NOW", "5/12/2569"), ("LINE_PUSH_RATE", "fast"), ("LINE_PUSH_RATE", "0"),
-    ("LINE_API_BASE_URL", "api.line.me"), ("LINE_TIMEOUT_SECONDS", "-1"),
+    ("LINE_API_BASE_URL", "api.line.me"), ("LINE_TIMEOUT_SECONDS", "-1"), ("LINE_TIMEOUT_SECONDS", "nan"),
+    ("LINE_TIMEOUT_SECONDS", "0"), ("LOADING_AFTER_SECONDS", "-0.5"), ("LOADING_AFTER_SECONDS", "inf"),
+    ("LOADING_AFTER_SECONDS", "soon"),
 ])
 def test_malformed_values_are_named(name, value):
     with pytest.raises(SettingsError, match=name):
         Settings.from_env({**FULL, name: value})
+
+
+def test_the_loading_animation_waits_a_second_unless_told_otherwise():
+    assert Settings.from_env(FULL).loading_after_seconds == 1.0
+    assert Settings.from_env({**FULL, "LOADING_AFTER_SECONDS": "0"}).loading_after_seconds == 0
+    assert Settings.from_env({**FULL, "LOADING_AFTER_SECONDS": " 2.5 "}).loading_after_seconds == 2.5
 
 
 def test_fund_now_pins_the_clock():

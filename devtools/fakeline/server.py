@@ -253,6 +253,11 @@ def _register_content(app: Flask, state: FakeState) -> None:
 
     @app.get("/v2/bot/message/<message_id>/content")
     def content(message_id: str) -> Response:
+        fault = take_fault(state)
+        if fault and fault.delay:
+            time.sleep(fault.delay)  # LINE's data host slow to answer
+        if fault and not fault.accept:
+            return _fault_response(state, fault, None)
         record_request(state, 200)
         found = state.contents.get(message_id)
         if found is None:

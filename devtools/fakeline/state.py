@@ -27,7 +27,7 @@ class Fault:
     count: int = 1
     body: dict[str, Any] | None = None
     delay: float = 0.0
-    accept: bool = False  # process the request for real, then answer with `status`
+    accept: bool = False  # process the request for real, then answer with `status` (a read: as usual, after `delay`)
     headers: dict[str, str] = field(default_factory=dict)
 
 
