@@ -32,6 +32,12 @@ def load_payload(name: str, **replace: str) -> bytes:
     return raw.encode()
 
 
+def before_the_reply(fake: FakeLineClient, path: str, event: dict[str, Any]) -> list[dict[str, Any]]:
+    """Requests to `path` made before the reply to `event`, which must exist."""
+    [reply] = [r for r in fake.requests("/v2/bot/message/reply") if r["body"]["replyToken"] == event["replyToken"]]
+    return [r for r in fake.requests(path) if r["id"] < reply["id"]]
+
+
 @contextmanager
 def served(app: Flask, fake: FakeLineClient, secret: str) -> Iterator[LineChat]:
     """Another app (say, with other settings) served over real HTTP on a loopback port while the

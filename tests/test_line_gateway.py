@@ -10,7 +10,7 @@ from bot.line import RateLimiter, loading_seconds
 from devtools.fakeline import events as ev
 from models import StaffMember
 from tests.conftest import SECRET
-from tests.helpers import GROUP, USER, LineChat, served, texts
+from tests.helpers import GROUP, USER, LineChat, before_the_reply, served, texts
 
 OFFICER = "U" + "0f" * 16
 
@@ -67,12 +67,6 @@ def test_loading_seconds_are_what_line_accepts():
     assert [loading_seconds(n) for n in (-3, 0, 1, 5, 6, 10, 59, 60, 61, 600)] == [5, 5, 5, 5, 10, 10, 60, 60, 60, 60]
 
 
-def before_the_reply(fake, path: str, event: dict) -> list[dict]:  # type: ignore[type-arg]
-    """Requests to `path` made before the reply to `event`, which must exist."""
-    [reply] = [r for r in fake.requests("/v2/bot/message/reply") if r["body"]["replyToken"] == event["replyToken"]]
-    return [r for r in fake.requests(path) if r["id"] < reply["id"]]
-
-
 @pytest.fixture
 def officer(db, clock):  # type: ignore[no-untyped-def]
     with Session(db) as session:
@@ -80,16 +74,21 @@ def officer(db, clock):  # type: ignore[no-untyped-def]
         session.commit()
 
 
+def _quiz_result(chat: LineChat) -> list[dict]:  # type: ignore[type-arg]
+    """`มาตรการ`, answered as a borrower who pays every installment: the quiz's result."""
+    replies = chat.say("มาตรการ")
+    for label in ("ผู้กู้หลัก", "ชำระตรงทุกงวด"):
+        replies = chat.tap(next(i["action"]["data"] for i in replies[-1]["quickReply"]["items"]
+                                if i["action"]["label"] == label))
+    return replies
+
+
 def test_a_quick_answer_is_not_held_up_by_a_loading_animation(app, settings, clock, fake, officer):
     """The officer's list may be slow, so it asks for the animation; it is ready long before the wait
     is over, so LINE is never called for one (bot/loading.py). (`app` has set up the relief measures.)"""
     with served(create_app(settings.with_(loading_after_seconds=30.0), clock=clock), fake, SECRET) as chat:
         assert "รายการติดตาม" in texts(chat.say("วันนี้", user=OFFICER))
-        replies = chat.say("มาตรการ")
-        for label in ("ผู้กู้หลัก", "ชำระตรงทุกงวด"):
-            replies = chat.tap(next(i["action"]["data"] for i in replies[-1]["quickReply"]["items"]
-                                    if i["action"]["label"] == label))
-        assert replies[0]["type"] == "flex"  # the quiz's result: asked for one too
+        assert _quiz_result(chat)[0]["type"] == "flex"  # the quiz's result: asked for one too
     assert fake.requests("/v2/bot/chat/loading/start") == []
 
 
@@ -100,11 +99,7 @@ def test_set_to_zero_a_maybe_slow_answer_shows_the_animation_at_once(app, settin
         [loading] = before_the_reply(fake, "/v2/bot/chat/loading/start", event)
         assert loading["status"] == 202 and loading["body"] == {"chatId": OFFICER, "loadingSeconds": 10}
         chat.say("ช่วยเหลือ")  # a quick answer: no animation
-        replies = chat.say("มาตรการ")
-        for label in ("ผู้กู้หลัก", "ชำระตรงทุกงวด"):  # the quiz's result may be slow
-            replies = chat.tap(next(i["action"]["data"] for i in replies[-1]["quickReply"]["items"]
-                                    if i["action"]["label"] == label))
-        assert replies[0]["type"] == "flex"
+        assert _quiz_result(chat)[0]["type"] == "flex"  # the quiz's result may be slow
     assert [r["body"]["chatId"] for r in fake.requests("/v2/bot/chat/loading/start")] == [OFFICER, USER]
 
 
