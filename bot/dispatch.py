@@ -8,8 +8,8 @@ that was not saved.
 
 The fixed work per event is kept to as few round trips as these guarantees allow: the
 event id is claimed with one `INSERT ... ON CONFLICT DO NOTHING RETURNING` in the same
-transaction as the handler's writes, and the replies' outcomes are written after sending
-in one statement.
+transaction as the handler's writes; what LINE answered to the replies is written after
+sending, off the request's path, with other requests' (`bot/outcomes.py`).
 """
 
 from __future__ import annotations
@@ -20,15 +20,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from linebot.v3.webhooks import MessageEvent
-from sqlalchemy import CTE, Connection, bindparam, func, select, update
+from sqlalchemy import CTE, bindparam, update
 from sqlalchemy.orm import Session, SessionTransaction
 
 from bot import middleware
 from bot.loading import DeferredLoading
+from bot.outcomes import outcome
 from bot.runtime import Runtime
 from handlers.context import Context
 from messages import common as msgs
-from models import Outbox, ProcessedEvent
+from models import ProcessedEvent
 from models.db import table_of
 from services import events, outbox
 
@@ -36,21 +37,8 @@ log = logging.getLogger("bot.events")
 
 # The statements every event runs, built once (building one costs more than running it), and run
 # with Core on the session's connection: ORM-enabled DML costs about four times as much CPU.
-# (The event's claim is `services.events`.)
+# (The event's claim is `services.events`; the replies' outcomes, `bot.outcomes`.)
 _events = table_of(ProcessedEvent)
-_outbox = table_of(Outbox)
-_REPLY_OUTCOME = update(_outbox).where(_outbox.c.id == bindparam("oid")).values(
-    status=bindparam("st"), last_status=bindparam("ls"), request_id=bindparam("rid"), last_error=bindparam("err"),
-    sent_at=bindparam("at"))
-# On PostgreSQL the outcome commits without waiting for its WAL to reach the disk: `synchronous_commit`
-# off for that statement's own transaction only (`set_config(..., is_local => true)`, evaluated once,
-# as an InitPlan). The reply itself was recorded, durably, in the event's transaction; the outcome is
-# a note about a message already gone, and a database crash in the next fraction of a second could
-# lose only the note (the row stays `sending`, which nothing retries: replies are never re-sent). What
-# it no longer waits for is a disk sync in every answered request's time, the second after the event's
-# own (docs/PERFORMANCE.md, "The reply's outcome without a second disk sync").
-_NO_SYNC = select(func.set_config("synchronous_commit", "off", True)).scalar_subquery()
-_REPLY_OUTCOME_PG = _REPLY_OUTCOME.where(_NO_SYNC == "off")
 _NAME_HANDLER = update(_events).where(_events.c.webhook_event_id == bindparam("eid")).values(
     handler=bindparam("h"))
 # On PostgreSQL the handler's name goes in the same statement as the reply's outbox row (a
@@ -71,26 +59,26 @@ def handle_events(rt: Runtime, events: list[Any]) -> None:
     pushes: list[int] = []
     relink = False
     loading = DeferredLoading(rt.line.show_loading, rt.settings.loading_after_seconds)
-    # One connection for the request (one checkout, one pool pre-ping): the session's transaction
-    # runs on it and commits, then the replies' outcomes are written on it after sending.
+    # One connection for the request (one checkout): the session's transaction runs on it and
+    # commits, and it goes back to the pool before LINE is called.
     try:
-        with rt.engine.connect() as connection:
-            with rt.sessions(bind=connection.execution_options(sqlite_immediate=True)) as session:
-                guard = rt.group_guard(session)
-                alone = len(events) == 1
-                for event in events:
-                    ctx = Context(session=session, settings=rt.settings, clock=rt.clock, event=event,
-                                  group_guard=guard, fetch_content=rt.line.message_content,
-                                  show_loading=loading.request)
-                    reply = _handle_one(ctx, alone=alone)
-                    if reply is not None:
-                        replies.append(reply)
-                    pushes.extend(ctx.queued_pushes)
-                    relink = relink or ctx.menu_changed
-                session.commit()
-            loading.settle()  # the answers are ready: an animation not yet started never will be
-            if replies:
-                _send_replies(rt, connection, replies)
+        with rt.engine.connect() as connection, \
+                rt.sessions(bind=connection.execution_options(sqlite_immediate=True)) as session:
+            guard = rt.group_guard(session)
+            alone = len(events) == 1
+            for event in events:
+                ctx = Context(session=session, settings=rt.settings, clock=rt.clock, event=event,
+                              group_guard=guard, fetch_content=rt.line.message_content,
+                              show_loading=loading.request)
+                reply = _handle_one(ctx, alone=alone)
+                if reply is not None:
+                    replies.append(reply)
+                pushes.extend(ctx.queued_pushes)
+                relink = relink or ctx.menu_changed
+            session.commit()
+        loading.settle()  # the answers are ready: an animation not yet started never will be
+        if replies:
+            _send_replies(rt, replies)
     finally:
         loading.settle()
     if rt.settings.mark_as_read:
@@ -216,24 +204,18 @@ def _record_failure(ctx: Context, event_id: str, event_type: str, handler: str,
         return None
 
 
-def _send_replies(rt: Runtime, connection: Connection, replies: list[PendingReply]) -> None:
-    """Send each reply, then write every outcome in one statement on the request's connection (on
-    PostgreSQL, outside any transaction: one round trip, committed without waiting for the disk)."""
+def _send_replies(rt: Runtime, replies: list[PendingReply]) -> None:
+    """Send each reply; what LINE answered is written a moment later, by `bot.outcomes`' thread (the
+    request does not wait for that write)."""
     now = rt.clock.now()
     outcomes = []
     for reply in replies:
         result = rt.line.reply(reply.reply_token, reply.messages)
-        outcomes.append({"oid": reply.outbox_id, "st": "sent" if result.ok else "failed",
-                         "ls": result.status, "rid": result.request_id,
-                         "err": None if result.ok else (result.error or "")[:300],
-                         "at": now if result.ok else None})
+        outcomes.append(outcome(reply.outbox_id, ok=result.ok, status=result.status, request_id=result.request_id,
+                                error=result.error, at=now))
         if not result.ok:
             log.warning("reply not delivered", extra={"outbox_id": reply.outbox_id, "http_status": result.status})
-    postgres = connection.dialect.name == "postgresql"
-    if postgres:
-        connection.execution_options(isolation_level="AUTOCOMMIT")  # this connection only, until it is returned
-    connection.execute(_REPLY_OUTCOME_PG if postgres else _REPLY_OUTCOME, outcomes)
-    connection.commit()
+    rt.reply_outcomes.add(outcomes)
 
 
 def _log(event_id: str, event_type: str, handler: str, outcome: str, started: float, event: Any) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.line import LineGateway
 from bot.outbox import OutboxSender, OutboxWorker
+from bot.outcomes import ReplyOutcomes
 from bot.richmenus import RichMenus
 from config.settings import Settings
 from domain.clock import Clock, clock_for
@@ -82,6 +83,11 @@ class Runtime:
         return guard
 
     @cached_property
+    def reply_outcomes(self) -> ReplyOutcomes:
+        """What LINE answered to each reply, written by a thread of its own (`bot/outcomes.py`)."""
+        return ReplyOutcomes(self.engine)
+
+    @cached_property
     def menus(self) -> RichMenus:
         return RichMenus(self.sessions, self.line, self.clock, self.settings)
 
@@ -104,6 +110,8 @@ class Runtime:
         """Stop the worker thread, close HTTP pools and the database pool (tests, shutdown)."""
         if "outbox_worker" in self.__dict__:
             self.outbox_worker.stop()
+        if "reply_outcomes" in self.__dict__:
+            self.reply_outcomes.close()  # what is pending is written first
         if "line" in self.__dict__:
             self.line.close()
         self.engine.dispose()
