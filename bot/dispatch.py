@@ -24,13 +24,14 @@ from sqlalchemy import CTE, bindparam, update
 from sqlalchemy.orm import Session, SessionTransaction
 
 from bot import middleware
+from bot.line import serialised
 from bot.loading import DeferredLoading
 from bot.outcomes import outcome
 from bot.runtime import Runtime
 from handlers.context import Context
 from messages import common as msgs
 from models import ProcessedEvent
-from models.db import table_of
+from models.db import JsonText, table_of
 from services import events, outbox
 
 log = logging.getLogger("bot.events")
@@ -50,7 +51,7 @@ _NAMED = _NAME_HANDLER.cte("named")
 class PendingReply:
     outbox_id: int
     reply_token: str
-    messages: list[dict[str, Any]]
+    messages: JsonText  # as stored in its outbox row, and as posted
 
 
 def handle_events(rt: Runtime, events: list[Any]) -> None:
@@ -182,8 +183,9 @@ def _prepare_reply(ctx: Context, messages: list[Any], origin: str,
     payload = outbox.as_dicts(messages[:5])
     if ctx.in_group and ctx.group_guard is not None:
         ctx.group_guard(payload)  # raises: the event fails, and nothing personal reaches the group
+    wire = serialised(payload)  # once: the outbox row stores this text, and LINE gets it
     return PendingReply(outbox.record_reply(ctx.session, chat=ctx.chat, messages=payload, origin=origin,
-                                            now=ctx.now, along=along), token, payload)
+                                            now=ctx.now, along=along, serialised=wire), token, wire)
 
 
 def _record_failure(ctx: Context, event_id: str, event_type: str, handler: str,

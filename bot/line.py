@@ -8,6 +8,7 @@ demo aim it at the fake platform with `Configuration(host=...)`.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -26,10 +27,12 @@ from linebot.v3.messaging import (
     MessagingApiBlob,
     ShowLoadingAnimationRequest,
 )
+from linebot.v3.messaging.rest import RESTResponse
 
 from config.settings import Settings
 from domain.pictures import Fetched
 from messages.line_json import checked
+from models.db import JsonText
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +43,17 @@ CONTENT_SECONDS = 30.0  # the longest a picture may take to arrive, however stea
 # The loading animation and the read mark only dress up a reply: they may hold it up this long at most.
 TOUCH_SECONDS = 2.0
 LOADING_STEP, LOADING_MIN, LOADING_MAX = 5, 5, 60  # LINE's rule for loadingSeconds
+
+
+def serialised(messages: Sequence[dict[str, Any]]) -> JsonText:
+    """A request's messages (1 to 5: `checked`) as the JSON text LINE gets, made once: the webhook
+    stores this text in the reply's outbox row and posts it. UTF-8, Thai as itself (a Thai letter
+    is 3 bytes where the `\\u0e..` escape `json.dumps` writes by default is 6), no spaces."""
+    return JsonText(_compact(checked(messages)))
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def loading_seconds(seconds: int) -> int:
@@ -125,36 +139,47 @@ class LineGateway:
         self._api_client.close()
         self._blob_client.close()
 
-    def reply(self, reply_token: str, messages: Sequence[dict[str, Any]]) -> SendResult:
-        """Answer an event with its reply token (free of quota; cannot be retried)."""
-        return self._post_json("reply", "/v2/bot/message/reply",
-                               {"replyToken": reply_token, "messages": checked(messages)})
+    def reply(self, reply_token: str, messages: Sequence[dict[str, Any]] | JsonText) -> SendResult:
+        """Answer an event with its reply token (free of quota; cannot be retried). `messages` may be
+        their JSON text already (`serialised`)."""
+        return self._post_json("reply", "/v2/bot/message/reply", {"replyToken": reply_token}, messages)
 
-    def push(self, to: str, messages: Sequence[dict[str, Any]], retry_key: str) -> SendResult:
+    def push(self, to: str, messages: Sequence[dict[str, Any]] | JsonText, retry_key: str) -> SendResult:
         """Push to one user or group, idempotent under `retry_key`."""
-        return self._post_json("push", "/v2/bot/message/push", {"to": to, "messages": checked(messages)},
-                               retry_key=retry_key)
+        return self._post_json("push", "/v2/bot/message/push", {"to": to}, messages, retry_key=retry_key)
 
     def multicast(
-        self, to: Sequence[str], messages: Sequence[dict[str, Any]], retry_key: str
+        self, to: Sequence[str], messages: Sequence[dict[str, Any]] | JsonText, retry_key: str
     ) -> SendResult:
         """The same messages to up to 500 users in one request."""
         if not 1 <= len(to) <= MAX_MULTICAST_RECIPIENTS:
             raise ValueError(f"multicast takes 1 to {MAX_MULTICAST_RECIPIENTS} recipients")
-        return self._post_json("multicast", "/v2/bot/message/multicast",
-                               {"to": list(to), "messages": checked(messages)}, retry_key=retry_key)
+        return self._post_json("multicast", "/v2/bot/message/multicast", {"to": list(to)}, messages,
+                               retry_key=retry_key)
 
-    def _post_json(self, what: str, path: str, body: dict[str, Any], *, retry_key: str | None = None) -> SendResult:
+    def _post_json(self, what: str, path: str, fields: dict[str, Any], messages: Sequence[dict[str, Any]] | JsonText,
+                   *, retry_key: str | None = None) -> SendResult:
         """A send whose messages are already LINE's JSON (messages/line_json.py, or the outbox's
-        stored rows): posted as they are through the SDK's HTTP client, serialised once there,
-        never rebuilt into the SDK's models and back."""
+        stored rows), never rebuilt into the SDK's models and back: the body is `fields` with the
+        messages' JSON text (made here, or once before by `serialised`), posted as bytes through the
+        connection pool of the SDK's own client (its TLS and proxy settings). The SDK's
+        `rest_client.request` would serialise a dict again; like it, an answer outside 2xx raises
+        the SDK's `ApiException`, which `_call` reads."""
+        wire = messages if isinstance(messages, JsonText) else serialised(messages)
+        body = f'{_compact(fields)[:-1]},"messages":{wire}}}'.encode()
         headers = {**self._api_client.default_headers, "Content-Type": "application/json",
                    "Authorization": self._authorization}
         if retry_key is not None:
             headers["X-Line-Retry-Key"] = retry_key
         url = self._api_client.configuration.host + path
-        return self._call(what, lambda: _Answer(self._api_client.rest_client.request(
-            "POST", url, headers=headers, body=body, _request_timeout=self.timeout)))
+        return self._call(what, lambda: self._post(url, headers, body))
+
+    def _post(self, url: str, headers: dict[str, str], body: bytes) -> _Answer:
+        response = self._api_client.rest_client.pool_manager.request(
+            "POST", url, body=body, headers=headers, timeout=urllib3.Timeout(total=self.timeout))
+        if not 200 <= response.status <= 299:
+            raise ApiException(http_resp=RESTResponse(response))
+        return _Answer(response)
 
     def show_loading(self, chat_id: str, seconds: int = 10) -> SendResult:
         """LINE's loading animation in a 1:1 chat (LINE allows it nowhere else) while a slow answer

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, Table, and_, bindparam, or_, select, update
+from sqlalchemy import ColumnElement, Select, Table, Text, and_, bindparam, or_, select, update
+from sqlalchemy import cast as cast_
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.line import LineGateway, SendResult
@@ -26,6 +27,7 @@ from config.settings import Settings
 from domain.clock import Clock
 from domain.contact_hours import may_contact, next_contact_time
 from models import Outbox
+from models.db import JsonText
 from services.outbox import (
     pause_for_quota,
     quota_paused_until,
@@ -48,7 +50,7 @@ class Claimed:
     kind: str
     recipient: str
     recipients: list[str]
-    messages: list[dict[str, Any]]
+    messages: JsonText  # as stored (checked at queueing: 1 to 5 messages), never parsed and serialised again
     retry_key: str
     origin: str
     attempts: int  # counting the attempt being made
@@ -129,11 +131,12 @@ def _claim(session: Session, now: datetime, limit: int, only: int | None = None)
         claim = claim.where(c.id == cte.c.id)
     else:
         claim = claim.where(c.id.in_(picked.scalar_subquery()), where)
-    rows = session.execute(claim.returning(
-        c.id, c.kind, c.recipient, c.recipients, c.messages, c.retry_key, c.origin, c.attempts,
+    rows = session.execute(claim.returning(  # the messages as their stored JSON text: posted as they are
+        c.id, c.kind, c.recipient, c.recipients, cast_(c.messages, Text).label("messages"), c.retry_key, c.origin,
+        c.attempts,
         c.next_attempt_at, c.last_status, c.last_error, c.request_id)).all()
     claimed = [Claimed(id=r.id, kind=r.kind, recipient=r.recipient, recipients=list(r.recipients or []),
-                       messages=r.messages, retry_key=r.retry_key, origin=r.origin, attempts=r.attempts,
+                       messages=JsonText(r.messages), retry_key=r.retry_key, origin=r.origin, attempts=r.attempts,
                        claimed_until=until, next_attempt_at=r.next_attempt_at, last_status=r.last_status,
                        last_error=r.last_error, request_id=r.request_id) for r in rows]
     return sorted(claimed, key=lambda row: (row.next_attempt_at or now, row.id))

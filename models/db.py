@@ -43,6 +43,17 @@ from sqlalchemy.sql.type_api import TypeEngine
 from sqlalchemy.sql.visitors import InternalTraversal
 
 
+class JsonText(str):
+    """JSON already serialised (a reply's messages, made once for the outbox and for LINE:
+    `bot/line.py`'s `serialised`): written to a JSON column as it is, where the engine serialises
+    any other value itself."""
+
+
+def json_text(value: Any) -> str:
+    """The engines' JSON serialiser: a `JsonText` as it is, anything else as `json.dumps` makes it."""
+    return value if isinstance(value, JsonText) else json.dumps(value)
+
+
 def make_engine(url: str, **kwargs: object) -> Engine:
     """Create an engine; SQLite gets WAL, foreign keys, a busy timeout and real SAVEPOINTs.
 
@@ -50,6 +61,7 @@ def make_engine(url: str, **kwargs: object) -> Engine:
     amounts, notes), and an error's text reaches the logs.
     """
     kwargs.setdefault("hide_parameters", True)
+    kwargs.setdefault("json_serializer", json_text)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database

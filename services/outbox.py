@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from domain.clock import BANGKOK
 from domain.group_guard import GroupPrivacyError
 from models import Outbox, PlatformFlag
-from models.db import table_of
+from models.db import JsonText, table_of
 
 QUOTA_FLAG = "line_monthly_quota"
 
@@ -146,16 +146,19 @@ def enqueue_pushes(session: Session, pushes: Sequence[Push], *, now: datetime, s
 
 
 def record_reply(session: Session, *, chat: str, messages: Sequence[dict[str, Any]], origin: str,
-                 now: datetime, along: tuple[CTE, dict[str, Any]] | None = None) -> int:
+                 now: datetime, along: tuple[CTE, dict[str, Any]] | None = None,
+                 serialised: JsonText | None = None) -> int:
     """Record a reply about to be sent (status `sending`); the webhook sets the outcome. Returns its id.
 
     Every answered event writes one, so it is one Core INSERT on the session's connection (the
     ORM's unit of work for a single new row costs several times the statement itself). `along`: a
     write of the caller's as a data-modifying CTE, built once, and its parameters (PostgreSQL only),
-    sent in the same statement: two writes in one round trip."""
+    sent in the same statement: two writes in one round trip. `serialised`: the messages' JSON text,
+    made once for this row and for LINE (`bot/line.py`), stored as it is."""
     payload = list(messages)
     row = {"retry_key": str(uuid.uuid4()), "dedupe_key": None, "kind": "reply", "recipient_kind": recipient_kind(chat),
-           "recipient": chat, "recipients": [chat], "messages": payload, "summary": summary_of(payload),
+           "recipient": chat, "recipients": [chat], "messages": payload if serialised is None else serialised,
+           "summary": summary_of(payload),
            "origin": origin, "proactive": False, "status": "sending", "attempts": 1, "next_attempt_at": now,
            "created_at": now}
     values = {f"reply_{column}": value for column, value in row.items()}

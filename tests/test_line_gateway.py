@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import create_app
-from bot.line import RateLimiter, loading_seconds
+from bot.line import RateLimiter, loading_seconds, serialised
 from devtools.fakeline import events as ev
-from models import StaffMember
+from models import Outbox, StaffMember
+from models.db import JsonText
 from tests.conftest import SECRET
 from tests.helpers import GROUP, USER, LineChat, before_the_reply, served, texts
 
@@ -48,6 +52,28 @@ def test_rate_limiter_does_not_bank_idle_time_beyond_now():
     assert clock.slept == [pytest.approx(0.1)]
 
 
+def test_messages_are_serialised_once_compact_and_thai_as_itself():
+    """What the webhook stores and posts: LINE's JSON text, without spaces, Thai as UTF-8 (not six-byte
+    escapes), and only a request's worth of messages (1 to 5)."""
+    messages = [{"type": "text", "text": "ยอดคงเหลือ 1,250.00 บาท"}, {"type": "text", "text": "ชำระที่ \"กองทุน\""}]
+    text = serialised(messages)
+    assert isinstance(text, JsonText) and json.loads(text) == messages
+    assert text == '[{"type":"text","text":"ยอดคงเหลือ 1,250.00 บาท"},{"type":"text","text":"ชำระที่ \\"กองทุน\\""}]'
+    assert len(text.encode()) < len(json.dumps(messages).encode()) * 0.7
+    for wrong in ([], [{"type": "text", "text": "x"}] * 6):
+        with pytest.raises(ValueError, match="1 to 5 messages"):
+            serialised(wrong)
+
+
+def test_a_reply_is_stored_as_the_text_that_was_posted(app, line, db):
+    """The reply's messages are serialised once: its outbox row holds the text LINE was sent (the same
+    messages read back from either database), and LINE got them whole."""
+    replies = line.say("ยอดหนี้")
+    with db.connect() as connection:
+        row = connection.execute(select(Outbox).where(Outbox.kind == "reply")).one()
+    assert replies and row.messages == replies and row.summary
+
+
 def test_gateway_reply_and_push_report_lines_answers(app, fake):
     line = app.extensions["wdf"].line
     token = fake.issue_reply_token(ev.source(USER))
@@ -58,6 +84,9 @@ def test_gateway_reply_and_push_report_lines_answers(app, fake):
     fake.inject("/v2/bot/message/push", 503)
     failed = line.push(USER, [{"type": "text", "text": "x"}], "123e4567-e89b-12d3-a456-426614174000")
     assert failed.status == 503 and failed.retryable
+    stored = line.push(USER, serialised([{"type": "text", "text": "แจ้งเตือน"}]), "123e4567-e89b-12d3-a456-426614174001")
+    assert stored.ok and fake.requests("/v2/bot/message/push")[-1]["body"] == {
+        "to": USER, "messages": [{"type": "text", "text": "แจ้งเตือน"}]}
 
 
 # --- LINE's newer touches: the loading animation and read marks (issue 15, item 9) ----------
