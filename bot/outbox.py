@@ -133,8 +133,7 @@ def _claim(session: Session, now: datetime, limit: int, only: int | None = None)
         claim = claim.where(c.id.in_(picked.scalar_subquery()), where)
     rows = session.execute(claim.returning(  # the messages as their stored JSON text: posted as they are
         c.id, c.kind, c.recipient, c.recipients, cast_(c.messages, Text).label("messages"), c.retry_key, c.origin,
-        c.attempts,
-        c.next_attempt_at, c.last_status, c.last_error, c.request_id)).all()
+        c.attempts, c.next_attempt_at, c.last_status, c.last_error, c.request_id)).all()
     claimed = [Claimed(id=r.id, kind=r.kind, recipient=r.recipient, recipients=list(r.recipients or []),
                        messages=JsonText(r.messages), retry_key=r.retry_key, origin=r.origin, attempts=r.attempts,
                        claimed_until=until, next_attempt_at=r.next_attempt_at, last_status=r.last_status,
