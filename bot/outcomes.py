@@ -8,15 +8,19 @@ statement and a commit of its own (about 0.23 ms of the web worker's CPU and 0.1
 PostgreSQL's per balance, measured in one process: docs/PERFORMANCE.md, Webhook). Now the request
 hands the outcomes here and returns; a thread writes whatever has gathered in one transaction
 (on PostgreSQL one statement for the whole batch, its rows sent as one JSON text, committed without
-waiting for the disk, as before; on SQLite an executemany). Writing them a batch at a time is what
-makes it cheaper, not only later: an outcome costs about 28 µs of Python and 25 µs of PostgreSQL's
-CPU in a batch of eight, against 94 and 56 µs alone, and less as batches grow.
+waiting for the disk, as before). SQLite, the embedded default, keeps one writer at a time: a
+thread writing there would only take the write lock from under other transactions (one that read
+and then writes fails at once, "database is locked") and has no throughput to win, so there the
+outcomes are written at once, in the request, one executemany, as before. Writing them a batch
+at a time is what makes it cheaper, not only later: an outcome costs about 28 µs of Python and
+25 µs of PostgreSQL's CPU in a batch of eight, against 94 and 56 µs alone, and less as batches grow.
 
 What can be lost: if the process is killed outright, the notes of its last moments (at most
-`LINGER_SECONDS`' worth, and what was being written): those rows stay `sending`, as a database crash left them when the
-outcome's commit was not yet on disk. A clean stop (`close`, also at interpreter exit) writes what
-is left first. A batch the database refuses is tried again (`TRIES` in all), then given up with a
-warning: the thread goes on with the next. Nothing is ever sent twice either way.
+`LINGER_SECONDS`' worth, and what was being written): those rows stay `sending`, as a database
+crash left them when the outcome's commit was not yet on disk. A clean stop (`close`, also at
+interpreter exit) writes what is left first. A batch the database refuses is tried again (`TRIES`
+in all), then given up with a warning: the thread goes on with the next. Nothing is ever sent
+twice either way.
 """
 
 from __future__ import annotations
@@ -77,9 +81,11 @@ def _as_json(outcome: dict[str, Any]) -> dict[str, Any]:
 class ReplyOutcomes:
     """Gathers replies' outcomes from the request threads; one thread writes them, a batch at a time."""
 
-    def __init__(self, engine: Engine, *, linger: float = LINGER_SECONDS, batch: int = BATCH,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(self, engine: Engine, *, background: bool | None = None, linger: float = LINGER_SECONDS,
+                 batch: int = BATCH, sleep: Callable[[float], None] = time.sleep) -> None:
         self.engine = engine
+        #: by the thread (PostgreSQL's default), or at once in the caller's thread (SQLite's: see above)
+        self.background = engine.dialect.name == "postgresql" if background is None else background
         self.linger = linger
         self.batch = batch
         self._sleep = sleep
@@ -92,8 +98,12 @@ class ReplyOutcomes:
         self._thread: threading.Thread | None = None
 
     def add(self, outcomes: list[dict[str, Any]]) -> None:
-        """Write these soon; returns at once (starts the thread on first use, never at import)."""
+        """Write these soon; returns at once (starts the thread on first use, never at import). Without
+        `background`, writes them before returning."""
         if not outcomes:
+            return
+        if not self.background:
+            self._write(outcomes)
             return
         with self._changed:
             if self._stopping:  # closed: nobody is left to write them later
