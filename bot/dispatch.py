@@ -26,7 +26,6 @@ from sqlalchemy.orm import Session, SessionTransaction
 from bot import middleware
 from bot.line import serialised
 from bot.loading import DeferredLoading
-from bot.outcomes import outcome
 from bot.runtime import Runtime
 from handlers.context import Context
 from messages import common as msgs
@@ -213,8 +212,8 @@ def _send_replies(rt: Runtime, replies: list[PendingReply]) -> None:
     outcomes = []
     for reply in replies:
         result = rt.line.reply(reply.reply_token, reply.messages)
-        outcomes.append(outcome(reply.outbox_id, ok=result.ok, status=result.status, request_id=result.request_id,
-                                error=result.error, at=now))
+        outcomes.append(outbox.outcome(reply.outbox_id, ok=result.ok, status=result.status,
+                                       request_id=result.request_id, error=result.error, at=now))
         if not result.ok:
             log.warning("reply not delivered", extra={"outbox_id": reply.outbox_id, "http_status": result.status})
     rt.reply_outcomes.add(outcomes)

@@ -7,13 +7,14 @@ nothing waits on it. Written on the request's connection it cost every answered 
 statement and a commit of its own (about 0.23 ms of the web worker's CPU and 0.11 ms of
 PostgreSQL's per balance, measured in one process: docs/PERFORMANCE.md, Webhook). Now the request
 hands the outcomes here and returns; a thread writes whatever has gathered in one transaction
-(on PostgreSQL one statement for the whole batch, its rows sent as one JSON text, committed without
-waiting for the disk, as before). SQLite, the embedded default, keeps one writer at a time: a
-thread writing there would only take the write lock from under other transactions (one that read
-and then writes fails at once, "database is locked") and has no throughput to win, so there the
-outcomes are written at once, in the request, one executemany, as before. Writing them a batch
-at a time is what makes it cheaper, not only later: an outcome costs about 28 µs of Python and
-25 µs of PostgreSQL's CPU in a batch of eight, against 94 and 56 µs alone, and less as batches grow.
+(`services.outbox.record_outcomes`: on PostgreSQL one statement for the whole batch, its rows sent
+as one JSON text, committed without waiting for the disk, as before). SQLite, the embedded
+default, keeps one writer at a time: a thread writing there would only take the write lock from
+under other transactions (one that read and then writes fails at once, "database is locked") and
+has no throughput to win, so there the outcomes are written at once, in the request, one
+executemany, as before. Writing them a batch at a time is what makes it cheaper, not only later:
+an outcome costs about 28 µs of Python and 25 µs of PostgreSQL's CPU in a batch of eight, against
+94 and 56 µs alone, and less as batches grow.
 
 What can be lost: if the process is killed outright, the notes of its last moments (at most
 `LINGER_SECONDS`' worth, and what was being written): those rows stay `sending`, as a database
@@ -30,13 +31,11 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Engine, Integer, String, bindparam, column, func, select, update
+from sqlalchemy import Engine
 
-from models import Outbox
-from models.db import table_of
+from services.outbox import record_outcomes
 
 log = logging.getLogger(__name__)
 
@@ -44,39 +43,6 @@ LINGER_SECONDS = 0.25  # after the first outcome arrives, wait this long for mor
 BATCH = 500  # outcomes written in one transaction at most
 TRIES = 3  # a refused batch is written again this many times in all, then given up
 BACKOFF_SECONDS = (0.2, 1.0)  # between the tries
-
-_outbox = table_of(Outbox)
-# Built once (building one costs more than running it); the binds are named apart from the columns.
-REPLY_OUTCOME = update(_outbox).where(_outbox.c.id == bindparam("oid")).values(
-    status=bindparam("st"), last_status=bindparam("ls"), request_id=bindparam("rid"), last_error=bindparam("err"),
-    sent_at=bindparam("at"))
-# On PostgreSQL the outcomes commit without waiting for their WAL to reach the disk: `synchronous_commit`
-# off for the writing transaction only (`set_config(..., is_local => true)`, in the statement itself, so
-# no round trip more; transaction-local, so PgBouncer's transaction pooling is unaffected). The replies
-# themselves were recorded durably with their events.
-_NO_SYNC = select(func.set_config("synchronous_commit", "off", True)).scalar_subquery()
-# PostgreSQL: a whole batch in one statement, its outcomes as one JSON text (`json_to_recordset`): one
-# parameter to send, where an executemany binds and sends every row's six.
-_ROWS = (func.json_to_recordset(bindparam("rows", type_=JSON))
-         .table_valued(column("oid", Integer), column("st", String), column("ls", Integer), column("rid", String),
-                       column("err", String), column("at", DateTime()))
-         .render_derived(name="v", with_types=True))
-REPLY_OUTCOMES_PG = update(_outbox).where(_outbox.c.id == _ROWS.c.oid, _NO_SYNC == "off").values(
-    status=_ROWS.c.st, last_status=_ROWS.c.ls, request_id=_ROWS.c.rid, last_error=_ROWS.c.err, sent_at=_ROWS.c.at)
-
-
-def outcome(outbox_id: int, *, ok: bool, status: int | None, request_id: str | None, error: str | None,
-            at: Any) -> dict[str, Any]:
-    """One reply's outcome, as the statement takes it."""
-    return {"oid": outbox_id, "st": "sent" if ok else "failed", "ls": status, "rid": request_id,
-            "err": None if ok else (error or "")[:300], "at": at if ok else None}
-
-
-def _as_json(outcome: dict[str, Any]) -> dict[str, Any]:
-    """An outcome for `REPLY_OUTCOMES_PG`: its time as the column stores it (naive UTC, `UTCDateTime`)."""
-    at = outcome["at"]
-    return {**outcome, "at": None if at is None else at.astimezone(UTC).replace(tzinfo=None).isoformat()}
-
 
 class ReplyOutcomes:
     """Gathers replies' outcomes from the request threads; one thread writes them, a batch at a time."""
@@ -161,10 +127,7 @@ class ReplyOutcomes:
         for attempt in range(TRIES):
             try:
                 with engine.begin() as connection:
-                    if connection.dialect.name == "postgresql":
-                        connection.execute(REPLY_OUTCOMES_PG, {"rows": [_as_json(o) for o in outcomes]})
-                    else:
-                        connection.execute(REPLY_OUTCOME, outcomes)
+                    record_outcomes(connection, outcomes)
                 return
             except Exception as exc:  # the database away or refusing: try again, then let these go
                 if attempt + 1 == TRIES:

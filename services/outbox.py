@@ -15,7 +15,21 @@ from functools import cache
 from typing import Any, cast
 
 from linebot.v3.messaging import Message
-from sqlalchemy import CTE, Insert, Table, bindparam, select
+from sqlalchemy import (
+    CTE,
+    JSON,
+    Connection,
+    DateTime,
+    Insert,
+    Integer,
+    String,
+    Table,
+    bindparam,
+    column,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -23,6 +37,7 @@ from sqlalchemy.orm import Session
 from domain.clock import BANGKOK
 from domain.group_guard import GroupPrivacyError
 from models import Outbox, PlatformFlag
+from models.base import UTCDateTime
 from models.db import JsonText, table_of
 
 QUOTA_FLAG = "line_monthly_quota"
@@ -38,6 +53,48 @@ _REPLY_COLUMNS = ("retry_key", "dedupe_key", "kind", "recipient_kind", "recipien
 # values for it by every write in the statement, a CTE's (`along`) included
 _RECORD_REPLY = _outbox.insert().values({c: bindparam(f"reply_{c}") for c in _REPLY_COLUMNS}).returning(_outbox.c.id)
 _QUOTA_FLAG_READ = select(_flags.c.until, _flags.c.told).where(_flags.c.name == QUOTA_FLAG)
+# What LINE answered to replies (`bot/outcomes.py` writes them, off the request).
+_STORED_AT = UTCDateTime()
+# Built once (building one costs more than running it); the binds are named apart from the columns.
+REPLY_OUTCOME = update(_outbox).where(_outbox.c.id == bindparam("oid")).values(
+    status=bindparam("st"), last_status=bindparam("ls"), request_id=bindparam("rid"), last_error=bindparam("err"),
+    sent_at=bindparam("at"))
+# On PostgreSQL the outcomes commit without waiting for their WAL to reach the disk: `synchronous_commit`
+# off for the writing transaction only (`set_config(..., is_local => true)`, in the statement itself, so
+# no round trip more; transaction-local, so PgBouncer's transaction pooling is unaffected). The replies
+# themselves were recorded durably with their events.
+_NO_SYNC = select(func.set_config("synchronous_commit", "off", True)).scalar_subquery()
+# PostgreSQL: a whole batch in one statement, its outcomes as one JSON text (`json_to_recordset`): one
+# parameter to send, where an executemany binds and sends every row's six.
+_ROWS = (func.json_to_recordset(bindparam("rows", type_=JSON))
+         .table_valued(column("oid", Integer), column("st", String), column("ls", Integer), column("rid", String),
+                       column("err", String), column("at", DateTime()))
+         .render_derived(name="v", with_types=True))
+REPLY_OUTCOMES_PG = update(_outbox).where(_outbox.c.id == _ROWS.c.oid, _NO_SYNC == "off").values(
+    status=_ROWS.c.st, last_status=_ROWS.c.ls, request_id=_ROWS.c.rid, last_error=_ROWS.c.err, sent_at=_ROWS.c.at)
+
+
+def outcome(outbox_id: int, *, ok: bool, status: int | None, request_id: str | None, error: str | None,
+            at: Any) -> dict[str, Any]:
+    """One reply's outcome, as the statement takes it."""
+    return {"oid": outbox_id, "st": "sent" if ok else "failed", "ls": status, "rid": request_id,
+            "err": None if ok else (error or "")[:300], "at": at if ok else None}
+
+
+def _as_json(outcome: dict[str, Any]) -> dict[str, Any]:
+    """An outcome for `REPLY_OUTCOMES_PG`: its time as the column stores it (`UTCDateTime`'s rule)."""
+    at = _STORED_AT.process_bind_param(outcome["at"], None)
+    return {**outcome, "at": None if at is None else at.isoformat()}
+
+
+def record_outcomes(connection: Connection, outcomes: list[dict[str, Any]]) -> None:
+    """Write replies' outcomes (`outcome`) in the connection's transaction (the caller commits): on
+    PostgreSQL one statement for them all, their rows as one JSON text; elsewhere an executemany."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(REPLY_OUTCOMES_PG, {"rows": [_as_json(o) for o in outcomes]})
+    else:
+        connection.execute(REPLY_OUTCOME, outcomes)
+
 
 def as_dicts(messages: Iterable[Message | dict[str, Any]]) -> list[dict[str, Any]]:
     """Messages in their JSON form, as stored and as sent."""

@@ -16,10 +16,10 @@ from sqlalchemy import Engine, event, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from bot.outcomes import REPLY_OUTCOMES_PG, TRIES, ReplyOutcomes, outcome
+from bot.outcomes import TRIES, ReplyOutcomes
 from devtools.fakeline import events as ev
 from models import Outbox
-from services.outbox import record_reply
+from services.outbox import REPLY_OUTCOMES_PG, outcome, record_reply
 from tests.helpers import USER
 
 THREAD = "reply-outcomes"
