@@ -233,22 +233,31 @@ def in_values(session: Session, column: Any, values: Sequence[str]) -> ColumnEle
     return cast(ColumnElement[Any], column).in_(select(elements.c.value))
 
 
-class _Ids(TypeDecorator[list[int]]):
+class _Ids(TypeDecorator[list[Any]]):
     """A list of integer ids as one bound parameter: an `integer[]` on PostgreSQL, a JSON array
     elsewhere (SQLite reads it with `json_each`)."""
 
     impl = String
     cache_ok = True
+    element: TypeEngine[Any] = Integer()
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "postgresql":
-            return dialect.type_descriptor(ARRAY(Integer()))
+            return dialect.type_descriptor(ARRAY(self.element))
         return dialect.type_descriptor(String())
 
-    def process_bind_param(self, value: list[int] | None, dialect: Dialect) -> Any:
+    def process_bind_param(self, value: list[Any] | None, dialect: Dialect) -> Any:
         if value is None or dialect.name == "postgresql":
             return value
-        return json.dumps(value)
+        return json.dumps(value, ensure_ascii=False)
+
+
+class _Texts(_Ids):
+    """A list of strings as one bound parameter (`in_texts`): a `varchar[]` on PostgreSQL, a JSON array
+    elsewhere."""
+
+    cache_ok = True
+    element = String()
 
 
 class InIds(ColumnElement[bool]):
@@ -289,6 +298,13 @@ def in_ids(column: Any, ids: Iterable[int] | BindParameter[Any]) -> ColumnElemen
     `ids` may be an `ids_param`, for a statement built once and given the ids at execution."""
     listed: BindParameter[Any] = (ids if isinstance(ids, BindParameter)
                                   else bindparam(None, [int(i) for i in cast(Iterable[int], ids)], type_=_Ids()))
+    return InIds(coercions.expect(roles.ExpressionElementRole, column), listed)
+
+
+def in_texts(column: Any, values: Iterable[str]) -> ColumnElement[bool]:
+    """`column IN (values)` for a list of strings, as one bound parameter (as `in_ids` does for ids):
+    thousands of values cost one parameter, and an index on `column` is probed once for each."""
+    listed: BindParameter[Any] = bindparam(None, [str(v) for v in values], type_=_Texts())
     return InIds(coercions.expect(roles.ExpressionElementRole, column), listed)
 
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from domain.field import NAME_PIECE_LONGEST
 from domain.identity import full_name
 from models.base import Base
 
@@ -96,6 +97,14 @@ class Person(Base):
     """A debtor: borrower, co-debtor or guarantor on one or more contracts."""
 
     __tablename__ = "people"
+    __table_args__ = (
+        # the names written in a field update, found by their pieces (`domain.field.name_pieces`),
+        # and those too long to be among them by their length: never the whole register read
+        Index("ix_people_names", "first_name", "last_name"),
+        Index("ix_people_long_first_names", "first_name",
+              postgresql_where=text(f"length(first_name) > {NAME_PIECE_LONGEST}"),
+              sqlite_where=text(f"length(first_name) > {NAME_PIECE_LONGEST}")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     national_id: Mapped[str] = mapped_column(String(13), unique=True)
