@@ -99,8 +99,10 @@ class Person(Base):
     __tablename__ = "people"
     __table_args__ = (
         # the names written in a field update, found by their pieces (`domain.field.name_pieces`),
-        # and those too long to be among them by their length: never the whole register read
-        Index("ix_people_names", "first_name", "last_name"),
+        # and those too long to be among them by their length: never the whole register read. A hash
+        # index on PostgreSQL: it can only find equal names, so it never offers an order by name that
+        # a search with a LIMIT would walk (a btree here made the console's name search 2x slower)
+        Index("ix_people_first_name", "first_name", postgresql_using="hash"),
         Index("ix_people_long_first_names", "first_name",
               postgresql_where=text(f"length(first_name) > {NAME_PIECE_LONGEST}"),
               sqlite_where=text(f"length(first_name) > {NAME_PIECE_LONGEST}")),

@@ -63,7 +63,7 @@ def people_named(session: Session, text: str, area_ids: Sequence[int] | None) ->
 
 def could_be_named(text: str) -> CompoundSelect:
     """The people whose first and last names could both be in `text` (`named_people` decides): each
-    piece of the text that could be a name is looked up in the index of names (`ix_people_names`),
+    piece of the text that could be a name is looked up in the index of names (`ix_people_first_name`),
     rather than every name on the register tested against the text; a first name longer than any
     piece, in the partial index of those (`ix_people_long_first_names`). Two selects, not an OR, so
     that each reads an index on SQLite too; no one is in both."""
