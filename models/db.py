@@ -302,8 +302,11 @@ def in_ids(column: Any, ids: Iterable[int] | BindParameter[Any]) -> ColumnElemen
 
 
 def in_texts(column: Any, values: Iterable[str]) -> ColumnElement[bool]:
-    """`column IN (values)` for a list of strings, as one bound parameter (as `in_ids` does for ids):
-    thousands of values cost one parameter, and an index on `column` is probed once for each."""
+    """`column IN (values)` for a list of strings, as one bound parameter, written as `in_ids` writes
+    ids (`= ANY(varchar[])` on PostgreSQL): the planner probes an index on `column` once per value,
+    for a few thousand values the fastest way (a field update's 1,300 name pieces: 11 ms, where
+    `IN (SELECT unnest(...))`, the form of `in_values`, took 50). For tens of thousands of values (a file's
+    keys), `in_values`: psycopg quotes an array's items in Python, about 1 µs each."""
     listed: BindParameter[Any] = bindparam(None, [str(v) for v in values], type_=_Texts())
     return InIds(coercions.expect(roles.ExpressionElementRole, column), listed)
 
