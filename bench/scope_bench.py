@@ -41,16 +41,6 @@ from bench.import_bench import (
 )
 
 START, END = "<!-- scope-bench:start -->", "<!-- scope-bench:end -->"
-# a volunteer's longer report from the field (no one's name in it), after the short update naming someone
-REPORT = (
-    "วันนี้ลงพื้นที่หมู่ที่ห้ากับอาสาสมัครสองคน ฝนตกตั้งแต่เช้าทำให้ถนนเข้าหมู่บ้านลื่นมาก",
-    "สมาชิกกลุ่มอาชีพทำขนมส่วนใหญ่อยู่บ้าน บางคนไปรับจ้างกรีดยางที่สวนข้างเคียง",
-    "ประธานกลุ่มบอกว่ายอดขายเดือนที่แล้วลดลงเพราะนักท่องเที่ยวน้อย จึงขอให้พิจารณาพักชำระเงินต้นสักสามเดือน",
-    "ได้อธิบายมาตรการปรับโครงสร้างหนี้และการไกล่เกลี่ยที่ศาลให้ฟัง ทุกคนสนใจและจะมาร่วมคลินิกแก้หนี้ครั้งหน้า",
-    "มีผู้ค้ำประกันหนึ่งรายย้ายไปทำงานต่างจังหวัด เบอร์โทรเดิมติดต่อไม่ได้ ญาติให้เบอร์ใหม่มาแล้ว",
-    "ฝากเจ้าหน้าที่ช่วยส่งแบบฟอร์มคำขอมาให้ล่วงหน้า จะได้กรอกพร้อมกันที่ศาลาประชาคม",
-    "ถ่ายรูปสมุดบัญชีกลุ่มไว้แล้ว จะส่งตามมาในแชทนี้ภายในสิบนาที",
-)
 NOW = "2026-11-20T10:00"
 TIMEOUT_S = 30
 
@@ -84,17 +74,15 @@ def timed(run: Callable[[], object], repeat: int) -> dict[str, float | bool]:
 
 
 def measure(url: str, repeat: int) -> dict[str, Any]:
-    from sqlalchemy import func, literal, select, text
+    from sqlalchemy import func, select, text
     from sqlalchemy.orm import Session
 
-    from domain.field import named_people
     from models import Area, ContactRequest, Contract, FieldUpdate, Membership, Person
     from models.db import make_engine
     from services.areas import area_ids_under
-    from services.field import people_named
     from services.followups import field_update_rows
     from services.inbox import inbox_total
-    from services.visits import find_people, in_scope, person_in_scope
+    from services.visits import find_people, person_in_scope
 
     engine = make_engine(url)
     at = datetime.fromisoformat(NOW + ":00+07:00")
@@ -123,16 +111,6 @@ def measure(url: str, repeat: int) -> dict[str, Any]:
                                                       .where(Contract.area_id.in_(area_ids)))}
         day = date(2026, 11, 20)
 
-        first, last = session.execute(select(Person.first_name, Person.last_name).where(Person.id == mine)).one()
-        short = f"เยี่ยมบ้านนาง{first} {last}แล้ว แจ้งว่าจะจ่ายงวดนี้สิ้นเดือน นัดเจอที่ศาลาหมู่บ้าน"
-        long = " ".join([short, *REPORT])  # a field report of some 600 characters
-
-        def old_named(text: str, ids: Sequence[int] | None) -> object:
-            return named_people(text, [(i, f, la) for i, f, la in session.execute(
-                select(Person.id, Person.first_name, Person.last_name).where(
-                    literal(text).contains(Person.first_name), literal(text).contains(Person.last_name),
-                    in_scope(ids)))])
-
         def old_person(ids: Sequence[int] | None) -> object:
             return session.scalars(select(Person).where(Person.id == mine, old_in_scope(ids))).one_or_none()
 
@@ -147,12 +125,6 @@ def measure(url: str, repeat: int) -> dict[str, Any]:
             "the inbox's count (`inbox_total`)": lambda ids: inbox_total(session, ids),
             "the list's field updates (`field_update_rows`, 50 of the day)": lambda ids: field_update_rows(
                 session, day, ids),
-            f"the people a field update names (`people_named`, {len(short)} characters)": partial(
-                people_named, session, short),
-            f"the same, a report of {len(long)} characters": partial(people_named, session, long),
-            f"the people a field update names, every name tested against its {len(short)} characters (as it was)":
-                partial(old_named, short),
-            f"the same, a report of {len(long)} characters (as it was)": partial(old_named, long),
             "a person's page, the rule as it was": old_person,
             "a search by a common first name, the rule as it was": old_search,
         }

@@ -27,29 +27,6 @@ def project_codes(text: str) -> list[str]:
     return _CODE.findall(text.upper())
 
 
-#: the longest name looked up by its pieces of text (`name_pieces`); a longer one (the register allows
-#: 100 characters; Thai names over 20 are rare) is found by its length instead. Each character of a
-#: text is the start of this many pieces: 40 made a 680-character report's look-up twice as slow
-NAME_PIECE_LONGEST = 20
-
-
-def name_pieces(text: str, longest: int = NAME_PIECE_LONGEST) -> list[str]:
-    """Every piece of `text` that a name of at most `longest` characters could be, each once, sorted:
-    a name is in the text exactly when it is one of these. Names are stored trimmed (the importer
-    trims every cell), so no piece starts or ends with a space. Thai is written without spaces
-    between words, so the pieces are every substring, not the words: about 20 a character.
-    The database then looks each piece up in its index of names, rather than testing every name
-    on the register against the text."""
-    pieces = set()
-    for start in range(len(text)):
-        if text[start].isspace():
-            continue
-        for end in range(start + 1, min(len(text), start + longest) + 1):
-            if not text[end - 1].isspace():
-                pieces.add(text[start:end])
-    return sorted(pieces)
-
-
 def named_people(text: str, people: Iterable[tuple[int, str, str]]) -> list[int]:
     """Ids of people whose first name and last name both appear in the text."""
     return [pid for pid, first, last in people if first and last and first in text and last in text]

@@ -233,31 +233,22 @@ def in_values(session: Session, column: Any, values: Sequence[str]) -> ColumnEle
     return cast(ColumnElement[Any], column).in_(select(elements.c.value))
 
 
-class _Ids(TypeDecorator[list[Any]]):
+class _Ids(TypeDecorator[list[int]]):
     """A list of integer ids as one bound parameter: an `integer[]` on PostgreSQL, a JSON array
     elsewhere (SQLite reads it with `json_each`)."""
 
     impl = String
     cache_ok = True
-    element: TypeEngine[Any] = Integer()
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "postgresql":
-            return dialect.type_descriptor(ARRAY(self.element))
+            return dialect.type_descriptor(ARRAY(Integer()))
         return dialect.type_descriptor(String())
 
-    def process_bind_param(self, value: list[Any] | None, dialect: Dialect) -> Any:
+    def process_bind_param(self, value: list[int] | None, dialect: Dialect) -> Any:
         if value is None or dialect.name == "postgresql":
             return value
-        return json.dumps(value, ensure_ascii=False)
-
-
-class _Texts(_Ids):
-    """A list of strings as one bound parameter (`in_texts`): a `varchar[]` on PostgreSQL, a JSON array
-    elsewhere."""
-
-    cache_ok = True
-    element = String()
+        return json.dumps(value)
 
 
 class InIds(ColumnElement[bool]):
@@ -298,16 +289,6 @@ def in_ids(column: Any, ids: Iterable[int] | BindParameter[Any]) -> ColumnElemen
     `ids` may be an `ids_param`, for a statement built once and given the ids at execution."""
     listed: BindParameter[Any] = (ids if isinstance(ids, BindParameter)
                                   else bindparam(None, [int(i) for i in cast(Iterable[int], ids)], type_=_Ids()))
-    return InIds(coercions.expect(roles.ExpressionElementRole, column), listed)
-
-
-def in_texts(column: Any, values: Iterable[str]) -> ColumnElement[bool]:
-    """`column IN (values)` for a list of strings, as one bound parameter, written as `in_ids` writes
-    ids (`= ANY(varchar[])` on PostgreSQL): the planner probes an index on `column` once per value,
-    for a few thousand values the fastest way (a field update's 1,300 name pieces: 11 ms, where
-    `IN (SELECT unnest(...))`, the form of `in_values`, took 50). For tens of thousands of values (a file's
-    keys), `in_values`: psycopg quotes an array's items in Python, about 1 µs each."""
-    listed: BindParameter[Any] = bindparam(None, [str(v) for v in values], type_=_Texts())
     return InIds(coercions.expect(roles.ExpressionElementRole, column), listed)
 
 

@@ -13,7 +13,6 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from domain.field import NAME_PIECE_LONGEST
 from domain.identity import full_name
 from models.base import Base
 
@@ -97,16 +96,6 @@ class Person(Base):
     """A debtor: borrower, co-debtor or guarantor on one or more contracts."""
 
     __tablename__ = "people"
-    __table_args__ = (
-        # the names written in a field update, found by their pieces (`domain.field.name_pieces`),
-        # and those too long to be among them by their length: never the whole register read. A hash
-        # index on PostgreSQL: it can only find equal names, so it never offers an order by name that
-        # a search with a LIMIT would walk (a btree here made the console's name search 2x slower)
-        Index("ix_people_first_name", "first_name", postgresql_using="hash"),
-        Index("ix_people_long_first_names", "first_name",
-              postgresql_where=text(f"length(first_name) > {NAME_PIECE_LONGEST}"),
-              sqlite_where=text(f"length(first_name) > {NAME_PIECE_LONGEST}")),
-    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     national_id: Mapped[str] = mapped_column(String(13), unique=True)

@@ -8,18 +8,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import ColumnElement, CompoundSelect, Integer, func, literal_column, or_, select, union_all
+from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
 
-from domain.field import ATTACH_WINDOW_MINUTES, NAME_PIECE_LONGEST, name_pieces, named_people, project_codes
+from domain.field import ATTACH_WINDOW_MINUTES, named_people, project_codes
 from domain.pictures import Picture
 from models import Area, Contract, FieldUpdate, Membership, Person
-from models.db import in_ids, in_texts
+from models.db import in_ids
 from services.visits import in_scope
-
-# as written in the predicate of the partial index `ix_people_long_first_names` (a bound parameter
-# would keep PostgreSQL from seeing that the index holds every such name)
-_LONGER_THAN_A_PIECE: ColumnElement[int] = literal_column(str(NAME_PIECE_LONGEST), Integer())
 
 
 @dataclass(frozen=True)
@@ -43,35 +39,16 @@ def record_update(session: Session, *, author: str, group_id: str | None, text: 
     if contract is not None:
         update.contract_id = contract.id
     else:
-        named = people_named(session, text, area_ids)
+        # the database finds names inside the text, rather than sending the register here
+        people = session.execute(select(Person.id, Person.first_name, Person.last_name).where(
+            literal(text).contains(Person.first_name), literal(text).contains(Person.last_name),
+            in_scope(area_ids))).all()
+        named = named_people(text, people)
         if len(named) == 1:
             update.person_id = named[0]
     session.add(update)
     session.flush()
     return Recorded(update, contract.project_code if contract is not None else None, named)
-
-
-def people_named(session: Session, text: str, area_ids: Sequence[int] | None) -> list[int]:
-    """The people of these areas (None: everyone) whose first and last names both appear in `text`."""
-    named = named_people(text, [(i, first, last) for i, first, last in session.execute(could_be_named(text))])
-    if area_ids is None or not named:
-        return named
-    # the scope asked of the few named (per row, by index), never of everyone the names could be
-    kept = set(session.scalars(select(Person.id).where(in_ids(Person.id, named), in_scope(area_ids))))
-    return [person_id for person_id in named if person_id in kept]
-
-
-def could_be_named(text: str) -> CompoundSelect:
-    """The people whose first and last names could both be in `text` (`named_people` decides): each
-    piece of the text that could be a name is looked up in the index of names (`ix_people_first_name`),
-    rather than every name on the register tested against the text; a first name longer than any
-    piece, in the partial index of those (`ix_people_long_first_names`). Two selects, not an OR, so
-    that each reads an index on SQLite too; no one is in both."""
-    pieces = name_pieces(text)
-    last_name = or_(in_texts(Person.last_name, pieces), func.length(Person.last_name) > _LONGER_THAN_A_PIECE)
-    return union_all(*(select(Person.id, Person.first_name, Person.last_name).where(first_name, last_name)
-                       for first_name in (in_texts(Person.first_name, pieces),
-                                          func.length(Person.first_name) > _LONGER_THAN_A_PIECE)))
 
 
 @dataclass(frozen=True)

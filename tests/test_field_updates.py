@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from devtools.fakeline import events as ev
-from domain.field import NAME_PIECE_LONGEST, name_pieces, typed_choice
+from domain.field import typed_choice
 from models import FieldUpdate, Person, StaffMember
 from tests import factories as f
 from tests.helpers import GROUP, USER, quick_replies, texts
@@ -193,72 +193,3 @@ def test_a_volunteer_of_a_district_names_only_its_people(line, db, fake, clock):
     assert "ยังไม่เข้าใจ" in texts(forged)
     with db.connect() as connection:
         assert connection.execute(select(FieldUpdate.person_id)).scalar_one() == ours_id
-
-
-# Thai letters, vowels and tone marks, spaces, digits and what a LIKE pattern would read as a wildcard
-_WRITTEN = st.text(alphabet="สมศรีแก้วประดับทองดีมาลีนางเยี่ยมบ้าน %_'\\\n 0123456789ab", max_size=120)
-
-
-@given(text=_WRITTEN, start=st.integers(0, 200), size=st.integers(1, NAME_PIECE_LONGEST + 5), other=_WRITTEN)
-def test_a_name_is_in_the_text_exactly_when_it_is_one_of_its_pieces(text, start, size, other):
-    pieces = name_pieces(text)
-    assert pieces == sorted(set(pieces))
-    assert all(0 < len(p) <= NAME_PIECE_LONGEST and p == p.strip() for p in pieces)
-    for name in (text[start:start + size].strip(), other.strip()):  # names are stored trimmed
-        if name and len(name) <= NAME_PIECE_LONGEST:
-            assert (name in pieces) == (name in text), name
-
-
-def test_names_are_found_glued_to_the_words_around_them_as_thai_is_written(db, clock):
-    """No spaces around a name; a first or last name longer than a piece (found by its length); a
-    name that a LIKE pattern would read as a wildcard matches only itself."""
-    from services.field import record_update
-
-    long_first, long_last = "ก" * (NAME_PIECE_LONGEST + 3), "ข" * (NAME_PIECE_LONGEST + 10)
-    with Session(db) as session:
-        glued = f.person(session, first_name="บุญมา", last_name="ศรีสุข")
-        long_named = f.person(session, first_name=long_first, last_name="ยาวมาก")
-        long_surname = f.person(session, first_name="สั้น", last_name=long_last)
-        f.person(session, first_name="%", last_name="_")
-        f.person(session, first_name="บุญ", last_name="สุขใจ")  # "บุญ" is in the text, "สุขใจ" is not
-        session.flush()
-        for text, wanted in [
-            ("เยี่ยมบ้านนางบุญมาศรีสุขแล้ววันนี้", [glued.id]),
-            (f"คุยกับ{long_first} ยาวมาก เรื่องงวด", [long_named.id]),
-            (f"นัดสั้น{long_last}พรุ่งนี้", [long_surname.id]),
-            ("ไม่มีชื่อใครเลย จ่ายแล้ว 100%", []),  # "%" is there, "_" is not
-        ]:
-            recorded = record_update(session, author=VOLUNTEER, group_id=None, text=text, now=clock.now())
-            assert sorted(recorded.named) == wanted, text
-        session.rollback()
-
-
-def test_the_names_are_looked_up_in_their_index_never_by_reading_every_person(db):
-    """How each database runs the look-up (`services.field.could_be_named`): by the index of names and
-    the partial index of long first names, even with PostgreSQL told to avoid whole-table reads,
-    where the statement before read every person on the register (0.1-0.3 s at 100,000 contracts)."""
-    from sqlalchemy import event
-
-    from services.field import could_be_named
-
-    postgres = db.dialect.name == "postgresql"
-    with Session(db) as session:
-        connection = session.connection()
-        if postgres:
-            connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
-
-        def explained(_conn, _cursor, statement, parameters, _context, _many):  # type: ignore[no-untyped-def]
-            return ("EXPLAIN " if postgres else "EXPLAIN QUERY PLAN ") + statement, parameters
-
-        event.listen(connection, "before_cursor_execute", explained, retval=True)
-        plan = "\n".join(str(row[-1]) for row in session.execute(could_be_named("เยี่ยมบ้านนางบุญมาศรีสุขแล้ว")))
-        event.remove(connection, "before_cursor_execute", explained)
-        session.rollback()
-    if postgres:
-        assert "Seq Scan" not in plan, plan
-        assert "ix_people_first_name" in plan and "ix_people_long_first_names" in plan, plan
-    else:
-        lines = [line for line in plan.splitlines() if " people" in line]
-        assert lines and all("INDEX" in line for line in lines), plan
-        assert any(line.startswith("SEARCH people USING INDEX ix_people_first_name (first_name=?)")
-                   for line in lines), plan

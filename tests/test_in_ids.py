@@ -1,6 +1,6 @@
 """`models.db.in_ids`: a list of ids as one parameter finds exactly what an IN list finds, on both
 databases, in statements built once and run with other ids, negated, empty, and through the
-driver's own cursor (`fetch_tuples`); `in_texts`, the same for strings."""
+driver's own cursor (`fetch_tuples`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, delete, insert, or_, select
 from sqlalchemy.orm import Session
 
 from models import Area
-from models.db import fetch_tuples, ids_param, in_ids, in_texts
+from models.db import fetch_tuples, ids_param, in_ids
 
 # built once, as the services build theirs: run below with many different lists
 _LISTED = select(Area.id).where(in_ids(Area.id, ids_param("ids"))).order_by(Area.id)
@@ -57,21 +57,3 @@ def test_the_statement_is_the_same_whatever_the_number_of_ids(db):  # type: igno
                  for n in (0, 1, 7, 300)}
         assert len(texts) == 1
         assert ("= ANY" if dialect.name == "postgresql" else "json_each") in texts.pop()
-
-
-_NAMES = st.text(alphabet="กขคสมศรีแก้ว %_'\"\\[]{},ab", max_size=6)
-
-
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(names=st.lists(_NAMES, max_size=8, unique=True), listed=st.lists(_NAMES, max_size=12))
-def test_the_texts_found_are_those_listed(db, names, listed):  # type: ignore[no-untyped-def]
-    """Thai, spaces, quotes, brackets, commas and LIKE's wildcards are themselves; repeats and texts
-    that are not there change nothing; none finds nothing, and its negation everything."""
-    with Session(db) as session:
-        session.execute(delete(Area))
-        if names:
-            session.execute(insert(Area), [{"level": "province", "name": name} for name in names])
-        found = set(session.scalars(select(Area.name).where(in_texts(Area.name, listed))))
-        assert found == set(names) & set(listed)
-        assert set(session.scalars(select(Area.name).where(~in_texts(Area.name, listed)))) == set(names) - set(listed)
-        session.rollback()
